@@ -1,0 +1,208 @@
+/*
+ * Capabilities and slots.
+ *
+ * A capability is two machine words. w0 holds the type in bits [0,5),
+ * type-specific fields in [5,16) and, for capabilities that name an object,
+ * its physical address in [16,64). w1 is type-specific.
+ *
+ *   type          w0 [5,16)                         w0 [16,64)  w1
+ *   ------------  --------------------------------  ----------  ------------------
+ *   UNTYPED       device[5] size_bits[6,12)          paddr       watermark (bytes)
+ *   ENDPOINT      rights[5,9)                        paddr       badge
+ *   NOTIFICATION  rights[5,9)                        paddr       badge
+ *   REPLY         master[5] grant[6]                 tcb paddr   0
+ *   CNODE         radix[5,11)                        paddr       guard | guard_size<<58
+ *   TCB           -                                  paddr       0
+ *   IRQ_CONTROL   -                                  0           0
+ *   IRQ_HANDLER   -                                  0           irq
+ *   ZOMBIE        (see core/cnode_delete.c)
+ *   FRAME         size[5,7) rights[7,9) dev[9] map[10] paddr     asid<<48 | vaddr
+ *   PAGE_TABLE    level[5,7) mapped[7]               paddr       asid<<48 | vaddr
+ *   VSPACE        has_asid[5]                        paddr       asid
+ *   ASID_CONTROL  -                                  0           0
+ *   ASID_POOL     -                                  paddr       asid base
+ *
+ * A slot (cte_t) is a capability plus its derivation-tree links (seL4's
+ * MDB): a doubly linked list of slots in preorder of the derivation tree,
+ * with a revocable and a first-badged bit kept in the low bits of `next`.
+ * Slots are 32-byte aligned, so the low 5 bits of a slot address are free.
+ *
+ *    cte_t (32 bytes)
+ *   +---------+---------+-------------------------+-------------------+
+ *   | cap.w0  | cap.w1  | prev (cte_t *)          | next | fb | rev   |
+ *   +---------+---------+-------------------------+-------------------+
+ */
+#ifndef KAAL_CAP_H
+#define KAAL_CAP_H
+
+#include "types.h"
+
+enum cap_type {
+    CAP_NULL = 0,
+    CAP_UNTYPED = 1,
+    CAP_ENDPOINT = 2,
+    CAP_NOTIFICATION = 3,
+    CAP_REPLY = 4,
+    CAP_CNODE = 5,
+    CAP_TCB = 6,
+    CAP_IRQ_CONTROL = 7,
+    CAP_IRQ_HANDLER = 8,
+    CAP_ZOMBIE = 9,
+    CAP_FRAME = 10,
+    CAP_PAGE_TABLE = 11,
+    CAP_VSPACE = 12,
+    CAP_ASID_CONTROL = 13,
+    CAP_ASID_POOL = 14,
+    CAP_NUM_TYPES = 15,
+};
+
+typedef struct cap {
+    word_t w0;
+    word_t w1;
+} cap_t;
+
+typedef struct cte {
+    cap_t cap;
+    struct cte *prev;
+    word_t next; /* struct cte * | MDB_FIRST_BADGED | MDB_REVOCABLE */
+} __attribute__((aligned(32))) cte_t;
+
+#define MDB_REVOCABLE 0x1u
+#define MDB_FIRST_BADGED 0x2u
+#define MDB_FLAGS 0x1fu
+
+_Static_assert(sizeof(cte_t) == (1u << KAAL_SLOT_SIZE_BITS), "slot is 32 bytes");
+
+/* ---- generic fields ---- */
+#define CAP_PADDR_SHIFT 16u
+#define CAP_PADDR_MASK 0xffffffffffff0000ull
+
+static inline enum cap_type cap_type(cap_t c) { return (enum cap_type)(c.w0 & 0x1fu); }
+static inline paddr_t cap_paddr(cap_t c) { return c.w0 >> CAP_PADDR_SHIFT; }
+static inline void *cap_ptr(cap_t c) { return hal_phys_to_kvirt(cap_paddr(c)); }
+static inline word_t cap_field(cap_t c, unsigned lo, unsigned bits)
+{
+    return (c.w0 >> lo) & ((1ull << bits) - 1u);
+}
+static inline cap_t cap_make(enum cap_type t, word_t fields, paddr_t pa, word_t w1)
+{
+    cap_t c = {.w0 = (word_t)t | (fields << 5) | (pa << CAP_PADDR_SHIFT), .w1 = w1};
+    return c;
+}
+static inline cap_t cap_null(void)
+{
+    cap_t c = {0, 0};
+    return c;
+}
+static inline bool cap_is_null(cap_t c) { return cap_type(c) == CAP_NULL; }
+
+/* ---- untyped ---- */
+static inline cap_t cap_untyped(paddr_t pa, unsigned size_bits, bool device, word_t watermark)
+{
+    return cap_make(CAP_UNTYPED, (device ? 1u : 0u) | ((word_t)size_bits << 1), pa, watermark);
+}
+static inline bool cap_untyped_device(cap_t c) { return cap_field(c, 5, 1) != 0; }
+static inline unsigned cap_untyped_bits(cap_t c) { return (unsigned)cap_field(c, 6, 6); }
+static inline word_t cap_untyped_watermark(cap_t c) { return c.w1; }
+
+/* ---- endpoint / notification ---- */
+static inline cap_t cap_endpoint(paddr_t pa, word_t rights, word_t badge)
+{
+    return cap_make(CAP_ENDPOINT, rights & KAAL_RIGHTS_ALL, pa, badge);
+}
+static inline cap_t cap_notification(paddr_t pa, word_t rights, word_t badge)
+{
+    return cap_make(CAP_NOTIFICATION, rights & KAAL_RIGHTS_ALL, pa, badge);
+}
+static inline word_t cap_rights(cap_t c) { return cap_field(c, 5, 4); }
+static inline word_t cap_badge(cap_t c) { return c.w1; }
+
+/* ---- reply ---- */
+static inline cap_t cap_reply(paddr_t tcb_pa, bool master, bool grant)
+{
+    return cap_make(CAP_REPLY, (master ? 1u : 0u) | (grant ? 2u : 0u), tcb_pa, 0);
+}
+static inline bool cap_reply_master(cap_t c) { return cap_field(c, 5, 1) != 0; }
+static inline bool cap_reply_grant(cap_t c) { return cap_field(c, 6, 1) != 0; }
+
+/* ---- cnode ---- */
+#define CNODE_GUARD_BITS 58u
+static inline cap_t cap_cnode(paddr_t pa, unsigned radix, word_t guard, unsigned guard_size)
+{
+    return cap_make(CAP_CNODE, radix & 0x3fu, pa,
+                    (guard & ((1ull << CNODE_GUARD_BITS) - 1u)) |
+                        ((word_t)(guard_size & 0x3fu) << CNODE_GUARD_BITS));
+}
+static inline unsigned cap_cnode_radix(cap_t c) { return (unsigned)cap_field(c, 5, 6); }
+static inline word_t cap_cnode_guard(cap_t c) { return c.w1 & ((1ull << CNODE_GUARD_BITS) - 1u); }
+static inline unsigned cap_cnode_guard_size(cap_t c) { return (unsigned)(c.w1 >> CNODE_GUARD_BITS); }
+
+/* ---- tcb, irq ---- */
+static inline cap_t cap_tcb(paddr_t pa) { return cap_make(CAP_TCB, 0, pa, 0); }
+static inline cap_t cap_irq_control(void) { return cap_make(CAP_IRQ_CONTROL, 0, 0, 0); }
+static inline cap_t cap_irq_handler(unsigned irq) { return cap_make(CAP_IRQ_HANDLER, 0, 0, irq); }
+static inline unsigned cap_irq(cap_t c) { return (unsigned)c.w1; }
+
+/* ---- frames and tables ---- */
+enum frame_size { FRAME_4K = 0, FRAME_2M = 1, FRAME_1G = 2 };
+#define CAP_VADDR_MASK 0x0000ffffffffffffull
+static inline cap_t cap_frame(paddr_t pa, enum frame_size sz, word_t rights, bool device)
+{
+    return cap_make(CAP_FRAME, (word_t)sz | ((rights & 3u) << 2) | ((device ? 1u : 0u) << 4), pa, 0);
+}
+static inline enum frame_size cap_frame_size(cap_t c) { return (enum frame_size)cap_field(c, 5, 2); }
+static inline unsigned frame_size_bits(enum frame_size s)
+{
+    return s == FRAME_4K ? KAAL_PAGE_BITS : s == FRAME_2M ? KAAL_LARGE_PAGE_BITS : KAAL_HUGE_PAGE_BITS;
+}
+static inline word_t cap_frame_rights(cap_t c) { return cap_field(c, 7, 2); }
+static inline bool cap_frame_device(cap_t c) { return cap_field(c, 9, 1) != 0; }
+static inline bool cap_frame_mapped(cap_t c) { return cap_field(c, 10, 1) != 0; }
+static inline word_t cap_mapped_asid(cap_t c) { return c.w1 >> 48; }
+static inline vaddr_t cap_mapped_vaddr(cap_t c) { return c.w1 & CAP_VADDR_MASK; }
+static inline cap_t cap_frame_set_mapping(cap_t c, bool mapped, word_t asid, vaddr_t va)
+{
+    c.w0 = (c.w0 & ~(1ull << 10)) | ((mapped ? 1ull : 0ull) << 10);
+    c.w1 = mapped ? ((asid << 48) | (va & CAP_VADDR_MASK)) : 0;
+    return c;
+}
+
+/* level: 1 = upper directory, 2 = directory, 3 = page table */
+static inline cap_t cap_page_table(paddr_t pa, unsigned level)
+{
+    return cap_make(CAP_PAGE_TABLE, level & 3u, pa, 0);
+}
+static inline unsigned cap_pt_level(cap_t c) { return (unsigned)cap_field(c, 5, 2); }
+static inline bool cap_pt_mapped(cap_t c) { return cap_field(c, 7, 1) != 0; }
+static inline cap_t cap_pt_set_mapping(cap_t c, bool mapped, word_t asid, vaddr_t va)
+{
+    c.w0 = (c.w0 & ~(1ull << 7)) | ((mapped ? 1ull : 0ull) << 7);
+    c.w1 = mapped ? ((asid << 48) | (va & CAP_VADDR_MASK)) : 0;
+    return c;
+}
+
+static inline cap_t cap_vspace(paddr_t pa, bool has_asid, word_t asid)
+{
+    return cap_make(CAP_VSPACE, has_asid ? 1u : 0u, pa, has_asid ? asid : 0);
+}
+static inline bool cap_vspace_has_asid(cap_t c) { return cap_field(c, 5, 1) != 0; }
+static inline word_t cap_vspace_asid(cap_t c) { return c.w1; }
+
+static inline cap_t cap_asid_control(void) { return cap_make(CAP_ASID_CONTROL, 0, 0, 0); }
+static inline cap_t cap_asid_pool(paddr_t pa, word_t base) { return cap_make(CAP_ASID_POOL, 0, pa, base); }
+
+/* ---- slot links ---- */
+static inline cte_t *mdb_next(const cte_t *s) { return (cte_t *)(uintptr_t)(s->next & ~(word_t)MDB_FLAGS); }
+static inline bool mdb_revocable(const cte_t *s) { return (s->next & MDB_REVOCABLE) != 0; }
+static inline bool mdb_first_badged(const cte_t *s) { return (s->next & MDB_FIRST_BADGED) != 0; }
+static inline void mdb_set_next(cte_t *s, cte_t *n)
+{
+    s->next = (word_t)(uintptr_t)n | (s->next & MDB_FLAGS);
+}
+static inline void mdb_set_flags(cte_t *s, bool revocable, bool first_badged)
+{
+    s->next = (s->next & ~(word_t)MDB_FLAGS) | (revocable ? MDB_REVOCABLE : 0u) |
+              (first_badged ? MDB_FIRST_BADGED : 0u);
+}
+
+#endif

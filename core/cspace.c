@@ -1,0 +1,104 @@
+/* CSpace addressing (see cspace.h for the picture). */
+#include "cspace.h"
+
+kerr_t cspace_resolve(cap_t root, word_t cptr, unsigned depth, resolve_result_t *out,
+                      lookup_fault_t *lf)
+{
+    cap_t node = root;
+    unsigned n = depth;
+
+    if (cap_type(node) != CAP_CNODE || depth > KAAL_WORD_BITS) {
+        lf->type = KAAL_LOOKUP_INVALID_ROOT;
+        return KAAL_FAILED_LOOKUP;
+    }
+    for (unsigned level = 0; level < KAAL_WORD_BITS; level++) {
+        unsigned radix = cap_cnode_radix(node);
+        unsigned gsize = cap_cnode_guard_size(node);
+        unsigned level_bits = radix + gsize;
+        if (level_bits == 0) {
+            lf->type = KAAL_LOOKUP_INVALID_ROOT;
+            return KAAL_FAILED_LOOKUP;
+        }
+        /* Guard: the top gsize of the n remaining bits. */
+        word_t guard = 0;
+        if (gsize <= n && gsize > 0) {
+            guard = (cptr >> (n - gsize)) & KAAL_MASK(gsize);
+        }
+        if (gsize > n || guard != cap_cnode_guard(node)) {
+            lf->type = KAAL_LOOKUP_GUARD_MISMATCH;
+            lf->bits_left = n;
+            lf->guard_found = cap_cnode_guard(node);
+            lf->guard_size = gsize;
+            return KAAL_FAILED_LOOKUP;
+        }
+        if (level_bits > n) {
+            lf->type = KAAL_LOOKUP_DEPTH_MISMATCH;
+            lf->bits_left = n;
+            lf->bits_found = level_bits;
+            return KAAL_FAILED_LOOKUP;
+        }
+        word_t index = (cptr >> (n - level_bits)) & KAAL_MASK(radix);
+        cte_t *slot = cnode_of_cap(node) + index;
+        n -= level_bits;
+        if (n == 0 || cap_type(slot->cap) != CAP_CNODE) {
+            out->slot = slot;
+            out->bits_left = n;
+            return KAAL_NO_ERROR;
+        }
+        node = slot->cap;
+    }
+    /* Unreachable: each level consumes at least one of at most 64 bits. */
+    lf->type = KAAL_LOOKUP_INVALID_ROOT;
+    return KAAL_FAILED_LOOKUP;
+}
+
+kerr_t cspace_lookup_slot(tcb_t *t, word_t cptr, cte_t **slot, lookup_fault_t *lf)
+{
+    resolve_result_t r;
+    kerr_t err = cspace_resolve(t->slots[TCB_CTABLE].cap, cptr, KAAL_WORD_BITS, &r, lf);
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    *slot = r.slot;
+    return KAAL_NO_ERROR;
+}
+
+kerr_t cspace_lookup_cap(tcb_t *t, word_t cptr, cte_t **slot, lookup_fault_t *lf)
+{
+    kerr_t err = cspace_lookup_slot(t, cptr, slot, lf);
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    if (cap_is_null((*slot)->cap)) {
+        lf->type = KAAL_LOOKUP_MISSING_CAPABILITY;
+        lf->bits_left = 0;
+        return KAAL_FAILED_LOOKUP;
+    }
+    return KAAL_NO_ERROR;
+}
+
+kerr_t cspace_lookup_for_op(bool is_source, cap_t root, word_t cptr, word_t depth,
+                            cte_t **slot, syscall_error_t *e)
+{
+    lookup_fault_t lf = {0};
+    resolve_result_t r;
+
+    if (depth < 1 || depth > KAAL_WORD_BITS) {
+        return err_range(e, 1, KAAL_WORD_BITS);
+    }
+    if (cap_type(root) != CAP_CNODE) {
+        lf.type = KAAL_LOOKUP_INVALID_ROOT;
+        return err_failed_lookup(e, is_source, &lf);
+    }
+    if (cspace_resolve(root, cptr, (unsigned)depth, &r, &lf) != KAAL_NO_ERROR) {
+        return err_failed_lookup(e, is_source, &lf);
+    }
+    if (r.bits_left != 0) {
+        lf.type = KAAL_LOOKUP_DEPTH_MISMATCH;
+        lf.bits_left = r.bits_left;
+        lf.bits_found = 0;
+        return err_failed_lookup(e, is_source, &lf);
+    }
+    *slot = r.slot;
+    return KAAL_NO_ERROR;
+}

@@ -1,0 +1,56 @@
+/*
+ * Invocations: a Send/NBSend/Call on a capability to a kernel object.
+ *
+ * The syscall layer (syscall.c) looks up the invoked capability and the
+ * extra capabilities, builds an invocation_t, and calls the decoder of the
+ * object type (decode_<type>_invocation). A decoder checks every argument
+ * and either fails with an error (filling inv->err, changing nothing) or
+ * performs the operation, which cannot fail on bad input (seL4's
+ * decode/invoke split), sets reply registers with inv_set_reply() and
+ * returns KAAL_NO_ERROR. A long operation may return KAAL_PREEMPTED after
+ * bounded work; the thread then restarts the syscall.
+ */
+#ifndef KAAL_INVOCATION_H
+#define KAAL_INVOCATION_H
+
+#include "cspace.h"
+
+#define KAAL_PREEMPTED ((kerr_t)100) /* internal: restart the syscall */
+
+typedef struct invocation {
+    tcb_t *caller;
+    word_t label;
+    word_t length;       /* message length in words (<= KAAL_MSG_MAX_LENGTH) */
+    word_t num_extra;    /* extra caps looked up */
+    cte_t *slot;         /* slot of the invoked capability */
+    cap_t cap;           /* the invoked capability */
+    word_t cptr;         /* its capability pointer */
+    cte_t *extra[KAAL_MSG_MAX_EXTRA_CAPS];
+    word_t *buf;         /* caller's IPC buffer (kernel view), or NULL */
+    bool is_call;
+    bool is_blocking;
+    syscall_error_t err;
+    word_t reply_len;    /* message registers set by inv_set_reply */
+} invocation_t;
+
+/* Message register i of the invocation (0 if i >= length). */
+word_t inv_arg(const invocation_t *inv, unsigned i);
+/* Set reply message register i; reply length becomes max(len, i + 1). */
+void inv_set_reply(invocation_t *inv, unsigned i, word_t v);
+
+/* Message registers of thread t: 0..3 in registers, the rest in its IPC
+ * buffer (ignored if t has none). */
+word_t thread_get_mr(tcb_t *t, word_t *buf, unsigned i);
+void thread_set_mr(tcb_t *t, word_t *buf, unsigned i, word_t v);
+/* Kernel view of t's IPC buffer, or NULL if it has no valid one. */
+word_t *thread_ipc_buffer(tcb_t *t);
+
+/* Object decoders (one per capability type that can be invoked). */
+KAAL_MUST_CHECK kerr_t decode_untyped_invocation(invocation_t *inv);
+KAAL_MUST_CHECK kerr_t decode_cnode_invocation(invocation_t *inv);
+KAAL_MUST_CHECK kerr_t decode_tcb_invocation(invocation_t *inv);
+KAAL_MUST_CHECK kerr_t decode_irq_control_invocation(invocation_t *inv);
+KAAL_MUST_CHECK kerr_t decode_irq_handler_invocation(invocation_t *inv);
+KAAL_MUST_CHECK kerr_t decode_vspace_invocation(invocation_t *inv);
+
+#endif

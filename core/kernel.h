@@ -1,0 +1,62 @@
+/*
+ * The kernel's global state, in one explicit structure so that a test or
+ * the fuzzer can boot a fresh kernel many times in one process
+ * (kaal_boot() resets every field). Nothing else in core/ is static and
+ * mutable.
+ */
+#ifndef KAAL_KERNEL_H
+#define KAAL_KERNEL_H
+
+#include "objects.h"
+#include <hal/entry.h>
+#include <kaal/bootinfo.h>
+
+#define KAAL_ASID_POOL_BITS 9u /* 512 ASIDs per pool */
+#define KAAL_ASID_HIGH_BITS 7u /* 128 pools: 16-bit ASIDs */
+#define KAAL_NUM_ASID_POOLS (1u << KAAL_ASID_HIGH_BITS)
+#define KAAL_TIME_SLICE_NS 5000000ull /* 5 ms round-robin slice */
+
+enum irq_state {
+    IRQ_INACTIVE = 0,   /* no handler issued */
+    IRQ_SIGNAL = 1,     /* handler issued: delivered to its notification */
+    IRQ_TIMER = 2,      /* the kernel's own timer */
+    IRQ_RESERVED = 3,   /* not available to users */
+};
+
+typedef struct asid_pool {
+    paddr_t vspace[1u << KAAL_ASID_POOL_BITS]; /* root table of each ASID, or 0 */
+} asid_pool_t;
+
+struct ready_queue {
+    tcb_t *head;
+    tcb_t *tail;
+};
+
+struct kstate {
+    tcb_t *cur;             /* thread whose context is live */
+    word_t resched;         /* choose a thread again at the next kernel exit */
+    uint64_t slice_start;   /* when cur started its current run */
+    uint64_t timer_deadline;
+
+    struct ready_queue ready[KAAL_NUM_PRIOS];
+    uint64_t ready_l1;      /* bit i: some queue in ready_l2[i] non-empty */
+    uint64_t ready_l2[KAAL_NUM_PRIOS / 64];
+
+    uint8_t irq_state[HAL_NUM_IRQS];
+    cte_t irq_slots[HAL_NUM_IRQS]; /* notification cap of each IRQ handler */
+
+    paddr_t asid_table[KAAL_NUM_ASID_POOLS]; /* pool object of each high ASID */
+
+    tcb_t idle;             /* the idle thread: never in a queue */
+    paddr_t ram_base, ram_end;
+    word_t entries;         /* kernel entries since boot (statistics) */
+    word_t booted;
+};
+
+extern struct kstate ks;
+
+/* kprintf-style console output (core/kprintf.c). */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kputs(const char *s);
+
+#endif

@@ -1,0 +1,74 @@
+/*
+ * Address spaces: ARM64 VMSAv8-64 translation tables, 4 KiB granule,
+ * 48-bit virtual addresses, used as the page-table format on every backend.
+ *
+ *   VA bits: [47:39] L0 index | [38:30] L1 | [29:21] L2 | [20:12] L3 | [11:0] offset
+ *
+ *   L0 (VSpace root) --table--> L1 (upper directory) --table or 1 GiB block-->
+ *   L2 (directory)   --table or 2 MiB block--> L3 (page table) --4 KiB page-->
+ *
+ * Descriptor bits used (D5.3 of the Arm ARM):
+ *   [0] valid, [1] table (L0-L2) / page (L3), [4:2] AttrIndx (0 device,
+ *   1 normal), [6] AP[1] EL0 access, [7] AP[2] read-only, [9:8] SH,
+ *   [10] AF, [11] nG, [47:12] output address, [53] PXN, [54] UXN.
+ * User mappings always have AP[1], AF, nG and PXN set.
+ */
+#ifndef KAAL_VSPACE_H
+#define KAAL_VSPACE_H
+
+#include "types.h"
+
+typedef uint64_t pte_t;
+
+#define PTE_VALID 0x1ull
+#define PTE_TABLE 0x2ull /* table at L0-L2; page at L3 */
+#define PTE_ATTR_DEVICE (0ull << 2)
+#define PTE_ATTR_NORMAL (1ull << 2)
+#define PTE_AP_EL0 (1ull << 6)
+#define PTE_AP_RO (1ull << 7)
+#define PTE_SH_INNER (3ull << 8)
+#define PTE_AF (1ull << 10)
+#define PTE_NG (1ull << 11)
+#define PTE_PXN (1ull << 53)
+#define PTE_UXN (1ull << 54)
+#define PTE_ADDR_MASK 0x0000fffffffff000ull
+#define PT_ENTRIES 512u
+
+/* Table index of va at level 0..3. */
+static inline unsigned vspace_index(unsigned level, vaddr_t va)
+{
+    unsigned shift = 39u - 9u * level;
+    return (unsigned)((va >> shift) & (PT_ENTRIES - 1u));
+}
+
+/* log2 of the bytes one entry at level covers: 39, 30, 21, 12. */
+static inline unsigned vspace_level_bits(unsigned level) { return 39u - 9u * level; }
+
+static inline pte_t *vspace_table(paddr_t pa) { return (pte_t *)hal_phys_to_kvirt(pa); }
+
+/* Descriptor of a table at level 0..2 pointing at next-level table pa. */
+static inline pte_t pte_make_table(paddr_t pa) { return (pa & PTE_ADDR_MASK) | PTE_VALID | PTE_TABLE; }
+
+/* Descriptor mapping frame pa at level (3: page; 2, 1: block). rights are
+ * KAAL_RIGHT_READ / KAAL_RIGHT_WRITE bits; attr KAAL_VM_* bits. */
+pte_t pte_make_frame(paddr_t pa, unsigned level, word_t rights, word_t attr, bool device);
+
+static inline bool pte_is_table(pte_t e, unsigned level)
+{
+    return level < 3 && (e & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE);
+}
+static inline bool pte_is_frame(pte_t e, unsigned level)
+{
+    if ((e & PTE_VALID) == 0) {
+        return false;
+    }
+    return level == 3 ? (e & PTE_TABLE) != 0 : ((e & PTE_TABLE) == 0 && level > 0);
+}
+static inline paddr_t pte_addr(pte_t e) { return e & PTE_ADDR_MASK; }
+
+/* Find the entry for va at target_level (1..3) in the tables at root.
+ * Returns the entry's address, or NULL with *missing = the level whose table
+ * is missing (an entry above target_level is not a table). */
+pte_t *vspace_lookup_entry(paddr_t root, vaddr_t va, unsigned target_level, unsigned *missing);
+
+#endif

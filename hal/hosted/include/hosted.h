@@ -1,0 +1,70 @@
+/*
+ * The hosted machine: what kaal-sim, the tests and the fuzzer use to run
+ * the kernel inside a Linux process.
+ *
+ * Two modes:
+ *  - run (hosted_run): real user programs execute in the user window; the
+ *    call returns when the kernel halts, with its status.
+ *  - harness (hosted_boot_only + direct kaal_entry_* calls): the kernel is
+ *    booted but no user code runs; a test plays the current thread by
+ *    writing its registers and calling kaal_entry_syscall() (tests/harness.c,
+ *    fuzz/). No signal handlers, window or timers are installed.
+ */
+#ifndef HOSTED_H
+#define HOSTED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct hosted_config {
+    uint64_t ram_bytes;        /* default 64 MiB when 0 */
+    const void *root_elf;      /* root task image */
+    size_t root_elf_size;
+    const void *boot_module;   /* boot archive or NULL */
+    size_t boot_module_size;
+    bool quiet;                /* do not copy the console to stdout */
+} hosted_config_t;
+
+/* Boot and run until the kernel halts; returns the halt status
+ * (0 normal, 2 boot failure, 3 idle with nothing left to happen). */
+int hosted_run(const hosted_config_t *cfg);
+
+/* Harness mode: boot a fresh kernel, run no user code. Returns the halt
+ * status if boot halted, or -1 when the kernel is ready. */
+int hosted_boot_only(const hosted_config_t *cfg);
+
+/* Harness mode: run fn(arg) as a kernel entry; if the kernel halts inside,
+ * returns the halt status, else -1. */
+int hosted_call_kernel(void (*fn)(void *), void *arg);
+
+/* Everything the console printed since boot (NUL-terminated; the last
+ * 256 KiB at most). */
+const char *hosted_console_text(void);
+
+/* Virtual time in ns, kernel entries and host syscalls made by the
+ * backend since boot (statistics for tests and benchmarks). */
+uint64_t hosted_now(void);
+uint64_t hosted_host_syscalls(void);
+
+/* The test device: raise irq at absolute virtual time t (ns). */
+void hosted_device_raise_at(unsigned irq, uint64_t t);
+
+/* Test device registers, in the device page at HOSTED_TESTDEV_PADDR that
+ * a driver maps: write irq and delay_ns, then doorbell = 1; the device
+ * raises irq delay_ns after it sees the doorbell (at the next kernel
+ * entry), and counts raised interrupts in `raised`. */
+#define HOSTED_DEVICE_BASE 0x09000000ull
+#define HOSTED_DEVICE_SIZE 0x10000ull
+#define HOSTED_TESTDEV_PADDR 0x09001000ull
+typedef struct hosted_testdev_regs {
+    volatile uint64_t irq;
+    volatile uint64_t delay_ns;
+    volatile uint64_t doorbell;
+    volatile uint64_t raised;
+} hosted_testdev_regs_t;
+
+/* Virtual cost of one kernel entry (ns). */
+#define HOSTED_ENTRY_NS 100u
+
+#endif

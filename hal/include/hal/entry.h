@@ -1,0 +1,57 @@
+/*
+ * The core's side of the contract: what a backend calls.
+ *
+ *   backend boot  -> kaal_boot(info) -> hal_return_to_user(kaal_kernel_exit())
+ *   syscall trap  -> save context -> kaal_entry_syscall()   -> exit as above
+ *   user fault    -> save context -> kaal_entry_fault(&f)    -> exit as above
+ *   interrupt     -> save context -> kaal_entry_interrupt()  -> exit as above
+ *
+ * Each kaal_entry_*() returns; kaal_kernel_exit() then takes pending
+ * interrupts, idles while nothing is runnable, and returns the context of
+ * the thread to run.
+ */
+#ifndef HAL_ENTRY_H
+#define HAL_ENTRY_H
+
+#include <hal/boot.h>
+#include <hal/uctx.h>
+
+enum kaal_fault_kind {
+    KAAL_FAULT_VM_DATA = 1,    /* data access not allowed by the VSpace */
+    KAAL_FAULT_VM_INSTR = 2,   /* instruction fetch not allowed */
+    KAAL_FAULT_USER_EXCEPTION = 3, /* undefined instruction, alignment, FP trap... */
+};
+
+typedef struct kaal_fault_info {
+    word_t kind;    /* enum kaal_fault_kind */
+    word_t addr;    /* faulting address (VM faults) */
+    word_t status;  /* arch status: ESR_EL1 on arm64; docs/abi.md for hosted */
+    word_t number;  /* user exception number (arch specific) */
+} kaal_fault_info_t;
+
+/* Boot the kernel on the described machine. Returns when the root task is
+ * ready to run; on an unusable description it halts with a message. */
+void kaal_boot(const hal_boot_info_t *info);
+
+void kaal_entry_syscall(void);
+void kaal_entry_fault(const kaal_fault_info_t *f);
+void kaal_entry_interrupt(void);
+hal_uctx_t *kaal_kernel_exit(void);
+
+/* Result of walking a VSpace for the backend (hosted TLB fill). */
+typedef struct kaal_vspace_walk {
+    paddr_t paddr;      /* physical base of the mapped frame */
+    vaddr_t vbase;      /* virtual base of the mapped frame */
+    unsigned size_bits; /* 12, 21 or 30 */
+    bool writable;
+    bool executable;
+} kaal_vspace_walk_t;
+
+/* Translate va in the tables rooted at root. False if unmapped. */
+bool kaal_vspace_lookup(paddr_t root, vaddr_t va, kaal_vspace_walk_t *out);
+
+/* Current thread's context and address space, for the backend's fault and
+ * TLB-fill paths. */
+hal_uctx_t *kaal_current_uctx(void);
+
+#endif

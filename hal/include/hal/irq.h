@@ -1,0 +1,35 @@
+/*
+ * HAL contract: the interrupt controller.
+ *
+ * IRQ numbers are the controller's (GIC INTIDs on arm64, device lines on the
+ * hosted machine), below HAL_NUM_IRQS. The kernel runs with interrupts
+ * masked; they are taken in user mode or while idle.
+ *
+ * Flow on an interrupt: irq = hal_irq_active(); the core handles it (the
+ * kernel timer, or a notification signal after hal_irq_mask(irq, true));
+ * then hal_irq_end(irq). A user's IRQHandler Ack calls hal_irq_mask(irq,
+ * false).
+ */
+#ifndef HAL_IRQ_H
+#define HAL_IRQ_H
+
+#include <hal/types.h>
+#include <hal_arch.h>
+
+#define HAL_IRQ_NONE 0xffffffffu
+
+/* True if irq is a line that user drivers may claim on this machine. */
+bool hal_irq_is_valid(unsigned irq);
+/* The IRQ of the kernel's preemption timer (never given to users). */
+unsigned hal_irq_timer(void);
+/* Take the highest-priority pending interrupt and mark it active; returns
+ * its number, or HAL_IRQ_NONE if none is pending. */
+unsigned hal_irq_active(void);
+/* End handling of an IRQ returned by hal_irq_active(). */
+void hal_irq_end(unsigned irq);
+/* Mask (true) or unmask (false) one line at the controller. */
+void hal_irq_mask(unsigned irq, bool masked);
+/* True if an unmasked interrupt is pending now. */
+bool hal_irq_pending(void);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * kaal-sim: the hosted machine. Boots the KaaL kernel inside this Linux
+ * process and runs the root task (built in by default) until the kernel
+ * halts. Exit status: the halt status (0 normal end); 2 boot failure; 3 the
+ * system stopped with every thread blocked; 64 bad usage; 70 host error.
+ */
+#include "hosted.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const unsigned char kaal_roottask_elf[];
+extern const unsigned long kaal_roottask_elf_size;
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: kaal-sim [options]\n"
+            "Run the KaaL microkernel as a Linux process (the hosted machine).\n\n"
+            "  --ram MIB        RAM of the machine in MiB (default 64, 4..1024)\n"
+            "  --root FILE      root task ELF image (default: the built-in root task)\n"
+            "  --module FILE    boot module handed to the root task (default: none)\n"
+            "  --quiet          do not print the console\n"
+            "  --help           this text\n\n"
+            "Exit status: the status the system halted with (0: normal end);\n"
+            "2: the kernel could not boot; 3: every thread blocked with no\n"
+            "interrupt due; 64: bad usage; 70: host error.\n"
+            "Debug the kernel with: gdb --args kaal-sim ...  (see README.md)\n");
+}
+
+static void *read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL) {
+        fprintf(stderr, "kaal-sim: cannot open %s: %s\n", path, strerror(errno));
+        exit(64);
+    }
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    void *buf = malloc(n > 0 ? (size_t)n : 1);
+    if (buf == NULL || (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)) {
+        fprintf(stderr, "kaal-sim: cannot read %s\n", path);
+        exit(70);
+    }
+    fclose(f);
+    *size = (size_t)n;
+    return buf;
+}
+
+int main(int argc, char **argv)
+{
+    hosted_config_t cfg = {0};
+    cfg.root_elf = kaal_roottask_elf;
+    cfg.root_elf_size = kaal_roottask_elf_size;
+    cfg.ram_bytes = 64ull << 20;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return 0;
+        } else if (strcmp(a, "--quiet") == 0) {
+            cfg.quiet = true;
+        } else if (strcmp(a, "--ram") == 0 && i + 1 < argc) {
+            char *end;
+            long mib = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || mib < 4 || mib > 1024) {
+                fprintf(stderr, "kaal-sim: --ram takes a size in MiB from 4 to 1024\n");
+                return 64;
+            }
+            cfg.ram_bytes = (uint64_t)mib << 20;
+        } else if (strcmp(a, "--root") == 0 && i + 1 < argc) {
+            cfg.root_elf = read_file(argv[++i], &cfg.root_elf_size);
+        } else if (strcmp(a, "--module") == 0 && i + 1 < argc) {
+            cfg.boot_module = read_file(argv[++i], &cfg.boot_module_size);
+        } else {
+            fprintf(stderr, "kaal-sim: unknown or incomplete option '%s'\n\n", a);
+            usage(stderr);
+            return 64;
+        }
+    }
+
+    int status = hosted_run(&cfg);
+    fflush(stdout);
+    if (status == 2) {
+        fprintf(stderr, "kaal-sim: the kernel could not boot (see the log above)\n");
+    } else if (status == 3) {
+        fprintf(stderr, "kaal-sim: the system stopped: every thread is blocked\n");
+    } else if (status != 0) {
+        fprintf(stderr, "kaal-sim: the system halted with status %d\n", status);
+    }
+    return status;
+}

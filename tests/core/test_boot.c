@@ -1,0 +1,176 @@
+/* Boot: the root task's capabilities and BootInfo (issue 2). */
+#include "harness.h"
+#include "cspace.h"
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <string.h>
+
+Test(boot, bootinfo_is_consistent)
+{
+    harness_boot();
+    const kaal_bootinfo_t *bi = harness_bootinfo();
+    cr_assert_eq(bi->magic, KAAL_BOOTINFO_MAGIC);
+    cr_assert_eq(bi->root_cnode_bits, KAAL_ROOT_CNODE_BITS);
+    cr_assert_str_eq(bi->platform, "hosted");
+    cr_assert_lt(bi->untyped.start, bi->untyped.end);
+    cr_assert_eq(bi->empty.start, bi->untyped.end);
+    cr_assert_eq(bi->empty.end, 1u << KAAL_ROOT_CNODE_BITS);
+}
+
+/* Untypeds plus the reserved ranges tile RAM exactly: no gap, no overlap. */
+static void check_ram_tiled(unsigned mib)
+{
+    harness_boot_ram(mib);
+    const kaal_bootinfo_t *bi = harness_bootinfo();
+    uint64_t ram_lo = HAL_HOSTED_RAM_BASE, ram_hi = ram_lo + ((uint64_t)mib << 20);
+    cr_assert_eq(bi->ram_base, ram_lo);
+    cr_assert_eq(bi->ram_size, (uint64_t)mib << 20);
+
+    /* Collect the pieces, sort by address, check they tile [lo, hi). */
+    struct { uint64_t lo, hi; } piece[KAAL_BI_MAX_UNTYPEDS + KAAL_BI_MAX_RESERVED];
+    unsigned n = 0;
+    uint64_t untyped_sum = 0;
+    for (word_t i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
+        const kaal_untyped_desc_t *u = &bi->untyped_list[i];
+        if (u->is_device) {
+            continue;
+        }
+        cr_assert_eq(u->paddr & ((1ull << u->size_bits) - 1), 0, "untyped %lu misaligned", i);
+        piece[n].lo = u->paddr;
+        piece[n].hi = u->paddr + (1ull << u->size_bits);
+        untyped_sum += 1ull << u->size_bits;
+        n++;
+    }
+    uint64_t reserved_sum = 0;
+    for (word_t i = 0; i < bi->num_reserved; i++) {
+        piece[n].lo = bi->reserved[i].paddr;
+        piece[n].hi = bi->reserved[i].paddr + bi->reserved[i].size;
+        reserved_sum += bi->reserved[i].size;
+        n++;
+    }
+    for (unsigned i = 1; i < n; i++) {
+        for (unsigned j = i; j > 0 && piece[j - 1].lo > piece[j].lo; j--) {
+            uint64_t lo = piece[j].lo, hi = piece[j].hi;
+            piece[j] = piece[j - 1];
+            piece[j - 1].lo = lo;
+            piece[j - 1].hi = hi;
+        }
+    }
+    uint64_t at = ram_lo;
+    for (unsigned i = 0; i < n; i++) {
+        cr_assert_eq(piece[i].lo, at, "gap or overlap at 0x%lx (piece starts 0x%lx)", at, piece[i].lo);
+        at = piece[i].hi;
+    }
+    cr_assert_eq(at, ram_hi, "RAM not covered up to its end: 0x%lx", at);
+    cr_assert_eq(untyped_sum + reserved_sum, (uint64_t)mib << 20);
+    /* The root task's objects are the only RAM the kernel kept: small. */
+    cr_assert_lt(reserved_sum, 1u << 20, "kernel kept %lu bytes", reserved_sum);
+}
+
+Test(boot, untypeds_cover_ram_64) { check_ram_tiled(64); }
+Test(boot, untypeds_cover_ram_odd_size) { check_ram_tiled(37); }
+
+Test(boot, device_untyped_is_separate)
+{
+    harness_boot();
+    const kaal_bootinfo_t *bi = harness_bootinfo();
+    unsigned ndev = 0;
+    for (word_t i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
+        const kaal_untyped_desc_t *u = &bi->untyped_list[i];
+        if (u->is_device) {
+            ndev++;
+            cr_assert_geq(u->paddr, HOSTED_DEVICE_BASE);
+            cr_assert_leq(u->paddr + (1ull << u->size_bits), HOSTED_DEVICE_BASE + HOSTED_DEVICE_SIZE);
+            cte_t *s = harness_slot(bi->untyped.start + i);
+            cr_assert_eq(cap_type(s->cap), CAP_UNTYPED);
+            cr_assert(cap_untyped_device(s->cap));
+        }
+    }
+    cr_assert_gt(ndev, 0);
+}
+
+Test(boot, initial_caps_have_their_types)
+{
+    harness_boot();
+    cr_assert_eq(cap_type(harness_slot(KAAL_CAP_NULL)->cap), CAP_NULL);
+    cr_assert_eq(cap_type(harness_slot(KAAL_CAP_INIT_TCB)->cap), CAP_TCB);
+    cr_assert_eq(cap_type(harness_slot(KAAL_CAP_INIT_CNODE)->cap), CAP_CNODE);
+    cr_assert_eq(cap_type(harness_slot(KAAL_CAP_INIT_VSPACE)->cap), CAP_VSPACE);
+    cr_assert_eq(cap_type(harness_slot(KAAL_CAP_IRQ_CONTROL)->cap), CAP_IRQ_CONTROL);
+    cr_assert_eq(cap_type(harness_slot(KAAL_CAP_ASID_CONTROL)->cap), CAP_ASID_CONTROL);
+    cr_assert_eq(cap_type(harness_slot(KAAL_CAP_INIT_ASID_POOL)->cap), CAP_ASID_POOL);
+    cr_assert_eq(cap_type(harness_slot(KAAL_CAP_BOOTINFO_FRAME)->cap), CAP_FRAME);
+    cr_assert_eq(cap_type(harness_slot(KAAL_CAP_INIT_IPC_BUFFER)->cap), CAP_FRAME);
+    const kaal_bootinfo_t *bi = harness_bootinfo();
+    for (word_t s = bi->user_image_frames.start; s < bi->user_image_frames.end; s++) {
+        cr_assert_eq(cap_type(harness_slot(s)->cap), CAP_FRAME, "slot %lu", s);
+        cr_assert(cap_frame_mapped(harness_slot(s)->cap));
+    }
+    for (word_t s = bi->user_image_paging.start; s < bi->user_image_paging.end; s++) {
+        cr_assert_eq(cap_type(harness_slot(s)->cap), CAP_PAGE_TABLE, "slot %lu", s);
+    }
+    for (word_t s = bi->empty.start; s < bi->empty.end; s++) {
+        cr_assert_eq(cap_type(harness_slot(s)->cap), CAP_NULL, "slot %lu", s);
+    }
+}
+
+Test(boot, root_vspace_maps_image_with_wx_separation)
+{
+    harness_boot();
+    tcb_t *r = harness_root();
+    paddr_t root = cap_paddr(r->slots[TCB_VTABLE].cap);
+    kaal_vspace_walk_t w;
+    cr_assert(kaal_vspace_lookup(root, r->ctx.r[HAL_R_PC], &w), "entry point mapped");
+    cr_assert(w.executable);
+    cr_assert_not(w.writable);
+    const kaal_bootinfo_t *bi = harness_bootinfo();
+    cr_assert(kaal_vspace_lookup(root, bi->ipc_buffer, &w));
+    cr_assert(w.writable);
+    cr_assert_not(w.executable);
+    cr_assert(kaal_vspace_lookup(root, r->ctx.r[HAL_R_ARG0], &w), "BootInfo mapped");
+    cr_assert_not(w.writable);
+    cr_assert_not(kaal_vspace_lookup(root, 0, &w));
+    cr_assert_not(kaal_vspace_lookup(root, HAL_USER_VADDR_TOP - 4096, &w));
+}
+
+Test(boot, debug_putchar_and_garbage_syscalls)
+{
+    harness_boot();
+    harness_regs_t r = harness_syscall(KAAL_SYS_DEBUG_PUTCHAR, 'Z', 0, 0, 0, 0, 0);
+    cr_assert_eq(r.halted, -1);
+    const char *text = hosted_console_text();
+    cr_assert_eq(text[strlen(text) - 1], 'Z');
+    /* An invalid capability pointer gets an error reply, not a crash. */
+    r = harness_invoke(4095, KAAL_INV_CNODE_COPY, 0, 0, 0, 0, 0, 0);
+    cr_assert_eq(kaal_msginfo_label(r.info), KAAL_INVALID_CAPABILITY);
+    r = harness_invoke(~0ull, 12345, 200, 3, 1, 2, 3, 4);
+    cr_assert_eq(kaal_msginfo_label(r.info), KAAL_INVALID_CAPABILITY);
+    cr_assert_eq(ks.cur, harness_root(), "the root thread still runs");
+}
+
+Test(boot, unknown_syscall_suspends_thread)
+{
+    harness_boot();
+    harness_regs_t r = harness_syscall(-1000, 0, 0, 0, 0, 0, 0);
+    cr_assert_eq(r.halted, 3, "with no other thread the machine stops (status %d)", r.halted);
+    cr_assert_eq(harness_root()->state, TS_INACTIVE);
+    cr_assert(strstr(hosted_console_text(), "unknown syscall -1000") != NULL);
+}
+
+Test(boot, debug_halt_stops_with_status)
+{
+    harness_boot();
+    harness_regs_t r = harness_syscall(KAAL_SYS_DEBUG_HALT, 7, 0, 0, 0, 0, 0);
+    cr_assert_eq(r.halted, 7);
+}
+
+Test(boot, reboot_many_times_is_identical)
+{
+    harness_boot();
+    char first[4096];
+    snprintf(first, sizeof(first), "%s", hosted_console_text());
+    for (int i = 0; i < 50; i++) {
+        harness_boot();
+        cr_assert_str_eq(hosted_console_text(), first);
+    }
+}
