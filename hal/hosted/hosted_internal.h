@@ -62,6 +62,8 @@ HAL_NORETURN void hosted_kernel_exit(void);
 
 /* machine.c */
 void hosted_devices_poll(void);
+/* Virtual time of the next timer or device event (UINT64_MAX: none). */
+uint64_t hosted_next_event_time(void);
 
 /* core service */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

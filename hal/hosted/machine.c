@@ -188,7 +188,7 @@ void hal_halt(int status)
     __builtin_longjmp(hm.halt_jmp, 1);
 }
 
-static uint64_t next_event_time(void)
+uint64_t hosted_next_event_time(void)
 {
     uint64_t t = UINT64_MAX;
     if ((hm.irq_masked & 1u) == 0) {
@@ -208,7 +208,7 @@ void hal_idle_wait(void)
     if (hal_irq_pending()) {
         return;
     }
-    uint64_t t = next_event_time();
+    uint64_t t = hosted_next_event_time();
     if (t == UINT64_MAX) {
         kprintf("kaal: all threads are blocked and no interrupt is due: machine stopped\n");
         hal_halt(3);

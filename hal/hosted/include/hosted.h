@@ -38,6 +38,18 @@ int hosted_boot_only(const hosted_config_t *cfg);
  * returns the halt status, else -1. */
 int hosted_call_kernel(void (*fn)(void *), void *arg);
 
+/* Harness mode: play the current thread. hosted_drive_syscall writes the
+ * syscall registers (in: cap, info, mr0..mr3), enters the kernel as the
+ * call gate does and runs the kernel exit; out receives the current
+ * thread's badge, info and mr0..mr3 afterwards (the current thread may
+ * have changed). Returns the halt status if the kernel halted, else -1.
+ * hosted_drive_fault / hosted_drive_interrupt enter through the fault and
+ * interrupt entries instead. */
+struct kaal_fault_info;
+int hosted_drive_syscall(int64_t sysno, const uint64_t in[6], uint64_t out[6]);
+int hosted_drive_fault(const struct kaal_fault_info *f, uint64_t out[6]);
+int hosted_drive_interrupt(uint64_t out[6]);
+
 /* Everything the console printed since boot (NUL-terminated; the last
  * 256 KiB at most). */
 const char *hosted_console_text(void);
