@@ -31,39 +31,19 @@ void harness_boot_ram(unsigned ram_mib)
 
 void harness_boot(void) { harness_boot_ram(0); }
 
-struct call_args {
-    harness_regs_t *out;
-};
-
-static void do_syscall(void *arg)
-{
-    struct call_args *a = arg;
-    kaal_entry_syscall();
-    hal_uctx_t *c = kaal_kernel_exit();
-    a->out->badge = c->r[HAL_R_BADGE];
-    a->out->info = c->r[HAL_R_INFO];
-    a->out->mr[0] = c->r[HAL_R_MR0];
-    a->out->mr[1] = c->r[HAL_R_MR1];
-    a->out->mr[2] = c->r[HAL_R_MR2];
-    a->out->mr[3] = c->r[HAL_R_MR3];
-}
-
 harness_regs_t harness_syscall(int64_t sysno, word_t cap, word_t info, word_t mr0, word_t mr1,
                                word_t mr2, word_t mr3)
 {
-    harness_regs_t out = {0};
-    tcb_t *t = ks.cur;
-    t->ctx.r[HAL_R_SYSNO] = (word_t)sysno;
-    t->ctx.r[HAL_R_CAP] = cap;
-    t->ctx.r[HAL_R_INFO] = info;
-    t->ctx.r[HAL_R_MR0] = mr0;
-    t->ctx.r[HAL_R_MR1] = mr1;
-    t->ctx.r[HAL_R_MR2] = mr2;
-    t->ctx.r[HAL_R_MR3] = mr3;
-    t->ctx.r[HAL_R_PC] += HAL_SYSCALL_INSN_BYTES; /* as after the trap */
-    struct call_args a = {&out};
-    out.halted = hosted_call_kernel(do_syscall, &a);
-    return out;
+    uint64_t in[6] = {cap, info, mr0, mr1, mr2, mr3};
+    uint64_t out[6];
+    harness_regs_t r;
+    r.halted = hosted_drive_syscall(sysno, in, out);
+    r.badge = out[0];
+    r.info = out[1];
+    for (unsigned i = 0; i < KAAL_MSG_NUM_REGS; i++) {
+        r.mr[i] = out[2 + i];
+    }
+    return r;
 }
 
 harness_regs_t harness_invoke(word_t cptr, word_t label, word_t length, word_t extra_caps,
