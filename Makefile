@@ -6,13 +6,18 @@
 #   make test    every test suite, ending with one line "N passed, N failed"
 #   make qemu    boot the demo system on qemu-system-aarch64 -M virt
 #   make debug   kaal-sim under gdb
+#   make debug-qemu  QEMU with its gdb stub and gdb-multiarch attached
+#   make fuzz    libFuzzer on syscall sequences (FUZZ_SECONDS, default 600)
 #   make clean   remove build/
 
 HOSTED := build/hosted
 ARM64 := build/arm64
 MESON_QUIET := >/dev/null
 
-.PHONY: run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+FUZZ := build/fuzz
+FUZZ_SECONDS ?= 600
+
+.PHONY: fuzz run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -40,9 +45,26 @@ test: build-hosted build-arm64
 	  $$( [ -f $(ARM64)/meson-logs/testlog.json ] && echo $(ARM64)/meson-logs/testlog.json ) || rc=1; \
 	exit $$rc
 
+qemu: DEPS = qemu
+qemu: configure-hosted build-arm64
+	@scripts/qemu-run.sh $(ARM64)
+
+debug-qemu: DEPS = debug
+debug-qemu: configure-hosted build-arm64
+	@scripts/qemu-debug.sh $(ARM64)
+
 debug: DEPS = debug
 debug: build-hosted
 	gdb --args $(HOSTED)/sim/kaal-sim
+
+fuzz:
+	@sh scripts/deps.sh fuzz
+	@[ -f $(FUZZ)/build.ninja ] || CC=clang meson setup $(FUZZ) -Dfuzz=true \
+	  -Db_sanitize=address,undefined -Db_lundef=false $(MESON_QUIET)
+	@ninja -C $(FUZZ) fuzz/fuzz_syscalls $(MESON_QUIET) || ninja -C $(FUZZ) fuzz/fuzz_syscalls
+	@mkdir -p fuzz/corpus-work
+	$(FUZZ)/fuzz/fuzz_syscalls -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  -dict=fuzz/syscalls.dict -artifact_prefix=fuzz/ fuzz/corpus-work fuzz/corpus
 
 clean:
 	rm -rf build

@@ -1,0 +1,177 @@
+/*
+ * Boot, second half: running in the upper half with the MMU on. Drops the
+ * identity map, brings up the console, GIC and timer, describes the
+ * machine to the core and enters the root task.
+ */
+#include "arm64.h"
+#include <hal/console.h>
+#include <hal/cpu.h>
+#include <hal/entry.h>
+#include <plat.h>
+
+#define PAGE_SIZE 4096ull
+
+/* The root task ELF, embedded by the build (a generated C array). */
+extern const unsigned char kaal_roottask_elf[];
+extern const unsigned long kaal_roottask_elf_size;
+
+static uint64_t empty_l0[512] __attribute__((aligned(4096)));
+static hal_boot_info_t boot_info;
+
+static void put_str(const char *s)
+{
+    while (*s != '\0') {
+        hal_console_putc(*s++);
+    }
+}
+
+static void put_dec(uint64_t v)
+{
+    char buf[21];
+    unsigned n = 0;
+    do {
+        buf[n++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v != 0);
+    while (n > 0) {
+        hal_console_putc(buf[--n]);
+    }
+}
+
+static void put_hex(uint64_t v)
+{
+    put_str("0x");
+    int shift = 60;
+    while (shift > 0 && ((v >> shift) & 0xfu) == 0) {
+        shift -= 4;
+    }
+    for (; shift >= 0; shift -= 4) {
+        unsigned d = (unsigned)(v >> shift) & 0xfu;
+        hal_console_putc((char)(d < 10 ? '0' + d : 'a' + d - 10));
+    }
+}
+
+/* Replace the boot identity map in TTBR0 by an empty table: user space is
+ * empty until the core activates a VSpace. */
+static void drop_identity_map(void)
+{
+    ARM64_SYSREG_WRITE(ttbr0_el1, hal_kvirt_to_phys(empty_l0));
+    arm64_isb();
+    __asm__ volatile("tlbi vmalle1\n dsb nsh\n isb" ::: "memory");
+}
+
+static void ram_add(hal_boot_info_t *bi, uint64_t base, uint64_t end)
+{
+    if (end > base && bi->num_ram < HAL_MAX_MEM_REGIONS) {
+        bi->ram[bi->num_ram].base = base;
+        bi->ram[bi->num_ram].size = end - base;
+        bi->num_ram++;
+    }
+}
+
+/* Remove [lo, hi) (page-rounded outwards) from the usable RAM list. */
+static void ram_carve(hal_boot_info_t *bi, uint64_t lo, uint64_t hi)
+{
+    lo &= ~(PAGE_SIZE - 1u);
+    hi = (hi + PAGE_SIZE - 1u) & ~(PAGE_SIZE - 1u);
+    unsigned n = bi->num_ram;
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t b = bi->ram[i].base;
+        uint64_t e = b + bi->ram[i].size;
+        if (hi <= b || lo >= e) {
+            continue;
+        }
+        /* Keep the part below lo in place, append the part above hi. */
+        bi->ram[i].size = lo > b ? lo - b : 0;
+        if (hi < e) {
+            ram_add(bi, hi, e);
+        }
+    }
+    unsigned k = 0; /* drop emptied entries */
+    for (unsigned i = 0; i < bi->num_ram; i++) {
+        if (bi->ram[i].size != 0) {
+            bi->ram[k++] = bi->ram[i];
+        }
+    }
+    bi->num_ram = k;
+}
+
+static void describe_machine(hal_boot_info_t *bi)
+{
+    const struct arm64_boot_params *bp = &arm64_boot_params;
+    static const hal_mem_region_t devices[] = PLAT_DEVICE_REGIONS;
+
+    for (unsigned i = 0; i < bp->num_ram; i++) {
+        ram_add(bi, bp->ram[i].base, bp->ram[i].base + bp->ram[i].size);
+    }
+    for (unsigned i = 0; i < bp->num_rsv; i++) {
+        ram_carve(bi, bp->rsv[i].base, bp->rsv[i].base + bp->rsv[i].size);
+    }
+    for (unsigned i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+        if (i < HAL_MAX_MEM_REGIONS) {
+            bi->device[bi->num_device++] = devices[i];
+        }
+    }
+    uint64_t k_lo = hal_kvirt_to_phys(__kernel_start);
+    uint64_t k_hi = hal_kvirt_to_phys(__kernel_end);
+    bi->kernel[0].base = k_lo;
+    bi->kernel[0].size = k_hi - k_lo;
+    bi->num_kernel = 1;
+    bi->root_elf = kaal_roottask_elf;
+    bi->root_elf_size = kaal_roottask_elf_size;
+    bi->platform = PLAT_NAME;
+}
+
+static void print_banner(const hal_boot_info_t *bi)
+{
+    uint64_t ram = 0;
+    for (unsigned i = 0; i < bi->num_ram; i++) {
+        ram += bi->ram[i].size;
+    }
+    put_str("[arm64] " PLAT_SHORT_NAME ": EL");
+    put_dec(arm64_boot_params.boot_el);
+    put_str("->EL1, GICv");
+    put_dec(gic_version());
+    put_str(", timer ");
+    put_dec(timer_frequency() / 1000u);
+    put_str(" kHz, RAM ");
+    put_dec(ram >> 20);
+    put_str(" MiB at ");
+    put_hex(bi->num_ram > 0 ? bi->ram[0].base : 0);
+    put_str(arm64_boot_params.dtb_pa != 0 ? " (device tree)\n" : " (built-in map)\n");
+}
+
+static const char *boot_error_text(uint64_t e)
+{
+    switch (e) {
+    case ARM64_BOOT_NO_RAM:
+        return "no usable RAM";
+    case ARM64_BOOT_TOO_MANY_TABLES:
+        return "RAM layout needs more kernel page tables";
+    case ARM64_BOOT_RAM_TOO_HIGH:
+        return "RAM above 512 GiB";
+    case ARM64_BOOT_NO_ASID16:
+        return "CPU has no 16-bit ASIDs";
+    default:
+        return "unknown";
+    }
+}
+
+/* Entered from head.S in the upper half, on the boot stack, IRQs masked. */
+void arm64_boot_main(void)
+{
+    drop_identity_map();
+    pl011_init();
+    if (arm64_boot_params.error != ARM64_BOOT_OK) {
+        put_str("[arm64] early boot failed: ");
+        put_str(boot_error_text(arm64_boot_params.error));
+        put_str("\n");
+        hal_halt(2);
+    }
+    gic_init();
+    timer_init();
+    describe_machine(&boot_info);
+    print_banner(&boot_info);
+    kaal_boot(&boot_info);
+    arm64_kernel_exit();
+}

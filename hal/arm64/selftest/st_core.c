@@ -1,0 +1,342 @@
+/*
+ * Backend self-test: a stand-in for core/ that implements the entry
+ * points of hal/entry.h with just enough kernel to drive two user threads
+ * through the checks in st_user.S. It uses only the HAL contract plus the
+ * GIC's pending register (to fake a device interrupt).
+ *
+ * Output: one "selftest: <check> ok" line per check, then
+ * "selftest: PASS" and semihosting exit 0; any mismatch prints
+ * "selftest: FAIL ..." and exits 1. Built with ST_PANIC_AT_EXIT (the
+ * selftest-panic image), the kernel faults on purpose after PASS.
+ */
+#include "st.h"
+#include "../gic.h"
+#include <hal/console.h>
+#include <hal/cpu.h>
+#include <hal/entry.h>
+#include <hal/irq.h>
+#include <hal/phys.h>
+#include <hal/timer.h>
+#include <hal/uctx.h>
+#include <hal/vspace.h>
+
+#define QUANTUM_NS 1000000ull
+#define NUM_THREADS 2u
+
+extern const char st_user_start[], st_user_end[], st_user_a[], st_user_b[];
+
+struct st_thread {
+    struct hal_uctx ctx;
+    uint64_t root;
+    uint64_t asid;
+    uint64_t wake_at; /* 0: not sleeping */
+    bool runnable;
+    unsigned preemptions;
+    const char *name;
+};
+
+struct st_expect {
+    bool armed;
+    uint64_t kind, ec, at_x30;
+};
+
+static struct st_thread threads[NUM_THREADS];
+static struct st_thread *cur;
+static bool resched;
+static struct st_expect expect;
+static unsigned faults_seen, irqs_seen, idle_waits, passed;
+static uint64_t sleep_until;
+
+static const char *const test_names[ST_NUM_TESTS] = {
+    "syscall registers", "fp/simd preserved", "timer preemption", "user faults",
+    "isolation", "unmap flushes tlb", "device irq", "idle wfi",
+};
+
+static void puts_(const char *s)
+{
+    while (*s != '\0') {
+        hal_console_putc(*s++);
+    }
+}
+
+static void put_hex(uint64_t v)
+{
+    puts_("0x");
+    for (int shift = 60; shift >= 0; shift -= 4) {
+        unsigned d = (unsigned)(v >> shift) & 0xfu;
+        hal_console_putc((char)(d < 10 ? '0' + d : 'a' + d - 10));
+    }
+}
+
+void st_fail(const char *why)
+{
+    puts_("selftest: FAIL ");
+    puts_(why);
+    puts_("\n");
+    hal_halt(1);
+}
+
+/* ---- set-up --------------------------------------------------------------- */
+
+static uint64_t user_code_offset(const char *sym) { return (uint64_t)(sym - st_user_start); }
+
+static void build_space(struct st_thread *t, uint64_t code_pa, uint64_t code_pages,
+                        uint64_t private_value)
+{
+    t->root = st_alloc_page();
+    for (uint64_t i = 0; i < code_pages; i++) {
+        st_map(t->root, ST_VA_CODE + 4096u * i, code_pa + 4096u * i, ST_PTE_RX);
+    }
+    st_map_new(t->root, ST_VA_DATA, ST_PTE_RW);
+    for (unsigned i = 0; i < ST_STACK_PAGES; i++) {
+        st_map_new(t->root, ST_VA_STACK + 4096u * i, ST_PTE_RW);
+    }
+    st_map_new(t->root, ST_VA_RO, ST_PTE_R);
+    st_map_new(t->root, ST_VA_NX, ST_PTE_RW);
+    st_map_new(t->root, ST_VA_UNMAP, ST_PTE_RW);
+    uint64_t priv = st_map_new(t->root, ST_VA_PRIVATE, ST_PTE_RW);
+    *(uint64_t *)hal_phys_to_kvirt(priv) = private_value;
+}
+
+void kaal_boot(const hal_boot_info_t *info)
+{
+    puts_("selftest: booting on ");
+    puts_(info->platform);
+    puts_("\n");
+    uint64_t k_end = info->kernel[0].base + info->kernel[0].size;
+    uint64_t limit = 0;
+    for (unsigned i = 0; i < info->num_ram; i++) {
+        uint64_t b = info->ram[i].base;
+        uint64_t e = b + info->ram[i].size;
+        if (k_end >= b && k_end < e) {
+            limit = e;
+        }
+    }
+    if (limit == 0) {
+        st_fail("kernel not inside RAM");
+    }
+    st_alloc_init(k_end, limit);
+
+    uint64_t code_size = (uint64_t)(st_user_end - st_user_start);
+    uint64_t code_pages = (code_size + 4095u) / 4096u;
+    uint64_t code_pa = st_alloc_page();
+    for (uint64_t i = 1; i < code_pages; i++) {
+        (void)st_alloc_page(); /* contiguous: the allocator bumps */
+    }
+    st_copy_code(code_pa, st_user_start, code_size);
+
+    const uint64_t priv[NUM_THREADS] = { ST_PRIVATE_A, ST_PRIVATE_B };
+    const char *entry[NUM_THREADS] = { st_user_a, st_user_b };
+    for (unsigned i = 0; i < NUM_THREADS; i++) {
+        struct st_thread *t = &threads[i];
+        build_space(t, code_pa, code_pages, priv[i]);
+        t->asid = 1u + i;
+        t->runnable = true;
+        t->name = i == 0 ? "A" : "B";
+        hal_uctx_init(&t->ctx, ST_VA_CODE + user_code_offset(entry[i]),
+                      ST_VA_STACK + 4096u * ST_STACK_PAGES, i);
+    }
+    threads[0].ctx.r[1] = (uint64_t)(uintptr_t)hal_phys_to_kvirt(info->kernel[0].base);
+    hal_vspace_sync_tables();
+    cur = &threads[0];
+}
+
+hal_uctx_t *kaal_current_uctx(void) { return &cur->ctx; }
+
+/* ---- syscalls ------------------------------------------------------------- */
+
+static void report(uint64_t id, bool ok)
+{
+    if (id >= ST_NUM_TESTS) {
+        st_fail("bad test id");
+    }
+    if (id == ST_TEST_IDLE) {
+        ok = ok && idle_waits > 0 && hal_timer_now() >= sleep_until;
+    }
+    if (!ok) {
+        st_fail(test_names[id]);
+    }
+    puts_("selftest: ");
+    puts_(test_names[id]);
+    puts_(" ok\n");
+    passed++;
+}
+
+static void raise_irq(unsigned line)
+{
+    hal_irq_mask(line, false);
+    mmio_write32(gicd(0x200u + 4u * (line / 32u)), 1u << (line % 32u)); /* ISPENDR */
+}
+
+void kaal_entry_syscall(void)
+{
+    uint64_t *r = cur->ctx.r;
+    switch (r[HAL_R_SYSNO]) {
+    case ST_SYS_EXIT:
+        if (passed != ST_NUM_TESTS) {
+            st_fail("exit before every check passed");
+        }
+        puts_("selftest: PASS\n");
+#ifdef ST_PANIC_AT_EXIT
+        /* The panic test: a kernel data abort must print the registers
+         * and halt with ARM64_HALT_KERNEL_EXCEPTION, never hang. */
+        puts_("selftest: kernel reads an unmapped address\n");
+        (void)*(volatile uint64_t *)(uintptr_t)0xffff800000000000ull;
+#endif
+        hal_halt((int)r[0]);
+    case ST_SYS_ECHO: {
+        bool ok = true;
+        for (unsigned i = 0; i < 7u; i++) {
+            ok = ok && r[i] == i + 1u;
+        }
+        r[0] = ok ? ST_ECHO_RESULT : 0;
+        break;
+    }
+    case ST_SYS_YIELD:
+        resched = true;
+        break;
+    case ST_SYS_PREEMPTIONS:
+        r[0] = cur->preemptions;
+        break;
+    case ST_SYS_EXPECT_FAULT:
+        expect = (struct st_expect){ .armed = true, .kind = r[0], .at_x30 = r[1], .ec = r[2] };
+        break;
+    case ST_SYS_FAULTS_SEEN:
+        r[0] = faults_seen;
+        break;
+    case ST_SYS_UNMAP: {
+        uint64_t *pte = st_pte(cur->root, r[0], false);
+        if (pte == NULL) {
+            st_fail("unmap of an unmapped page");
+        }
+        *pte = 0;
+        hal_vspace_flush_page(cur->asid, r[0], 12);
+        break;
+    }
+    case ST_SYS_SLEEP:
+        cur->wake_at = hal_timer_now() + r[0];
+        sleep_until = cur->wake_at;
+        cur->runnable = false;
+        resched = true;
+        break;
+    case ST_SYS_STOP_B:
+        threads[1].runnable = false;
+        break;
+    case ST_SYS_RAISE_IRQ:
+        raise_irq((unsigned)r[0]);
+        break;
+    case ST_SYS_IRQS_SEEN:
+        r[0] = irqs_seen;
+        break;
+    case ST_SYS_REPORT:
+        report(r[0], r[1] != 0);
+        break;
+    default:
+        st_fail("unknown syscall");
+    }
+}
+
+/* ---- faults --------------------------------------------------------------- */
+
+void kaal_entry_fault(const kaal_fault_info_t *f)
+{
+    unsigned ec = (unsigned)(f->status >> 26) & 0x3fu;
+    if (!expect.armed || f->kind != expect.kind || ec != expect.ec) {
+        puts_("selftest: unexpected fault in thread ");
+        puts_(cur->name);
+        puts_(": kind ");
+        put_hex(f->kind);
+        puts_(" esr ");
+        put_hex(f->status);
+        puts_(" addr ");
+        put_hex(f->addr);
+        puts_(" pc ");
+        put_hex(cur->ctx.r[HAL_R_PC]);
+        puts_("\n");
+        st_fail("user fault");
+    }
+    expect.armed = false;
+    faults_seen++;
+    if (expect.at_x30 != 0) {
+        cur->ctx.r[HAL_R_PC] = cur->ctx.r[30];
+    } else {
+        cur->ctx.r[HAL_R_PC] += 4u;
+    }
+}
+
+/* ---- interrupts and scheduling ------------------------------------------- */
+
+static void handle_irq(bool from_user)
+{
+    unsigned irq = hal_irq_active();
+    if (irq == HAL_IRQ_NONE) {
+        return;
+    }
+    if (irq == hal_irq_timer()) {
+        hal_timer_set_deadline(UINT64_MAX);
+        if (from_user) {
+            cur->preemptions++;
+        }
+        resched = true;
+    } else if (irq == ST_TEST_IRQ_LINE) {
+        hal_irq_mask(irq, true);
+        irqs_seen++;
+    } else {
+        puts_("selftest: unexpected irq ");
+        put_hex(irq);
+        puts_("\n");
+        hal_irq_mask(irq, true);
+    }
+    hal_irq_end(irq);
+}
+
+void kaal_entry_interrupt(void) { handle_irq(true); }
+
+static struct st_thread *pick_next(void)
+{
+    unsigned start = (unsigned)(cur - threads);
+    unsigned first = resched || !cur->runnable ? start + 1u : start;
+    for (unsigned k = 0; k < NUM_THREADS; k++) {
+        struct st_thread *t = &threads[(first + k) % NUM_THREADS];
+        if (t->runnable) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+hal_uctx_t *kaal_kernel_exit(void)
+{
+    for (;;) {
+        while (hal_irq_pending()) {
+            handle_irq(false);
+        }
+        uint64_t now = hal_timer_now();
+        for (unsigned i = 0; i < NUM_THREADS; i++) {
+            if (threads[i].wake_at != 0 && now >= threads[i].wake_at) {
+                threads[i].wake_at = 0;
+                threads[i].runnable = true;
+            }
+        }
+        struct st_thread *t = pick_next();
+        if (t != NULL) {
+            cur = t;
+            resched = false;
+            hal_vspace_activate(t->root, t->asid);
+            hal_timer_set_deadline(now + QUANTUM_NS);
+            return &t->ctx;
+        }
+        uint64_t wake = UINT64_MAX;
+        for (unsigned i = 0; i < NUM_THREADS; i++) {
+            if (threads[i].wake_at != 0 && threads[i].wake_at < wake) {
+                wake = threads[i].wake_at;
+            }
+        }
+        if (wake == UINT64_MAX) {
+            st_fail("every thread blocked for ever");
+        }
+        hal_timer_set_deadline(wake);
+        idle_waits++;
+        hal_idle_wait();
+    }
+}

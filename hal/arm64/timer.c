@@ -1,0 +1,73 @@
+/*
+ * The kernel timer: the EL1 virtual timer of the generic timer (CNTV,
+ * PPI 27), counting CNTVCT at CNTFRQ. Time is nanoseconds since
+ * timer_init().
+ *
+ * Conversions are exact, with 64-bit arithmetic only: split a value into
+ * whole seconds and a remainder, so no product overflows (the remainder
+ * times a frequency or 10^9 stays below 2^62):
+ *   ns    = floor(ticks * 10^9 / freq)
+ *   ticks = ceil(ns * freq / 10^9)     (the deadline's compare value)
+ * hence ns(ticks(d)) >= d: the interrupt never comes before the deadline.
+ */
+#include "arm64.h"
+#include <hal/timer.h>
+
+#define CNTV_CTL_ENABLE (1u << 0)
+#define CNTV_CTL_IMASK (1u << 1)
+#define NS_PER_S 1000000000ull
+
+static uint64_t timer_freq;
+static uint64_t timer_base_ticks;
+
+static uint64_t counter_now(void)
+{
+    arm64_isb(); /* do not read the counter early */
+    return ARM64_SYSREG_READ(cntvct_el0);
+}
+
+static uint64_t ticks_to_ns(uint64_t ticks)
+{
+    return ticks / timer_freq * NS_PER_S + ticks % timer_freq * NS_PER_S / timer_freq;
+}
+
+static uint64_t ns_to_ticks_ceil(uint64_t ns)
+{
+    uint64_t rem = ns % NS_PER_S * timer_freq;
+    return ns / NS_PER_S * timer_freq + (rem + NS_PER_S - 1u) / NS_PER_S;
+}
+
+void timer_init(void)
+{
+    timer_freq = ARM64_SYSREG_READ(cntfrq_el0) & 0xffffffffu;
+    if (timer_freq == 0) {
+        timer_freq = 62500000u; /* QEMU's default, if firmware left it unset */
+    }
+    ARM64_SYSREG_WRITE(cntv_ctl_el0, CNTV_CTL_IMASK);
+    timer_base_ticks = counter_now();
+}
+
+uint64_t timer_frequency(void) { return timer_freq; }
+
+bool timer_armed(void)
+{
+    uint64_t ctl = ARM64_SYSREG_READ(cntv_ctl_el0);
+    return (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE;
+}
+
+uint64_t hal_timer_now(void)
+{
+    return ticks_to_ns(counter_now() - timer_base_ticks);
+}
+
+void hal_timer_set_deadline(uint64_t deadline)
+{
+    if (deadline == UINT64_MAX) {
+        ARM64_SYSREG_WRITE(cntv_ctl_el0, CNTV_CTL_IMASK);
+        arm64_isb();
+        return;
+    }
+    ARM64_SYSREG_WRITE(cntv_cval_el0, timer_base_ticks + ns_to_ticks_ceil(deadline));
+    ARM64_SYSREG_WRITE(cntv_ctl_el0, CNTV_CTL_ENABLE);
+    arm64_isb();
+}

@@ -1,0 +1,132 @@
+/*
+ * C side of the exception vectors (vectors.S): user traps become core
+ * entries; a trap taken in the kernel prints what it can and halts.
+ */
+#include "arm64.h"
+#include "asm_offsets.h"
+#include <hal/console.h>
+#include <hal/cpu.h>
+#include <hal/entry.h>
+
+_Static_assert(__builtin_offsetof(struct arm64_kframe, sp) == KFRAME_SP, "asm_offsets.h");
+_Static_assert(__builtin_offsetof(struct arm64_kframe, elr) == KFRAME_ELR, "asm_offsets.h");
+_Static_assert(__builtin_offsetof(struct arm64_kframe, spsr) == KFRAME_SPSR, "asm_offsets.h");
+_Static_assert(__builtin_offsetof(struct arm64_kframe, esr) == KFRAME_ESR, "asm_offsets.h");
+_Static_assert(__builtin_offsetof(struct arm64_kframe, far) == KFRAME_FAR, "asm_offsets.h");
+_Static_assert(sizeof(struct arm64_kframe) == KFRAME_SIZE, "asm_offsets.h");
+
+/*
+ * Synchronous exception from EL0, context already saved.
+ *   SVC (EC 0x15)              -> kaal_entry_syscall()
+ *   instruction abort (0x20)   -> VM fault, instruction, addr = FAR
+ *   data abort (0x24)          -> VM fault, data, addr = FAR
+ *   anything else              -> user exception, number = EC
+ * (undefined instruction 0x00, PC/SP alignment 0x22/0x26, BRK 0x3c, a
+ * trapped system-register access 0x18, ...)
+ */
+void arm64_trap_el0_sync(uint64_t esr, uint64_t far)
+{
+    unsigned ec = esr_ec(esr);
+    if (ec == ESR_EC_SVC64) {
+        kaal_entry_syscall();
+        return;
+    }
+    kaal_fault_info_t f = { .kind = KAAL_FAULT_USER_EXCEPTION, .status = esr, .number = ec };
+    if (ec == ESR_EC_DABT_LOW || ec == ESR_EC_IABT_LOW) {
+        f.kind = ec == ESR_EC_DABT_LOW ? KAAL_FAULT_VM_DATA : KAAL_FAULT_VM_INSTR;
+        f.addr = far;
+    } else {
+        f.addr = kaal_current_uctx()->r[HAL_R_PC];
+    }
+    kaal_entry_fault(&f);
+}
+
+/* An SError (asynchronous external abort) while in EL0: blame the thread,
+ * as a user exception with number = EC (0x2f). */
+void arm64_trap_el0_serror(uint64_t esr)
+{
+    kaal_fault_info_t f = {
+        .kind = KAAL_FAULT_USER_EXCEPTION,
+        .addr = kaal_current_uctx()->r[HAL_R_PC],
+        .status = esr,
+        .number = esr_ec(esr),
+    };
+    kaal_entry_fault(&f);
+}
+
+/* Return to user: pick the next thread and resume it. */
+void arm64_kernel_exit(void)
+{
+    hal_return_to_user(kaal_kernel_exit());
+}
+
+static void put_str(const char *s)
+{
+    while (*s != '\0') {
+        hal_console_putc(*s++);
+    }
+}
+
+static void put_hex(uint64_t v)
+{
+    put_str("0x");
+    for (int shift = 60; shift >= 0; shift -= 4) {
+        unsigned d = (unsigned)(v >> shift) & 0xfu;
+        hal_console_putc((char)(d < 10 ? '0' + d : 'a' + d - 10));
+    }
+}
+
+static void put_reg(const char *name, uint64_t v)
+{
+    put_str(name);
+    put_str("=");
+    put_hex(v);
+}
+
+static const char *const vector_names[16] = {
+    "EL1t sync", "EL1t IRQ", "EL1t FIQ", "EL1t SError",
+    "EL1h sync", "EL1h IRQ", "EL1h FIQ", "EL1h SError",
+    "EL0 sync", "EL0 IRQ", "EL0 FIQ", "EL0 SError",
+    "EL0/32 sync", "EL0/32 IRQ", "EL0/32 FIQ", "EL0/32 SError",
+};
+
+/*
+ * An exception taken in the kernel (or from AArch32 EL0, which never
+ * runs): print the registers and the syndrome, halt with status
+ * ARM64_HALT_KERNEL_EXCEPTION. While halting (a semihosting call that is
+ * an undefined instruction without -semihosting), go on halting instead.
+ */
+void arm64_trap_kernel(struct arm64_kframe *f, uint64_t vector)
+{
+    static volatile uint32_t depth;
+    if (arm64_halting != 0) {
+        hal_halt(ARM64_HALT_KERNEL_EXCEPTION);
+    }
+    if (depth++ != 0) {
+        put_str("\n[arm64] nested kernel exception\n");
+        hal_halt(ARM64_HALT_KERNEL_EXCEPTION);
+    }
+    put_str("\n[arm64] KERNEL EXCEPTION: ");
+    put_str(vector_names[vector & 15u]);
+    put_str("\n");
+    put_reg("  ESR", f->esr);
+    put_str(" (EC 0x");
+    hal_console_putc("0123456789abcdef"[esr_ec(f->esr) >> 4]);
+    hal_console_putc("0123456789abcdef"[esr_ec(f->esr) & 15u]);
+    put_reg(") FAR", f->far);
+    put_str("\n");
+    put_reg("  ELR", f->elr);
+    put_reg(" SPSR", f->spsr);
+    put_reg(" SP", f->sp);
+    put_str("\n");
+    for (unsigned i = 0; i < 31u; i++) {
+        char name[6] = "  x00";
+        name[3] = (char)('0' + i / 10u);
+        name[4] = (char)('0' + i % 10u);
+        put_reg(name, f->x[i]);
+        if (i % 3u == 2u || i == 30u) {
+            put_str("\n");
+        }
+    }
+    hal_halt(ARM64_HALT_KERNEL_EXCEPTION);
+}

@@ -1,0 +1,33 @@
+/* User contexts (hal/uctx.h); their layout is in hal_arch.h and
+ * asm_offsets.h, which vectors.S uses to save and restore them. */
+#include "arm64.h"
+#include "asm_offsets.h"
+#include <hal/uctx.h>
+
+_Static_assert(__builtin_offsetof(struct hal_uctx, r[30]) == UCTX_X30, "asm_offsets.h");
+_Static_assert(__builtin_offsetof(struct hal_uctx, r[HAL_R_SP]) == UCTX_SP, "asm_offsets.h");
+_Static_assert(__builtin_offsetof(struct hal_uctx, r[HAL_R_PC]) == UCTX_ELR, "asm_offsets.h");
+_Static_assert(__builtin_offsetof(struct hal_uctx, r[HAL_R_FLAGS]) == UCTX_SPSR, "asm_offsets.h");
+_Static_assert(__builtin_offsetof(struct hal_uctx, r[HAL_R_TLS]) == UCTX_TPIDR, "asm_offsets.h");
+_Static_assert(__builtin_offsetof(struct hal_uctx, fp) == UCTX_FP, "asm_offsets.h");
+_Static_assert(sizeof(struct hal_uctx) == UCTX_SIZE, "asm_offsets.h");
+
+#define SPSR_NZCV 0xf0000000ull /* the only SPSR bits a user may choose */
+#define SPSR_EL0T 0x0ull        /* EL0, AArch64, D A I F clear */
+
+void hal_uctx_init(hal_uctx_t *c, word_t pc, word_t sp, word_t arg0)
+{
+    uint64_t *w = (uint64_t *)c;
+    for (size_t i = 0; i < sizeof(*c) / sizeof(uint64_t); i++) {
+        w[i] = 0;
+    }
+    c->r[HAL_R_PC] = pc;
+    c->r[HAL_R_SP] = sp;
+    c->r[HAL_R_ARG0] = arg0;
+    c->r[HAL_R_FLAGS] = SPSR_EL0T;
+}
+
+void hal_uctx_sanitize(hal_uctx_t *c)
+{
+    c->r[HAL_R_FLAGS] = (c->r[HAL_R_FLAGS] & SPSR_NZCV) | SPSR_EL0T;
+}

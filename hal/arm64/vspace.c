@@ -1,0 +1,42 @@
+/*
+ * User address spaces (hal/vspace.h): TTBR0_EL1 holds the VSpace root and
+ * its 16-bit ASID; TLB maintenance is inner-shareable so it would stay
+ * correct with more CPUs.
+ */
+#include "arm64.h"
+#include <hal/vspace.h>
+
+#define TTBR_ASID_SHIFT 48u
+
+void hal_vspace_activate(paddr_t root, word_t asid)
+{
+    ARM64_SYSREG_WRITE(ttbr0_el1, root | (uint64_t)asid << TTBR_ASID_SHIFT);
+    arm64_isb();
+}
+
+void hal_vspace_sync_tables(void)
+{
+    arm64_dsb_ishst();
+    arm64_isb();
+}
+
+void hal_vspace_flush_page(word_t asid, vaddr_t va, unsigned size_bits)
+{
+    /* One TLBI by VA removes a block entry of any size that covers va,
+     * and the walk-cache entries on the way to it. */
+    (void)size_bits;
+    uint64_t arg = (uint64_t)asid << TTBR_ASID_SHIFT | ((va >> 12) & 0xfffffffffffull);
+    arm64_dsb_ishst();
+    __asm__ volatile("tlbi vae1is, %0" ::"r"(arg) : "memory");
+    arm64_dsb_ish();
+    arm64_isb();
+}
+
+void hal_vspace_flush_asid(word_t asid)
+{
+    uint64_t arg = (uint64_t)asid << TTBR_ASID_SHIFT;
+    arm64_dsb_ishst();
+    __asm__ volatile("tlbi aside1is, %0" ::"r"(arg) : "memory");
+    arm64_dsb_ish();
+    arm64_isb();
+}
