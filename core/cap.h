@@ -15,7 +15,7 @@
  *   TCB           -                                  paddr       0
  *   IRQ_CONTROL   -                                  0           0
  *   IRQ_HANDLER   -                                  0           irq
- *   ZOMBIE        (see core/cnode_delete.c)
+ *   ZOMBIE        is_tcb[5] radix[6,12)              paddr       slots left (core/delete.c)
  *   FRAME         size[5,7) rights[7,9) dev[9] map[10] paddr     asid<<48 | vaddr
  *   PAGE_TABLE    level[5,7) mapped[7]               paddr       asid<<48 | vaddr
  *   VSPACE        has_asid[5]                        paddr       asid
@@ -190,6 +190,52 @@ static inline word_t cap_vspace_asid(cap_t c) { return c.w1; }
 
 static inline cap_t cap_asid_control(void) { return cap_make(CAP_ASID_CONTROL, 0, 0, 0); }
 static inline cap_t cap_asid_pool(paddr_t pa, word_t base) { return cap_make(CAP_ASID_POOL, 0, pa, base); }
+
+/* ---- field setters (derivation: rights masks, badges, guards) ---- */
+static inline cap_t cap_set_field(cap_t c, unsigned lo, unsigned bits, word_t v)
+{
+    word_t m = ((1ull << bits) - 1u) << lo;
+    c.w0 = (c.w0 & ~m) | ((v << lo) & m);
+    return c;
+}
+/* Endpoint / notification rights and badge. */
+static inline cap_t cap_set_rights(cap_t c, word_t rights) { return cap_set_field(c, 5, 4, rights); }
+static inline cap_t cap_set_badge(cap_t c, word_t badge)
+{
+    c.w1 = badge;
+    return c;
+}
+static inline cap_t cap_reply_set_grant(cap_t c, bool grant) { return cap_set_field(c, 6, 1, grant ? 1u : 0u); }
+static inline cap_t cap_frame_set_rights(cap_t c, word_t rights) { return cap_set_field(c, 7, 2, rights); }
+static inline cap_t cap_cnode_set_guard(cap_t c, word_t guard, unsigned guard_size)
+{
+    c.w1 = (guard & ((1ull << CNODE_GUARD_BITS) - 1u)) | ((word_t)(guard_size & 0x3fu) << CNODE_GUARD_BITS);
+    return c;
+}
+static inline cap_t cap_untyped_set_watermark(cap_t c, word_t watermark)
+{
+    c.w1 = watermark;
+    return c;
+}
+
+/* ---- zombie (core/delete.c) ----
+ * What remains of the last capability to a CNode or TCB while the slots
+ * inside the object are being emptied: w0 [5] is_tcb, [6,12) radix of the
+ * CNode, paddr of the object (its slots start there); w1 = number of slots
+ * [0, count) still to be emptied. */
+static inline cap_t cap_zombie(paddr_t pa, bool is_tcb, unsigned radix, word_t count)
+{
+    return cap_make(CAP_ZOMBIE, (is_tcb ? 1u : 0u) | ((word_t)(radix & 0x3fu) << 1), pa, count);
+}
+static inline bool cap_zombie_is_tcb(cap_t c) { return cap_field(c, 5, 1) != 0; }
+static inline unsigned cap_zombie_radix(cap_t c) { return (unsigned)cap_field(c, 6, 6); }
+static inline word_t cap_zombie_count(cap_t c) { return c.w1; }
+static inline cap_t cap_zombie_set_count(cap_t c, word_t count)
+{
+    c.w1 = count;
+    return c;
+}
+static inline cte_t *cap_zombie_slots(cap_t c) { return (cte_t *)cap_ptr(c); }
 
 /* ---- slot links ---- */
 static inline cte_t *mdb_next(const cte_t *s) { return (cte_t *)(uintptr_t)(s->next & ~(word_t)MDB_FLAGS); }

@@ -1,32 +1,63 @@
 /*
  * The capability derivation tree (seL4's mapping database, "MDB").
  *
- * Every non-empty slot is on one doubly linked list, in preorder of the
- * derivation tree: a slot's descendants follow it directly, before its next
- * sibling. Parenthood is not stored; it is decided by cdt_is_parent_of()
- * from the two capabilities and the revocable / first-badged bits
- * (seL4's isMDBParentOf):
+ * Every non-empty slot is on ONE doubly linked list that starts at a
+ * sentinel slot (cdt_head()), in preorder of the derivation tree: a slot's
+ * descendants follow it directly, before its next sibling. Original
+ * capabilities (boot-time caps, reply masters) are roots: they hang
+ * directly after the sentinel. Parenthood is not stored; it is decided by
+ * cdt_is_parent_of() from the two capabilities and the revocable /
+ * first-badged bits (seL4's isMDBParentOf):
  *
- *   list:  [U]  [F1] [F2] [E]  [E'b1] [E'b1] [E'b2] ...
- *   tree:   U -> F1, F2        E -> E'b1 -> E'b1(copy), E -> E'b2
+ *   list:  (head) [U]  [F1] [F2] [E]  [E'b1] [E'b1] [E'b2] [C] ...
+ *   tree:   U -> F1, F2, E     E -> E'b1 -> E'b1(copy),  E -> E'b2
+ *           (E is a child of U: its object lies inside U's memory)
+ *
+ * All capabilities to one object are contiguous on the list, so "is this
+ * the last capability to its object" (cdt_is_final) looks only at the two
+ * neighbours. The single list lets kaal_invariants_check() visit every
+ * capability in the system without knowing where CNodes are.
  *
  * Invariants (checked by kaal_invariants_check): prev/next agree both ways;
- * an empty slot has no links; every slot's parent (if any) precedes it.
+ * an empty slot has no links; every non-empty slot is on the list.
  */
 #ifndef KAAL_CDT_H
 #define KAAL_CDT_H
 
-#include "cap.h"
+#include "capability.h"
 
-/* Put cap into the empty slot dest as a new entry directly after src in
- * the list (a child or sibling of src as the caps say). */
+/* The list's sentinel: an always-empty slot in kernel state that is the
+ * prev of the first entry. (Held in the idle thread's unused CTABLE slot
+ * until struct kstate has its own field; kaal_boot() resets it.) */
+static inline cte_t *cdt_head(void);
+
+/* Put cap into the empty slot dest directly after src on the list, with
+ * the given bits (seL4 cteInsert's list part). Requires src on the list or
+ * the head, dest empty and unlinked. */
 void cdt_insert(cte_t *src, cte_t *dest, cap_t cap, bool revocable, bool first_badged);
-/* Put cap into the empty slot dest with no derivation links (an original
- * capability: boot-time caps and freshly retyped objects' parents). */
+/* Put cap into the empty slot dest as an original capability (a root:
+ * revocable and first-badged, directly after the head). Boot uses this for
+ * every capability it creates that has no parent. */
 void cdt_insert_root(cte_t *dest, cap_t cap);
-/* Unlink slot from the list and make it empty. */
+/* Unlink slot and make it empty (seL4 emptySlot's list part: the next
+ * entry inherits the first-badged bit). Does nothing on an empty slot. */
 void cdt_remove(cte_t *slot);
-/* Move the capability in src to the empty dest, keeping its place. */
+/* Move the capability in src to the empty dest as cap, keeping its place
+ * and bits on the list; src becomes empty (seL4 cteMove). */
 void cdt_move(cte_t *src, cte_t *dest, cap_t cap);
+/* Exchange the contents of two slots, each keeping its place on the list
+ * (seL4 cteSwap); the caps become c1 in s2 and c2 in s1. */
+void cdt_swap(cte_t *s1, cap_t c1, cte_t *s2, cap_t c2);
+
+/* seL4 isMDBParentOf: would b, directly after a on the list, be a's
+ * descendant? */
+bool cdt_is_parent_of(const cte_t *a, const cte_t *b);
+/* seL4 ensureNoChildren, as a predicate: true if slot has a descendant. */
+bool cdt_has_children(const cte_t *slot);
+/* seL4 isFinalCapability: no other capability names slot's object. */
+bool cdt_is_final(const cte_t *slot);
+
+#include "kernel.h"
+static inline cte_t *cdt_head(void) { return &ks.idle.slots[TCB_CTABLE]; }
 
 #endif

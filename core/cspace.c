@@ -83,12 +83,13 @@ kerr_t cspace_lookup_for_op(bool is_source, cap_t root, word_t cptr, word_t dept
     lookup_fault_t lf = {0};
     resolve_result_t r;
 
-    if (depth < 1 || depth > KAAL_WORD_BITS) {
-        return err_range(e, 1, KAAL_WORD_BITS);
-    }
+    /* seL4 lookupSlotForCNodeOp checks the root before the depth. */
     if (cap_type(root) != CAP_CNODE) {
         lf.type = KAAL_LOOKUP_INVALID_ROOT;
         return err_failed_lookup(e, is_source, &lf);
+    }
+    if (depth < 1 || depth > KAAL_WORD_BITS) {
+        return err_range(e, 1, KAAL_WORD_BITS);
     }
     if (cspace_resolve(root, cptr, (unsigned)depth, &r, &lf) != KAAL_NO_ERROR) {
         return err_failed_lookup(e, is_source, &lf);

@@ -22,6 +22,19 @@ void irq_init(void)
     }
 }
 
+/* An issued line fired: mask it until the driver acknowledges through
+ * its IRQHandler (Ack), and signal the notification set for it. */
+static void irq_signal(unsigned irq)
+{
+    hal_irq_mask(irq, true);
+    cap_t nc = ks.irq_slots[irq].cap;
+    if (cap_type(nc) == CAP_NOTIFICATION && (cap_rights(nc) & KAAL_RIGHT_WRITE) != 0) {
+        ntfn_signal(ntfn_of_cap(nc), cap_badge(nc));
+    } else {
+        kprintf("kaal: IRQ %u has no notification: masked until Ack\n", irq);
+    }
+}
+
 void irq_handle_pending(void)
 {
     unsigned irq = hal_irq_active();
@@ -36,15 +49,9 @@ void irq_handle_pending(void)
     case IRQ_TIMER:
         sched_timer_tick();
         break;
-    case IRQ_SIGNAL: {
-        /* Masked until the driver acknowledges through its IRQHandler. */
-        hal_irq_mask(irq, true);
-        cap_t nc = ks.irq_slots[irq].cap;
-        if (cap_type(nc) == CAP_NOTIFICATION) {
-            ntfn_signal(ntfn_of_cap(nc), cap_badge(nc));
-        }
+    case IRQ_SIGNAL:
+        irq_signal(irq);
         break;
-    }
     default:
         kprintf("kaal: spurious interrupt %u masked\n", irq);
         hal_irq_mask(irq, true);

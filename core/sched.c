@@ -1,5 +1,6 @@
 /* Scheduler (see sched.h). */
 #include "sched.h"
+#include "vspace.h"
 #include <hal/timer.h>
 #include <hal/vspace.h>
 
@@ -101,13 +102,30 @@ void sched_dequeue(tcb_t *t)
     }
 }
 
-void sched_reschedule(void) { ks.resched = 1; }
+void sched_reschedule(void) { ks.resched |= SCHED_ROTATE; }
 
 void sched_possible_switch_to(tcb_t *t)
 {
+    if (!thread_runnable(t) || t == ks.cur) {
+        return;
+    }
     sched_enqueue(t);
     if (ks.cur == &ks.idle || !thread_runnable(ks.cur) || t->prio > ks.cur->prio) {
-        ks.resched = 1;
+        ks.resched |= SCHED_PREEMPT;
+    }
+}
+
+void sched_set_priority(tcb_t *t, word_t prio)
+{
+    sched_dequeue(t);
+    t->prio = prio;
+    if (!thread_runnable(t)) {
+        return;
+    }
+    if (t == ks.cur) {
+        ks.resched |= SCHED_PREEMPT; /* someone may now outrank it */
+    } else {
+        sched_possible_switch_to(t);
     }
 }
 
@@ -117,7 +135,7 @@ void thread_set_state(tcb_t *t, enum thread_state s)
     if (!thread_runnable(t)) {
         sched_dequeue(t);
         if (t == ks.cur) {
-            sched_reschedule();
+            ks.resched |= SCHED_PREEMPT; /* it cannot run: anyone may */
         }
     }
 }
@@ -154,10 +172,7 @@ void thread_switch_to(tcb_t *t)
     }
     charge_current();
     if (t != &ks.idle) {
-        cap_t vs = t->slots[TCB_VTABLE].cap;
-        if (cap_type(vs) == CAP_VSPACE && cap_vspace_has_asid(vs)) {
-            hal_vspace_activate(cap_paddr(vs), cap_vspace_asid(vs));
-        }
+        vspace_activate_thread(t); /* no valid VSpace: no address space */
     }
     ks.cur = t;
     account_and_arm(t);
@@ -174,18 +189,35 @@ static tcb_t *choose_thread(void)
     return t;
 }
 
+/* Should the runnable current thread c keep the CPU? If not, put it back
+ * in its queue: at the tail when rotating, else at the head. */
+static bool keep_current(tcb_t *c, word_t why)
+{
+    int p = sched_highest_prio();
+    bool rotate = (why & SCHED_ROTATE) != 0 || c->in_ready_queue;
+    if (p < (int)c->prio || (p == (int)c->prio && !rotate)) {
+        return true;
+    }
+    if (rotate) {
+        sched_enqueue(c);
+    } else {
+        sched_enqueue_head(c);
+    }
+    return false;
+}
+
 void sched_schedule(void)
 {
-    if (!ks.resched && (ks.cur == &ks.idle || thread_runnable(ks.cur))) {
+    tcb_t *c = ks.cur;
+    bool cur_runs = c != &ks.idle && thread_runnable(c);
+    word_t why = ks.resched;
+
+    if (why == 0 && (cur_runs || (c == &ks.idle && ks.ready_l1 == 0))) {
         return;
     }
     ks.resched = 0;
-    if (ks.cur != &ks.idle && thread_runnable(ks.cur)) {
-        int p = sched_highest_prio();
-        if (p < (int)ks.cur->prio) {
-            return; /* nothing at or above cur's priority: keep running */
-        }
-        sched_enqueue(ks.cur); /* behind its equals: round robin */
+    if (cur_runs && keep_current(c, why)) {
+        return;
     }
     thread_switch_to(choose_thread());
 }
@@ -207,7 +239,7 @@ void sched_timer_tick(void)
     }
     /* Slice used up: refill and let an equal-priority thread run. */
     c->time_slice = KAAL_TIME_SLICE_NS;
-    ks.resched = 1;
+    ks.resched |= SCHED_ROTATE;
     ks.timer_deadline = ks.slice_start + c->time_slice;
     hal_timer_set_deadline(ks.timer_deadline);
 }

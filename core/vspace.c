@@ -1,6 +1,10 @@
-/* Address-space table format and walks (see vspace.h). */
+/* Address-space table format, walks, unmapping and the deletion hook
+ * (see vspace.h). */
 #include "vspace.h"
+#include "asid.h"
+#include "kernel.h"
 #include <hal/entry.h>
+#include <hal/vspace.h>
 
 pte_t pte_make_frame(paddr_t pa, unsigned level, word_t rights, word_t attr, bool device)
 {
@@ -10,6 +14,9 @@ pte_t pte_make_frame(paddr_t pa, unsigned level, word_t rights, word_t attr, boo
     }
     if ((rights & KAAL_RIGHT_WRITE) == 0) {
         e |= PTE_AP_RO;
+    }
+    if ((rights & KAAL_RIGHT_READ) == 0) {
+        e &= ~PTE_AP_EL0; /* kernel only: every user access faults */
     }
     if (device || (attr & KAAL_VM_UNCACHED) != 0) {
         e |= PTE_ATTR_DEVICE | PTE_UXN;
@@ -45,6 +52,9 @@ bool kaal_vspace_lookup(paddr_t root, vaddr_t va, kaal_vspace_walk_t *out)
     for (unsigned level = 0; level < 4; level++) {
         pte_t e = vspace_table(table)[vspace_index(level, va)];
         if (pte_is_frame(e, level)) {
+            if ((e & PTE_AP_EL0) == 0) {
+                return false; /* no user access at all */
+            }
             unsigned bits = vspace_level_bits(level);
             out->size_bits = bits;
             out->vbase = va & ~KAAL_MASK(bits);
@@ -59,4 +69,162 @@ bool kaal_vspace_lookup(paddr_t root, vaddr_t va, kaal_vspace_walk_t *out)
         table = pte_addr(e);
     }
     return false;
+}
+
+/* ---- capabilities and their entries ----------------------------------- */
+
+/* Level of the entry that maps cap c's object (frame or table); 4 if c is
+ * neither. */
+static unsigned entry_level_of_cap(cap_t c)
+{
+    if (cap_type(c) == CAP_FRAME) {
+        return vspace_frame_level(cap_frame_size(c));
+    }
+    if (cap_type(c) == CAP_PAGE_TABLE && cap_pt_level(c) >= 1) {
+        return cap_pt_level(c) - 1u;
+    }
+    return 4;
+}
+
+pte_t *vspace_entry_of_cap(cap_t c)
+{
+    unsigned level = entry_level_of_cap(c);
+    bool mapped = cap_type(c) == CAP_FRAME ? cap_frame_mapped(c) : cap_pt_mapped(c);
+    if (level > 3 || !mapped) {
+        return NULL;
+    }
+    paddr_t root = asid_lookup_vspace(cap_mapped_asid(c));
+    if (root == 0) {
+        return NULL;
+    }
+    unsigned missing;
+    pte_t *e = vspace_lookup_entry(root, cap_mapped_vaddr(c), level, &missing);
+    if (e == NULL || pte_addr(*e) != cap_paddr(c)) {
+        return NULL;
+    }
+    bool ok = cap_type(c) == CAP_FRAME ? pte_is_frame(*e, level) : pte_is_table(*e, level);
+    return ok ? e : NULL;
+}
+
+void vspace_unmap_frame(cap_t c)
+{
+    pte_t *e = vspace_entry_of_cap(c);
+    if (e == NULL || cap_type(c) != CAP_FRAME) {
+        return;
+    }
+    *e = 0;
+    hal_vspace_flush_page(cap_mapped_asid(c), cap_mapped_vaddr(c), frame_size_bits(cap_frame_size(c)));
+}
+
+void vspace_unmap_table(cap_t c)
+{
+    pte_t *e = vspace_entry_of_cap(c);
+    if (e == NULL || cap_type(c) != CAP_PAGE_TABLE) {
+        return;
+    }
+    *e = 0;
+    /* As seL4: a whole table's range goes, so the whole ASID is flushed. */
+    hal_vspace_flush_asid(cap_mapped_asid(c));
+}
+
+void vspace_object_deleted(cap_t c, bool final)
+{
+    switch (cap_type(c)) {
+    case CAP_FRAME:
+        vspace_unmap_frame(c);
+        break;
+    case CAP_PAGE_TABLE:
+        if (final) {
+            vspace_unmap_table(c);
+        }
+        break;
+    case CAP_VSPACE:
+        if (final && cap_vspace_has_asid(c)) {
+            asid_vspace_deleted(cap_vspace_asid(c), cap_paddr(c));
+        }
+        break;
+    case CAP_ASID_POOL:
+        if (final) {
+            asid_pool_deleted(c.w1, cap_paddr(c));
+        }
+        break;
+    default:
+        return;
+    }
+    if (ks.cur != NULL && ks.cur != &ks.idle) {
+        vspace_activate_thread(ks.cur);
+    }
+}
+
+/* ---- invariants ---------------------------------------------------- */
+
+static bool mapping_well_formed(cap_t c, unsigned bits)
+{
+    vaddr_t va = cap_mapped_vaddr(c);
+    return cap_mapped_asid(c) != 0 && KAAL_IS_ALIGNED(va, bits) && va < HAL_USER_VADDR_TOP;
+}
+
+bool vspace_cap_well_formed(cap_t c)
+{
+    switch (cap_type(c)) {
+    case CAP_FRAME:
+        if (!cap_frame_mapped(c)) {
+            return c.w1 == 0;
+        }
+        return mapping_well_formed(c, frame_size_bits(cap_frame_size(c))) &&
+               cap_mapped_vaddr(c) >= HAL_USER_VADDR_BASE;
+    case CAP_PAGE_TABLE:
+        if (cap_pt_level(c) < 1) {
+            return false;
+        }
+        if (!cap_pt_mapped(c)) {
+            return c.w1 == 0;
+        }
+        return mapping_well_formed(c, vspace_level_bits(cap_pt_level(c) - 1u));
+    case CAP_VSPACE:
+        return cap_vspace_has_asid(c) ? cap_vspace_asid(c) != 0 && cap_vspace_asid(c) < KAAL_BIT(16)
+                                      : c.w1 == 0;
+    case CAP_ASID_POOL:
+        return KAAL_IS_ALIGNED(c.w1, KAAL_ASID_POOL_BITS) && c.w1 < KAAL_BIT(16);
+    default:
+        return true;
+    }
+}
+
+static bool page_in_ram(paddr_t pa)
+{
+    return KAAL_IS_ALIGNED(pa, KAAL_PAGE_BITS) && pa >= ks.ram_base && pa < ks.ram_end;
+}
+
+bool vspace_asid_table_well_formed(void)
+{
+    for (word_t high = 0; high < KAAL_NUM_ASID_POOLS; high++) {
+        paddr_t pool = ks.asid_table[high];
+        if (pool == 0) {
+            continue;
+        }
+        if (!page_in_ram(pool)) {
+            return false;
+        }
+        const asid_pool_t *p = (const asid_pool_t *)hal_phys_to_kvirt(pool);
+        if (high == 0 && p->vspace[0] != 0) {
+            return false; /* ASID 0 */
+        }
+        for (word_t low = 0; low < KAAL_BIT(KAAL_ASID_POOL_BITS); low++) {
+            if (p->vspace[low] != 0 && !page_in_ram(p->vspace[low])) {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+
+void vspace_activate_thread(tcb_t *t)
+{
+    cap_t vs = t->slots[TCB_VTABLE].cap;
+    if (asid_vspace_cap_valid(vs)) {
+        hal_vspace_activate(cap_paddr(vs), cap_vspace_asid(vs));
+    } else {
+        hal_vspace_activate(0, 0);
+    }
 }

@@ -11,12 +11,19 @@
  *   [0] valid, [1] table (L0-L2) / page (L3), [4:2] AttrIndx (0 device,
  *   1 normal), [6] AP[1] EL0 access, [7] AP[2] read-only, [9:8] SH,
  *   [10] AF, [11] nG, [47:12] output address, [53] PXN, [54] UXN.
- * User mappings always have AP[1], AF, nG and PXN set.
+ * User mappings always have AF, nG and PXN set, and AP[1] unless the
+ * mapping grants no right at all (seL4's kernel-only mapping: every user
+ * access faults; kaal_vspace_lookup reports such an entry as unmapped).
+ *
+ * Capabilities and mappings (core/cap.h): a Frame or PageTable capability
+ * records where it is mapped (asid, vaddr); the entry itself is found again
+ * through the ASID table (asid.h). A capability whose ASID or entry no
+ * longer names it is stale: unmapping it changes nothing (seL4).
  */
 #ifndef KAAL_VSPACE_H
 #define KAAL_VSPACE_H
 
-#include "types.h"
+#include "objects.h"
 
 typedef uint64_t pte_t;
 
@@ -70,5 +77,60 @@ static inline paddr_t pte_addr(pte_t e) { return e & PTE_ADDR_MASK; }
  * Returns the entry's address, or NULL with *missing = the level whose table
  * is missing (an entry above target_level is not a table). */
 pte_t *vspace_lookup_entry(paddr_t root, vaddr_t va, unsigned target_level, unsigned *missing);
+
+/* Level (1..3) whose entries map a frame of size fs: 1 GiB at 1, 2 MiB at 2,
+ * 4 KiB at 3. */
+static inline unsigned vspace_frame_level(enum frame_size fs) { return 3u - (unsigned)fs; }
+
+/* seL4 maskVMRights: the rights a mapping gets from the frame cap's rights
+ * and the rights asked for. Write needs read; no read means no user access. */
+static inline word_t vspace_mask_rights(word_t cap_rights, word_t asked)
+{
+    word_t r = cap_rights & asked & (KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);
+    return (r & KAAL_RIGHT_READ) != 0 ? r : 0;
+}
+
+/* ---- mapping operations (invoke side: they cannot fail) ---- */
+
+/* The entry that maps (or would map) frame/table cap c in its recorded
+ * (asid, vaddr), if that VSpace still exists and the entry still names c's
+ * object; NULL otherwise (unmapped or stale cap). */
+pte_t *vspace_entry_of_cap(cap_t c);
+
+/* Remove the mapping the frame capability c records, if it is still there,
+ * and flush it. Does not change the capability. */
+void vspace_unmap_frame(cap_t c);
+
+/* Remove the parent entry of the table capability c, if it is still there,
+ * and flush its ASID (the whole range the table covered). Does not change
+ * the capability or the table's contents. */
+void vspace_unmap_table(cap_t c);
+
+/* The capability-deletion hook (core/delete.c calls it from its finalise
+ * step for every Frame, PageTable, VSpace, ASIDPool and ASIDControl cap it
+ * deletes; final = no other capability names the object):
+ *   Frame      (any, as seL4) remove the mapping this cap records
+ *   PageTable  (final)        clear the entry that points at the table
+ *   VSpace     (final)        free its ASID, flush it
+ *   ASIDPool   (final)        every VSpace in the pool loses its ASID
+ * Afterwards the current thread's address space is re-validated. */
+void vspace_object_deleted(cap_t c, bool final);
+
+/* Invariants (for kaal_invariants_check, which visits every capability):
+ * c's address-space fields are well formed. A mapped Frame records a
+ * non-zero ASID and a vaddr aligned to its size inside the user window; a
+ * mapped PageTable of level 1..3 a non-zero ASID and the aligned base of
+ * the range it covers; a VSpace with an ASID a non-zero one; an ASID pool
+ * a pool-aligned base. True for every other type. */
+bool vspace_cap_well_formed(cap_t c);
+/* Every pool in ks.asid_table and every VSpace root in it is a 4 KiB-aligned
+ * address inside RAM, and ASID 0 is never assigned. */
+bool vspace_asid_table_well_formed(void);
+
+/* Switch the MMU to thread t's address space: its VTABLE capability if that
+ * is a VSpace with a valid ASID, otherwise "no address space"
+ * (hal_vspace_activate(0, 0)): every user access of t is then a VM fault.
+ * The scheduler calls this on every switch to a user thread. */
+void vspace_activate_thread(tcb_t *t);
 
 #endif

@@ -13,6 +13,8 @@
 
 extern const unsigned char kaal_roottask_elf[];
 extern const unsigned long kaal_roottask_elf_size;
+extern const unsigned char kaal_boot_archive[];
+extern const unsigned long kaal_boot_archive_size;
 
 static void usage(FILE *f)
 {
@@ -21,7 +23,9 @@ static void usage(FILE *f)
             "Run the KaaL microkernel as a Linux process (the hosted machine).\n\n"
             "  --ram MIB        RAM of the machine in MiB (default 64, 4..1024)\n"
             "  --root FILE      root task ELF image (default: the built-in root task)\n"
-            "  --module FILE    boot module handed to the root task (default: none)\n"
+            "  --module FILE    boot module handed to the root task (default: the\n"
+            "                   built-in boot archive with demo.system)\n"
+            "  --no-module      boot without a module\n"
             "  --quiet          do not print the console\n"
             "  --help           this text\n\n"
             "Exit status: the status the system halted with (0: normal end);\n"
@@ -56,6 +60,8 @@ int main(int argc, char **argv)
     cfg.root_elf = kaal_roottask_elf;
     cfg.root_elf_size = kaal_roottask_elf_size;
     cfg.ram_bytes = 64ull << 20;
+    cfg.boot_module = kaal_boot_archive;
+    cfg.boot_module_size = kaal_boot_archive_size;
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -74,6 +80,9 @@ int main(int argc, char **argv)
             cfg.ram_bytes = (uint64_t)mib << 20;
         } else if (strcmp(a, "--root") == 0 && i + 1 < argc) {
             cfg.root_elf = read_file(argv[++i], &cfg.root_elf_size);
+        } else if (strcmp(a, "--no-module") == 0) {
+            cfg.boot_module = NULL;
+            cfg.boot_module_size = 0;
         } else if (strcmp(a, "--module") == 0 && i + 1 < argc) {
             cfg.boot_module = read_file(argv[++i], &cfg.boot_module_size);
         } else {

@@ -59,6 +59,9 @@ tcb_t *harness_root(void) { return root; }
 
 void harness_set_current(tcb_t *t)
 {
+    if (t == ks.cur) {
+        return;
+    }
     sched_dequeue(t);
     if (ks.cur != &ks.idle && thread_runnable(ks.cur)) {
         sched_enqueue(ks.cur);

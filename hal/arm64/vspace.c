@@ -8,8 +8,18 @@
 
 #define TTBR_ASID_SHIFT 48u
 
+#define TCR_EPD0 (1ull << 7) /* no TTBR0 walks: every EL0 access faults */
+
+/* root 0 is "no address space" (core/vspace.h vspace_activate_thread):
+ * TTBR0 walks are disabled and ASID 0, never given to a VSpace, holds no
+ * TLB entries, so every user access is a translation fault. */
 void hal_vspace_activate(paddr_t root, word_t asid)
 {
+    uint64_t tcr = ARM64_SYSREG_READ(tcr_el1);
+    uint64_t want = root == 0 ? (tcr | TCR_EPD0) : (tcr & ~TCR_EPD0);
+    if (want != tcr) {
+        ARM64_SYSREG_WRITE(tcr_el1, want);
+    }
     ARM64_SYSREG_WRITE(ttbr0_el1, root | (uint64_t)asid << TTBR_ASID_SHIFT);
     arm64_isb();
 }

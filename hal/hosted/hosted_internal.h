@@ -30,7 +30,9 @@ struct hosted_machine {
 
     uint64_t entries;
     uint64_t host_syscalls;
-    uint64_t watch_entries; /* entries seen by the last watchdog tick */
+    uint64_t fills;         /* user-window page fills */
+    uint64_t watch_entries; /* entries + fills seen by the last watchdog tick */
+    unsigned watch_idle_ticks;
 
     /* The user window: which address space is installed. */
     uint64_t want_root, want_asid;

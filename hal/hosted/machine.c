@@ -80,6 +80,9 @@ static void machine_reset(const hosted_config_t *cfg)
     hm.irq_active = 0;
     hm.nevents = 0;
     hm.entries = 0;
+    hm.fills = 0;
+    hm.watch_entries = 0;
+    hm.watch_idle_ticks = 0;
     hm.host_syscalls = 0;
     hm.console_len = 0;
     hm.console_line = 0;
@@ -147,6 +150,12 @@ int hosted_run(const hosted_config_t *cfg)
     hosted_kernel_exit();
 }
 
+void hosted_advance_time(uint64_t ns)
+{
+    hm.now += ns;
+    hosted_devices_poll();
+}
+
 const char *hosted_console_text(void) { return hm.console; }
 uint64_t hosted_now(void) { return hm.now; }
 uint64_t hosted_host_syscalls(void) { return hm.host_syscalls; }
@@ -184,6 +193,7 @@ void hal_console_putc(char c)
 void hal_halt(int status)
 {
     console_flush();
+
     hm.halt_status = status;
     __builtin_longjmp(hm.halt_jmp, 1);
 }
@@ -295,10 +305,26 @@ void hosted_device_raise_at(unsigned irq, uint64_t t)
     hm.nevents++;
 }
 
+/* Send what a driver wrote to the UART since the last kernel entry. */
+static void uart_poll(void)
+{
+    hosted_uart_regs_t *u = (hosted_uart_regs_t *)((uint8_t *)hm.dev + (HOSTED_UART_PADDR - HOSTED_DEVICE_BASE));
+    uint64_t head = u->tx_head;
+    uint64_t tail = u->tx_tail;
+    if (head - tail > HOSTED_UART_TX_SIZE) {
+        tail = head - HOSTED_UART_TX_SIZE; /* a driver overran the ring */
+    }
+    for (; tail != head; tail++) {
+        hal_console_putc((char)u->tx_buf[tail % HOSTED_UART_TX_SIZE]);
+    }
+    u->tx_tail = tail;
+}
+
 /* Deliver due events (in time order, then in order of scheduling) and
  * accept a doorbell written to the test device's registers. */
 void hosted_devices_poll(void)
 {
+    uart_poll();
     hosted_testdev_regs_t *regs =
         (hosted_testdev_regs_t *)((uint8_t *)hm.dev + (HOSTED_TESTDEV_PADDR - HOSTED_DEVICE_BASE));
     if (regs->doorbell != 0) {

@@ -11,8 +11,11 @@
  *              resume on the kernel stack in hosted_fault_entry -> core
  *
  *   watchdog (thread CPU-time timer, SIGVTALRM): a user thread that made no
- *   kernel entry for a whole watchdog period is preempted as if its time
- *   slice ended (virtual time jumps to the timer deadline).
+ *   kernel entry and took no page fill for WATCHDOG_TICKS whole ticks (at
+ *   least 20 ms of CPU) is spinning: it is preempted as if it had run until
+ *   the next event (its slice end or a device interrupt). Finite work that
+ *   long between two syscalls would make the run's timing depend on the
+ *   host; KaaL's programs never do that (docs/architecture.md).
  *
  * The user window [HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP) holds only the
  * current address space's pages, installed lazily from the RAM memfd with
@@ -37,7 +40,8 @@
 
 #define KSTACK_SIZE (256u * 1024u)
 #define SIGSTACK_SIZE (64u * 1024u)
-#define WATCHDOG_NS 10000000L /* 10 ms of CPU time */
+#define WATCHDOG_NS 10000000L /* one watchdog tick: 10 ms of CPU time */
+#define WATCHDOG_TICKS 3u       /* idle ticks before a thread counts as spinning */
 #define X86_FLAGS_USER 0x0cd5ull /* CF PF AF ZF SF DF OF */
 
 static void *kstack;
@@ -176,7 +180,8 @@ HAL_NORETURN void hosted_kernel_exit(void)
     hal_uctx_t *c = kaal_kernel_exit();
     window_switch();
     hosted_cur_uctx = c;
-    hm.watch_entries = hm.entries;
+    hm.watch_entries = hm.entries + hm.fills;
+    hm.watch_idle_ticks = 0;
     hosted_restore_user(c);
 }
 
@@ -288,6 +293,7 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
         bool exec = addr == rip;
         bool write = !exec && (err & 2u) != 0;
         if (window_fill(addr, write, exec)) {
+            hm.fills++;
             return; /* a TLB fill: retry the access */
         }
         hm.fault.kind = exec ? KAAL_FAULT_VM_INSTR : KAAL_FAULT_VM_DATA;
@@ -315,10 +321,15 @@ static void on_watchdog(int sig, siginfo_t *si, void *ctx)
     if (hosted_in_kernel || !in_window(rip)) {
         return;
     }
-    if (hm.entries != hm.watch_entries) {
-        hm.watch_entries = hm.entries; /* it entered the kernel since: fine */
+    if (hm.entries + hm.fills != hm.watch_entries) {
+        hm.watch_entries = hm.entries + hm.fills; /* progress since: fine */
+        hm.watch_idle_ticks = 0;
         return;
     }
+    if (++hm.watch_idle_ticks < WATCHDOG_TICKS) {
+        return;
+    }
+    hm.watch_idle_ticks = 0;
     save_ucontext(uc);
     redirect_to_kernel(uc, hosted_preempt_entry);
 }

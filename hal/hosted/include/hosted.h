@@ -59,6 +59,9 @@ const char *hosted_console_text(void);
 uint64_t hosted_now(void);
 uint64_t hosted_host_syscalls(void);
 
+/* Harness mode: let ns of virtual time pass, then deliver due events. */
+void hosted_advance_time(uint64_t ns);
+
 /* The test device: raise irq at absolute virtual time t (ns). */
 void hosted_device_raise_at(unsigned irq, uint64_t t);
 
@@ -75,6 +78,18 @@ typedef struct hosted_testdev_regs {
     volatile uint64_t doorbell;
     volatile uint64_t raised;
 } hosted_testdev_regs_t;
+
+/* The UART, in the device page at HOSTED_UART_PADDR that a console
+ * driver maps: the driver appends bytes to tx_buf (index tx_head % size)
+ * and then advances tx_head; the device sends everything up to tx_head to
+ * the console at the next kernel entry and advances tx_tail. */
+#define HOSTED_UART_PADDR 0x09000000ull
+#define HOSTED_UART_TX_SIZE 2048u
+typedef struct hosted_uart_regs {
+    volatile uint64_t tx_head;
+    volatile uint64_t tx_tail;
+    volatile uint8_t tx_buf[HOSTED_UART_TX_SIZE];
+} hosted_uart_regs_t;
 
 /* Virtual cost of one kernel entry (ns). */
 #define HOSTED_ENTRY_NS 100u

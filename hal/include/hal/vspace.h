@@ -16,7 +16,8 @@
 
 #include <hal/types.h>
 
-/* Switch the user address space to the tables rooted at root, tagged asid. */
+/* Switch the user address space to the tables rooted at root, tagged asid.
+ * root 0 (asid 0) means no address space: every user access faults. */
 void hal_vspace_activate(paddr_t root, word_t asid);
 /* Make entries the core has just written visible to the table walker. */
 void hal_vspace_sync_tables(void);

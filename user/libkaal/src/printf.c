@@ -148,17 +148,23 @@ void kaal_printf(const char *fmt, ...)
     va_end(ap);
 }
 
-int kaal_snprintf(char *buf, size_t n, const char *fmt, ...)
+int kaal_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 {
     sink_t s = {.buf = buf, .cap = n, .console = 0};
-    va_list ap;
-    va_start(ap, fmt);
     format(&s, fmt, ap);
-    va_end(ap);
     if (n > 0) {
         buf[s.len < n ? s.len : n - 1] = '\0';
     }
     return (int)s.len;
+}
+
+int kaal_snprintf(char *buf, size_t n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int r = kaal_vsnprintf(buf, n, fmt, ap);
+    va_end(ap);
+    return r;
 }
 
 void kaal_puts(const char *str)

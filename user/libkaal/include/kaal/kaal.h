@@ -44,6 +44,7 @@ void kaal_puts(const char *s);
 void kaal_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kaal_vprintf(const char *fmt, va_list ap);
 int kaal_snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int kaal_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 __attribute__((noreturn)) void kaal_debug_halt(int status);
 /* Type of the capability at cptr (enum cap_type numbering, docs/abi.md). */
 kaal_word_t kaal_debug_cap_identify(kaal_cptr_t cptr);

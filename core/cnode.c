@@ -1,0 +1,252 @@
+/*
+ * CNode invocations (see cnode.h for the argument layout). Each decoder
+ * checks everything in seL4's order, then calls an invoke step that
+ * cannot fail on bad input.
+ */
+#include "cnode.h"
+#include "delete.h"
+#include "lifecycle.h"
+#include "sched.h"
+#include "untyped.h"
+
+/* ---- shared capability operations ---------------------------------------- */
+
+kerr_t cap_derive(const cte_t *slot, cap_t cap, cap_t *out, syscall_error_t *e)
+{
+    *out = cap;
+    switch (cap_type(cap)) {
+    case CAP_ZOMBIE:
+    case CAP_IRQ_CONTROL:
+    case CAP_REPLY:
+        *out = cap_null();
+        return KAAL_NO_ERROR;
+    case CAP_UNTYPED:
+        return cdt_has_children(slot) ? err_set(e, KAAL_REVOKE_FIRST) : KAAL_NO_ERROR;
+    case CAP_FRAME:
+        *out = cap_frame_set_mapping(cap, false, 0, 0);
+        return KAAL_NO_ERROR;
+    case CAP_PAGE_TABLE:
+        return cap_pt_mapped(cap) ? KAAL_NO_ERROR : err_set(e, KAAL_ILLEGAL_OPERATION);
+    case CAP_VSPACE:
+        return cap_vspace_has_asid(cap) ? KAAL_NO_ERROR : err_set(e, KAAL_ILLEGAL_OPERATION);
+    default:
+        return KAAL_NO_ERROR;
+    }
+}
+
+/* seL4 setUntypedCapAsFull. */
+static void set_untyped_full(cte_t *src, cap_t new_cap)
+{
+    cap_t s = src->cap;
+    if (cap_type(s) == CAP_UNTYPED && cap_type(new_cap) == CAP_UNTYPED &&
+        cap_paddr(s) == cap_paddr(new_cap) && cap_untyped_bits(s) == cap_untyped_bits(new_cap)) {
+        src->cap = cap_untyped_set_watermark(s, KAAL_BIT(cap_untyped_bits(s)));
+    }
+}
+
+void cte_insert(cap_t new_cap, cte_t *src, cte_t *dest)
+{
+    bool revocable = cap_is_revocable(new_cap, src->cap);
+    set_untyped_full(src, new_cap);
+    cdt_insert(src, dest, new_cap, revocable, revocable);
+}
+
+kerr_t cnode_long_op_result(const invocation_t *inv, kerr_t r)
+{
+    if (r == KAAL_PREEMPTED && !thread_runnable(inv->caller)) {
+        return KAAL_NO_ERROR;
+    }
+    return r;
+}
+
+/* ---- decode helpers -------------------------------------------------------- */
+
+static kerr_t ensure_empty(invocation_t *inv, const cte_t *slot)
+{
+    return cap_is_null(slot->cap) ? KAAL_NO_ERROR : err_set(&inv->err, KAAL_DELETE_FIRST);
+}
+
+static kerr_t missing_cap(invocation_t *inv, bool source, word_t depth)
+{
+    lookup_fault_t lf = {.type = KAAL_LOOKUP_MISSING_CAPABILITY, .bits_left = depth};
+    return err_failed_lookup(&inv->err, source, &lf);
+}
+
+/* Look up a non-empty source-side slot (source or pivot). */
+static kerr_t lookup_full_slot(invocation_t *inv, bool source, cap_t root, word_t index,
+                               word_t depth, cte_t **slot)
+{
+    kerr_t err = cspace_lookup_for_op(true, root, index, depth, slot, &inv->err);
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    return cap_is_null((*slot)->cap) ? missing_cap(inv, source, depth) : KAAL_NO_ERROR;
+}
+
+/* The new capability of Copy / Mint / Mutate / Move (null: illegal). */
+static kerr_t copy_family_cap(invocation_t *inv, cte_t *src, cap_t *out)
+{
+    cap_t c = src->cap;
+    switch (inv->label) {
+    case KAAL_INV_CNODE_COPY:
+        if (inv->length < 5) {
+            return err_set(&inv->err, KAAL_TRUNCATED_MESSAGE);
+        }
+        return cap_derive(src, cap_mask_rights(inv_arg(inv, 4), c), out, &inv->err);
+    case KAAL_INV_CNODE_MINT:
+        if (inv->length < 6) {
+            return err_set(&inv->err, KAAL_TRUNCATED_MESSAGE);
+        }
+        c = cap_update_data(false, inv_arg(inv, 5), cap_mask_rights(inv_arg(inv, 4), c));
+        return cap_derive(src, c, out, &inv->err);
+    case KAAL_INV_CNODE_MUTATE:
+        if (inv->length < 5) {
+            return err_set(&inv->err, KAAL_TRUNCATED_MESSAGE);
+        }
+        *out = cap_update_data(true, inv_arg(inv, 4), c);
+        return KAAL_NO_ERROR;
+    default: /* Move */
+        *out = c;
+        return KAAL_NO_ERROR;
+    }
+}
+
+/* ---- the invocations --------------------------------------------------------- */
+
+static kerr_t decode_copy_family(invocation_t *inv, cte_t *dest)
+{
+    cte_t *src;
+    cap_t new_cap;
+
+    if (inv->length < 4 || inv->num_extra < 1) {
+        return err_set(&inv->err, KAAL_TRUNCATED_MESSAGE);
+    }
+    kerr_t err = ensure_empty(inv, dest);
+    if (err == KAAL_NO_ERROR) {
+        err = lookup_full_slot(inv, true, inv->extra[0]->cap, inv_arg(inv, 2), inv_arg(inv, 3), &src);
+    }
+    if (err == KAAL_NO_ERROR) {
+        err = copy_family_cap(inv, src, &new_cap);
+    }
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    if (cap_is_null(new_cap)) {
+        return err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
+    }
+    if (inv->label == KAAL_INV_CNODE_MOVE || inv->label == KAAL_INV_CNODE_MUTATE) {
+        cdt_move(src, dest, new_cap);
+    } else {
+        cte_insert(new_cap, src, dest);
+    }
+    return KAAL_NO_ERROR;
+}
+
+static kerr_t decode_rotate(invocation_t *inv, cte_t *dest)
+{
+    cte_t *src;
+    cte_t *pivot;
+
+    if (inv->length < 8 || inv->num_extra < 2) {
+        return err_set(&inv->err, KAAL_TRUNCATED_MESSAGE);
+    }
+    kerr_t err = cspace_lookup_for_op(true, inv->extra[1]->cap, inv_arg(inv, 6), inv_arg(inv, 7), &src,
+                                      &inv->err);
+    if (err == KAAL_NO_ERROR) {
+        err = cspace_lookup_for_op(true, inv->extra[0]->cap, inv_arg(inv, 3), inv_arg(inv, 4), &pivot,
+                                   &inv->err);
+    }
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    if (pivot == src || pivot == dest) {
+        return err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
+    }
+    if (src != dest && !cap_is_null(dest->cap)) {
+        return err_set(&inv->err, KAAL_DELETE_FIRST);
+    }
+    if (cap_is_null(src->cap)) {
+        return missing_cap(inv, true, inv_arg(inv, 7));
+    }
+    if (cap_is_null(pivot->cap)) {
+        return missing_cap(inv, false, inv_arg(inv, 4));
+    }
+    cap_t new_src = cap_update_data(true, inv_arg(inv, 5), src->cap);
+    cap_t new_pivot = cap_update_data(true, inv_arg(inv, 2), pivot->cap);
+    if (cap_is_null(new_src) || cap_is_null(new_pivot)) {
+        return err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
+    }
+    if (src == dest) {
+        cdt_swap(src, new_src, pivot, new_pivot);
+    } else {
+        cdt_move(pivot, dest, new_pivot);
+        cdt_move(src, pivot, new_src);
+    }
+    return KAAL_NO_ERROR;
+}
+
+static kerr_t invoke_revoke(invocation_t *inv, cte_t *slot)
+{
+    kerr_t r = cap_revoke(slot);
+    /* KaaL: revoking an untyped also resets it (seL4 waits for the next
+     * Retype). */
+    if (r == KAAL_NO_ERROR && cap_type(slot->cap) == CAP_UNTYPED && !cdt_has_children(slot)) {
+        untyped_reset(slot);
+    }
+    return cnode_long_op_result(inv, r);
+}
+
+static kerr_t decode_save_caller(invocation_t *inv, cte_t *dest)
+{
+    kerr_t err = ensure_empty(inv, dest);
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    cte_t *src = &inv->caller->slots[TCB_CALLER];
+    if (cap_type(src->cap) == CAP_REPLY && !cap_reply_master(src->cap)) {
+        cdt_move(src, dest, src->cap);
+    }
+    return KAAL_NO_ERROR;
+}
+
+static kerr_t decode_cancel_badged_sends(invocation_t *inv, const cte_t *dest)
+{
+    cap_t c = dest->cap;
+    if (!cap_has_cancel_send_rights(c)) {
+        return err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
+    }
+    if (cap_badge(c) != 0) {
+        ep_cancel_badged_sends(ep_of_cap(c), cap_badge(c));
+    }
+    return KAAL_NO_ERROR;
+}
+
+kerr_t decode_cnode_invocation(invocation_t *inv)
+{
+    cte_t *dest;
+
+    if (inv->label < KAAL_INV_CNODE_REVOKE || inv->label > KAAL_INV_CNODE_SAVE_CALLER) {
+        return err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
+    }
+    if (inv->length < 2) {
+        return err_set(&inv->err, KAAL_TRUNCATED_MESSAGE);
+    }
+    kerr_t err = cspace_lookup_for_op(false, inv->cap, inv_arg(inv, 0), inv_arg(inv, 1), &dest, &inv->err);
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    switch (inv->label) {
+    case KAAL_INV_CNODE_REVOKE:
+        return invoke_revoke(inv, dest);
+    case KAAL_INV_CNODE_DELETE:
+        return cnode_long_op_result(inv, cap_delete(dest));
+    case KAAL_INV_CNODE_CANCEL_BADGED_SENDS:
+        return decode_cancel_badged_sends(inv, dest);
+    case KAAL_INV_CNODE_ROTATE:
+        return decode_rotate(inv, dest);
+    case KAAL_INV_CNODE_SAVE_CALLER:
+        return decode_save_caller(inv, dest);
+    default: /* Copy, Mint, Move, Mutate */
+        return decode_copy_family(inv, dest);
+    }
+}

@@ -1,0 +1,285 @@
+/*
+ * IPC syscalls and message transfer (see ipc.h).
+ *
+ *   Send/NBSend/Call --> ipc_send_on_cap --> ep_send / ntfn_signal / reply_transfer
+ *   Recv/NBRecv      --> ipc_handle_recv --> ep_receive / ntfn_receive
+ *   Reply            --> ipc_handle_reply --> reply_transfer
+ *   rendezvous       --> ipc_transfer: MRs, caps, badge (or fault.c's message)
+ *
+ * Message registers 0..3 travel in CPU registers (HAL_R_MR0..3), the rest
+ * in the IPC buffers; without both buffers only the register MRs arrive.
+ */
+#include "ipc.h"
+#include "cnode.h"
+#include "endpoint.h"
+#include "fault.h"
+#include "invocation.h"
+#include "ntfn.h"
+#include "reply.h"
+#include "sched.h"
+
+/* ---- registers and buffers ----------------------------------------------- */
+
+kaal_ipc_buffer_t *ipc_buffer_of(tcb_t *t, bool receiving)
+{
+    cap_t fc = t->slots[TCB_BUFFER].cap;
+    word_t need = receiving ? (KAAL_RIGHT_READ | KAAL_RIGHT_WRITE) : KAAL_RIGHT_READ;
+    if (cap_type(fc) != CAP_FRAME || (cap_frame_rights(fc) & need) != need) {
+        return NULL;
+    }
+    return (kaal_ipc_buffer_t *)thread_ipc_buffer(t);
+}
+
+/* Error reply to t (label = code, details in MRs), as for invocations. */
+static void reply_error(tcb_t *t, kerr_t code, const syscall_error_t *e)
+{
+    word_t mr[6] = {0};
+    syscall_error_t err = *e;
+    err.type = code;
+    unsigned n = syscall_error_encode(&err, mr);
+    word_t *buf = thread_ipc_buffer(t);
+    for (unsigned i = 0; i < n; i++) {
+        thread_set_mr(t, buf, i, mr[i]);
+    }
+    t->ctx.r[HAL_R_BADGE] = 0;
+    t->ctx.r[HAL_R_INFO] = kaal_msginfo(code, 0, 0, n);
+}
+
+static void reply_invalid_cap(tcb_t *t)
+{
+    syscall_error_t e = {0};
+    (void)err_invalid_cap(&e, 0);
+    reply_error(t, KAAL_INVALID_CAPABILITY, &e);
+}
+
+/* ---- extra capabilities ------------------------------------------------- */
+
+typedef struct extra_caps {
+    cte_t *slot[KAAL_MSG_MAX_EXTRA_CAPS];
+    unsigned n;
+} extra_caps_t;
+
+/* seL4 lookupExtraCaps: the slots named by the sender's caps_or_badges.
+ * No buffer: no capabilities. */
+static kerr_t lookup_extra_caps(tcb_t *t, const kaal_ipc_buffer_t *buf, word_t info,
+                                extra_caps_t *out, syscall_error_t *e)
+{
+    lookup_fault_t lf = {0};
+    word_t count = kaal_msginfo_extra_caps(info);
+    out->n = 0;
+    if (buf == NULL) {
+        return KAAL_NO_ERROR;
+    }
+    for (word_t i = 0; i < count && i < KAAL_MSG_MAX_EXTRA_CAPS; i++) {
+        if (cspace_lookup_slot(t, buf->caps_or_badges[i], &out->slot[i], &lf) != KAAL_NO_ERROR) {
+            out->n = 0;
+            return err_failed_lookup(e, false, &lf);
+        }
+        out->n = (unsigned)i + 1u;
+    }
+    return KAAL_NO_ERROR;
+}
+
+/* The empty slot where receiver accepts a capability, or NULL (seL4
+ * getReceiveSlots). */
+static cte_t *receive_slot(tcb_t *receiver, const kaal_ipc_buffer_t *rbuf)
+{
+    cte_t *root;
+    cte_t *slot;
+    lookup_fault_t lf = {0};
+    syscall_error_t e = {0};
+    if (cspace_lookup_cap(receiver, rbuf->receive_cnode, &root, &lf) != KAAL_NO_ERROR ||
+        cspace_lookup_for_op(false, root->cap, rbuf->receive_index, rbuf->receive_depth, &slot,
+                             &e) != KAAL_NO_ERROR) {
+        return NULL;
+    }
+    return cap_is_null(slot->cap) ? slot : NULL;
+}
+
+/* Move the capabilities: a cap to the endpoint in use is unwrapped (its
+ * badge goes to caps_or_badges[i]); at most one other is copied into the
+ * receive slot. Returns the info word's unwrapped bits and extra count. */
+static word_t transfer_caps(const extra_caps_t *caps, endpoint_t *ep, tcb_t *receiver,
+                            kaal_ipc_buffer_t *rbuf, word_t *unwrapped)
+{
+    *unwrapped = 0;
+    if (caps->n == 0 || rbuf == NULL) {
+        return 0;
+    }
+    cte_t *dest = receive_slot(receiver, rbuf);
+    unsigned i = 0;
+    for (; i < caps->n; i++) {
+        cap_t c = caps->slot[i]->cap;
+        if (cap_type(c) == CAP_ENDPOINT && ep != NULL && ep_of_cap(c) == ep) {
+            rbuf->caps_or_badges[i] = cap_badge(c);
+            *unwrapped |= 1u << i;
+            continue;
+        }
+        cap_t d;
+        syscall_error_t e = {0};
+        if (dest == NULL || cap_derive(caps->slot[i], c, &d, &e) != KAAL_NO_ERROR || cap_is_null(d)) {
+            break;
+        }
+        cte_insert(d, caps->slot[i], dest);
+        dest = NULL;
+    }
+    return i;
+}
+
+/* seL4 copyMRs: returns the number of message registers delivered. */
+static word_t copy_mrs(tcb_t *sender, const kaal_ipc_buffer_t *sbuf, tcb_t *receiver,
+                       kaal_ipc_buffer_t *rbuf, word_t n)
+{
+    word_t i = 0;
+    for (; i < n && i < KAAL_MSG_NUM_REGS; i++) {
+        thread_set_mr(receiver, NULL, (unsigned)i, thread_get_mr(sender, NULL, (unsigned)i));
+    }
+    if (sbuf == NULL || rbuf == NULL) {
+        return i;
+    }
+    for (; i < n && i < KAAL_MSG_MAX_LENGTH; i++) {
+        rbuf->msg[i] = sbuf->msg[i];
+    }
+    return i;
+}
+
+static void normal_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool grant,
+                            tcb_t *receiver, kaal_ipc_buffer_t *rbuf)
+{
+    word_t info = sender->ctx.r[HAL_R_INFO];
+    kaal_ipc_buffer_t *sbuf = ipc_buffer_of(sender, false);
+    extra_caps_t caps = {.n = 0};
+    syscall_error_t e = {0};
+    if (grant) {
+        (void)lookup_extra_caps(sender, sbuf, info, &caps, &e);
+    }
+    word_t len = kaal_msginfo_length(info);
+    word_t sent = copy_mrs(sender, sbuf, receiver, rbuf, len);
+    word_t unwrapped;
+    word_t extra = transfer_caps(&caps, ep, receiver, rbuf, &unwrapped);
+    receiver->ctx.r[HAL_R_INFO] = kaal_msginfo(kaal_msginfo_label(info), unwrapped, extra, sent);
+    receiver->ctx.r[HAL_R_BADGE] = badge;
+}
+
+void ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool grant, tcb_t *receiver)
+{
+    kaal_ipc_buffer_t *rbuf = ipc_buffer_of(receiver, true);
+    if (sender->fault[0] == FAULT_NULL) {
+        normal_transfer(sender, ep, badge, grant, receiver, rbuf);
+    } else {
+        fault_transfer(sender, receiver, rbuf, badge);
+    }
+}
+
+/* ---- syscalls ------------------------------------------------------------- */
+
+/* Check the extra-cap cptrs of t's message resolve (seL4 looks them up
+ * for every invocation); on failure reply the error. */
+static bool extra_caps_resolve(tcb_t *t)
+{
+    extra_caps_t caps;
+    syscall_error_t e = {0};
+    if (lookup_extra_caps(t, ipc_buffer_of(t, false), t->ctx.r[HAL_R_INFO], &caps, &e) ==
+        KAAL_NO_ERROR) {
+        return true;
+    }
+    reply_error(t, KAAL_FAILED_LOOKUP, &e);
+    return false;
+}
+
+static void send_endpoint(tcb_t *t, cap_t c, bool is_call, bool is_blocking)
+{
+    word_t rights = cap_rights(c);
+    ipc_send_args_t a = {
+        .badge = cap_badge(c),
+        .can_grant = (rights & KAAL_RIGHT_GRANT) != 0,
+        .can_grant_reply = (rights & KAAL_RIGHT_GRANT_REPLY) != 0,
+        .is_call = is_call,
+        .blocking = is_blocking || is_call,
+    };
+    ep_send(ep_of_cap(c), t, &a);
+    if (t->state == TS_RUNNING) {
+        t->ctx.r[HAL_R_INFO] = 0; /* delivered or dropped: NoError */
+    }
+}
+
+/* Send on a reply capability moved out of a caller slot (SaveCaller). */
+static void send_reply(tcb_t *t, cte_t *slot)
+{
+    cap_t c = slot->cap;
+    reply_transfer(t, tcb_of_cap(c), slot, cap_reply_grant(c));
+    t->ctx.r[HAL_R_INFO] = 0;
+}
+
+void ipc_send_on_cap(tcb_t *t, cte_t *slot, bool is_call, bool is_blocking)
+{
+    cap_t c = slot->cap;
+    bool ok;
+    switch (cap_type(c)) {
+    case CAP_ENDPOINT:
+    case CAP_NOTIFICATION:
+        ok = (cap_rights(c) & KAAL_RIGHT_WRITE) != 0;
+        break;
+    case CAP_REPLY:
+        ok = !cap_reply_master(c);
+        break;
+    default:
+        ok = false;
+        break;
+    }
+    if (!ok) {
+        reply_invalid_cap(t);
+        return;
+    }
+    if (!extra_caps_resolve(t)) {
+        return;
+    }
+    if (cap_type(c) == CAP_ENDPOINT) {
+        send_endpoint(t, c, is_call, is_blocking);
+    } else if (cap_type(c) == CAP_NOTIFICATION) {
+        ntfn_signal(ntfn_of_cap(c), cap_badge(c));
+        t->ctx.r[HAL_R_INFO] = 0;
+    } else {
+        send_reply(t, slot);
+    }
+}
+
+/* May t receive on c? (Read right; a bound notification only by its TCB.) */
+static bool can_receive_on(const tcb_t *t, cap_t c)
+{
+    if ((cap_rights(c) & KAAL_RIGHT_READ) == 0) {
+        return false;
+    }
+    if (cap_type(c) == CAP_NOTIFICATION) {
+        tcb_t *b = ntfn_of_cap(c)->bound;
+        return b == NULL || b == t;
+    }
+    return cap_type(c) == CAP_ENDPOINT;
+}
+
+void ipc_handle_recv(tcb_t *t, bool is_blocking)
+{
+    cte_t *slot;
+    lookup_fault_t lf = {0};
+    if (cspace_lookup_cap(t, t->ctx.r[HAL_R_CAP], &slot, &lf) != KAAL_NO_ERROR ||
+        !can_receive_on(t, slot->cap)) {
+        reply_invalid_cap(t);
+        return;
+    }
+    cap_t c = slot->cap;
+    if (cap_type(c) == CAP_ENDPOINT) {
+        reply_delete_caller(t);
+        ep_receive(ep_of_cap(c), t, (cap_rights(c) & KAAL_RIGHT_GRANT) != 0, is_blocking);
+    } else {
+        ntfn_receive(ntfn_of_cap(c), t, is_blocking);
+    }
+}
+
+void ipc_handle_reply(tcb_t *t)
+{
+    cte_t *slot = &t->slots[TCB_CALLER];
+    cap_t c = slot->cap;
+    if (cap_type(c) == CAP_REPLY && !cap_reply_master(c)) {
+        reply_transfer(t, tcb_of_cap(c), slot, cap_reply_grant(c));
+    }
+}

@@ -1,0 +1,32 @@
+/*
+ * Object types of Untyped Retype: their sizes, and the capability to a
+ * freshly created object. Pure functions except object_init (objects.c).
+ *
+ *   type (abi.h)            size (log2 bytes)          capability made
+ *   UNTYPED                 user size (4..47)          untyped, watermark 0
+ *   TCB                     KAAL_TCB_SIZE_BITS (11)    tcb
+ *   ENDPOINT                KAAL_ENDPOINT_SIZE_BITS    endpoint, all rights, badge 0
+ *   NOTIFICATION            KAAL_NOTIFICATION_OBJ_BITS notification, read+write, badge 0
+ *   CNODE                   user size (radix) + 5      cnode, radix = user size, no guard
+ *   FRAME_4K / 2M / 1G      12 / 21 / 30               frame, read+write, unmapped
+ *   PAGE_TABLE / DIRECTORY  12                         page_table level 3 / 2
+ *   PAGE_UPPER_DIR          12                         page_table level 1
+ *   VSPACE                  12                         vspace, no ASID
+ */
+#ifndef KAAL_OBJTYPE_H
+#define KAAL_OBJTYPE_H
+
+#include "objects.h"
+
+#define KAAL_RETYPE_FAN_OUT_LIMIT 256u /* objects per Retype (seL4's default) */
+
+/* log2 of the size of one object of type t; user_bits is the Retype size
+ * argument (used by Untyped and CNode only). Requires t < KAAL_OBJ_NUM_TYPES
+ * and user_bits <= KAAL_MAX_UNTYPED_BITS. */
+unsigned object_size_bits(enum kaal_object_type t, word_t user_bits);
+/* Frame types: the only ones (with Untyped) a device untyped may yield. */
+bool object_type_is_frame(enum kaal_object_type t);
+/* The original capability to a new object of type t at pa. */
+cap_t object_make_cap(enum kaal_object_type t, paddr_t pa, word_t user_bits, bool device);
+
+#endif

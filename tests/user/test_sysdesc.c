@@ -1,0 +1,306 @@
+/* The system description parser (user/libkaal/src/sysdesc.c), compiled
+ * natively: good files parse into the right tables, every bad file is
+ * rejected with "FILE:LINE: reason". */
+#include <kaal/abi.h>
+#include <kaal/sysdesc.h>
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define VBASE 0x10000000ull
+#define VTOP 0x70000000ull
+
+static kaal_sysdesc_t sd;
+
+static int parse(const char *text)
+{
+    return kaal_sysdesc_parse(text, strlen(text), "t.system", VBASE, VTOP, &sd);
+}
+
+static void expect_error(const char *text, const char *error)
+{
+    int r = parse(text);
+    cr_assert_eq(r, -1, "accepted a bad file:\n%s", text);
+    cr_assert_str_eq(sd.error, error, "file:\n%s\nerror: %s\nexpected: %s", text, sd.error, error);
+}
+
+Test(sysdesc, demo_file_parses)
+{
+    FILE *f = fopen(KAAL_DEMO_SYSTEM, "r");
+    cr_assert_not_null(f, "cannot open %s", KAAL_DEMO_SYSTEM);
+    static char text[16384];
+    size_t n = fread(text, 1, sizeof(text), f);
+    fclose(f);
+    int r = kaal_sysdesc_parse(text, n, "demo.system", VBASE, VTOP, &sd);
+    cr_assert_eq(r, 0, "demo.system rejected: %s", sd.error);
+    cr_assert_eq(sd.nprograms, 5);
+    cr_assert_eq(sd.nobjects, 9);
+    cr_assert_eq(sd.ngrants, 16);
+    int uart = kaal_sysdesc_find_object(&sd, "uart");
+    cr_assert_eq(sd.object[uart].kind, KAAL_SD_DEVICE);
+    cr_assert_eq(sd.object[uart].paddr, 0x09000000);
+    int faulter = kaal_sysdesc_find_program(&sd, "faulter");
+    cr_assert_geq(faulter, 0);
+    cr_assert_eq(sd.program[faulter].fault_ep, kaal_sysdesc_find_object(&sd, "fault_ep"));
+    cr_assert_eq(sd.program[faulter].fault_badge, 7);
+    int irq = kaal_sysdesc_find_object(&sd, "dev_irq");
+    cr_assert_eq(sd.object[irq].kind, KAAL_SD_IRQ);
+    cr_assert_eq(sd.object[irq].irq_line, 8);
+    cr_assert_eq(sd.object[irq].notify, kaal_sysdesc_find_object(&sd, "dev_ntfn"));
+}
+
+Test(sysdesc, full_example)
+{
+    const char *text =
+        "# comment line\n"
+        "\n"
+        "program console  elf=console.elf  priority=200   # trailing comment\n"
+        "program client1  elf=client.elf   priority=100 stack=8 arg=0x2a\n"
+        "endpoint  console_ep\n"
+        "notification shm_ntfn\r\n"
+        "memory   shm  size=0x2000\n"
+        "irq\tdev_irq  line=8 notify=shm_ntfn badge=4\n"
+        "grant client1 console_ep  slot=10 badge=1 rights=RWG\n"
+        "grant client1 shm        vaddr=0x20000000 rights=RW\n"
+        "grant console client1    slot=5\n"
+        "grant client1 dev_irq    slot=11";
+    cr_assert_eq(parse(text), 0, "%s", sd.error);
+    cr_assert_eq(sd.nprograms, 2);
+    cr_assert_str_eq(sd.program[0].name, "console");
+    cr_assert_str_eq(sd.program[0].elf, "console.elf");
+    cr_assert_eq(sd.program[0].priority, 200);
+    cr_assert_eq(sd.program[0].stack_pages, KAAL_SD_DEFAULT_STACK_PAGES);
+    cr_assert_eq(sd.program[0].fault_ep, -1);
+    cr_assert_eq(sd.program[1].stack_pages, 8);
+    cr_assert_eq(sd.program[1].arg, 42);
+    cr_assert_eq(sd.nobjects, 4);
+    cr_assert_eq(sd.object[2].kind, KAAL_SD_MEMORY);
+    cr_assert_eq(sd.object[2].size, 0x2000);
+    cr_assert_eq(sd.object[3].badge, 4);
+    cr_assert_eq(sd.ngrants, 4);
+    const kaal_sd_grant_t *g = &sd.grant[0];
+    cr_assert_eq(g->program, 1);
+    cr_assert_eq(g->kind, KAAL_SD_ENDPOINT);
+    cr_assert_eq(g->slot, 10);
+    cr_assert_eq(g->badge, 1);
+    cr_assert_eq(g->rights, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE | KAAL_RIGHT_GRANT);
+    g = &sd.grant[1];
+    cr_assert_eq(g->kind, KAAL_SD_MEMORY);
+    cr_assert_eq(g->vaddr, 0x20000000);
+    cr_assert_eq(g->rights, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);
+    g = &sd.grant[2];
+    cr_assert_eq(g->kind, KAAL_SD_TCB);
+    cr_assert_eq(g->target, 1);
+    cr_assert_eq(g->program, 0);
+    cr_assert_eq(sd.grant[3].kind, KAAL_SD_IRQ);
+}
+
+Test(sysdesc, defaults_for_rights)
+{
+    cr_assert_eq(parse("program a elf=a priority=1\nendpoint e\nnotification n\nmemory m size=4096\n"
+                       "grant a e slot=2\ngrant a n slot=3\ngrant a m vaddr=0x30000000\n"),
+                 0, "%s", sd.error);
+    cr_assert_eq(sd.grant[0].rights, KAAL_RIGHTS_ALL);
+    cr_assert_eq(sd.grant[1].rights, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);
+    cr_assert_eq(sd.grant[2].rights, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);
+}
+
+Test(sysdesc, unknown_keyword)
+{
+    expect_error("program a elf=a priority=1\n\nthread x\n", "t.system:3: unknown keyword 'thread'");
+}
+
+Test(sysdesc, duplicate_names)
+{
+    expect_error("program a elf=a priority=1\nprogram a elf=b priority=1\n",
+                 "t.system:2: duplicate name 'a'");
+    expect_error("program a elf=a priority=1\nendpoint a\n", "t.system:2: duplicate name 'a'");
+    expect_error("endpoint e\nnotification e\n", "t.system:2: duplicate name 'e'");
+}
+
+Test(sysdesc, missing_program)
+{
+    expect_error("endpoint e\ngrant nobody e slot=2\n", "t.system:2: unknown program 'nobody'");
+    expect_error("# only a comment\nendpoint e\n", "t.system:2: no program declared");
+    expect_error("", "t.system:1: no program declared");
+    expect_error("program a elf=a priority=1\ngrant a nothing slot=2\n",
+                 "t.system:2: unknown object 'nothing'");
+    expect_error("program a elf=a priority=1 fault=ep\nendpoint ep\n",
+                 "t.system:1: unknown object 'ep'");
+}
+
+Test(sysdesc, missing_attributes)
+{
+    expect_error("program a priority=1\n", "t.system:1: missing attribute 'elf'");
+    expect_error("program a elf=a\n", "t.system:1: missing attribute 'priority'");
+    expect_error("memory m\n", "t.system:1: missing attribute 'size'");
+    expect_error("notification n\nirq i notify=n\n", "t.system:2: missing attribute 'line'");
+    expect_error("irq i line=3\n", "t.system:1: missing attribute 'notify'");
+    expect_error("program a elf=a priority=1\nendpoint e\ngrant a e\n",
+                 "t.system:3: missing attribute 'slot'");
+    expect_error("program a elf=a priority=1\nmemory m size=4096\ngrant a m\n",
+                 "t.system:3: missing attribute 'vaddr'");
+    expect_error("program\n", "t.system:1: program needs a name");
+    expect_error("program a elf=a priority=1\ngrant a\n",
+                 "t.system:2: grant needs a program and an object");
+}
+
+Test(sysdesc, bad_numbers)
+{
+    expect_error("program a elf=a priority=abc\n", "t.system:1: bad number 'abc'");
+    expect_error("program a elf=a priority=12x\n", "t.system:1: bad number '12x'");
+    expect_error("program a elf=a priority=0x\n", "t.system:1: bad number '0x'");
+    expect_error("program a elf=a priority=-1\n", "t.system:1: bad number '-1'");
+    expect_error("program a elf=a priority=255\n", "t.system:1: priority out of range 0..254 '255'");
+    expect_error("program a elf=a priority=1 stack=0\n", "t.system:1: stack out of range 1..16 '0'");
+    expect_error("program a elf=a priority=1 stack=17\n", "t.system:1: stack out of range 1..16 '17'");
+    expect_error("program a elf=a priority=1 arg=18446744073709551616\n",
+                 "t.system:1: bad number '18446744073709551616'");
+    expect_error("memory m size=100\n", "t.system:1: size out of range 4096..1048576 '100'");
+    expect_error("memory m size=6000\n", "t.system:1: memory size is not a multiple of 4096 '6000'");
+    expect_error("memory m size=0x200000\n", "t.system:1: size out of range 4096..1048576 '0x200000'");
+    expect_error("notification n\nirq i line=5000 notify=n\n", "t.system:2: line out of range 0..1023 '5000'");
+}
+
+Test(sysdesc, line_too_long)
+{
+    char text[512];
+    int n = snprintf(text, sizeof(text), "program a elf=a priority=1\n# %0*d\n", 250, 0);
+    cr_assert_gt(n, 0);
+    expect_error(text, "t.system:2: line too long (limit 200 characters)");
+}
+
+Test(sysdesc, syntax_errors)
+{
+    expect_error("program a elf=a priority=1 oops\n", "t.system:1: expected key=value, got 'oops'");
+    expect_error("program a elf=a priority=1 =3\n", "t.system:1: expected key=value, got '=3'");
+    expect_error("program a elf=a priority=1 elf=b\n", "t.system:1: duplicate attribute 'elf'");
+    expect_error("program a elf=a priority=1 size=4096\n", "t.system:1: unknown attribute 'size'");
+    expect_error("endpoint e size=4096\n", "t.system:1: unknown attribute 'size'");
+    expect_error("program 1a elf=a priority=1\n", "t.system:1: bad name '1a'");
+    expect_error("program a elf=a$ priority=1\n", "t.system:1: bad file name 'a$'");
+    expect_error("program a elf=a priority=1\x01\n", "t.system:1: unexpected character");
+    expect_error("program a b c d e f g h i\n", "t.system:1: too many fields");
+    expect_error("program abcdefghijabcdefghijabcdefghij12 elf=a priority=1\n",
+                 "t.system:1: bad name 'abcdefghijabcdefghijabcdefghij12'");
+}
+
+Test(sysdesc, bad_references)
+{
+    expect_error("notification n\nprogram a elf=a priority=1 fault=n\n",
+                 "t.system:2: not an endpoint 'n'");
+    expect_error("endpoint e\nirq i line=3 notify=e\n", "t.system:2: not a notification 'e'");
+    expect_error("program a elf=a priority=1 fault_badge=3\n",
+                 "t.system:1: fault_badge without fault");
+    expect_error("notification n\nirq i line=3 notify=n\nirq j line=3 notify=n\n",
+                 "t.system:3: irq line already used by 'i'");
+}
+
+Test(sysdesc, bad_grants)
+{
+    const char *head = "program a elf=a priority=1\nendpoint e\nnotification n\nmemory m size=8192\n"
+                       "memory m2 size=4096\nirq i line=3 notify=n\n";
+    char text[1024];
+    struct { const char *line; const char *error; } cases[] = {
+        {"grant a e slot=1", "t.system:7: slot out of range 2..255 '1'"},
+        {"grant a e slot=256", "t.system:7: slot out of range 2..255 '256'"},
+        {"grant a e slot=2 rights=RWX", "t.system:7: bad rights 'RWX'"},
+        {"grant a e slot=2 rights=RR", "t.system:7: bad rights 'RR'"},
+        {"grant a n slot=2 rights=G", "t.system:7: bad rights 'G'"},
+        {"grant a i slot=2 badge=1", "t.system:7: badge and rights apply only to endpoints and notifications"},
+        {"grant a e vaddr=0x20000000", "t.system:7: unknown attribute 'vaddr'"},
+        {"grant a m slot=3", "t.system:7: unknown attribute 'slot'"},
+        {"grant a m vaddr=0x20000800", "t.system:7: vaddr is not page aligned '0x20000800'"},
+        {"grant a m vaddr=0x1000", "t.system:7: vaddr outside the child's free address range '0x1000'"},
+        {"grant a m vaddr=0x6ffff000", "t.system:7: vaddr outside the child's free address range '0x6ffff000'"},
+        {"grant a m vaddr=0x6fdff000", "t.system:7: vaddr outside the child's free address range '0x6fdff000'"},
+        {"grant a m vaddr=0x20000000 rights=W", "t.system:7: memory must be readable 'W'"},
+        {"grant a m vaddr=0x20000000 rights=RWG", "t.system:7: bad rights 'RWG'"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        snprintf(text, sizeof(text), "%s%s\n", head, cases[i].line);
+        expect_error(text, cases[i].error);
+    }
+    snprintf(text, sizeof(text), "%sgrant a e slot=9\ngrant a n slot=9\n", head);
+    expect_error(text, "t.system:8: slot already granted to 'a'");
+    snprintf(text, sizeof(text), "%sgrant a m vaddr=0x20000000\ngrant a m2 vaddr=0x20001000\n", head);
+    expect_error(text, "t.system:8: memory overlaps another region of 'a'");
+    /* Same slot in two different programs, and the same region twice apart: fine. */
+    snprintf(text, sizeof(text),
+             "%sprogram b elf=b priority=1\ngrant a e slot=9\ngrant b e slot=9\n"
+             "grant a m vaddr=0x20000000\ngrant a m2 vaddr=0x20002000\n", head);
+    cr_assert_eq(parse(text), 0, "%s", sd.error);
+}
+
+Test(sysdesc, device_memory)
+{
+    cr_assert_eq(parse("program a elf=a priority=1\ndevice d paddr=0x9000000 size=8192\n"
+                       "grant a d vaddr=0x40000000 rights=RW\n"), 0, "%s", sd.error);
+    cr_assert_eq(sd.object[0].kind, KAAL_SD_DEVICE);
+    cr_assert_eq(sd.object[0].paddr, 0x9000000);
+    cr_assert_eq(sd.object[0].size, 8192);
+    cr_assert_eq(sd.grant[0].kind, KAAL_SD_DEVICE);
+    cr_assert_eq(sd.grant[0].vaddr, 0x40000000);
+    cr_assert_str_eq(kaal_sysdesc_kind_name(KAAL_SD_DEVICE), "device");
+    expect_error("device d size=4096\n", "t.system:1: missing attribute 'paddr'");
+    expect_error("device d paddr=0x1000\n", "t.system:1: missing attribute 'size'");
+    expect_error("device d paddr=0x1800 size=4096\n", "t.system:1: paddr is not page aligned '0x1800'");
+    expect_error("device d paddr=0x1000 size=8192\ndevice e paddr=0x2000 size=4096\n",
+                 "t.system:2: device memory overlaps 'd'");
+    expect_error("program a elf=a priority=1\ndevice d paddr=0x1000 size=4096\ngrant a d slot=3\n",
+                 "t.system:3: unknown attribute 'slot'");
+    expect_error("program a elf=a priority=1\ndevice d paddr=0x1000 size=4096\nmemory m size=4096\n"
+                 "grant a d vaddr=0x40000000\ngrant a m vaddr=0x40000000\n",
+                 "t.system:5: memory overlaps another region of 'a'");
+}
+
+Test(sysdesc, table_limits)
+{
+    static char text[8192];
+    size_t pos = 0;
+    for (unsigned i = 0; i <= KAAL_SD_MAX_PROGRAMS; i++) {
+        pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "program p%u elf=x priority=1\n", i);
+    }
+    char want[64];
+    snprintf(want, sizeof(want), "t.system:%u: too many programs 'p%u'", KAAL_SD_MAX_PROGRAMS + 1,
+             KAAL_SD_MAX_PROGRAMS);
+    expect_error(text, want);
+}
+
+Test(sysdesc, error_names_the_file)
+{
+    const char *text = "bogus\n";
+    cr_assert_eq(kaal_sysdesc_parse(text, strlen(text), "demo.system", VBASE, VTOP, &sd), -1);
+    cr_assert_str_eq(sd.error, "demo.system:1: unknown keyword 'bogus'");
+}
+
+/* Random damage to the demo file (fixed seed): every result is either a
+ * parse or an error of the form "demo.system:LINE: reason". */
+Test(sysdesc, random_mutations_are_safe)
+{
+    FILE *f = fopen(KAAL_DEMO_SYSTEM, "r");
+    cr_assert_not_null(f);
+    static char orig[16384], text[16384];
+    size_t n = fread(orig, 1, sizeof(orig), f);
+    fclose(f);
+    uint64_t seed = 12345;
+    const char pool[] = "=# \n\t0x1fgZ_-.,RWGP\x01\xff";
+    for (unsigned round = 0; round < 20000; round++) {
+        memcpy(text, orig, n);
+        unsigned edits = 1 + round % 4;
+        for (unsigned e = 0; e < edits; e++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            size_t at = (size_t)(seed >> 33) % n;
+            text[at] = pool[(seed >> 20) % (sizeof(pool) - 1)];
+        }
+        size_t len = round % 7 == 0 ? (size_t)(seed >> 40) % n : n;
+        if (kaal_sysdesc_parse(text, len, "demo.system", VBASE, VTOP, &sd) != 0) {
+            cr_assert_eq(strncmp(sd.error, "demo.system:", 12), 0, "%s", sd.error);
+            cr_assert(sd.error[12] >= '1' && sd.error[12] <= '9', "%s", sd.error);
+            cr_assert_not_null(strstr(sd.error, ": "), "%s", sd.error);
+        } else {
+            cr_assert_gt(sd.nprograms, 0);
+        }
+    }
+}

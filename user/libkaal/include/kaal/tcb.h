@@ -1,0 +1,108 @@
+/*
+ * libkaal: wrappers of the TCB and IRQ invocations, the user register
+ * context of TCB Read/WriteRegisters, and the fault message layouts
+ * (docs/abi-ipc.md). Each wrapper returns the kernel's error code
+ * (enum kaal_error; KAAL_NO_ERROR on success). Wrappers that pass more
+ * than four words or any capability use the caller's IPC buffer
+ * (kaal_ipc_buffer()), which must be set.
+ */
+#ifndef KAAL_TCB_H
+#define KAAL_TCB_H
+
+#include <stdbool.h>
+#include <kaal/kaal.h>
+
+/* ---- the user register context ------------------------------------------
+ * The registers a TCB invocation reads and writes, in the kernel's order
+ * (the order of struct hal_uctx, docs/abi-ipc.md "Registers"). */
+#if defined(__aarch64__)
+#define KAAL_NUM_USER_REGS 35u /* x0-x30, SP_EL0, PC, SPSR, TPIDR_EL0 */
+#define KAAL_REG_PC 32u
+#define KAAL_REG_SP 31u
+#define KAAL_REG_FLAGS 33u
+#define KAAL_REG_TLS 34u
+#define KAAL_REG_ARG0 0u
+#else
+#define KAAL_NUM_USER_REGS 19u /* rip rsp rflags rax rbx rcx rdx rsi rdi rbp r8-r15 fs */
+#define KAAL_REG_PC 0u
+#define KAAL_REG_SP 1u
+#define KAAL_REG_FLAGS 2u
+#define KAAL_REG_TLS 18u
+#define KAAL_REG_ARG0 8u
+#endif
+
+typedef struct kaal_user_context {
+    kaal_word_t r[KAAL_NUM_USER_REGS];
+} kaal_user_context_t;
+
+/* ---- fault messages (labels are seL4's seL4_Fault_* numbers) ------------ */
+enum kaal_fault_label {
+    KAAL_FAULT_LABEL_NULL = 0,
+    KAAL_FAULT_LABEL_CAP = 1, /* never sent by KaaL: lookups fail with errors */
+    KAAL_FAULT_LABEL_UNKNOWN_SYSCALL = 2,
+    KAAL_FAULT_LABEL_USER_EXCEPTION = 3,
+    KAAL_FAULT_LABEL_VM = 5,
+};
+/* VMFault: 4 words. */
+#define KAAL_VM_FAULT_IP 0u
+#define KAAL_VM_FAULT_ADDR 1u
+#define KAAL_VM_FAULT_PREFETCH 2u /* 1: instruction fetch, 0: data access */
+#define KAAL_VM_FAULT_FSR 3u      /* ESR_EL1 on arm64, x86 page-fault code on hosted */
+#define KAAL_VM_FAULT_LENGTH 4u
+/* UserException: 5 words. A reply with label 0 restarts the thread with
+ * the IP, SP, FLAGS of MRs 0-2 (as many as the reply's length gives). */
+#define KAAL_USER_EXC_IP 0u
+#define KAAL_USER_EXC_SP 1u
+#define KAAL_USER_EXC_FLAGS 2u
+#define KAAL_USER_EXC_NUMBER 3u
+#define KAAL_USER_EXC_CODE 4u
+#define KAAL_USER_EXC_LENGTH 5u
+/* UnknownSyscall: every user register (KAAL_REG_*; the PC is the address
+ * of the syscall instruction), then the syscall number. A reply with
+ * label 0 restarts the thread with registers 0.. from the reply's MRs. */
+#define KAAL_UNKNOWN_SYSCALL_NUMBER KAAL_NUM_USER_REGS
+#define KAAL_UNKNOWN_SYSCALL_LENGTH (KAAL_NUM_USER_REGS + 1u)
+
+/* ---- TCB ------------------------------------------------------------------ */
+
+/* Fault endpoint (a cptr in the thread's own CSpace, looked up at fault
+ * time), CSpace root (+ guard data), VSpace root, IPC buffer address
+ * (1 KiB aligned; 0: none) and its frame. */
+kaal_word_t kaal_tcb_configure(kaal_cptr_t tcb, kaal_cptr_t fault_ep, kaal_cptr_t cspace_root,
+                               kaal_word_t cspace_root_data, kaal_cptr_t vspace_root,
+                               kaal_word_t vspace_root_data, kaal_word_t buffer,
+                               kaal_cptr_t buffer_frame);
+kaal_word_t kaal_tcb_set_space(kaal_cptr_t tcb, kaal_cptr_t fault_ep, kaal_cptr_t cspace_root,
+                               kaal_word_t cspace_root_data, kaal_cptr_t vspace_root,
+                               kaal_word_t vspace_root_data);
+kaal_word_t kaal_tcb_set_ipc_buffer(kaal_cptr_t tcb, kaal_word_t buffer, kaal_cptr_t buffer_frame);
+/* Priorities are bounded by the MCP of the authority TCB. */
+kaal_word_t kaal_tcb_set_priority(kaal_cptr_t tcb, kaal_cptr_t authority, kaal_word_t prio);
+kaal_word_t kaal_tcb_set_mc_priority(kaal_cptr_t tcb, kaal_cptr_t authority, kaal_word_t mcp);
+kaal_word_t kaal_tcb_set_sched_params(kaal_cptr_t tcb, kaal_cptr_t authority, kaal_word_t mcp,
+                                      kaal_word_t prio);
+kaal_word_t kaal_tcb_suspend(kaal_cptr_t tcb);
+kaal_word_t kaal_tcb_resume(kaal_cptr_t tcb);
+/* Registers 0..count-1 (count <= KAAL_NUM_USER_REGS) of another thread. */
+kaal_word_t kaal_tcb_read_registers(kaal_cptr_t tcb, bool suspend_source, kaal_word_t count,
+                                    kaal_user_context_t *regs);
+kaal_word_t kaal_tcb_write_registers(kaal_cptr_t tcb, bool resume_target, kaal_word_t count,
+                                     const kaal_user_context_t *regs);
+/* Frame registers are PC, SP and FLAGS; integer registers all others. */
+kaal_word_t kaal_tcb_copy_registers(kaal_cptr_t tcb, kaal_cptr_t source, bool suspend_source,
+                                    bool resume_target, bool transfer_frame, bool transfer_integer);
+kaal_word_t kaal_tcb_bind_notification(kaal_cptr_t tcb, kaal_cptr_t ntfn);
+kaal_word_t kaal_tcb_unbind_notification(kaal_cptr_t tcb);
+kaal_word_t kaal_tcb_set_tls_base(kaal_cptr_t tcb, kaal_word_t tls_base);
+
+/* ---- IRQ ------------------------------------------------------------------- */
+
+/* An IRQHandler for line irq, into the slot index/depth of CNode root. */
+kaal_word_t kaal_irq_control_get(kaal_cptr_t irq_control, kaal_word_t irq, kaal_cptr_t root,
+                                 kaal_word_t index, kaal_word_t depth);
+/* Unmask the line (it is masked from issue and after every delivery). */
+kaal_word_t kaal_irq_handler_ack(kaal_cptr_t handler);
+kaal_word_t kaal_irq_handler_set_notification(kaal_cptr_t handler, kaal_cptr_t ntfn);
+kaal_word_t kaal_irq_handler_clear(kaal_cptr_t handler);
+
+#endif

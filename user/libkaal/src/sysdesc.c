@@ -1,0 +1,326 @@
+/*
+ * libkaal: the system description parser (format: kaal/sysdesc.h and
+ * docs/processes.md).
+ *
+ * One pass, line by line. Each line is copied into a bounded buffer, cut
+ * into tokens, and handled by the function of its keyword. A name must be
+ * declared before a line uses it, so one pass resolves every reference.
+ * The first error stops the parse; the caller then starts nothing.
+ */
+#include "sysdesc_parser.h"
+
+/* ---- keywords ------------------------------------------------------------ */
+
+static int do_program(sd_parser_t *p)
+{
+    kaal_sysdesc_t *sd = p->sd;
+    uint32_t mask = 1u << A_ELF | 1u << A_PRIORITY | 1u << A_STACK | 1u << A_FAULT |
+                    1u << A_FAULT_BADGE | 1u << A_ARG;
+    uint64_t prio, stack, fbadge, arg;
+    if (p->ntok < 2) {
+        return sd_fail(p, "program needs a name", NULL);
+    }
+    if (sd_new_name(p, p->tok[1]) || sd_read_attrs(p, 2, mask) || sd_need(p, A_ELF) ||
+        sd_need(p, A_PRIORITY) ||
+        sd_attr_number(p, A_PRIORITY, 0, KAAL_SD_MAX_PRIORITY, 0, &prio) ||
+        sd_attr_number(p, A_STACK, 1, KAAL_SD_MAX_STACK_PAGES, KAAL_SD_DEFAULT_STACK_PAGES, &stack) ||
+        sd_attr_number(p, A_FAULT_BADGE, 0, UINT64_MAX, 0, &fbadge) ||
+        sd_attr_number(p, A_ARG, 0, UINT64_MAX, 0, &arg)) {
+        return -1;
+    }
+    if (!sd_name_ok(p->val[A_ELF], 1)) {
+        return sd_fail(p, "bad file name", p->val[A_ELF]);
+    }
+    int fault = -1;
+    if (p->val[A_FAULT] != NULL && (fault = sd_ref_object(p, p->val[A_FAULT], KAAL_SD_ENDPOINT)) < 0) {
+        return -1;
+    }
+    if (p->val[A_FAULT_BADGE] != NULL && fault < 0) {
+        return sd_fail(p, "fault_badge without fault", NULL);
+    }
+    if (sd->nprograms == KAAL_SD_MAX_PROGRAMS) {
+        return sd_fail(p, "too many programs", p->tok[1]);
+    }
+    kaal_sd_program_t *pr = &sd->program[sd->nprograms++];
+    sd_str_copy(pr->name, p->tok[1], sizeof(pr->name));
+    sd_str_copy(pr->elf, p->val[A_ELF], sizeof(pr->elf));
+    pr->priority = (uint8_t)prio;
+    pr->stack_pages = (uint8_t)stack;
+    pr->fault_ep = (int16_t)fault;
+    pr->fault_badge = fbadge;
+    pr->arg = arg;
+    pr->line = p->line;
+    return 0;
+}
+
+/* The paddr of a device line: page aligned, not wrapping, not overlapping
+ * another device. */
+static int do_device(sd_parser_t *p, uint64_t size, uint64_t *paddr)
+{
+    if (sd_need(p, A_PADDR) || sd_attr_number(p, A_PADDR, 0, UINT64_MAX - size, 0, paddr)) {
+        return -1;
+    }
+    if (*paddr % SD_PAGE != 0) {
+        return sd_fail(p, "paddr is not page aligned", p->val[A_PADDR]);
+    }
+    for (unsigned i = 0; i < p->sd->nobjects; i++) {
+        const kaal_sd_object_t *o = &p->sd->object[i];
+        if (o->kind == KAAL_SD_DEVICE && *paddr < o->paddr + o->size && o->paddr < *paddr + size) {
+            return sd_fail(p, "device memory overlaps", o->name);
+        }
+    }
+    return 0;
+}
+
+static int do_object(sd_parser_t *p, kaal_sd_kind_t kind)
+{
+    kaal_sysdesc_t *sd = p->sd;
+    uint32_t mask = kind == KAAL_SD_MEMORY ? 1u << A_SIZE
+                  : kind == KAAL_SD_DEVICE ? (1u << A_SIZE | 1u << A_PADDR)
+                  : kind == KAAL_SD_IRQ    ? (1u << A_LINE | 1u << A_NOTIFY | 1u << A_BADGE)
+                                           : 0u;
+    uint64_t size = 0, line = 0, badge = 0, paddr = 0;
+    int notify = -1;
+    if (p->ntok < 2) {
+        return sd_fail(p, "object needs a name", NULL);
+    }
+    if (sd_new_name(p, p->tok[1]) || sd_read_attrs(p, 2, mask)) {
+        return -1;
+    }
+    if (kaal_sd_kind_is_mapped(kind)) {
+        if (sd_need(p, A_SIZE) || sd_attr_number(p, A_SIZE, SD_PAGE, KAAL_SD_MAX_MEMORY, 0, &size)) {
+            return -1;
+        }
+        if (size % SD_PAGE != 0) {
+            return sd_fail(p, "memory size is not a multiple of 4096", p->val[A_SIZE]);
+        }
+    }
+    if (kind == KAAL_SD_DEVICE && do_device(p, size, &paddr) != 0) {
+        return -1;
+    }
+    if (kind == KAAL_SD_IRQ) {
+        if (sd_need(p, A_LINE) || sd_need(p, A_NOTIFY) ||
+            sd_attr_number(p, A_LINE, 0, KAAL_SD_MAX_IRQ_LINE, 0, &line) ||
+            sd_attr_number(p, A_BADGE, 0, UINT64_MAX, 0, &badge) ||
+            (notify = sd_ref_object(p, p->val[A_NOTIFY], KAAL_SD_NOTIFICATION)) < 0) {
+            return -1;
+        }
+        for (unsigned i = 0; i < sd->nobjects; i++) {
+            if (sd->object[i].kind == KAAL_SD_IRQ && sd->object[i].irq_line == line) {
+                return sd_fail(p, "irq line already used by", sd->object[i].name);
+            }
+        }
+    }
+    if (sd->nobjects == KAAL_SD_MAX_OBJECTS) {
+        return sd_fail(p, "too many objects", p->tok[1]);
+    }
+    kaal_sd_object_t *o = &sd->object[sd->nobjects++];
+    sd_str_copy(o->name, p->tok[1], sizeof(o->name));
+    o->kind = kind;
+    o->size = size;
+    o->paddr = paddr;
+    o->irq_line = (uint32_t)line;
+    o->notify = (int16_t)notify;
+    o->badge = badge;
+    o->line = p->line;
+    return 0;
+}
+
+/* Grant conflicts inside one program: the same slot twice, or two memory
+ * regions that overlap. */
+static int check_grant_conflicts(sd_parser_t *p, const kaal_sd_grant_t *g)
+{
+    const kaal_sysdesc_t *sd = p->sd;
+    uint64_t size = kaal_sd_kind_is_mapped(g->kind) ? sd->object[g->target].size : 0;
+    for (unsigned i = 0; i < sd->ngrants; i++) {
+        const kaal_sd_grant_t *o = &sd->grant[i];
+        if (o->program != g->program) {
+            continue;
+        }
+        if (!kaal_sd_kind_is_mapped(g->kind) && !kaal_sd_kind_is_mapped(o->kind) && o->slot == g->slot) {
+            return sd_fail(p, "slot already granted to", sd->program[g->program].name);
+        }
+        if (kaal_sd_kind_is_mapped(g->kind) && kaal_sd_kind_is_mapped(o->kind)) {
+            uint64_t osize = sd->object[o->target].size;
+            if (g->vaddr < o->vaddr + osize && o->vaddr < g->vaddr + size) {
+                return sd_fail(p, "memory overlaps another region of", sd->program[g->program].name);
+            }
+        }
+    }
+    return 0;
+}
+
+static int grant_memory(sd_parser_t *p, kaal_sd_grant_t *g)
+{
+    uint64_t size = p->sd->object[g->target].size;
+    if (sd_need(p, A_VADDR) || sd_attr_number(p, A_VADDR, 0, UINT64_MAX, 0, &g->vaddr) ||
+        sd_attr_rights(p, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE,
+                    &g->rights)) {
+        return -1;
+    }
+    if ((g->rights & KAAL_RIGHT_READ) == 0) {
+        return sd_fail(p, "memory must be readable", p->val[A_RIGHTS]);
+    }
+    if (g->vaddr % SD_PAGE != 0) {
+        return sd_fail(p, "vaddr is not page aligned", p->val[A_VADDR]);
+    }
+    if (g->vaddr < p->vbase || g->vaddr > p->vtop || size > p->vtop - g->vaddr ||
+        (g->vaddr < KAAL_CHILD_RESERVED_TOP && g->vaddr + size > KAAL_CHILD_RESERVED_BASE)) {
+        return sd_fail(p, "vaddr outside the child's free address range", p->val[A_VADDR]);
+    }
+    return 0;
+}
+
+static int grant_cap(sd_parser_t *p, kaal_sd_grant_t *g)
+{
+    uint64_t top = (1ull << KAAL_CHILD_CNODE_BITS) - 1u;
+    int is_ipc = g->kind == KAAL_SD_ENDPOINT || g->kind == KAAL_SD_NOTIFICATION;
+    uint32_t allowed = g->kind == KAAL_SD_ENDPOINT ? KAAL_RIGHTS_ALL
+                                                   : KAAL_RIGHT_READ | KAAL_RIGHT_WRITE;
+    if (!is_ipc && (p->val[A_BADGE] != NULL || p->val[A_RIGHTS] != NULL)) {
+        return sd_fail(p, "badge and rights apply only to endpoints and notifications", NULL);
+    }
+    if (sd_need(p, A_SLOT) || sd_attr_number(p, A_SLOT, KAAL_CHILD_FIRST_SLOT, top, 0, &g->slot) ||
+        sd_attr_number(p, A_BADGE, 0, UINT64_MAX, 0, &g->badge) ||
+        sd_attr_rights(p, allowed, allowed, &g->rights)) {
+        return -1;
+    }
+    return 0;
+}
+
+static int do_grant(sd_parser_t *p)
+{
+    kaal_sysdesc_t *sd = p->sd;
+    if (p->ntok < 3) {
+        return sd_fail(p, "grant needs a program and an object", NULL);
+    }
+    int prog = kaal_sysdesc_find_program(sd, p->tok[1]);
+    if (prog < 0) {
+        return sd_fail(p, "unknown program", p->tok[1]);
+    }
+    kaal_sd_grant_t g = {.program = (uint16_t)prog, .line = p->line};
+    int obj = kaal_sysdesc_find_object(sd, p->tok[2]);
+    int tcb = kaal_sysdesc_find_program(sd, p->tok[2]);
+    if (obj < 0 && tcb < 0) {
+        return sd_fail(p, "unknown object", p->tok[2]);
+    }
+    g.kind = obj >= 0 ? sd->object[obj].kind : KAAL_SD_TCB;
+    g.target = (uint16_t)(obj >= 0 ? obj : tcb);
+    uint32_t mask = kaal_sd_kind_is_mapped(g.kind) ? (1u << A_VADDR | 1u << A_RIGHTS)
+                                             : (1u << A_SLOT | 1u << A_BADGE | 1u << A_RIGHTS);
+    if (sd_read_attrs(p, 3, mask)) {
+        return -1;
+    }
+    if ((kaal_sd_kind_is_mapped(g.kind) ? grant_memory(p, &g) : grant_cap(p, &g)) ||
+        check_grant_conflicts(p, &g)) {
+        return -1;
+    }
+    if (sd->ngrants == KAAL_SD_MAX_GRANTS) {
+        return sd_fail(p, "too many grants", NULL);
+    }
+    sd->grant[sd->ngrants++] = g;
+    return 0;
+}
+
+/* Handle the tokens of one line. */
+static int do_line(sd_parser_t *p)
+{
+    const char *kw = p->tok[0];
+    if (sd_str_eq(kw, "program")) {
+        return do_program(p);
+    }
+    if (sd_str_eq(kw, "endpoint")) {
+        return do_object(p, KAAL_SD_ENDPOINT);
+    }
+    if (sd_str_eq(kw, "notification")) {
+        return do_object(p, KAAL_SD_NOTIFICATION);
+    }
+    if (sd_str_eq(kw, "memory")) {
+        return do_object(p, KAAL_SD_MEMORY);
+    }
+    if (sd_str_eq(kw, "device")) {
+        return do_object(p, KAAL_SD_DEVICE);
+    }
+    if (sd_str_eq(kw, "irq")) {
+        return do_object(p, KAAL_SD_IRQ);
+    }
+    if (sd_str_eq(kw, "grant")) {
+        return do_grant(p);
+    }
+    return sd_fail(p, "unknown keyword", kw);
+}
+
+/* ---- interface ------------------------------------------------------------ */
+
+int kaal_sysdesc_parse(const char *text, size_t len, const char *file, uint64_t vbase,
+                       uint64_t vtop, kaal_sysdesc_t *sd)
+{
+    uint8_t *bytes = (uint8_t *)sd;
+    for (size_t i = 0; i < sizeof(*sd); i++) {
+        bytes[i] = 0;
+    }
+    sd_parser_t p = {.sd = sd, .file = file != NULL ? file : "(system)", .vbase = vbase,
+                     .vtop = vtop};
+    size_t pos = 0;
+    while (pos < len) {
+        if (p.line == KAAL_SD_MAX_LINES) {
+            return sd_fail(&p, "too many lines", NULL);
+        }
+        p.line++;
+        size_t end = pos;
+        while (end < len && text[end] != '\n') {
+            end++;
+        }
+        if (sd_tokenize(&p, text + pos, end - pos) != 0) {
+            return -1;
+        }
+        if (p.ntok > 0 && do_line(&p) != 0) {
+            return -1;
+        }
+        pos = end + 1u;
+    }
+    if (sd->nprograms == 0) {
+        p.line = p.line == 0 ? 1u : p.line;
+        return sd_fail(&p, "no program declared", NULL);
+    }
+    return 0;
+}
+
+int kaal_sysdesc_find_program(const kaal_sysdesc_t *sd, const char *name)
+{
+    for (unsigned i = 0; i < sd->nprograms; i++) {
+        if (sd_str_eq(sd->program[i].name, name)) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+int kaal_sysdesc_find_object(const kaal_sysdesc_t *sd, const char *name)
+{
+    for (unsigned i = 0; i < sd->nobjects; i++) {
+        if (sd_str_eq(sd->object[i].name, name)) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+const char *kaal_sysdesc_kind_name(kaal_sd_kind_t kind)
+{
+    switch (kind) {
+    case KAAL_SD_ENDPOINT:
+        return "endpoint";
+    case KAAL_SD_NOTIFICATION:
+        return "notification";
+    case KAAL_SD_MEMORY:
+        return "memory";
+    case KAAL_SD_IRQ:
+        return "irq";
+    case KAAL_SD_TCB:
+        return "tcb";
+    case KAAL_SD_DEVICE:
+        return "device";
+    }
+    return "unknown";
+}

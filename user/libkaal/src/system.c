@@ -1,0 +1,338 @@
+/*
+ * libkaal: build a system from its description (kaal/system.h).
+ *
+ * Order of a build, so that every grant finds what it names:
+ *   1. objects: endpoints, notifications, memory frames, IRQ handlers
+ *   2. processes: every program made, nothing running
+ *   3. grants and fault endpoints (a TCB grant needs the program made)
+ *   4. start every program, in the order of the file
+ */
+#include <kaal/cpio.h>
+#include <kaal/system.h>
+#include "spawn_inv.h"
+
+#define PAGE ((kaal_word_t)1 << KAAL_PAGE_BITS)
+/* Group size of one endpoint or notification: the kernel's notification is
+ * 64 bytes (core/objects.h KAAL_NOTIFICATION_OBJ_BITS), more than abi.h's
+ * KAAL_NOTIFICATION_SIZE_BITS says; 64 covers both. */
+#define SMALL_OBJ_BYTES 64u
+
+/* "FILE:LINE: name: reason" into ctx->why; returns KAAL_INVALID_ARGUMENT. */
+static kaal_word_t load_fail(kaal_spawn_ctx_t *ctx, const char *file, uint32_t line,
+                             const char *name, const char *reason)
+{
+    kaal_snprintf(ctx->why, sizeof(ctx->why), "%s:%u: %s: %s", file, line, name, reason);
+    return KAAL_INVALID_ARGUMENT;
+}
+
+/* The ELF image of program i, found in the archive (checked by load). */
+static int program_image(const kaal_system_t *sys, unsigned i, kaal_cpio_file_t *f)
+{
+    return kaal_cpio_find(sys->archive, sys->archive_size, sys->desc.program[i].elf, f) ==
+                   KAAL_CPIO_OK ? 0 : -1;
+}
+
+kaal_word_t kaal_system_load(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, const void *archive,
+                             size_t size, const char *file)
+{
+    kaal_cpio_file_t f;
+    sys->built = 0;
+    sys->archive = archive;
+    sys->archive_size = size;
+    kaal_cpio_error_t ce = kaal_cpio_find(archive, size, file, &f);
+    if (ce != KAAL_CPIO_OK) {
+        kaal_snprintf(ctx->why, sizeof(ctx->why), "%s: %s", file, kaal_cpio_strerror(ce));
+        return KAAL_INVALID_ARGUMENT;
+    }
+    if (kaal_sysdesc_parse((const char *)f.data, f.size, file, ctx->bi->user_vaddr_base,
+                           ctx->bi->user_vaddr_top, &sys->desc) != 0) {
+        memcpy(ctx->why, sys->desc.error, sizeof(ctx->why) < sizeof(sys->desc.error)
+                                              ? sizeof(ctx->why) : sizeof(sys->desc.error));
+        ctx->why[sizeof(ctx->why) - 1u] = '\0';
+        return KAAL_INVALID_ARGUMENT;
+    }
+    for (unsigned i = 0; i < sys->desc.nprograms; i++) {
+        const kaal_sd_program_t *p = &sys->desc.program[i];
+        kaal_elf_image_t img;
+        if (program_image(sys, i, &f) != 0) {
+            return load_fail(ctx, file, p->line, p->elf, "not in the boot archive");
+        }
+        kaal_elf_error_t e = kaal_elf_parse(f.data, f.size, ctx->elf_machine, ctx->bi->user_vaddr_base,
+                                            ctx->bi->user_vaddr_top, &img);
+        if (e != KAAL_ELF_OK) {
+            return load_fail(ctx, file, p->line, p->elf, kaal_elf_strerror(e));
+        }
+    }
+    for (unsigned i = 0; i < sys->desc.ngrants; i++) {
+        const kaal_sd_grant_t *g = &sys->desc.grant[i];
+        unsigned n = 0;
+        for (unsigned j = 0; j <= i; j++) {
+            n += sys->desc.grant[j].program == g->program && kaal_sd_kind_is_mapped(sys->desc.grant[j].kind);
+        }
+        if (n > KAAL_SPAWN_MAX_REGIONS) {
+            return load_fail(ctx, file, g->line, sys->desc.program[g->program].name,
+                             "too many memory grants");
+        }
+    }
+    return KAAL_NO_ERROR;
+}
+
+/* ---- objects -------------------------------------------------------------- */
+
+static kaal_word_t make_irq(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, kaal_system_obj_t *o,
+                            const kaal_sd_object_t *d)
+{
+    kaal_word_t err = kaal_spawn_alloc_slot(ctx, &o->irq_handler);
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    err = spawn_inv_irq_control_get(d->irq_line, o->irq_handler);
+    if (err != KAAL_NO_ERROR) {
+        kaal_spawn_free_slot(ctx, o->irq_handler);
+        o->irq_handler = 0;
+        return spawn_fail(ctx, "IRQControl Get", err);
+    }
+    err = kaal_spawn_alloc_slot(ctx, &o->irq_ntfn);
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    err = spawn_inv_cnode_mint(KAAL_CAP_INIT_CNODE, o->irq_ntfn, KAAL_WORD_BITS, sys->obj[d->notify].cap,
+                         KAAL_RIGHTS_ALL, d->badge);
+    if (err != KAAL_NO_ERROR) {
+        return spawn_fail(ctx, "CNode Mint (IRQ notification)", err);
+    }
+    err = spawn_inv_irq_set_notification(o->irq_handler, o->irq_ntfn);
+    return err == KAAL_NO_ERROR ? err : spawn_fail(ctx, "IRQHandler SetNotification", err);
+}
+
+static kaal_word_t make_object(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, unsigned i)
+{
+    const kaal_sd_object_t *d = &sys->desc.object[i];
+    kaal_system_obj_t *o = &sys->obj[i];
+    kaal_word_t err = KAAL_NO_ERROR;
+    switch (d->kind) {
+    case KAAL_SD_ENDPOINT:
+    case KAAL_SD_NOTIFICATION: {
+        kaal_word_t type = d->kind == KAAL_SD_ENDPOINT ? KAAL_OBJ_ENDPOINT : KAAL_OBJ_NOTIFICATION;
+        err = kaal_group_create(ctx, &o->group, SMALL_OBJ_BYTES, 1);
+        if (err == KAAL_NO_ERROR) {
+            err = kaal_group_retype(ctx, &o->group, type, 0, 1, &o->cap);
+        }
+        break;
+    }
+    case KAAL_SD_MEMORY:
+        err = kaal_group_create(ctx, &o->group, d->size, d->size / PAGE);
+        if (err == KAAL_NO_ERROR) {
+            err = kaal_group_retype(ctx, &o->group, KAAL_OBJ_FRAME_4K, 0, d->size / PAGE, &o->cap);
+        }
+        break;
+    case KAAL_SD_DEVICE:
+        err = kaal_spawn_device_frames(ctx, d->paddr, d->size / PAGE, &o->cap);
+        o->device_pages = err == KAAL_NO_ERROR ? d->size / PAGE : 0;
+        break;
+    case KAAL_SD_IRQ:
+        err = make_irq(sys, ctx, o, d);
+        break;
+    case KAAL_SD_TCB:
+        break;
+    }
+    if (err == KAAL_NO_ERROR && sys->verbose) {
+        kaal_printf("root: made %s %s\n", kaal_sysdesc_kind_name(d->kind), d->name);
+    }
+    return err;
+}
+
+static kaal_word_t destroy_object(kaal_spawn_ctx_t *ctx, kaal_system_obj_t *o)
+{
+    kaal_word_t err = KAAL_NO_ERROR;
+    if (o->irq_handler != 0) {
+        err = spawn_inv_cnode_delete(o->irq_handler);
+        if (err != KAAL_NO_ERROR) {
+            return spawn_fail(ctx, "CNode Delete (IRQ handler)", err);
+        }
+        kaal_spawn_free_slot(ctx, o->irq_handler);
+        o->irq_handler = 0;
+    }
+    if (o->irq_ntfn != 0) {
+        err = spawn_inv_cnode_delete(o->irq_ntfn);
+        if (err != KAAL_NO_ERROR) {
+            return spawn_fail(ctx, "CNode Delete (IRQ notification)", err);
+        }
+        kaal_spawn_free_slot(ctx, o->irq_ntfn);
+        o->irq_ntfn = 0;
+    }
+    if (o->device_pages != 0) {
+        err = kaal_spawn_device_free(ctx, o->cap, o->device_pages);
+        if (err != KAAL_NO_ERROR) {
+            return err;
+        }
+        o->device_pages = 0;
+    }
+    return kaal_group_destroy(ctx, &o->group);
+}
+
+/* ---- processes ------------------------------------------------------------ */
+
+static kaal_word_t spawn_program(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, unsigned i)
+{
+    const kaal_sd_program_t *d = &sys->desc.program[i];
+    kaal_cpio_file_t f;
+    if (program_image(sys, i, &f) != 0) {
+        return spawn_fail(ctx, "boot archive", KAAL_FAILED_LOOKUP);
+    }
+    kaal_spawn_args_t a = {.name = d->name, .elf = f.data, .elf_size = f.size,
+                           .priority = d->priority, .stack_pages = d->stack_pages, .arg = d->arg};
+    for (unsigned j = 0; j < sys->desc.ngrants; j++) {
+        const kaal_sd_grant_t *g = &sys->desc.grant[j];
+        if (g->program == i && kaal_sd_kind_is_mapped(g->kind) && a.nregions < KAAL_SPAWN_MAX_REGIONS) {
+            a.region[a.nregions].vaddr = g->vaddr;
+            a.region[a.nregions].pages = sys->desc.object[g->target].size / PAGE;
+            a.nregions++;
+        }
+    }
+    kaal_word_t err = kaal_process_create(ctx, &a, &sys->proc[i]);
+    if (err == KAAL_NO_ERROR && sys->verbose) {
+        const kaal_process_t *p = &sys->proc[i];
+        kaal_printf("root: spawned %s from %s: %u segments, %lu image pages, %lu tables, "
+                    "priority %u\n", d->name, d->elf, p->nsegs, p->image_pages, p->table_count,
+                    d->priority);
+    }
+    return err;
+}
+
+/* Apply grant g (its program must be made, and for a TCB grant the target). */
+static kaal_word_t apply_grant(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, const kaal_sd_grant_t *g,
+                               unsigned *region)
+{
+    kaal_process_t *p = &sys->proc[g->program];
+    const kaal_system_obj_t *o = &sys->obj[g->target];
+    switch (g->kind) {
+    case KAAL_SD_ENDPOINT:
+    case KAAL_SD_NOTIFICATION:
+        return kaal_process_give_cap(ctx, p, g->slot, o->cap, g->rights, g->badge);
+    case KAAL_SD_IRQ:
+        return kaal_process_give_cap(ctx, p, g->slot, o->irq_handler, KAAL_RIGHTS_ALL, 0);
+    case KAAL_SD_TCB:
+        return kaal_process_give_cap(ctx, p, g->slot, sys->proc[g->target].tcb, KAAL_RIGHTS_ALL, 0);
+    case KAAL_SD_MEMORY:
+        return kaal_process_map_region(ctx, p, (*region)++, o->cap, g->rights, KAAL_VM_DEFAULT);
+    case KAAL_SD_DEVICE:
+        return kaal_process_map_region(ctx, p, (*region)++, o->cap, g->rights, KAAL_VM_UNCACHED);
+    }
+    return KAAL_INVALID_ARGUMENT;
+}
+
+/* Give program i its grants and fault endpoint, and give the programs that
+ * hold its TCB a new copy (after a restart). */
+static kaal_word_t grant_program(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, unsigned i, int restart)
+{
+    unsigned region = 0;
+    kaal_word_t err = KAAL_NO_ERROR;
+    for (unsigned j = 0; j < sys->desc.ngrants && err == KAAL_NO_ERROR; j++) {
+        const kaal_sd_grant_t *g = &sys->desc.grant[j];
+        if (g->program == i && (g->kind != KAAL_SD_TCB || sys->proc[g->target].live)) {
+            err = apply_grant(sys, ctx, g, &region);
+        } else if (restart && g->kind == KAAL_SD_TCB && g->target == i && sys->proc[g->program].live) {
+            err = apply_grant(sys, ctx, g, &region);
+        }
+    }
+    const kaal_sd_program_t *d = &sys->desc.program[i];
+    if (err == KAAL_NO_ERROR && d->fault_ep >= 0) {
+        err = kaal_process_set_fault_ep(ctx, &sys->proc[i], sys->obj[d->fault_ep].cap, d->fault_badge);
+    }
+    return err;
+}
+
+static kaal_word_t start_program(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, unsigned i)
+{
+    kaal_word_t err = kaal_process_start(ctx, &sys->proc[i]);
+    if (err == KAAL_NO_ERROR && sys->verbose) {
+        kaal_printf("root: started %s\n", sys->desc.program[i].name);
+    }
+    return err;
+}
+
+/* ---- interface ------------------------------------------------------------ */
+
+kaal_word_t kaal_system_build(kaal_system_t *sys, kaal_spawn_ctx_t *ctx)
+{
+    const kaal_sysdesc_t *d = &sys->desc;
+    kaal_word_t err = KAAL_NO_ERROR;
+    memset(sys->obj, 0, sizeof(sys->obj));
+    memset(sys->proc, 0, sizeof(sys->proc));
+    sys->built = 1;
+    for (unsigned i = 0; i < d->nobjects && err == KAAL_NO_ERROR; i++) {
+        err = make_object(sys, ctx, i);
+    }
+    for (unsigned i = 0; i < d->nprograms && err == KAAL_NO_ERROR; i++) {
+        err = spawn_program(sys, ctx, i);
+    }
+    for (unsigned i = 0; i < d->nprograms && err == KAAL_NO_ERROR; i++) {
+        err = grant_program(sys, ctx, i, 0);
+    }
+    for (unsigned i = 0; i < d->nprograms && err == KAAL_NO_ERROR; i++) {
+        err = start_program(sys, ctx, i);
+    }
+    if (err != KAAL_NO_ERROR) {
+        char why[KAAL_SPAWN_WHY_MAX];
+        memcpy(why, ctx->why, sizeof(why));
+        if (kaal_system_teardown(sys, ctx) == KAAL_NO_ERROR) {
+            memcpy(ctx->why, why, sizeof(why)); /* report the first failure */
+        }
+    }
+    return err;
+}
+
+kaal_word_t kaal_system_restart(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, unsigned prog)
+{
+    if (!sys->built || prog >= sys->desc.nprograms) {
+        return spawn_fail(ctx, "restart", KAAL_INVALID_ARGUMENT);
+    }
+    kaal_word_t err = kaal_process_kill(ctx, &sys->proc[prog]);
+    if (err == KAAL_NO_ERROR) {
+        err = spawn_program(sys, ctx, prog);
+    }
+    if (err == KAAL_NO_ERROR) {
+        err = grant_program(sys, ctx, prog, 1);
+    }
+    if (err == KAAL_NO_ERROR) {
+        err = start_program(sys, ctx, prog);
+    }
+    return err;
+}
+
+kaal_word_t kaal_system_teardown(kaal_system_t *sys, kaal_spawn_ctx_t *ctx)
+{
+    kaal_word_t err = KAAL_NO_ERROR;
+    if (!sys->built) {
+        return KAAL_NO_ERROR;
+    }
+    for (unsigned i = 0; i < sys->desc.nprograms && err == KAAL_NO_ERROR; i++) {
+        int was_live = sys->proc[i].live;
+        err = kaal_process_kill(ctx, &sys->proc[i]);
+        if (err == KAAL_NO_ERROR && was_live && sys->verbose) {
+            kaal_printf("root: killed %s\n", sys->desc.program[i].name);
+        }
+    }
+    for (unsigned i = sys->desc.nobjects; i > 0 && err == KAAL_NO_ERROR; i--) {
+        err = destroy_object(ctx, &sys->obj[i - 1u]);
+    }
+    if (err == KAAL_NO_ERROR) {
+        sys->built = 0;
+        if (sys->verbose) {
+            kaal_printf("root: destroyed %u objects\n", sys->desc.nobjects);
+        }
+    }
+    return err;
+}
+
+kaal_word_t kaal_system_object_cap(const kaal_system_t *sys, const char *name)
+{
+    int i = kaal_sysdesc_find_object(&sys->desc, name);
+    return i < 0 || !sys->built ? 0 : sys->obj[i].cap;
+}
+
+int kaal_system_program(const kaal_system_t *sys, const char *name)
+{
+    return kaal_sysdesc_find_program(&sys->desc, name);
+}

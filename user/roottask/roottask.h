@@ -1,0 +1,27 @@
+/* The root task's parts: each demo step of `make run` in its own file. */
+#ifndef ROOTTASK_H
+#define ROOTTASK_H
+
+#include <kaal/kaal.h>
+
+/* A small allocator over BootInfo for the demos that run before the
+ * system is built: empty slots from the bottom of the free range, objects
+ * from one untyped. Everything is revoked again afterwards. */
+typedef struct root_alloc {
+    const kaal_bootinfo_t *bi;
+    kaal_word_t next_slot;
+    kaal_cptr_t ut;          /* the untyped the demos use */
+    unsigned ut_bits;
+} root_alloc_t;
+
+void root_alloc_init(root_alloc_t *a, const kaal_bootinfo_t *bi);
+/* Retype n objects into fresh slots; returns the first slot or 0. */
+kaal_cptr_t root_retype(root_alloc_t *a, kaal_word_t type, kaal_word_t size_bits, kaal_word_t n);
+/* Give the demo's untyped back: revoke it (every object it made goes). */
+kaal_word_t root_alloc_reset(root_alloc_t *a);
+
+int caps_demo(root_alloc_t *a);
+int threads_demo(root_alloc_t *a);
+int system_demo(const kaal_bootinfo_t *bi);
+
+#endif

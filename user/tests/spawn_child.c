@@ -1,0 +1,78 @@
+/*
+ * A child of the spawn system test (tests/user/spawn_test.system): what it
+ * does depends on its argument (the `arg=` of its program line).
+ *   1 writer:  writes a word into the shared page, signals the root, parks
+ *   2 reader:  reads the shared page, signals the root, parks
+ *   3 peeker:  reads 0x20000000, where the writer has the shared page but
+ *              it has nothing: a VM fault (another's memory is not reachable)
+ *   4 scribbler: writes to its own text (mapped R-X): a VM fault
+ *   5 jumper:  jumps into its data (mapped RW-, never executable): a VM fault
+ *   6 uart:    writes a line through the hosted UART's device page
+ *              (hal/hosted/include/hosted.h: tx ring, advanced by tx_head)
+ * Faults go to the root (fault endpoint), which restarts the peeker once.
+ * Slots (from the description): 2 = `done` notification (badged), 3 =
+ * `never` (nobody signals it: waiting on it parks the thread).
+ */
+#include <kaal/spawn.h>
+
+#define SLOT_DONE 2u
+#define SLOT_NEVER 3u
+#define SHM ((volatile uint64_t *)0x20000000ul)
+#define UART_VADDR 0x40000000ul
+#define UART_TX_SIZE 2048u
+
+/* Append s to the hosted UART's transmit ring (mapped at UART_VADDR). */
+static void uart_write(const char *s)
+{
+    volatile uint64_t *head = (volatile uint64_t *)UART_VADDR;
+    volatile uint8_t *buf = (volatile uint8_t *)(UART_VADDR + 16u);
+    uint64_t h = *head;
+    for (unsigned i = 0; s[i] != '\0' && i < UART_TX_SIZE; i++) {
+        buf[h % UART_TX_SIZE] = (uint8_t)s[i];
+        h++;
+    }
+    *head = h;
+}
+
+int kaal_main(kaal_word_t arg)
+{
+    kaal_child_init();
+    switch (arg) {
+    case 1:
+        SHM[0] = 0x5eed1234u;
+        kaal_printf("writer: wrote 0x%lx to the shared page\n", (unsigned long)SHM[0]);
+        break;
+    case 2:
+        kaal_printf("reader: read 0x%lx from the shared page\n", (unsigned long)SHM[0]);
+        break;
+    case 3:
+        kaal_printf("peeker: reading another process's page\n");
+        kaal_signal(SLOT_DONE);
+        kaal_printf("peeker: read 0x%lx (wrong: survived)\n", (unsigned long)SHM[0]);
+        break;
+    case 4:
+        kaal_printf("scribbler: writing to its own code\n");
+        kaal_signal(SLOT_DONE);
+        *(volatile uint8_t *)(uintptr_t)&kaal_main = 0xc3;
+        kaal_printf("scribbler: wrote (wrong: survived)\n");
+        break;
+    case 5: {
+        static uint8_t data_page[64] __attribute__((aligned(16))) = {0xc3};
+        kaal_printf("jumper: jumping into its data\n");
+        kaal_signal(SLOT_DONE);
+        ((void (*)(void))(uintptr_t)data_page)();
+        kaal_printf("jumper: returned (wrong: survived)\n");
+        break;
+    }
+    case 6:
+        uart_write("uart: hello through the UART device page\n");
+        break;
+    default:
+        kaal_printf("child: unknown argument %lu\n", arg);
+        break;
+    }
+    kaal_signal(SLOT_DONE);
+    for (;;) {
+        (void)kaal_wait(SLOT_NEVER);
+    }
+}
