@@ -8,6 +8,7 @@
 #   make debug   kaal-sim under gdb
 #   make debug-qemu  QEMU with its gdb stub and gdb-multiarch attached
 #   make fuzz    libFuzzer on syscall sequences (FUZZ_SECONDS, default 600)
+#   make bench   hosted benchmarks beside Linux peers: one table (docs/performance.md)
 #   make clean   remove build/
 
 HOSTED := build/hosted
@@ -17,7 +18,9 @@ MESON_QUIET := >/dev/null
 FUZZ := build/fuzz
 FUZZ_SECONDS ?= 600
 
-.PHONY: fuzz run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+BENCH_RUNS ?= 5
+
+.PHONY: bench configure-fuzz fuzz run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -35,13 +38,19 @@ build-hosted: configure-hosted
 build-arm64: configure-arm64
 	@ninja -C $(ARM64) $(MESON_QUIET) || ninja -C $(ARM64)
 
+configure-fuzz:
+	@[ -f $(FUZZ)/build.ninja ] || CC=clang meson setup $(FUZZ) -Dfuzz=true \
+	  -Db_sanitize=address,undefined -Db_lundef=false $(MESON_QUIET)
+
 test: DEPS = test
-test: build-hosted build-arm64
+test: build-hosted build-arm64 configure-fuzz
 	@rc=0; \
+	ninja -C $(FUZZ) fuzz/fuzz_syscalls $(MESON_QUIET) || rc=1; \
+	meson test -C $(FUZZ) --suite fuzz --no-rebuild --print-errorlogs || rc=1; \
 	meson test -C $(HOSTED) --print-errorlogs --num-processes 2 || rc=1; \
 	meson test -C $(ARM64) --print-errorlogs --num-processes 2 || rc=1; \
 	echo "core cross-compiled for aarch64: $$(ls $(ARM64)/core/libkaal_core.a)"; \
-	python3 scripts/test-summary.py $(HOSTED)/meson-logs/testlog.json \
+	python3 scripts/test-summary.py $(HOSTED)/meson-logs/testlog.json $(FUZZ)/meson-logs/testlog.json \
 	  $$( [ -f $(ARM64)/meson-logs/testlog.json ] && echo $(ARM64)/meson-logs/testlog.json ) || rc=1; \
 	exit $$rc
 
@@ -57,14 +66,15 @@ debug: DEPS = debug
 debug: build-hosted
 	gdb --args $(HOSTED)/sim/kaal-sim
 
-fuzz:
-	@sh scripts/deps.sh fuzz
-	@[ -f $(FUZZ)/build.ninja ] || CC=clang meson setup $(FUZZ) -Dfuzz=true \
-	  -Db_sanitize=address,undefined -Db_lundef=false $(MESON_QUIET)
+fuzz: DEPS = fuzz
+fuzz: configure-hosted configure-fuzz
 	@ninja -C $(FUZZ) fuzz/fuzz_syscalls $(MESON_QUIET) || ninja -C $(FUZZ) fuzz/fuzz_syscalls
 	@mkdir -p fuzz/corpus-work
 	$(FUZZ)/fuzz/fuzz_syscalls -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	  -dict=fuzz/syscalls.dict -artifact_prefix=fuzz/ fuzz/corpus-work fuzz/corpus
+
+bench: build-hosted
+	@python3 bench/run.py $(HOSTED) --runs $(BENCH_RUNS)
 
 clean:
 	rm -rf build

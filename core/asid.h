@@ -38,7 +38,7 @@ void asid_vspace_deleted(word_t asid, paddr_t root);
  * VSpace in it loses its ASID (flushed), the pool leaves ks.asid_table. */
 void asid_pool_deleted(word_t base, paddr_t pool);
 
-/* Decoders of ASIDControl MakePool and ASIDPool Assign (docs/abi-vspace.md). */
+/* Decoders of ASIDControl MakePool and ASIDPool Assign (docs/abi.md). */
 KAAL_MUST_CHECK kerr_t decode_asid_control_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_asid_pool_invocation(invocation_t *inv);
 

@@ -3,15 +3,30 @@
 
 #define PT_LOAD 1u
 
+/*@ requires n <= 8;
+    requires \valid_read(p + (0 .. n - 1));
+    assigns \nothing;
+*/
 static uint64_t rd(const uint8_t *p, unsigned n)
 {
     uint64_t v = 0;
+    /*@ loop invariant 0 <= i <= n;
+        loop assigns i, v;
+        loop variant n - i;
+    */
     for (unsigned i = 0; i < n; i++) {
         v |= (uint64_t)p[i] << (8u * i);
     }
     return v;
 }
 
+/*@ requires \valid_read(s);
+    assigns \nothing;
+    ensures \result == \null ==>
+        s->filesz <= s->memsz &&
+        s->offset <= size && s->offset + s->filesz <= size &&
+        HAL_USER_VADDR_BASE <= s->vaddr && s->vaddr + s->memsz <= HAL_USER_VADDR_TOP;
+*/
 static const char *check_segment(const boot_elf_seg_t *s, size_t size)
 {
     if (s->filesz > s->memsz) {

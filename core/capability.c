@@ -108,6 +108,11 @@ bool cap_same_object(cap_t a, cap_t b)
 
 /* seL4 maskVMRights: a mapping is read-only or read-write; write without
  * read is not supported and becomes no access at all. */
+/*@ assigns \nothing;
+    ensures no_new_rights: \result == 0 || \result == (have & mask & (KAAL_RIGHT_READ | KAAL_RIGHT_WRITE));
+    ensures read_write_only: (\result & ~(word_t)(KAAL_RIGHT_READ | KAAL_RIGHT_WRITE)) == 0;
+    ensures write_needs_read: \result != 0 ==> (\result & KAAL_RIGHT_READ) != 0;
+*/
 static word_t mask_vm_rights(word_t have, word_t mask)
 {
     word_t r = have & mask & (KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);

@@ -2,6 +2,10 @@
  * Small pure list surgery, each function one job, no loops. */
 #include "cdt.h"
 
+/*@ requires n == \null || \valid(n);
+    assigns n->prev;
+    ensures n != \null ==> n->prev == p;
+*/
 static void set_prev_of(cte_t *n, cte_t *p)
 {
     if (n != NULL) {

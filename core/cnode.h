@@ -2,7 +2,7 @@
  * CNode invocations and the capability operations they share with IPC
  * (capability transfer derives and inserts like Copy).
  *
- * Arguments as seL4's CNode methods (docs/abi-caps.md); every one starts
+ * Arguments as seL4's CNode methods (docs/abi.md); every one starts
  * with the target slot (MR0 index, MR1 depth) resolved from the invoked
  * CNode capability:
  *

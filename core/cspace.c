@@ -1,6 +1,37 @@
 /* CSpace addressing (see cspace.h for the picture). */
 #include "cspace.h"
 
+/* The `width` bits of cptr that sit `shift` bits above bit 0: the guard or
+ * the slot index of one level of resolution. */
+/*@ requires shift < KAAL_WORD_BITS;
+    requires width <= KAAL_WORD_BITS;
+    requires width + shift <= KAAL_WORD_BITS;
+    assigns \nothing;
+*/
+static word_t cspace_bits(word_t cptr, unsigned shift, unsigned width)
+{
+    return (cptr >> shift) & KAAL_MASK(width);
+}
+
+/* The bookkeeping of one level: gsize guard bits then radix index bits out
+ * of the n still unresolved. Returns the bits the level consumes, or 0 when
+ * the level consumes none (a malformed CNode cap) or more than n remain.
+ * cspace_resolve reports those as InvalidRoot / GuardMismatch /
+ * DepthMismatch. */
+/*@ requires n <= KAAL_WORD_BITS;
+    assigns \nothing;
+    ensures consumed: \result == 0 || (\result == radix + gsize && 0 < \result <= n);
+    ensures zero: \result == 0 <==> (radix + gsize == 0 || radix + gsize > n);
+*/
+static unsigned cspace_level_bits(unsigned n, unsigned radix, unsigned gsize)
+{
+    if (radix > KAAL_WORD_BITS || gsize > KAAL_WORD_BITS) {
+        return 0;
+    }
+    unsigned level_bits = radix + gsize;
+    return level_bits <= n ? level_bits : 0;
+}
+
 kerr_t cspace_resolve(cap_t root, word_t cptr, unsigned depth, resolve_result_t *out,
                       lookup_fault_t *lf)
 {
@@ -22,7 +53,7 @@ kerr_t cspace_resolve(cap_t root, word_t cptr, unsigned depth, resolve_result_t 
         /* Guard: the top gsize of the n remaining bits. */
         word_t guard = 0;
         if (gsize <= n && gsize > 0) {
-            guard = (cptr >> (n - gsize)) & KAAL_MASK(gsize);
+            guard = cspace_bits(cptr, n - gsize, gsize);
         }
         if (gsize > n || guard != cap_cnode_guard(node)) {
             lf->type = KAAL_LOOKUP_GUARD_MISMATCH;
@@ -31,15 +62,16 @@ kerr_t cspace_resolve(cap_t root, word_t cptr, unsigned depth, resolve_result_t 
             lf->guard_size = gsize;
             return KAAL_FAILED_LOOKUP;
         }
-        if (level_bits > n) {
+        unsigned consumed = cspace_level_bits(n, radix, gsize);
+        if (consumed == 0) {
             lf->type = KAAL_LOOKUP_DEPTH_MISMATCH;
             lf->bits_left = n;
             lf->bits_found = level_bits;
             return KAAL_FAILED_LOOKUP;
         }
-        word_t index = (cptr >> (n - level_bits)) & KAAL_MASK(radix);
+        word_t index = cspace_bits(cptr, n - consumed, radix);
         cte_t *slot = cnode_of_cap(node) + index;
-        n -= level_bits;
+        n -= consumed;
         if (n == 0 || cap_type(slot->cap) != CAP_CNODE) {
             out->slot = slot;
             out->bits_left = n;

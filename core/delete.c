@@ -48,8 +48,9 @@ static void finalise_leaf(cap_t c)
     }
 }
 
-/* Delete the capability in slot, which needs no Zombie. */
-static void delete_leaf(cte_t *slot, bool final)
+/* Delete the capability in slot, which needs no Zombie and is not the
+ * last IRQ handler capability. */
+static void delete_plain(cte_t *slot, bool final)
 {
     cap_t c = slot->cap;
     if (final) {
@@ -59,6 +60,16 @@ static void delete_leaf(cte_t *slot, bool final)
         vspace_object_deleted(c, final);
     }
     cdt_remove(slot);
+}
+
+/* Delete the capability in slot, which needs no Zombie. The last IRQ
+ * handler cap frees its line after the slot is empty (seL4
+ * postCapDeletion). irq_handler_deleted may use cap_delete_one, which
+ * never comes back here: the call graph has no cycle. */
+static void delete_leaf(cte_t *slot, bool final)
+{
+    cap_t c = slot->cap;
+    delete_plain(slot, final);
     if (final && cap_type(c) == CAP_IRQ_HANDLER) {
         irq_handler_deleted(cap_irq(c));
     }
@@ -176,9 +187,10 @@ bool cap_delete_one(cte_t *slot)
         return true;
     }
     bool final = cdt_is_final(slot);
-    if (cap_type(slot->cap) == CAP_ZOMBIE || (final && cap_is_container(slot->cap))) {
+    if (cap_type(slot->cap) == CAP_ZOMBIE ||
+        (final && (cap_is_container(slot->cap) || cap_type(slot->cap) == CAP_IRQ_HANDLER))) {
         return false;
     }
-    delete_leaf(slot, final);
+    delete_plain(slot, final);
     return true;
 }

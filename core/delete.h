@@ -55,9 +55,11 @@ KAAL_MUST_CHECK kerr_t cap_delete(cte_t *slot);
 KAAL_MUST_CHECK kerr_t cap_revoke(cte_t *slot);
 
 /* Delete, without preemption, a capability whose deletion needs no
- * Zombie: anything but the last capability to a CNode or TCB, or a Zombie
- * (seL4 cteDeleteOne; used by IPC for reply caps and by IRQ code). Returns
- * false, changing nothing, if the capability needs the long path. */
+ * Zombie and frees no IRQ line: anything but a Zombie or the last
+ * capability to a CNode, TCB or IRQ handler (seL4 cteDeleteOne; used by IPC
+ * for reply caps and by IRQ code for notifications). Returns false, changing
+ * nothing, if the capability needs cap_delete. Never calls the IRQ hook, so
+ * irq_handler_deleted may use it. */
 bool cap_delete_one(cte_t *slot);
 
 /* Hook of the address-space code (issue 5): the capability c to a frame,

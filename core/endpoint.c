@@ -28,6 +28,20 @@ void ipcq_insert(tcb_t **head, tcb_t **tail, tcb_t *t)
     }
 }
 
+/*@ requires \valid(head) && \valid(tail) && \valid(t);
+    requires t->ep_prev == \null || \valid(t->ep_prev);
+    requires t->ep_next == \null || \valid(t->ep_next);
+    requires \separated(head, tail, t);
+    requires t->ep_prev != \null ==> \separated(t->ep_prev, t, head, tail);
+    requires t->ep_next != \null ==> \separated(t->ep_next, t, head, tail);
+    requires t->ep_prev != \null && t->ep_next != \null ==> \separated(t->ep_prev, t->ep_next);
+    assigns *head, *tail, t->ep_next, t->ep_prev, t->ep_prev->ep_next, t->ep_next->ep_prev;
+    ensures unlinked: t->ep_next == \null && t->ep_prev == \null;
+    ensures prev_linked: \old(t->ep_prev) != \null ==> \old(t->ep_prev)->ep_next == \old(t->ep_next);
+    ensures new_head: \old(t->ep_prev) == \null ==> *head == \old(t->ep_next);
+    ensures next_linked: \old(t->ep_next) != \null ==> \old(t->ep_next)->ep_prev == \old(t->ep_prev);
+    ensures new_tail: \old(t->ep_next) == \null ==> *tail == \old(t->ep_prev);
+*/
 void ipcq_remove(tcb_t **head, tcb_t **tail, tcb_t *t)
 {
     if (t->ep_prev != NULL) {

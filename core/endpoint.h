@@ -7,7 +7,7 @@
  * a thread is inserted after the last queued thread of priority >= its
  * own, so the highest-priority sender (or receiver) is served first.
  * (seL4 non-MCS queues in FIFO order regardless of priority; MCS seL4
- * orders them as KaaL does. docs/abi-ipc.md.)
+ * orders them as KaaL does. docs/abi.md.)
  *
  *   ep->head -> [p 200] <-> [p 200] <-> [p 90] <-> [p 10] <- ep->tail
  *                 first     second                  (ep_next / ep_prev)

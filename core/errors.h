@@ -44,33 +44,64 @@ typedef struct syscall_error {
 unsigned syscall_error_encode(const syscall_error_t *e, word_t mr[6]);
 
 /* Helpers that set e and return its type, for `return err_range(e, 0, 9);` */
+/* ACSL contracts proved by Frama-C WP (docs/verification.md). */
+/*@ requires \valid(e);
+    assigns e->type;
+    ensures e->type == t && \result == t;
+*/
 static inline kerr_t err_set(syscall_error_t *e, kerr_t t)
 {
     e->type = t;
     return t;
 }
+/*@ requires \valid(e);
+    assigns e->invalid_arg, e->type;
+    ensures e->type == KAAL_INVALID_ARGUMENT && \result == KAAL_INVALID_ARGUMENT;
+    ensures e->invalid_arg == arg;
+*/
 static inline kerr_t err_invalid_arg(syscall_error_t *e, word_t arg)
 {
     e->invalid_arg = arg;
     return err_set(e, KAAL_INVALID_ARGUMENT);
 }
+/*@ requires \valid(e);
+    assigns e->invalid_cap, e->type;
+    ensures e->type == KAAL_INVALID_CAPABILITY && \result == KAAL_INVALID_CAPABILITY;
+    ensures e->invalid_cap == idx;
+*/
 static inline kerr_t err_invalid_cap(syscall_error_t *e, word_t idx)
 {
     e->invalid_cap = idx;
     return err_set(e, KAAL_INVALID_CAPABILITY);
 }
+/*@ requires \valid(e);
+    assigns e->range_min, e->range_max, e->type;
+    ensures e->type == KAAL_RANGE_ERROR && \result == KAAL_RANGE_ERROR;
+    ensures e->range_min == min && e->range_max == max;
+*/
 static inline kerr_t err_range(syscall_error_t *e, word_t min, word_t max)
 {
     e->range_min = min;
     e->range_max = max;
     return err_set(e, KAAL_RANGE_ERROR);
 }
+/*@ requires \valid(e) && \valid_read(lf) && \separated(e, lf);
+    assigns e->failed_source, e->lf, e->type;
+    ensures e->type == KAAL_FAILED_LOOKUP && \result == KAAL_FAILED_LOOKUP;
+    ensures e->failed_source == (source ? 1 : 0);
+    ensures e->lf == *lf;
+*/
 static inline kerr_t err_failed_lookup(syscall_error_t *e, bool source, const lookup_fault_t *lf)
 {
     e->failed_source = source ? 1u : 0u;
     e->lf = *lf;
     return err_set(e, KAAL_FAILED_LOOKUP);
 }
+/*@ requires \valid(e);
+    assigns e->mem_left, e->type;
+    ensures e->type == KAAL_NOT_ENOUGH_MEMORY && \result == KAAL_NOT_ENOUGH_MEMORY;
+    ensures e->mem_left == left;
+*/
 static inline kerr_t err_no_memory(syscall_error_t *e, word_t left)
 {
     e->mem_left = left;

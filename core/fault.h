@@ -7,7 +7,7 @@
  * one debug line. Never stops the kernel.
  *
  * Fault message labels are seL4's seL4_Fault_* numbers; the layouts are
- * in docs/abi-ipc.md ("Fault messages"):
+ * in docs/abi.md ("Fault messages"):
  *
  *   label                  length          MR0    MR1   MR2       MR3     MR4
  *   5 VMFault              4               IP     Addr  Prefetch  FSR

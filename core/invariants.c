@@ -168,8 +168,35 @@ static void check_ready_links(inv_ctx_t *c, const tcb_t *t)
     }
 }
 
+/* What each TCB slot may hold (seL4: the CSpace and VSpace roots, the
+ * master reply cap to this thread, a one-shot reply cap, the IPC buffer). */
+static bool tcb_slot_ok(const tcb_t *t, unsigned i)
+{
+    cap_t c = t->slots[i].cap;
+    if (cap_is_null(c)) {
+        return true;
+    }
+    switch (i) {
+    case TCB_CTABLE:
+        return cap_type(c) == CAP_CNODE;
+    case TCB_VTABLE:
+        return cap_type(c) == CAP_VSPACE;
+    case TCB_REPLY:
+        return cap_type(c) == CAP_REPLY && cap_reply_master(c) && cap_paddr(c) == hal_kvirt_to_phys(t);
+    case TCB_CALLER:
+        return cap_type(c) == CAP_REPLY && !cap_reply_master(c);
+    default:
+        return cap_type(c) == CAP_FRAME;
+    }
+}
+
 static void check_tcb(inv_ctx_t *c, const tcb_t *t)
 {
+    for (unsigned i = 0; i < TCB_NUM_SLOTS; i++) {
+        if (!tcb_slot_ok(t, i)) {
+            problem(c, "tcb slot holds the wrong kind of capability", addr(t), i);
+        }
+    }
     if (t->state > TS_IDLE) {
         problem(c, "tcb state invalid", addr(t), t->state);
     }

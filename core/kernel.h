@@ -50,6 +50,8 @@ struct kstate {
     tcb_t idle;             /* the idle thread: never in a queue */
     paddr_t ram_base, ram_end;
     word_t entries;         /* kernel entries since boot (statistics) */
+    word_t fastpath_enabled; /* Call/ReplyRecv fast paths on (fastpath.h; kaal_boot: on) */
+    word_t fastpath_hits[2]; /* syscalls the fast paths completed (statistics) */
     word_t booted;
 };
 

@@ -5,6 +5,10 @@
 #include "sched.h"
 
 /* Give t the word w as a completed Wait / Poll / bound signal. */
+/*@ requires \valid(t);
+    assigns t->ctx.r[HAL_R_BADGE], t->ctx.r[HAL_R_INFO];
+    ensures t->ctx.r[HAL_R_BADGE] == w && t->ctx.r[HAL_R_INFO] == 0;
+*/
 static void deliver_word(tcb_t *t, word_t w)
 {
     t->ctx.r[HAL_R_BADGE] = w;
@@ -18,6 +22,10 @@ static void wake_with(tcb_t *t, word_t badge)
     sched_possible_switch_to(t);
 }
 
+/*@ requires \valid(n);
+    assigns n->state, n->word;
+    ensures n->state == NTFN_ACTIVE && n->word == badge;
+*/
 static void set_active(notification_t *n, word_t badge)
 {
     n->state = NTFN_ACTIVE;

@@ -17,12 +17,23 @@ void sched_init(void)
     ks.resched = 0;
 }
 
+/*@ requires prio < KAAL_NUM_PRIOS;
+    assigns ks.ready_l2[prio / 64], ks.ready_l1;
+    ensures queued: (ks.ready_l2[prio / 64] & KAAL_BIT(prio % 64)) != 0;
+    ensures summary: (ks.ready_l1 & KAAL_BIT(prio / 64)) != 0;
+*/
 static void bitmap_set(unsigned prio)
 {
     ks.ready_l2[prio / 64] |= KAAL_BIT(prio % 64);
     ks.ready_l1 |= KAAL_BIT(prio / 64);
 }
 
+/*@ requires prio < KAAL_NUM_PRIOS;
+    assigns ks.ready_l2[prio / 64], ks.ready_l1;
+    ensures dequeued: (ks.ready_l2[prio / 64] & KAAL_BIT(prio % 64)) == 0;
+    ensures summary_cleared: ks.ready_l2[prio / 64] == 0 ==> (ks.ready_l1 & KAAL_BIT(prio / 64)) == 0;
+    ensures summary_kept: ks.ready_l2[prio / 64] != 0 ==> ks.ready_l1 == \old(ks.ready_l1);
+*/
 static void bitmap_clear(unsigned prio)
 {
     ks.ready_l2[prio / 64] &= ~KAAL_BIT(prio % 64);
@@ -31,6 +42,10 @@ static void bitmap_clear(unsigned prio)
     }
 }
 
+/*@ requires x != 0;
+    assigns \nothing;
+    ensures \result < 64;
+*/
 static unsigned highest_bit(uint64_t x) { return 63u - (unsigned)__builtin_clzll(x); }
 
 int sched_highest_prio(void)

@@ -12,6 +12,7 @@
  * where seL4 raises a capability fault (docs/abi.md).
  */
 #include "invocation.h"
+#include "fastpath.h"
 #include "ipc.h"
 #include "fault.h"
 #include "irq.h"
@@ -76,6 +77,13 @@ void inv_set_reply(invocation_t *inv, unsigned i, word_t v)
 
 /* ---- errors ------------------------------------------------------------ */
 
+/*@ requires \valid_read(lf) && \valid(mr + (0 .. 4));
+    requires \separated(lf, mr + (0 .. 4));
+    assigns mr[0 .. 4];
+    ensures 1 <= \result <= 4;
+    ensures untouched: \forall integer k; \result + 1 <= k < 6 ==>
+        *(mr + (k - 1)) == \old(*(mr + (k - 1)));
+*/
 static unsigned encode_lookup_fault(const lookup_fault_t *lf, word_t *mr)
 {
     mr[0] = lf->type;
@@ -97,6 +105,12 @@ static unsigned encode_lookup_fault(const lookup_fault_t *lf, word_t *mr)
     }
 }
 
+/*@ requires \valid_read(e) && \valid(mr + (0 .. 5));
+    requires \separated(e, mr + (0 .. 5));
+    assigns mr[0 .. 5];
+    ensures \result <= 6;
+    ensures only_first_n: \forall integer k; \result <= k < 6 ==> mr[k] == \old(mr[k]);
+*/
 unsigned syscall_error_encode(const syscall_error_t *e, word_t mr[6])
 {
     switch (e->type) {
@@ -216,7 +230,11 @@ static void handle_invocation(tcb_t *t, bool is_call, bool is_blocking)
     }
     kerr_t r = dispatch_invocation(&inv);
     if (r == KAAL_PREEMPTED) {
-        t->state = TS_RESTART;
+        /* Restart the syscall later, unless the work stopped the caller
+         * itself (a thread that deleted or suspended its own TCB). */
+        if (thread_runnable(t)) {
+            t->state = TS_RESTART;
+        }
         return;
     }
     if (r != KAAL_NO_ERROR) {
@@ -267,6 +285,9 @@ void kaal_entry_syscall(void)
 
     ks.entries++;
     t->restart_pc = t->ctx.r[HAL_R_PC] - HAL_SYSCALL_INSN_BYTES;
+    if ((no == KAAL_SYS_CALL || no == KAAL_SYS_REPLY_RECV) && fastpath_try(t, no)) {
+        return; /* done, dest chosen: identical to the slow path (fastpath.h) */
+    }
     switch (no) {
     case KAAL_SYS_CALL:
         handle_invocation(t, true, true);

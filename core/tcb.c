@@ -1,7 +1,7 @@
 /*
  * Thread control blocks: the TCB invocations and the thread life cycle
  * (suspend, restart, finalise). Arguments as seL4's non-MCS TCB methods
- * (docs/abi-ipc.md "TCB invocations"):
+ * (docs/abi.md "TCB invocations"):
  *
  *   label                 MRs                                   extra caps
  *   ReadRegisters         flags(b0 suspend), count              -
@@ -100,6 +100,11 @@ void tcb_finalise(tcb_t *t)
 /* ---- registers ------------------------------------------------------------ */
 
 /* User register i of t as a reader sees it: the PC is where t will go on. */
+/*@ requires \valid_read(t) && i < HAL_UCTX_NREGS;
+    assigns \nothing;
+    ensures i == HAL_R_PC && t->state != TS_RUNNING ==> \result == t->restart_pc;
+    ensures i != HAL_R_PC || t->state == TS_RUNNING ==> \result == t->ctx.r[i];
+*/
 static word_t user_reg(const tcb_t *t, unsigned i)
 {
     if (i == HAL_R_PC && t->state != TS_RUNNING) {
@@ -109,6 +114,12 @@ static word_t user_reg(const tcb_t *t, unsigned i)
 }
 
 /* Write user register i of t; writing the PC also moves its restart point. */
+/*@ requires \valid(t) && i < HAL_UCTX_NREGS;
+    assigns t->ctx.r[i], t->restart_pc;
+    ensures t->ctx.r[i] == v;
+    ensures i == HAL_R_PC ==> t->restart_pc == v;
+    ensures i != HAL_R_PC ==> t->restart_pc == \old(t->restart_pc);
+*/
 static void set_user_reg(tcb_t *t, unsigned i, word_t v)
 {
     t->ctx.r[i] = v;

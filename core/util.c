@@ -1,27 +1,59 @@
 /* Freestanding memory and string helpers for the core. */
 #include "types.h"
 
+/*@ requires \valid((uint8_t *)dst + (0 .. n - 1));
+    assigns ((uint8_t *)dst)[0 .. n - 1];
+    ensures \forall integer k; 0 <= k < n ==> ((uint8_t *)dst)[k] == (uint8_t)c;
+*/
 void kmemset(void *dst, int c, size_t n)
 {
     uint8_t *d = dst;
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant \forall integer k; 0 <= k < i ==> d[k] == (uint8_t)c;
+        loop assigns i, d[0 .. n - 1];
+        loop variant n - i;
+    */
     for (size_t i = 0; i < n; i++) {
         d[i] = (uint8_t)c;
     }
 }
 
+/*@ requires \valid((uint8_t *)dst + (0 .. n - 1));
+    requires \valid_read((const uint8_t *)src + (0 .. n - 1));
+    requires \separated((uint8_t *)dst + (0 .. n - 1), (const uint8_t *)src + (0 .. n - 1));
+    assigns ((uint8_t *)dst)[0 .. n - 1];
+    ensures \forall integer k; 0 <= k < n ==> ((uint8_t *)dst)[k] == ((const uint8_t *)src)[k];
+*/
 void kmemcpy(void *dst, const void *src, size_t n)
 {
     uint8_t *d = dst;
     const uint8_t *s = src;
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant \forall integer k; 0 <= k < i ==> d[k] == s[k];
+        loop assigns i, d[0 .. n - 1];
+        loop variant n - i;
+    */
     for (size_t i = 0; i < n; i++) {
         d[i] = s[i];
     }
 }
 
+/*@ requires \valid_read((const uint8_t *)a + (0 .. n - 1));
+    requires \valid_read((const uint8_t *)b + (0 .. n - 1));
+    assigns \nothing;
+    ensures -1 <= \result <= 1;
+    ensures \result == 0 <==>
+        (\forall integer k; 0 <= k < n ==> ((const uint8_t *)a)[k] == ((const uint8_t *)b)[k]);
+*/
 int kmemcmp(const void *a, const void *b, size_t n)
 {
     const uint8_t *x = a;
     const uint8_t *y = b;
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant \forall integer k; 0 <= k < i ==> x[k] == y[k];
+        loop assigns i;
+        loop variant n - i;
+    */
     for (size_t i = 0; i < n; i++) {
         if (x[i] != y[i]) {
             return x[i] < y[i] ? -1 : 1;

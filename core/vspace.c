@@ -6,6 +6,10 @@
 #include <hal/entry.h>
 #include <hal/vspace.h>
 
+/*@ assigns \nothing;
+    ensures device_xn: (device || (attr & KAAL_VM_UNCACHED) != 0) ==> (\result & PTE_UXN) != 0;
+    ensures xn: (attr & KAAL_VM_EXECUTE_NEVER) != 0 ==> (\result & PTE_UXN) != 0;
+*/
 pte_t pte_make_frame(paddr_t pa, unsigned level, word_t rights, word_t attr, bool device)
 {
     pte_t e = (pa & PTE_ADDR_MASK) | PTE_VALID | PTE_AF | PTE_NG | PTE_AP_EL0 | PTE_PXN;

@@ -42,6 +42,10 @@ typedef uint64_t pte_t;
 #define PT_ENTRIES 512u
 
 /* Table index of va at level 0..3. */
+/*@ requires level <= 3;
+    assigns \nothing;
+    ensures \result < PT_ENTRIES;
+*/
 static inline unsigned vspace_index(unsigned level, vaddr_t va)
 {
     unsigned shift = 39u - 9u * level;
@@ -49,11 +53,18 @@ static inline unsigned vspace_index(unsigned level, vaddr_t va)
 }
 
 /* log2 of the bytes one entry at level covers: 39, 30, 21, 12. */
+/*@ requires level <= 3;
+    assigns \nothing;
+    ensures 12 <= \result <= 39 && \result == 39 - 9 * level;
+*/
 static inline unsigned vspace_level_bits(unsigned level) { return 39u - 9u * level; }
 
 static inline pte_t *vspace_table(paddr_t pa) { return (pte_t *)hal_phys_to_kvirt(pa); }
 
 /* Descriptor of a table at level 0..2 pointing at next-level table pa. */
+/*@ assigns \nothing;
+    ensures (\result & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE);
+*/
 static inline pte_t pte_make_table(paddr_t pa) { return (pa & PTE_ADDR_MASK) | PTE_VALID | PTE_TABLE; }
 
 /* Descriptor mapping frame pa at level (3: page; 2, 1: block). rights are
@@ -84,6 +95,11 @@ static inline unsigned vspace_frame_level(enum frame_size fs) { return 3u - (uns
 
 /* seL4 maskVMRights: the rights a mapping gets from the frame cap's rights
  * and the rights asked for. Write needs read; no read means no user access. */
+/*@ assigns \nothing;
+    ensures no_new_rights: \result == 0 || \result == (cap_rights & asked & (KAAL_RIGHT_READ | KAAL_RIGHT_WRITE));
+    ensures read_write_only: (\result & ~(word_t)(KAAL_RIGHT_READ | KAAL_RIGHT_WRITE)) == 0;
+    ensures write_needs_read: \result != 0 ==> (\result & KAAL_RIGHT_READ) != 0;
+*/
 static inline word_t vspace_mask_rights(word_t cap_rights, word_t asked)
 {
     word_t r = cap_rights & asked & (KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);

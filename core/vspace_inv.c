@@ -1,7 +1,7 @@
 /*
  * Address-space invocations: Frame Map / Unmap / GetAddress, PageTable
  * Map / Unmap, and the dispatch to ASIDControl / ASIDPool (asid.c).
- * Arguments, results and errors: docs/abi-vspace.md. Each decoder checks
+ * Arguments, results and errors: docs/abi.md. Each decoder checks
  * everything first; the invoke part that follows cannot fail.
  */
 #include "asid.h"

@@ -8,6 +8,13 @@
  * types, sizes, depths), so that most steps get past decoding. A broken
  * invariant or any sanitizer report is a crash. Reproduce a crash with
  *   build/fuzz/fuzz/fuzz_syscalls CRASH-FILE
+ *
+ * Differential mode (KAAL_FUZZ_DIFF=1 in the environment): each input runs
+ * twice, IPC fast path on and off (core/fastpath.h), on freshly booted
+ * kernels; all of RAM, the kernel state `ks` (fast-path fields aside),
+ * virtual time and the console must be identical afterwards, or it is a
+ * crash. RAM is zeroed after each run so that a missing write cannot hide.
+ * KAAL_FUZZ_DIFF=2 also prints the fast-path IPCs of each input's first run.
  */
 #include "fuzz_world.h"
 #include "hosted.h"
@@ -17,6 +24,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if __has_include("fastpath.h")
+#include "fastpath.h"
+#define HAVE_FASTPATH 1
+#endif
 #if __has_include("invariants.h")
 #include "invariants.h"
 #define HAVE_INVARIANTS 1
@@ -145,21 +156,39 @@ static bool step(input_t *in)
 static void check_invariants(void)
 {
 #ifdef HAVE_INVARIANTS
-    kaal_invariant_report_t r;
-    if (kaal_invariants_check(&r) != 0) {
-        fprintf(stderr, "fuzz: kernel invariant broken: %s\n", r.msg[0]);
+    kaal_inv_report_t r = kaal_invariants_check();
+    if (r.problems != 0) {
+        fprintf(stderr, "fuzz: %u kernel invariants broken:\n", r.problems);
+        for (unsigned i = 0; i < r.nmsgs; i++) {
+            fprintf(stderr, "  %s\n", r.msg[i]);
+        }
         abort();
     }
 #endif
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One run of the input on a fresh kernel (fast: the IPC fast path on).
+ * low_root: the root thread drops to priority 50 and the last world
+ * thread to 90, so that the other two (100) can take the fast path, which
+ * needs every other runnable thread below the one it switches to
+ * (differential mode). */
+static void run_input(const uint8_t *data, size_t size, bool fast, bool low_root)
 {
     input_t in = {data, data + size};
     if (world_boot(&world) != 0) {
         fprintf(stderr, "fuzz: boot failed\n%s", hosted_console_text());
         abort();
+    }
+#ifdef HAVE_FASTPATH
+    kaal_fastpath_set_enabled(fast);
+#else
+    (void)fast;
+#endif
+    if (low_root && world.tcb[0] != NULL) {
+        sched_set_priority(world.tcb[0], 50);
+        if (world.tcb[WORLD_THREADS] != NULL) {
+            sched_set_priority(world.tcb[WORLD_THREADS], 90);
+        }
     }
     check_invariants();
     for (unsigned i = 0; i < 256 && in.p < in.end; i++) {
@@ -169,5 +198,82 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             break;
         }
     }
+}
+
+#ifdef HAVE_FASTPATH
+static void normalise_ks(struct kstate *k)
+{
+    k->fastpath_enabled = 0;
+    k->fastpath_hits[0] = 0;
+    k->fastpath_hits[1] = 0;
+}
+
+/* Run the input with the fast path on, then off; abort on any difference. */
+static void run_differential(const uint8_t *data, size_t size, bool verbose)
+{
+    static uint8_t *ram_a;
+    static size_t ram_cap;
+    static struct kstate ks_a;
+    static char *console_a;
+    run_input(data, size, true, true);
+    size_t n = (size_t)(ks.ram_end - ks.ram_base);
+    uint8_t *ram = hal_phys_to_kvirt(ks.ram_base);
+    if (n > ram_cap) {
+        free(ram_a);
+        ram_a = malloc(n);
+        ram_cap = n;
+        if (ram_a == NULL) {
+            abort();
+        }
+    }
+    memcpy(ram_a, ram, n);
+    ks_a = ks;
+    normalise_ks(&ks_a);
+    free(console_a);
+    console_a = strdup(hosted_console_text());
+    uint64_t now_a = hosted_now();
+    if (verbose) {
+        fprintf(stderr, "fuzz: fast path: %lu Calls, %lu ReplyRecvs\n",
+                (unsigned long)kaal_fastpath_hits(FASTPATH_CALL),
+                (unsigned long)kaal_fastpath_hits(FASTPATH_REPLY_RECV));
+    }
+    memset(ram, 0, n);
+
+    run_input(data, size, false, true);
+    struct kstate ks_b = ks;
+    normalise_ks(&ks_b);
+    const char *what = NULL;
+    if (memcmp(&ks_a, &ks_b, sizeof(ks_b)) != 0) {
+        what = "kernel state ks";
+    } else if (memcmp(ram_a, ram, n) != 0) {
+        what = "RAM";
+    } else if (hosted_now() != now_a) {
+        what = "virtual time";
+    } else if (console_a == NULL || strcmp(console_a, hosted_console_text()) != 0) {
+        what = "console";
+    }
+    memset(ram, 0, n);
+    if (what != NULL) {
+        fprintf(stderr, "fuzz: fast path and slow path disagree: %s differs\n", what);
+        abort();
+    }
+}
+#endif
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+#ifdef HAVE_FASTPATH
+    static int diff = -1;
+    if (diff < 0) {
+        const char *e = getenv("KAAL_FUZZ_DIFF");
+        diff = e != NULL && (e[0] == '1' || e[0] == '2') ? e[0] - '0' : 0;
+    }
+    if (diff) {
+        run_differential(data, size, diff == 2);
+        return 0;
+    }
+#endif
+    run_input(data, size, true, false);
     return 0;
 }

@@ -5,8 +5,8 @@
 #include <kaal/bootinfo.h>
 #include <string.h>
 
-extern const unsigned char kaal_roottask_elf[];
-extern const unsigned long kaal_roottask_elf_size;
+extern const unsigned char kaal_fuzz_root_elf[];
+extern const unsigned long kaal_fuzz_root_elf_size;
 
 word_t world_invoke(word_t cptr, word_t label, unsigned nargs, const word_t *args,
                     unsigned nextra, const word_t *extra, int *halted)
@@ -46,8 +46,8 @@ int world_boot(world_t *w)
 {
     hosted_config_t cfg = {0};
     cfg.ram_bytes = 8ull << 20;
-    cfg.root_elf = kaal_roottask_elf;
-    cfg.root_elf_size = kaal_roottask_elf_size;
+    cfg.root_elf = kaal_fuzz_root_elf;
+    cfg.root_elf_size = kaal_fuzz_root_elf_size;
     cfg.quiet = true;
     memset(w, 0, sizeof(*w));
     if (hosted_boot_only(&cfg) != -1) {

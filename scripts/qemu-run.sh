@@ -22,7 +22,7 @@ if [ ! -f "$kernel" ]; then
     exit 2
 fi
 args=(-M "virt,gic-version=${QEMU_GIC:-2}" -cpu "${QEMU_CPU:-cortex-a72}" -m "${QEMU_MEM:-512M}"
-      -nic none -semihosting -kernel "$kernel")
+      -nic none -semihosting -icount shift=0,align=off,sleep=off -kernel "$kernel")
 if [ -t 0 ] && [ -t 1 ]; then
     exec "$qemu" "${args[@]}" -nographic "$@"
 fi

@@ -27,6 +27,10 @@ static void usage(FILE *f)
             "                   built-in boot archive with demo.system)\n"
             "  --no-module      boot without a module\n"
             "  --quiet          do not print the console\n"
+            "  --no-fastpath    run the kernel with its IPC fast paths off\n"
+            "  --stats          console lines starting with @@ are not printed but\n"
+            "                   logged with host syscalls, kernel entries and fast-path\n"
+            "                   IPCs so far; the log is printed at exit (bench/)\n"
             "  --help           this text\n\n"
             "Exit status: the status the system halted with (0: normal end);\n"
             "2: the kernel could not boot; 3: every thread blocked with no\n"
@@ -70,6 +74,10 @@ int main(int argc, char **argv)
             return 0;
         } else if (strcmp(a, "--quiet") == 0) {
             cfg.quiet = true;
+        } else if (strcmp(a, "--no-fastpath") == 0) {
+            cfg.no_fastpath = true;
+        } else if (strcmp(a, "--stats") == 0) {
+            cfg.stats = true;
         } else if (strcmp(a, "--ram") == 0 && i + 1 < argc) {
             char *end;
             long mib = strtol(argv[++i], &end, 10);
@@ -93,6 +101,9 @@ int main(int argc, char **argv)
     }
 
     int status = hosted_run(&cfg);
+    if (cfg.stats) {
+        fputs(hosted_stats_text(), stdout);
+    }
     fflush(stdout);
     if (status == 2) {
         fprintf(stderr, "kaal-sim: the kernel could not boot (see the log above)\n");

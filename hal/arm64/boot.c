@@ -14,6 +14,10 @@
 /* The root task ELF, embedded by the build (a generated C array). */
 extern const unsigned char kaal_roottask_elf[];
 extern const unsigned long kaal_roottask_elf_size;
+/* The boot archive handed to the root task (user/archive: boot.cpio, or
+ * an empty one, boot_archive_none.c, in images without the demo). */
+extern const unsigned char kaal_boot_archive[];
+extern const unsigned long kaal_boot_archive_size;
 
 static uint64_t empty_l0[512] __attribute__((aligned(4096)));
 static hal_boot_info_t boot_info;
@@ -119,6 +123,8 @@ static void describe_machine(hal_boot_info_t *bi)
     bi->num_kernel = 1;
     bi->root_elf = kaal_roottask_elf;
     bi->root_elf_size = kaal_roottask_elf_size;
+    bi->boot_module = kaal_boot_archive_size != 0 ? kaal_boot_archive : NULL;
+    bi->boot_module_size = kaal_boot_archive_size;
     bi->platform = PLAT_NAME;
 }
 

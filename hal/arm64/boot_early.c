@@ -134,6 +134,27 @@ static void kernel_map(uint64_t pa, uint64_t size, uint64_t attr)
     }
 }
 
+#ifdef PLAT_SPIN_TABLE
+/* The Raspberry Pi firmware's armstub, and QEMU's raspi boot stub, keep
+ * CPUs 1-3 in a wfe loop polling a spin table (a release address per CPU
+ * at PLAT_SPIN_TABLE + 8 * cpu) in the first page of RAM. Release them into
+ * _start, which parks them in wfi: halted for good instead of spinning
+ * in code that sits in RAM the root task gets (under QEMU -icount they
+ * would also take most of the emulated instructions). The page itself is
+ * kept out of the RAM handed out (find_ram). */
+extern char _start[];
+
+static void release_secondaries(void)
+{
+    uintptr_t table = PLAT_SPIN_TABLE;
+    __asm__("" : "+r"(table)); /* a run-time address: no -Warray-bounds on it */
+    for (uintptr_t cpu = 1; cpu < 4u; cpu++) {
+        *(volatile uint64_t *)(table + 8u * cpu) = (uint64_t)(uintptr_t)_start;
+    }
+    __asm__ volatile("dsb sy\n sev" ::: "memory");
+}
+#endif
+
 static void find_ram(uint64_t x0, struct fdt_facts *facts)
 {
     const void *dtb = NULL;
@@ -154,6 +175,14 @@ static void find_ram(uint64_t x0, struct fdt_facts *facts)
         facts->ram[0].size = PLAT_FALLBACK_RAM_SIZE;
         facts->num_ram = 1;
     }
+#ifdef PLAT_SPIN_TABLE
+    if (facts->num_rsv < ARM64_MAX_RSV) {
+        facts->rsv[facts->num_rsv].base = PLAT_SPIN_TABLE & ~0xfffull;
+        facts->rsv[facts->num_rsv].size = 0x1000u;
+        facts->num_rsv++;
+    }
+    release_secondaries();
+#endif
 }
 
 /* Keep the 2 MiB-aligned part of each RAM bank: that is what the linear

@@ -66,9 +66,12 @@ void gic_init(void)
     hal_irq_mask(TIMER_PPI_VIRT, false);
 }
 
+/* Users may claim every SPI, and the EL1 physical timer's PPI, which EL0
+ * programs (timer.c: the demo's test device). Other PPIs and the SGIs are
+ * the kernel's or nobody's. */
 bool hal_irq_is_valid(unsigned irq)
 {
-    return irq >= 32u && irq < gic_lines;
+    return irq == GIC_PPI_PHYS_TIMER || (irq >= 32u && irq < gic_lines);
 }
 
 unsigned hal_irq_timer(void) { return TIMER_PPI_VIRT; }

@@ -29,6 +29,7 @@
 
 #define GIC_PRIO_DEFAULT 0xa0u
 #define GIC_SPURIOUS_FIRST 1020u
+#define GIC_PPI_PHYS_TIMER 30u /* EL1 physical timer (CNTP): the EL0 test device */
 
 /* Number of INTIDs the distributor implements (SGIs + PPIs + SPIs),
  * capped at HAL_NUM_IRQS. */

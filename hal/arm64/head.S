@@ -129,7 +129,7 @@ boot_high:
     mov     x30, #0
     bl      arm64_boot_main
 park:
-    wfe
+    wfi                             /* nothing is routed here: halted */
     b       park
 
 /* EL3 -> EL2 (non-secure), used when an ELF is started at EL3 (raspi4b). */

@@ -16,6 +16,9 @@
 #define CNTV_CTL_ENABLE (1u << 0)
 #define CNTV_CTL_IMASK (1u << 1)
 #define NS_PER_S 1000000000ull
+#define CNTKCTL_EL0PCTEN (1u << 0) /* CNTPCT_EL0 and CNTFRQ_EL0 at EL0 */
+#define CNTKCTL_EL0VCTEN (1u << 1) /* CNTVCT_EL0 at EL0 */
+#define CNTKCTL_EL0PTEN (1u << 9)  /* CNTP_{CTL,CVAL,TVAL}_EL0 at EL0 */
 
 static uint64_t timer_freq;
 static uint64_t timer_base_ticks;
@@ -44,6 +47,16 @@ void timer_init(void)
         timer_freq = 62500000u; /* QEMU's default, if firmware left it unset */
     }
     ARM64_SYSREG_WRITE(cntv_ctl_el0, CNTV_CTL_IMASK);
+    /* EL0 may read the counters and program the EL1 physical timer (CNTP,
+     * PPI 30): the demo's "device that raises an interrupt after a delay"
+     * (user/libkaal/arch/arm64/testdev.c). The kernel itself uses only the
+     * virtual timer, so this gives EL0 the physical counter and one timer
+     * nobody else uses; acceptable for a demo device, not a secure default
+     * (a user can read time precisely and raise PPI 30 at will, but only
+     * the holder of its IRQHandler hears it). */
+    ARM64_SYSREG_WRITE(cntp_ctl_el0, 0);
+    ARM64_SYSREG_WRITE(cntkctl_el1, CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN | CNTKCTL_EL0PTEN);
+    arm64_isb();
     timer_base_ticks = counter_now();
 }
 

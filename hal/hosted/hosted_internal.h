@@ -20,6 +20,9 @@ struct hosted_machine {
     void *dev;
     int dev_fd;
     bool quiet;
+    bool stats;
+    char *stats_log;
+    size_t stats_len;
     bool user_mode;
 
     uint64_t now;

@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include "hosted_internal.h"
+#include "fastpath.h"
 
 #include <hal/console.h>
 #include <hal/cpu.h>
@@ -32,6 +33,7 @@ uintptr_t hosted_kvirt_offset;
 struct hosted_machine hm;
 
 #define CONSOLE_KEEP (256u * 1024u)
+#define STATS_KEEP (64u * 1024u)
 
 /* ---- memory ---------------------------------------------------------- */
 
@@ -73,6 +75,17 @@ static void machine_reset(const hosted_config_t *cfg)
     machine_memory(cfg->ram_bytes != 0 ? cfg->ram_bytes : 64ull << 20);
     memset(hm.dev, 0, HOSTED_DEVICE_SIZE);
     hm.quiet = cfg->quiet;
+    hm.stats = cfg->stats;
+    hm.stats_len = 0;
+    if (hm.stats && hm.stats_log == NULL) {
+        hm.stats_log = malloc(STATS_KEEP + 1);
+        if (hm.stats_log == NULL) {
+            exit(70);
+        }
+    }
+    if (hm.stats_log != NULL) {
+        hm.stats_log[0] = '\0';
+    }
     hm.now = 0;
     hm.deadline = UINT64_MAX;
     hm.irq_pending = 0;
@@ -124,6 +137,7 @@ int hosted_boot_only(const hosted_config_t *cfg)
         return hm.halt_status;
     }
     kaal_boot(&info);
+    kaal_fastpath_set_enabled(!cfg->no_fastpath);
     return -1;
 }
 
@@ -147,6 +161,7 @@ int hosted_run(const hosted_config_t *cfg)
     }
     hosted_user_start();
     kaal_boot(&info);
+    kaal_fastpath_set_enabled(!cfg->no_fastpath);
     hosted_kernel_exit();
 }
 
@@ -159,6 +174,33 @@ void hosted_advance_time(uint64_t ns)
 const char *hosted_console_text(void) { return hm.console; }
 uint64_t hosted_now(void) { return hm.now; }
 uint64_t hosted_host_syscalls(void) { return hm.host_syscalls; }
+const char *hosted_stats_text(void) { return hm.stats_log != NULL ? hm.stats_log : ""; }
+
+/* A marker line "@@..." ends at hm.console_len: move it from the console
+ * to the stats log with the counters (cfg.stats). True if it was one. */
+static bool stats_marker(void)
+{
+    const char *line = hm.console + hm.console_line;
+    size_t n = hm.console_len - hm.console_line;
+    if (!hm.stats || n < 2 || line[0] != '@' || line[1] != '@') {
+        return false;
+    }
+    char tail[96];
+    int k = snprintf(tail, sizeof(tail), " hs=%llu ke=%llu fp=%llu\n",
+                     (unsigned long long)hm.host_syscalls, (unsigned long long)hm.entries,
+                     (unsigned long long)(kaal_fastpath_hits(FASTPATH_CALL) +
+                                          kaal_fastpath_hits(FASTPATH_REPLY_RECV)));
+    n--; /* the marker without its newline, then the counters */
+    if (k > 0 && hm.stats_len + n + (size_t)k < STATS_KEEP) {
+        memcpy(hm.stats_log + hm.stats_len, line, n);
+        memcpy(hm.stats_log + hm.stats_len + n, tail, (size_t)k);
+        hm.stats_len += n + (size_t)k;
+        hm.stats_log[hm.stats_len] = '\0';
+    }
+    hm.console_len = hm.console_line;
+    hm.console[hm.console_len] = '\0';
+    return true;
+}
 
 /* ---- console ----------------------------------------------------------- */
 
@@ -183,7 +225,7 @@ void hal_console_putc(char c)
     }
     hm.console[hm.console_len++] = c;
     hm.console[hm.console_len] = '\0';
-    if (c == '\n') {
+    if (c == '\n' && !stats_marker()) {
         console_flush();
     }
 }

@@ -2,7 +2,7 @@
  * Helpers of the capability tests (test_cspace, test_cnode, test_untyped,
  * test_caps_random): CNode and Untyped invocations from the root thread
  * through the harness, with arguments laid out as libkaal lays them out
- * (docs/abi-caps.md), and the invariant check as a Criterion assertion.
+ * (docs/abi.md), and the invariant check as a Criterion assertion.
  *
  * The root CNode is slot KAAL_CAP_INIT_CNODE; with its 52-bit guard a slot
  * number is a full 64-bit capability pointer, so "slot s of the root CNode"

@@ -438,6 +438,38 @@ Test(cnode, revoke_untyped_with_preemption_inside_zombie)
     cr_assert_gt(entries, 30);
 }
 
+/* Two CNodes holding the only caps to each other (A[1] -> B, B[0] -> A):
+ * the Zombie chain of one comes back to its own top slot. */
+static void make_two_cycle(word_t sub)
+{
+    cr_assert_eq(retype_root(sub, KAAL_OBJ_CNODE, 1, e0 + 1, 2), KAAL_NO_ERROR);
+    word_t a = e0 + 1, b = e0 + 2;
+    cr_assert_eq(rerr(cn_copy_x(a, 1, 1, ROOT, b, D64, KAAL_RIGHTS_ALL)), KAAL_NO_ERROR);
+    cr_assert_eq(rerr(cn_copy_x(b, 0, 1, ROOT, a, D64, KAAL_RIGHTS_ALL)), KAAL_NO_ERROR);
+    cr_assert_eq(cn_delete(a), KAAL_NO_ERROR);
+    cr_assert_eq(cn_delete(b), KAAL_NO_ERROR);
+    check_invariants();
+}
+
+Test(cnode, revoke_mutual_cnode_cycle)
+{
+    cr_assert_eq(retype_root(ut, KAAL_OBJ_UNTYPED, 12, e0, 1), KAAL_NO_ERROR);
+    make_two_cycle(e0);
+    cr_assert_eq(cn_revoke(e0), KAAL_NO_ERROR);
+    cr_assert(!cdt_has_children(slot_of(e0)));
+    check_invariants();
+}
+
+Test(cnode, revoke_mutual_cnode_cycle_preempted)
+{
+    cr_assert_eq(retype_root(ut, KAAL_OBJ_UNTYPED, 12, e0, 1), KAAL_NO_ERROR);
+    make_two_cycle(e0);
+    unsigned entries = run_preempted(KAAL_INV_CNODE_REVOKE, e0);
+    cr_assert(!cdt_has_children(slot_of(e0)));
+    cr_assert_gt(entries, 3);
+    check_invariants();
+}
+
 Test(cnode, delete_own_tcb_stops_caller)
 {
     /* The root thread deletes the last cap to a copy-less TCB: its own. */

@@ -250,3 +250,12 @@ Test(invariants, zombie_count_beyond_object)
     slot_of(e0)->cap = cap_zombie(cap_paddr(cap_at(e0)), false, 2, 5);
     cr_assert_gt(problems(), 0);
 }
+
+Test(invariants, tcb_slot_of_wrong_kind)
+{
+    cr_assert_eq(retype_root(ut, KAAL_OBJ_TCB, 0, e0, 1), KAAL_NO_ERROR);
+    cr_assert_eq(retype_root(ut, KAAL_OBJ_ENDPOINT, 0, e0 + 1, 1), KAAL_NO_ERROR);
+    tcb_t *t = tcb_of_cap(cap_at(e0));
+    cte_insert(cap_at(e0 + 1), slot_of(e0 + 1), &t->slots[TCB_CTABLE]);
+    cr_assert_gt(problems(), 0);
+}

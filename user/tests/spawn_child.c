@@ -7,31 +7,26 @@
  *              it has nothing: a VM fault (another's memory is not reachable)
  *   4 scribbler: writes to its own text (mapped R-X): a VM fault
  *   5 jumper:  jumps into its data (mapped RW-, never executable): a VM fault
- *   6 uart:    writes a line through the hosted UART's device page
+ *   6 uart:    writes a line through the UART's device page
  *              (hal/hosted/include/hosted.h: tx ring, advanced by tx_head)
  * Faults go to the root (fault endpoint), which restarts the peeker once.
  * Slots (from the description): 2 = `done` notification (badged), 3 =
  * `never` (nobody signals it: waiting on it parks the thread).
  */
 #include <kaal/spawn.h>
+#include <kaal/uart.h>
 
 #define SLOT_DONE 2u
 #define SLOT_NEVER 3u
 #define SHM ((volatile uint64_t *)0x20000000ul)
 #define UART_VADDR 0x40000000ul
-#define UART_TX_SIZE 2048u
-
-/* Append s to the hosted UART's transmit ring (mapped at UART_VADDR). */
+/* Write s through the UART's device page (mapped at UART_VADDR): the
+ * hosted machine's transmit ring or the PL011 (libkaal's uart.c). */
 static void uart_write(const char *s)
 {
-    volatile uint64_t *head = (volatile uint64_t *)UART_VADDR;
-    volatile uint8_t *buf = (volatile uint8_t *)(UART_VADDR + 16u);
-    uint64_t h = *head;
-    for (unsigned i = 0; s[i] != '\0' && i < UART_TX_SIZE; i++) {
-        buf[h % UART_TX_SIZE] = (uint8_t)s[i];
-        h++;
+    for (unsigned i = 0; s[i] != '\0'; i++) {
+        kaal_uart_putc((void *)UART_VADDR, s[i]);
     }
-    *head = h;
 }
 
 int kaal_main(kaal_word_t arg)

@@ -24,6 +24,8 @@ typedef struct hosted_config {
     const void *boot_module;   /* boot archive or NULL */
     size_t boot_module_size;
     bool quiet;                /* do not copy the console to stdout */
+    bool no_fastpath;          /* run the kernel with its IPC fast paths off */
+    bool stats;                /* record counters at console marker lines (below) */
 } hosted_config_t;
 
 /* Boot and run until the kernel halts; returns the halt status
@@ -58,6 +60,14 @@ const char *hosted_console_text(void);
  * backend since boot (statistics for tests and benchmarks). */
 uint64_t hosted_now(void);
 uint64_t hosted_host_syscalls(void);
+
+/* Statistics markers (cfg.stats, kaal-sim --stats; bench/): a console
+ * line that starts with "@@" is not printed; at its newline the machine
+ * records the line followed by " hs=<host syscalls> ke=<kernel entries>
+ * fp=<fast-path IPCs>" (counters since boot, taken before anything of the
+ * line reaches the host) into the stats log, which this returns
+ * (NUL-terminated, lines of the last run; empty without cfg.stats). */
+const char *hosted_stats_text(void);
 
 /* Harness mode: let ns of virtual time pass, then deliver due events. */
 void hosted_advance_time(uint64_t ns);

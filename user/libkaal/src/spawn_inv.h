@@ -1,6 +1,6 @@
 /*
  * libkaal, private: the kernel invocations the spawn API uses, encoded in
- * one place (argument layouts as seL4's: docs/abi.md, docs/abi-vspace.md,
+ * one place (argument layouts as seL4's: docs/abi.md, docs/abi.md,
  * core/cnode.h, core/untyped.c). Each returns the kernel's error code
  * (enum kaal_error; KAAL_NO_ERROR on success). When libkaal gains shared
  * wrappers (kaal/caps.h, kaal/tcb.h), these become calls to them.

@@ -1,4 +1,4 @@
-/* libkaal: TCB invocations (kaal/tcb.h; arguments as docs/abi-ipc.md). */
+/* libkaal: TCB invocations (kaal/tcb.h; arguments as docs/abi.md). */
 #include <kaal/tcb.h>
 #include "invoke.h"
 

@@ -38,6 +38,10 @@
     { { 0xfe201000ull, 0x1000ull },                                           \
       { 0xfe200000ull, 0x1000ull } }
 
+/* CPUs 1-3 wait in the armstub's (or QEMU's) spin table: release address
+ * of CPU n at PLAT_SPIN_TABLE + 8 * n (boot_early.c parks them). */
+#define PLAT_SPIN_TABLE 0xd8ull
+
 /* The Raspberry Pi firmware has no PSCI: halting parks the CPU. */
 #define PLAT_HAS_PSCI 0
 

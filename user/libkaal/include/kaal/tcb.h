@@ -1,7 +1,7 @@
 /*
  * libkaal: wrappers of the TCB and IRQ invocations, the user register
  * context of TCB Read/WriteRegisters, and the fault message layouts
- * (docs/abi-ipc.md). Each wrapper returns the kernel's error code
+ * (docs/abi.md). Each wrapper returns the kernel's error code
  * (enum kaal_error; KAAL_NO_ERROR on success). Wrappers that pass more
  * than four words or any capability use the caller's IPC buffer
  * (kaal_ipc_buffer()), which must be set.
@@ -14,7 +14,7 @@
 
 /* ---- the user register context ------------------------------------------
  * The registers a TCB invocation reads and writes, in the kernel's order
- * (the order of struct hal_uctx, docs/abi-ipc.md "Registers"). */
+ * (the order of struct hal_uctx, docs/abi.md "Registers"). */
 #if defined(__aarch64__)
 #define KAAL_NUM_USER_REGS 35u /* x0-x30, SP_EL0, PC, SPSR, TPIDR_EL0 */
 #define KAAL_REG_PC 32u

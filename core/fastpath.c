@@ -1,0 +1,210 @@
+/*
+ * IPC fast paths for Call and ReplyRecv (see fastpath.h).
+ *
+ * Each path is split into a check (pure: reads state, returns the threads
+ * and slots involved) and a commit (the state changes the slow path would
+ * make, in one straight line). Slow-path equivalents are named at each
+ * step: ep_send + caller_after_send + reply_setup_caller (Call),
+ * reply_transfer + ipc_handle_recv + ep_receive (ReplyRecv), then
+ * sched_schedule choosing dest (both).
+ */
+#include "fastpath.h"
+#include "cnode.h"
+#include "cspace.h"
+#include "delete.h"
+#include "endpoint.h"
+#include "fault.h"
+#include "reply.h"
+#include "sched.h"
+
+static const unsigned fp_mr_reg[KAAL_MSG_NUM_REGS] = {HAL_R_MR0, HAL_R_MR1, HAL_R_MR2,
+                                                       HAL_R_MR3};
+
+void kaal_fastpath_set_enabled(bool on) { ks.fastpath_enabled = on ? 1u : 0u; }
+
+word_t kaal_fastpath_hits(unsigned kind)
+{
+    return kind < 2u ? ks.fastpath_hits[kind] : 0;
+}
+
+/* Conditions on the current thread and its message common to both paths:
+ * registers-only message without caps, no pending fault, not queued,
+ * no pending scheduling decision. */
+static bool sender_ok(const tcb_t *t)
+{
+    word_t info = t->ctx.r[HAL_R_INFO];
+    return kaal_msginfo_length(info) <= KAAL_MSG_NUM_REGS &&
+           kaal_msginfo_extra_caps(info) == 0 && t->fault[0] == FAULT_NULL &&
+           !t->in_ready_queue && ks.resched == 0;
+}
+
+/* Would the scheduler, after making dest runnable (queued at the tail of
+ * its priority) and blocking t, choose dest? Yes iff no runnable thread
+ * has priority >= dest's; seL4 also requires dest->prio >= t->prio. */
+static bool dest_runs_next(const tcb_t *t, const tcb_t *dest)
+{
+    return dest->prio >= t->prio && !dest->in_ready_queue &&
+           sched_highest_prio() < (int)dest->prio;
+}
+
+/* seL4 copyMRs for a registers-only message, and the receiver's INFO and
+ * BADGE as normal_transfer sets them (no caps: unwrapped = extra = 0). */
+static void transfer_regs(const tcb_t *src, tcb_t *dst, word_t badge)
+{
+    word_t info = src->ctx.r[HAL_R_INFO];
+    word_t len = kaal_msginfo_length(info);
+    for (word_t i = 0; i < len; i++) {
+        dst->ctx.r[fp_mr_reg[i]] = src->ctx.r[fp_mr_reg[i]];
+    }
+    dst->ctx.r[HAL_R_INFO] = kaal_msginfo(kaal_msginfo_label(info), 0, 0, len);
+    dst->ctx.r[HAL_R_BADGE] = badge;
+}
+
+/* Make dest (runnable, in no queue) the current thread, as
+ * sched_possible_switch_to + sched_schedule do when dest is chosen: it is
+ * enqueued and dequeued again (links cleared, bitmap back as it was). */
+static void switch_to_dest(tcb_t *dest)
+{
+    dest->sched_next = NULL;
+    dest->sched_prev = NULL;
+    thread_switch_to(dest);
+}
+
+/* ---- Call ----------------------------------------------------------------- */
+
+/* Endpoint cap of the Call with Write and Grant/GrantReply, or NULL. */
+static cte_t *call_cap_ok(tcb_t *t)
+{
+    cte_t *slot;
+    lookup_fault_t lf = {0};
+    if (cspace_lookup_cap(t, t->ctx.r[HAL_R_CAP], &slot, &lf) != KAAL_NO_ERROR) {
+        return NULL;
+    }
+    cap_t c = slot->cap;
+    word_t r = cap_rights(c);
+    if (cap_type(c) != CAP_ENDPOINT || (r & KAAL_RIGHT_WRITE) == 0 ||
+        (r & (KAAL_RIGHT_GRANT | KAAL_RIGHT_GRANT_REPLY)) == 0) {
+        return NULL;
+    }
+    return slot;
+}
+
+static bool fastpath_call(tcb_t *t)
+{
+    if (!sender_ok(t)) {
+        return false;
+    }
+    cte_t *slot = call_cap_ok(t);
+    if (slot == NULL) {
+        return false;
+    }
+    cap_t c = slot->cap;
+    endpoint_t *ep = ep_of_cap(c);
+    tcb_t *dest = ep->head;
+    if (ep->state != EP_RECV || dest == NULL || !dest_runs_next(t, dest) ||
+        !cap_is_null(dest->slots[TCB_CALLER].cap)) {
+        return false;
+    }
+
+    /* ep_dequeue_head */
+    ipcq_remove(&ep->head, &ep->tail, dest);
+    if (ep->head == NULL) {
+        ep->state = EP_IDLE;
+    }
+    dest->blocked_on = NULL;
+    /* ipc_transfer: the message and the cap's badge */
+    transfer_regs(t, dest, cap_badge(c));
+    dest->state = TS_RUNNING;
+    /* caller_after_send -> reply_setup_caller */
+    t->state = TS_BLOCKED_ON_REPLY;
+    reply_setup_master(t);
+    cte_insert(cap_reply(hal_kvirt_to_phys(t), false, dest->ipc_can_grant != 0),
+               &t->slots[TCB_REPLY], &dest->slots[TCB_CALLER]);
+    switch_to_dest(dest);
+    ks.fastpath_hits[FASTPATH_CALL]++;
+    return true;
+}
+
+/* ---- ReplyRecv --------------------------------------------------------------- */
+
+/* The thread t replies to: the target of the reply cap in t's caller slot
+ * if it is blocked on reply without a pending fault; else NULL. */
+static tcb_t *reply_target(tcb_t *t)
+{
+    cap_t rc = t->slots[TCB_CALLER].cap;
+    if (cap_type(rc) != CAP_REPLY || cap_reply_master(rc)) {
+        return NULL;
+    }
+    tcb_t *caller = tcb_of_cap(rc);
+    if (caller == t || caller->state != TS_BLOCKED_ON_REPLY || caller->fault[0] != FAULT_NULL) {
+        return NULL;
+    }
+    return caller;
+}
+
+/* Endpoint cap t receives on (Read right), with no queued sender and no
+ * active bound notification; NULL otherwise. */
+static cte_t *recv_cap_ok(tcb_t *t)
+{
+    cte_t *slot;
+    lookup_fault_t lf = {0};
+    if (cspace_lookup_cap(t, t->ctx.r[HAL_R_CAP], &slot, &lf) != KAAL_NO_ERROR) {
+        return NULL;
+    }
+    cap_t c = slot->cap;
+    if (cap_type(c) != CAP_ENDPOINT || (cap_rights(c) & KAAL_RIGHT_READ) == 0 ||
+        ep_of_cap(c)->state == EP_SEND) {
+        return NULL;
+    }
+    notification_t *bound = t->bound_ntfn;
+    if (bound != NULL && bound->state == NTFN_ACTIVE) {
+        return NULL;
+    }
+    return slot;
+}
+
+static bool fastpath_reply_recv(tcb_t *t)
+{
+    if (!sender_ok(t)) {
+        return false;
+    }
+    tcb_t *caller = reply_target(t);
+    if (caller == NULL || !dest_runs_next(t, caller)) {
+        return false;
+    }
+    cte_t *slot = recv_cap_ok(t);
+    if (slot == NULL) {
+        return false;
+    }
+    cap_t c = slot->cap;
+    endpoint_t *ep = ep_of_cap(c);
+
+    /* reply_transfer: message (badge 0), reply cap consumed, caller runs */
+    transfer_regs(t, caller, 0);
+    (void)cap_delete_one(&t->slots[TCB_CALLER]);
+    caller->state = TS_RUNNING;
+    /* ipc_handle_recv -> ep_receive -> ep_enqueue (the caller slot is
+     * empty already) */
+    t->ipc_can_grant = (cap_rights(c) & KAAL_RIGHT_GRANT) != 0;
+    t->state = TS_BLOCKED_ON_RECV;
+    t->blocked_on = ep;
+    ipcq_insert(&ep->head, &ep->tail, t);
+    ep->state = EP_RECV;
+    switch_to_dest(caller);
+    ks.fastpath_hits[FASTPATH_REPLY_RECV]++;
+    return true;
+}
+
+bool fastpath_try(tcb_t *t, int64_t no)
+{
+    if (ks.fastpath_enabled == 0) {
+        return false;
+    }
+    if (no == KAAL_SYS_CALL) {
+        return fastpath_call(t);
+    }
+    if (no == KAAL_SYS_REPLY_RECV) {
+        return fastpath_reply_recv(t);
+    }
+    return false;
+}

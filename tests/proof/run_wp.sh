@@ -1,0 +1,67 @@
+#!/bin/sh
+# Prove ACSL contracts of one core file with Frama-C WP (docs/verification.md).
+#   run_wp.sh SRCROOT WORKDIR FILE [-FRAMA-C-OPTION...] FUNC...
+# FILE is relative to SRCROOT (the file the kernel compiles); FUNC are the
+# functions whose contracts (and -wp-rte runtime-error guards) are proved.
+# Fails unless every goal is proved: "[wp] Proved goals: N / N".
+set -eu
+src=$1; work=$2; file=$3; shift 3
+[ $# -gt 0 ] || { echo "run_wp.sh: no functions given" >&2; exit 2; }
+for tool in frama-c why3 z3 cvc4; do
+  command -v "$tool" >/dev/null 2>&1 || {
+    echo "run_wp.sh: $tool missing; install with: sh scripts/deps.sh test" >&2; exit 1; }
+done
+mkdir -p "$work"
+# A private Why3 configuration, so a fresh machine (CI) needs no ~/.why3.conf.
+WHY3CONFIG="$work/why3.conf"
+export WHY3CONFIG
+if [ ! -s "$WHY3CONFIG" ]; then
+  why3 --config "$WHY3CONFIG" config detect >"$work/why3-detect.log" 2>&1 || {
+    cat "$work/why3-detect.log" >&2; exit 1; }
+fi
+# Arguments starting with '-' are extra Frama-C options (e.g. -wp-model).
+fcts=""; extra=""
+for a in "$@"; do
+  case "$a" in
+    -*) extra="$extra $a" ;;
+    *) fcts="$fcts,$a" ;;
+  esac
+done
+fcts=${fcts#,}
+name=$(echo "$file" | tr '/.' '__')
+log="$work/$name.log"
+cd "$work"
+# The build's view of the core: same include paths and defines as
+# core/meson.build (kernel_cflags) on the hosted backend, C11.
+set +e
+frama-c -c11 -machdep gcc_x86_64 \
+  -cpp-extra-args="-I$src/include -I$src/hal/include -I$src/hal/hosted/include -I$src/core -DKAAL_HAL_HOSTED -DKAAL_DEBUG_SYSCALLS=1 -ffreestanding" \
+  "$src/$file" \
+  -wp -wp-rte -wp-fct "$fcts" -wp-prover z3,cvc4 -wp-timeout 10 -wp-par 2 \
+  -wp-out "$work/$name.wp" $extra >"$log" 2>&1
+rc=$?
+set -e
+grep -aE '^\[wp\] \[(Unknown|Timeout|Failed|Stepout)' "$log" || true
+# WP's own warnings (casts, memory model); the kernel's notes about
+# functions outside the proof (no spec) stay in the log.
+grep -aE -A1 '^\[wp\].*Warning' "$log" | grep -avE 'Missing RTE guards|pedantic-assigns|^--' || true
+line=$(grep -aE '^\[wp\] Proved goals:' "$log" | tail -1)
+if [ $rc -ne 0 ] || [ -z "$line" ]; then
+  cat "$log"; echo "run_wp.sh: frama-c failed on $file (rc $rc)" >&2; exit 1
+fi
+set -- $(echo "$line" | sed -E 's/.*Proved goals: *([0-9]+) *\/ *([0-9]+).*/\1 \2/')
+echo "$file: $fcts"
+# Goals per function (WP names goals typed_<function>_<kind>...).
+# A function with no goal was not found: fail rather than prove nothing.
+sum=0; empty=""
+for f in $(echo "$fcts" | tr ',' ' '); do
+  pat="Goal typed(_cast)?_${f}_(assigns|ensures|assert|loop|call|terminates|exits|requires|variant)"
+  all=$(grep -aEc "^\[wp\] \[[^]]*\] $pat" "$log" || true)
+  ok=$(grep -aE "^\[wp\] \[[^]]*\] $pat" "$log" | grep -ac ': Valid' || true)
+  echo "  $f: $ok / $all"
+  sum=$((sum + all))
+  [ "$all" -gt 0 ] || empty="$empty $f"
+done
+echo "$line"
+[ -z "$empty" ] || { echo "run_wp.sh: no goal for:$empty" >&2; exit 1; }
+[ "$1" = "$2" ] && [ "$2" -gt 0 ] || { echo "run_wp.sh: $file: not all goals proved" >&2; exit 1; }

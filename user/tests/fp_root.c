@@ -1,0 +1,162 @@
+/*
+ * A root task that tests FP/SIMD context switching on the real kernel
+ * (the qemu suite boots it as kernel-fp.elf). Two threads of the same
+ * priority share the root task's address space; each loads its own
+ * pattern into v0-v31, FPCR and FPSR (fp_regs_arm64.S), then
+ *   - spins without a syscall until the other thread has made progress:
+ *     on one CPU that happens only if the timer preempted it, and
+ *   - calls kaal_yield(),
+ * checking after each that every register still holds its pattern. The
+ * root thread keeps a third pattern while it waits for both. Prints
+ * "fp: PASS" and halts with status 0, or names the first wrong register.
+ */
+#include <kaal/kaal.h>
+#include <kaal/tcb.h>
+
+#define ROUNDS 6u
+#define STACK_BYTES 8192u
+
+void fp_load(kaal_word_t seed, kaal_word_t fpcr, kaal_word_t fpsr);
+kaal_word_t fp_check(kaal_word_t seed, kaal_word_t fpcr, kaal_word_t fpsr);
+
+static unsigned char stacks[2][STACK_BYTES] __attribute__((aligned(16)));
+static volatile kaal_word_t progress[2];
+static volatile int finished[2];
+static kaal_cptr_t done_ntfn, park_ntfn;
+
+struct pattern {
+    kaal_word_t seed, fpcr, fpsr;
+};
+/* FPCR: rounding mode (bits 23:22), flush-to-zero (24), default NaN (25);
+ * FPSR: cumulative flags (bits 0-4, 7) and QC (27). */
+static const struct pattern pat[3] = {
+    {0x1111000000000000ull, 1ull << 22, 0x01ull},
+    {0x2222000000000000ull, 2ull << 22 | 1ull << 24, 0x08000002ull},
+    {0x3333000000000000ull, 3ull << 22 | 1ull << 25, 0x90ull},
+};
+
+static int check(unsigned who, const char *when)
+{
+    kaal_word_t bad = fp_check(pat[who].seed, pat[who].fpcr, pat[who].fpsr);
+    if (bad == 0) {
+        return 0;
+    }
+    if (bad <= 32) {
+        kaal_printf("fp: thread %u: v%lu lost its value %s (MISMATCH)\n", who, bad - 1, when);
+    } else {
+        kaal_printf("fp: thread %u: %s lost its value %s (MISMATCH)\n", who,
+                    bad == 33 ? "FPCR" : "FPSR", when);
+    }
+    return 1;
+}
+
+__attribute__((noreturn)) static void fp_thread(unsigned k)
+{
+    unsigned other = 1u - k;
+    unsigned preempted = 0, yields = 0, errors = 0;
+    fp_load(pat[k].seed, pat[k].fpcr, pat[k].fpsr);
+    for (unsigned round = 0; round < ROUNDS; round++) {
+        kaal_word_t before = progress[other];
+        while (progress[other] == before && !finished[other]) {
+            progress[k]++; /* no syscall: only the timer lets the other run */
+        }
+        if (!finished[other]) {
+            preempted++;
+        }
+        errors += (unsigned)check(k, "after a timer preemption");
+        kaal_yield();
+        yields++;
+        errors += (unsigned)check(k, "after a yield");
+    }
+    finished[k] = 1;
+    kaal_printf("fp: thread %u: %u preemptions seen, %u yields, registers %s\n", k, preempted,
+                yields, errors == 0 ? "intact" : "CORRUPTED");
+    if (errors != 0 || preempted == 0) {
+        kaal_printf("fp: thread %u FAILED\n", k);
+    } else {
+        kaal_signal(done_ntfn);
+    }
+    for (;;) {
+        (void)kaal_wait(park_ntfn);
+    }
+}
+
+__attribute__((noreturn)) static void thread0(void) { fp_thread(0); }
+__attribute__((noreturn)) static void thread1(void) { fp_thread(1); }
+
+static kaal_word_t ut_slot;
+static kaal_word_t next_slot;
+
+static kaal_cptr_t retype(kaal_word_t type, kaal_word_t n)
+{
+    kaal_ipc_buffer_t *buf = kaal_ipc_buffer();
+    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {type, 0, 0, 0};
+    buf->msg[4] = next_slot;
+    buf->msg[5] = n;
+    buf->caps_or_badges[0] = KAAL_CAP_INIT_CNODE;
+    kaal_msg_t r = kaal_call(ut_slot, kaal_msginfo(KAAL_INV_UNTYPED_RETYPE, 0, 1, 6), mr);
+    if (kaal_msg_error(r) != KAAL_NO_ERROR) {
+        kaal_printf("fp: retype failed: %s\n", kaal_error_name(kaal_msg_error(r)));
+        return 0;
+    }
+    next_slot += n;
+    return next_slot - n;
+}
+
+static kaal_word_t start(kaal_cptr_t tcb, void (*fn)(void), unsigned char *stack)
+{
+    kaal_word_t err = kaal_tcb_configure(tcb, 0, KAAL_CAP_INIT_CNODE, 0, KAAL_CAP_INIT_VSPACE, 0, 0, 0);
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_tcb_set_priority(tcb, KAAL_CAP_INIT_TCB, 10);
+    }
+    kaal_user_context_t regs;
+    memset(&regs, 0, sizeof(regs));
+    regs.r[KAAL_REG_PC] = (kaal_word_t)(uintptr_t)fn;
+    regs.r[KAAL_REG_SP] = (kaal_word_t)(uintptr_t)(stack + STACK_BYTES) - 16u;
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_tcb_write_registers(tcb, true, KAAL_NUM_USER_REGS, &regs);
+    }
+    return err;
+}
+
+int kaal_main(kaal_word_t arg)
+{
+    const kaal_bootinfo_t *bi = (const kaal_bootinfo_t *)arg;
+    if (bi == NULL || bi->magic != KAAL_BOOTINFO_MAGIC) {
+        kaal_printf("fp: no BootInfo\n");
+        return 1;
+    }
+    kaal_set_ipc_buffer((kaal_ipc_buffer_t *)bi->ipc_buffer);
+    next_slot = bi->empty.start;
+    for (kaal_word_t i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
+        const kaal_untyped_desc_t *u = &bi->untyped_list[i];
+        if (!u->is_device && u->size_bits >= 16 && ut_slot == 0) {
+            ut_slot = bi->untyped.start + i;
+        }
+    }
+    kaal_cptr_t tcbs = retype(KAAL_OBJ_TCB, 2);
+    done_ntfn = retype(KAAL_OBJ_NOTIFICATION, 1);
+    park_ntfn = retype(KAAL_OBJ_NOTIFICATION, 1);
+    if (ut_slot == 0 || tcbs == 0 || done_ntfn == 0 || park_ntfn == 0) {
+        return 1;
+    }
+    kaal_word_t err = start(tcbs, thread0, stacks[0]);
+    if (err == KAAL_NO_ERROR) {
+        err = start(tcbs + 1, thread1, stacks[1]);
+    }
+    if (err != KAAL_NO_ERROR) {
+        kaal_printf("fp: starting the threads failed: %s\n", kaal_error_name(err));
+        return 1;
+    }
+    kaal_printf("fp: two threads with distinct v0-v31, FPCR, FPSR at priority 10\n");
+    /* Only syscall wrappers from here to the check (kaal_printf may use
+     * SIMD registers for copies: libkaal is not built general-regs-only). */
+    fp_load(pat[2].seed, pat[2].fpcr, pat[2].fpsr);
+    (void)kaal_wait(done_ntfn);
+    (void)kaal_wait(done_ntfn);
+    if (check(2, "while blocked") != 0) {
+        return 1;
+    }
+    kaal_printf("fp: PASS\n");
+    return 0;
+}
