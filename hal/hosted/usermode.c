@@ -117,12 +117,48 @@ void hal_vspace_flush_page(word_t asid, vaddr_t va, unsigned size_bits)
     }
 }
 
+/* The ranges installed in the window since it was last emptied, so that
+ * emptying it clears only those (a few small mmaps) instead of the whole
+ * 1.5 GiB window (which costs the host far more). */
+#define MAX_FILLED 64u
+static struct {
+    uintptr_t lo, hi;
+} filled[MAX_FILLED];
+static unsigned nfilled;
+static bool filled_overflow;
+
+static void window_note_fill(uintptr_t lo, uintptr_t hi)
+{
+    if (nfilled == MAX_FILLED) {
+        filled_overflow = true;
+        return;
+    }
+    filled[nfilled].lo = lo;
+    filled[nfilled].hi = hi;
+    nfilled++;
+}
+
+/* Remove every page of the window. */
+static void window_empty(void)
+{
+    if (filled_overflow || !hm.window_clean) {
+        window_clear(HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP);
+    } else {
+        for (unsigned i = 0; i < nfilled; i++) {
+            window_clear(filled[i].lo, filled[i].hi);
+        }
+    }
+    nfilled = 0;
+    filled_overflow = false;
+    hm.window_clean = true;
+}
+
 void hal_vspace_flush_asid(word_t asid)
 {
     if (hm.user_mode && asid == hm.installed_asid) {
         hm.installed_root = 0;
         hm.installed_asid = 0;
-        window_clear(HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP);
+        window_empty();
     }
 }
 
@@ -132,10 +168,7 @@ static void window_switch(void)
     if (hm.want_root == hm.installed_root && hm.want_asid == hm.installed_asid) {
         return;
     }
-    if (hm.installed_root != 0 || !hm.window_clean) {
-        window_clear(HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP);
-    }
-    hm.window_clean = true;
+    window_empty();
     hm.installed_root = hm.want_root;
     hm.installed_asid = hm.want_asid;
 }
@@ -170,7 +203,11 @@ static bool window_fill(uintptr_t addr, bool write, bool exec)
     int prot = PROT_READ | (w.writable ? PROT_WRITE : 0) | (w.executable ? PROT_EXEC : 0);
     void *p = mmap((void *)(uintptr_t)w.vbase, size, prot, MAP_SHARED | MAP_FIXED, fd, (off_t)off);
     hm.host_syscalls++;
-    return p != MAP_FAILED;
+    if (p == MAP_FAILED) {
+        return false;
+    }
+    window_note_fill((uintptr_t)w.vbase, (uintptr_t)w.vbase + size);
+    return true;
 }
 
 /* ---- kernel entries ------------------------------------------------------ */
@@ -404,7 +441,9 @@ void hosted_user_start(void)
         signal_stack = map_or_die(NULL, SIGSTACK_SIZE, PROT_READ | PROT_WRITE, 0, "the signal stack");
         window_made = true;
     }
-    hm.window_clean = false;
+    hm.window_clean = false; /* the first switch clears the whole window */
+    nfilled = 0;
+    filled_overflow = false;
     hosted_kstack_top = ((uintptr_t)kstack + KSTACK_SIZE) & ~(uintptr_t)0xf;
     stack_t ss = {.ss_sp = signal_stack, .ss_size = SIGSTACK_SIZE, .ss_flags = 0};
     sigaltstack(&ss, NULL);
