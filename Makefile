@@ -48,6 +48,7 @@ test: build-hosted build-arm64 configure-fuzz
 	ninja -C $(FUZZ) fuzz/fuzz_syscalls $(MESON_QUIET) || rc=1; \
 	meson test -C $(FUZZ) --suite fuzz --no-rebuild --print-errorlogs || rc=1; \
 	meson test -C $(HOSTED) --print-errorlogs --num-processes 2 || rc=1; \
+	grep -h "^ok - .*seed 0x" $(HOSTED)/meson-logs/testlog.txt | sed 's/^ok - /randomized: /'; \
 	meson test -C $(ARM64) --print-errorlogs --num-processes 2 || rc=1; \
 	echo "core cross-compiled for aarch64: $$(ls $(ARM64)/core/libkaal_core.a)"; \
 	python3 scripts/test-summary.py $(HOSTED)/meson-logs/testlog.json $(FUZZ)/meson-logs/testlog.json \
