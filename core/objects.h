@@ -60,7 +60,8 @@ typedef struct notification {
     word_t pad[3];
 } notification_t;
 enum { NTFN_IDLE = 0, NTFN_WAITING = 1, NTFN_ACTIVE = 2 };
-#define KAAL_NOTIFICATION_OBJ_BITS 6u
+#define KAAL_NOTIFICATION_OBJ_BITS KAAL_NOTIFICATION_SIZE_BITS
+_Static_assert(sizeof(notification_t) <= (1u << KAAL_NOTIFICATION_SIZE_BITS), "notification fits its object");
 
 struct tcb {
     cte_t slots[TCB_NUM_SLOTS];

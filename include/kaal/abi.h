@@ -78,7 +78,7 @@ enum kaal_object_type {
 /* Object sizes (log2 bytes) of the fixed-size types. */
 #define KAAL_TCB_SIZE_BITS 11u
 #define KAAL_ENDPOINT_SIZE_BITS 5u
-#define KAAL_NOTIFICATION_SIZE_BITS 5u
+#define KAAL_NOTIFICATION_SIZE_BITS 6u /* seL4: 5 (its notification packs into 32 bytes) */
 #define KAAL_SLOT_SIZE_BITS 5u /* a CNode slot: 2 words of cap, 2 of tree links */
 #define KAAL_PAGE_TABLE_SIZE_BITS 12u
 #define KAAL_ASID_POOL_SIZE_BITS 12u

@@ -13,8 +13,7 @@
 
 #define PAGE ((kaal_word_t)1 << KAAL_PAGE_BITS)
 /* Group size of one endpoint or notification: the kernel's notification is
- * 64 bytes (core/objects.h KAAL_NOTIFICATION_OBJ_BITS), more than abi.h's
- * KAAL_NOTIFICATION_SIZE_BITS says; 64 covers both. */
+ * 64 bytes (KAAL_NOTIFICATION_SIZE_BITS, abi.h); 64 covers both. */
 #define SMALL_OBJ_BYTES 64u
 
 /* "FILE:LINE: name: reason" into ctx->why; returns KAAL_INVALID_ARGUMENT. */
