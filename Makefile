@@ -65,7 +65,7 @@ debug-qemu: configure-hosted build-arm64
 
 debug: DEPS = debug
 debug: build-hosted
-	gdb --args $(HOSTED)/sim/kaal-sim
+	gdb --args $(HOSTED)/sim/kaal-sim --one-process
 
 fuzz: DEPS = fuzz
 fuzz: configure-hosted configure-fuzz

@@ -30,12 +30,19 @@ static void usage(FILE *f)
             "  --no-fastpath    run the kernel with its IPC fast paths off\n"
             "  --stats          console lines starting with @@ are not printed but\n"
             "                   logged with host syscalls, kernel entries and fast-path\n"
-            "                   IPCs so far; the log is printed at exit (bench/)\n"
+            "                   IPCs so far; the log is printed at exit (bench/),\n"
+            "                   then the number of host processes used\n"
+            "  --one-process    run every address space in this host process (the\n"
+            "                   window is emptied at each switch; slower across\n"
+            "                   address spaces, simplest to follow in gdb)\n"
             "  --help           this text\n\n"
             "Exit status: the status the system halted with (0: normal end);\n"
             "2: the kernel could not boot; 3: every thread blocked with no\n"
             "interrupt due; 64: bad usage; 70: host error.\n"
-            "Debug the kernel with: gdb --args kaal-sim ...  (see README.md)\n");
+            "Each user address space runs in a host process of its own, forked\n"
+            "from this one (docs/hal.md).\n"
+            "Debug the kernel with: gdb --args kaal-sim --one-process ...  (make debug;\n"
+            "see README.md)\n");
 }
 
 static void *read_file(const char *path, size_t *size)
@@ -78,6 +85,8 @@ int main(int argc, char **argv)
             cfg.no_fastpath = true;
         } else if (strcmp(a, "--stats") == 0) {
             cfg.stats = true;
+        } else if (strcmp(a, "--one-process") == 0) {
+            cfg.one_process = true;
         } else if (strcmp(a, "--ram") == 0 && i + 1 < argc) {
             char *end;
             long mib = strtol(argv[++i], &end, 10);
@@ -103,6 +112,7 @@ int main(int argc, char **argv)
     int status = hosted_run(&cfg);
     if (cfg.stats) {
         fputs(hosted_stats_text(), stdout);
+        printf("@@host-processes %u\n", hosted_host_processes());
     }
     fflush(stdout);
     if (status == 2) {

@@ -37,10 +37,9 @@ struct hosted_machine {
     uint64_t watch_entries; /* entries + fills seen by the last watchdog tick */
     unsigned watch_idle_ticks;
 
-    /* The user window: which address space is installed. */
+    /* The address space the kernel exits to (procs.c makes a window show it). */
     uint64_t want_root, want_asid;
-    uint64_t installed_root, installed_asid;
-    bool window_clean;
+    bool one_process; /* every address space in this process (procs.c) */
 
     kaal_fault_info_t fault;
 
@@ -64,6 +63,25 @@ HAL_NORETURN void hosted_restore_user(struct hal_uctx *c);
 void hosted_user_start(void);
 void hosted_user_stop(void);
 HAL_NORETURN void hosted_kernel_exit(void);
+
+void hosted_window_clear(uint64_t lo, uint64_t hi);
+void hosted_window_empty(void);
+void hosted_window_forget(void);
+void hosted_watchdog_start(void);
+
+/* procs.c: one host process per address space */
+void hosted_procs_start(bool one_process);
+void hosted_procs_stop(void);
+/* Make this process's window show (root, asid): may hand the CPU to the
+ * process of that address space and return when this process runs user
+ * code again (it then restores hosted_cur_uctx). */
+void hosted_procs_switch(uint64_t root, uint64_t asid);
+uint64_t hosted_procs_root(void); /* shown by this process's window; 0: none */
+void hosted_procs_flush(uint64_t asid, uint64_t lo, uint64_t hi);
+void hosted_procs_flush_asid(uint64_t asid);
+/* In an address-space process other than the original: hand the halt to
+ * the original and never return. Elsewhere: return at once. */
+void hosted_procs_halt(int status);
 
 /* machine.c */
 void hosted_devices_poll(void);

@@ -70,18 +70,27 @@ static void machine_memory(uint64_t ram_bytes)
     }
 }
 
+/* Memory that every address-space process shares (procs.c). */
+static char *shared_buffer(size_t size)
+{
+    void *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        perror("kaal-sim: mmap");
+        exit(70);
+    }
+    return p;
+}
+
 static void machine_reset(const hosted_config_t *cfg)
 {
     machine_memory(cfg->ram_bytes != 0 ? cfg->ram_bytes : 64ull << 20);
     memset(hm.dev, 0, HOSTED_DEVICE_SIZE);
     hm.quiet = cfg->quiet;
+    hm.one_process = cfg->one_process;
     hm.stats = cfg->stats;
     hm.stats_len = 0;
     if (hm.stats && hm.stats_log == NULL) {
-        hm.stats_log = malloc(STATS_KEEP + 1);
-        if (hm.stats_log == NULL) {
-            exit(70);
-        }
+        hm.stats_log = shared_buffer(STATS_KEEP + 1);
     }
     if (hm.stats_log != NULL) {
         hm.stats_log[0] = '\0';
@@ -100,10 +109,7 @@ static void machine_reset(const hosted_config_t *cfg)
     hm.console_len = 0;
     hm.console_line = 0;
     if (hm.console == NULL) {
-        hm.console = malloc(CONSOLE_KEEP + 1);
-        if (hm.console == NULL) {
-            exit(70);
-        }
+        hm.console = shared_buffer(CONSOLE_KEEP + 1);
     }
     hm.console[0] = '\0';
 }
@@ -235,6 +241,7 @@ void hal_console_putc(char c)
 void hal_halt(int status)
 {
     console_flush();
+    hosted_procs_halt(status); /* returns in the process that halts */
 
     hm.halt_status = status;
     __builtin_longjmp(hm.halt_jmp, 1);

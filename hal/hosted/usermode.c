@@ -18,10 +18,12 @@
  *   host; KaaL's programs never do that (docs/architecture.md).
  *
  * The user window [HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP) holds only the
- * current address space's pages, installed lazily from the RAM memfd with
- * the rights of the VSpace entry. Switching address spaces empties the
- * window with one mmap. This is a simulation, not a security boundary: user
- * code shares the host process (docs/hal.md).
+ * pages of the address space its process shows, installed lazily from the
+ * RAM memfd with the rights of the VSpace entry. Each address space has its
+ * own host process (procs.c), so a switch hands the CPU to that process and
+ * its window stays filled; in one-process mode a switch empties the window.
+ * User code shares its host process with the kernel: this is a simulation,
+ * not a security boundary (docs/hal.md).
  */
 #define _GNU_SOURCE
 #include "hosted_internal.h"
@@ -44,10 +46,13 @@
 #define WATCHDOG_TICKS 3u       /* idle ticks before a thread counts as spinning */
 #define X86_FLAGS_USER 0x0cd5ull /* CF PF AF ZF SF DF OF */
 
+/* Private mappings made before the first fork: each address-space process
+ * has its own copy at the same address (procs.c). */
 static void *kstack;
 static void *signal_stack;
-static timer_t watchdog;
-static bool watchdog_made;
+/* Timers are per process: each address-space process makes its own. */
+static _Thread_local timer_t watchdog;
+static _Thread_local bool watchdog_made;
 
 /* ---- user contexts ----------------------------------------------------- */
 
@@ -91,6 +96,20 @@ static void window_clear(uintptr_t lo, uintptr_t hi)
     }
 }
 
+/* Remove [lo, hi) from this process's window (clipped to the window). */
+void hosted_window_clear(uint64_t lo, uint64_t hi)
+{
+    if (lo < HAL_USER_VADDR_BASE) {
+        lo = HAL_USER_VADDR_BASE;
+    }
+    if (hi > HAL_USER_VADDR_TOP) {
+        hi = HAL_USER_VADDR_TOP;
+    }
+    if (lo < hi) {
+        window_clear((uintptr_t)lo, (uintptr_t)hi);
+    }
+}
+
 void hal_vspace_activate(paddr_t root, word_t asid)
 {
     hm.want_root = root;
@@ -101,31 +120,24 @@ void hal_vspace_sync_tables(void) {}
 
 void hal_vspace_flush_page(word_t asid, vaddr_t va, unsigned size_bits)
 {
-    if (!hm.user_mode || asid != hm.installed_asid || hm.installed_root == 0) {
+    if (!hm.user_mode) {
         return;
     }
     uintptr_t lo = va & ~((1ull << size_bits) - 1u);
-    uintptr_t hi = lo + (1ull << size_bits);
-    if (lo < HAL_USER_VADDR_BASE) {
-        lo = HAL_USER_VADDR_BASE;
-    }
-    if (hi > HAL_USER_VADDR_TOP) {
-        hi = HAL_USER_VADDR_TOP;
-    }
-    if (lo < hi) {
-        window_clear(lo, hi);
-    }
+    hosted_procs_flush(asid, lo, lo + (1ull << size_bits));
 }
 
-/* The ranges installed in the window since it was last emptied, so that
- * emptying it clears only those (a few small mmaps) instead of the whole
- * 1.5 GiB window (which costs the host far more). */
+/* The ranges this process installed in its window since the window was
+ * last emptied, so that emptying it clears only those (a few small mmaps)
+ * instead of the whole 1.5 GiB window (which costs the host far more).
+ * Private to each address-space process (procs.c). */
 #define MAX_FILLED 64u
-static struct {
+static _Thread_local struct {
     uintptr_t lo, hi;
 } filled[MAX_FILLED];
-static unsigned nfilled;
-static bool filled_overflow;
+static _Thread_local unsigned nfilled;
+static _Thread_local bool filled_overflow;
+static _Thread_local bool window_clean; /* false: it may hold pages not in filled[] */
 
 static void window_note_fill(uintptr_t lo, uintptr_t hi)
 {
@@ -138,10 +150,10 @@ static void window_note_fill(uintptr_t lo, uintptr_t hi)
     nfilled++;
 }
 
-/* Remove every page of the window. */
-static void window_empty(void)
+/* Remove every page of this process's window. */
+void hosted_window_empty(void)
 {
-    if (filled_overflow || !hm.window_clean) {
+    if (filled_overflow || !window_clean) {
         window_clear(HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP);
     } else {
         for (unsigned i = 0; i < nfilled; i++) {
@@ -150,27 +162,29 @@ static void window_empty(void)
     }
     nfilled = 0;
     filled_overflow = false;
-    hm.window_clean = true;
+    window_clean = true;
+}
+
+/* A new process: its window is a copy of its parent's; clear all of it. */
+void hosted_window_forget(void)
+{
+    window_clean = false;
+    hosted_window_empty();
 }
 
 void hal_vspace_flush_asid(word_t asid)
 {
-    if (hm.user_mode && asid == hm.installed_asid) {
-        hm.installed_root = 0;
-        hm.installed_asid = 0;
-        window_empty();
+    if (hm.user_mode) {
+        hosted_procs_flush_asid(asid);
     }
 }
 
-/* Make the window show the wanted address space (lazily: empty it). */
+/* Make this process's window show the wanted address space: in the
+ * address-space process of it (procs.c), which may be another process;
+ * then this call returns only when this process runs user code again. */
 static void window_switch(void)
 {
-    if (hm.want_root == hm.installed_root && hm.want_asid == hm.installed_asid) {
-        return;
-    }
-    window_empty();
-    hm.installed_root = hm.want_root;
-    hm.installed_asid = hm.want_asid;
+    hosted_procs_switch(hm.want_root, hm.want_asid);
 }
 
 /* Install the frame containing addr if the current VSpace allows access.
@@ -178,8 +192,8 @@ static void window_switch(void)
 static bool window_fill(uintptr_t addr, bool write, bool exec)
 {
     kaal_vspace_walk_t w;
-    if (!in_window(addr) || hm.installed_root == 0 ||
-        !kaal_vspace_lookup(hm.installed_root, addr, &w)) {
+    uint64_t root = hosted_procs_root();
+    if (!in_window(addr) || root == 0 || !kaal_vspace_lookup(root, addr, &w)) {
         return false;
     }
     if ((write && !w.writable) || (exec && !w.executable)) {
@@ -214,19 +228,19 @@ static bool window_fill(uintptr_t addr, bool write, bool exec)
 
 HAL_NORETURN void hosted_kernel_exit(void)
 {
-    hal_uctx_t *c = kaal_kernel_exit();
+    /* Set before the switch: another process may resume this thread. */
+    hosted_cur_uctx = kaal_kernel_exit();
     window_switch();
-    hosted_cur_uctx = c;
     hm.watch_entries = hm.entries + hm.fills;
     hm.watch_idle_ticks = 0;
-    hosted_restore_user(c);
+    hosted_restore_user(hosted_cur_uctx);
 }
 
 void hal_return_to_user(hal_uctx_t *c)
 {
-    window_switch();
     hosted_cur_uctx = c;
-    hosted_restore_user(c);
+    window_switch();
+    hosted_restore_user(hosted_cur_uctx);
 }
 
 static void entry_common(void)
@@ -409,7 +423,7 @@ static void make_gate_page(void)
     }
 }
 
-static void start_watchdog(void)
+void hosted_watchdog_start(void)
 {
     struct sigevent sev;
     memset(&sev, 0, sizeof(sev));
@@ -428,9 +442,8 @@ static void start_watchdog(void)
 void hosted_user_start(void)
 {
     static bool window_made;
+    hosted_procs_start(hm.one_process);
     hm.user_mode = true;
-    hm.installed_root = 0;
-    hm.installed_asid = 0;
     hm.want_root = 0;
     hm.want_asid = 0;
     if (!window_made) {
@@ -441,7 +454,7 @@ void hosted_user_start(void)
         signal_stack = map_or_die(NULL, SIGSTACK_SIZE, PROT_READ | PROT_WRITE, 0, "the signal stack");
         window_made = true;
     }
-    hm.window_clean = false; /* the first switch clears the whole window */
+    window_clean = false; /* the first switch clears the whole window */
     nfilled = 0;
     filled_overflow = false;
     hosted_kstack_top = ((uintptr_t)kstack + KSTACK_SIZE) & ~(uintptr_t)0xf;
@@ -453,12 +466,13 @@ void hosted_user_start(void)
     install_handler(SIGFPE, on_fault);
     install_handler(SIGTRAP, on_fault);
     install_handler(SIGVTALRM, on_watchdog);
-    start_watchdog();
+    hosted_watchdog_start();
     hosted_in_kernel = 1;
 }
 
 void hosted_user_stop(void)
 {
+    hosted_procs_stop();
     if (watchdog_made) {
         timer_delete(watchdog);
         watchdog_made = false;
@@ -471,7 +485,5 @@ void hosted_user_stop(void)
     signal(SIGTRAP, SIG_DFL);
     window_clear(HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP);
     hm.user_mode = false;
-    hm.installed_root = 0;
-    hm.installed_asid = 0;
     hosted_in_kernel = 0;
 }

@@ -26,6 +26,8 @@ typedef struct hosted_config {
     bool quiet;                /* do not copy the console to stdout */
     bool no_fastpath;          /* run the kernel with its IPC fast paths off */
     bool stats;                /* record counters at console marker lines (below) */
+    bool one_process;          /* run every address space in this host process
+                                  (for gdb); default: one host process each */
 } hosted_config_t;
 
 /* Boot and run until the kernel halts; returns the halt status
@@ -60,6 +62,9 @@ const char *hosted_console_text(void);
  * backend since boot (statistics for tests and benchmarks). */
 uint64_t hosted_now(void);
 uint64_t hosted_host_syscalls(void);
+/* Host processes the last run used for user address spaces (1 with
+ * cfg.one_process; docs/architecture.md). */
+unsigned hosted_host_processes(void);
 
 /* Statistics markers (cfg.stats, kaal-sim --stats; bench/): a console
  * line that starts with "@@" is not printed; at its newline the machine
