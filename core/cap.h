@@ -77,6 +77,9 @@ _Static_assert(sizeof(cte_t) == (1u << KAAL_SLOT_SIZE_BITS), "slot is 32 bytes")
 #define CAP_PADDR_SHIFT 16u
 #define CAP_PADDR_MASK 0xffffffffffff0000ull
 
+/*@ logic integer cap_type_of(cap_t c) = c.w0 & 0x1f; */
+/*@ assigns \nothing;
+    ensures \result == cap_type_of(c); */
 static inline enum cap_type cap_type(cap_t c) { return (enum cap_type)(c.w0 & 0x1fu); }
 static inline paddr_t cap_paddr(cap_t c) { return c.w0 >> CAP_PADDR_SHIFT; }
 static inline void *cap_ptr(cap_t c) { return hal_phys_to_kvirt(cap_paddr(c)); }
@@ -89,11 +92,15 @@ static inline cap_t cap_make(enum cap_type t, word_t fields, paddr_t pa, word_t 
     cap_t c = {.w0 = (word_t)t | (fields << 5) | (pa << CAP_PADDR_SHIFT), .w1 = w1};
     return c;
 }
+/*@ assigns \nothing;
+    ensures \result.w0 == 0 && \result.w1 == 0; */
 static inline cap_t cap_null(void)
 {
     cap_t c = {0, 0};
     return c;
 }
+/*@ assigns \nothing;
+    ensures \result <==> cap_type_of(c) == CAP_NULL; */
 static inline bool cap_is_null(cap_t c) { return cap_type(c) == CAP_NULL; }
 
 /* ---- untyped ---- */
@@ -237,18 +244,60 @@ static inline cap_t cap_zombie_set_count(cap_t c, word_t count)
 }
 static inline cte_t *cap_zombie_slots(cap_t c) { return (cte_t *)cap_ptr(c); }
 
-/* ---- slot links ---- */
-static inline cte_t *mdb_next(const cte_t *s) { return (cte_t *)(uintptr_t)(s->next & ~(word_t)MDB_FLAGS); }
+/* ---- slot links ----
+ * ACSL (docs/verification.md): mdb_ptr(w) is the slot pointer that a next
+ * word w encodes (w without its flag bits), mdb_rev / mdb_fb its flags.
+ * The derivation-tree list operations in cdt.c are proved in terms of the
+ * accessors below. The pointer half of the packing (integer <-> pointer
+ * casts) is outside WP's Typed memory model, so these contracts are
+ * ASSUMED, not proved: mdb_word_ptr, mdb_set_next, mdb_set_flags (its
+ * pointer-preservation clause) and the axiom mdb_ptr_zero (the word 0
+ * encodes NULL). Everything else about the links is proved from them. */
+/*@ axiomatic MdbWord {
+      logic cte_t *mdb_ptr(integer w);
+      axiom mdb_ptr_zero: mdb_ptr(0) == \null;
+    }
+    predicate mdb_rev(integer w) = (w & MDB_REVOCABLE) != 0;
+    predicate mdb_fb(integer w) = (w & MDB_FIRST_BADGED) != 0;
+*/
+/*@ assigns \nothing;
+    ensures \result == mdb_ptr(w); */
+static inline cte_t *mdb_word_ptr(word_t w) { return (cte_t *)(uintptr_t)(w & ~(word_t)MDB_FLAGS); }
+/*@ requires \valid_read(s);
+    assigns \nothing;
+    ensures \result == mdb_ptr(s->next); */
+static inline cte_t *mdb_next(const cte_t *s) { return mdb_word_ptr(s->next); }
+/*@ requires \valid_read(s);
+    assigns \nothing;
+    ensures \result <==> mdb_rev(s->next); */
 static inline bool mdb_revocable(const cte_t *s) { return (s->next & MDB_REVOCABLE) != 0; }
+/*@ requires \valid_read(s);
+    assigns \nothing;
+    ensures \result <==> mdb_fb(s->next); */
 static inline bool mdb_first_badged(const cte_t *s) { return (s->next & MDB_FIRST_BADGED) != 0; }
+/*@ requires \valid(s);
+    assigns s->next;
+    ensures mdb_ptr(s->next) == n;
+    ensures mdb_rev(s->next) <==> mdb_rev(\old(s->next));
+    ensures mdb_fb(s->next) <==> mdb_fb(\old(s->next)); */
 static inline void mdb_set_next(cte_t *s, cte_t *n)
 {
     s->next = (word_t)(uintptr_t)n | (s->next & MDB_FLAGS);
 }
+/*@ requires \valid(s);
+    assigns s->next;
+    ensures mdb_ptr(s->next) == mdb_ptr(\old(s->next));
+    ensures mdb_rev(s->next) <==> revocable;
+    ensures mdb_fb(s->next) <==> first_badged; */
 static inline void mdb_set_flags(cte_t *s, bool revocable, bool first_badged)
 {
     s->next = (s->next & ~(word_t)MDB_FLAGS) | (revocable ? MDB_REVOCABLE : 0u) |
               (first_badged ? MDB_FIRST_BADGED : 0u);
 }
+/* No link, no flags. */
+/*@ requires \valid(s);
+    assigns s->next;
+    ensures mdb_ptr(s->next) == \null && !mdb_rev(s->next) && !mdb_fb(s->next); */
+static inline void mdb_clear(cte_t *s) { s->next = 0; }
 
 #endif

@@ -8,12 +8,57 @@
 
 /* ---- priority-ordered queues ------------------------------------------- */
 
-void ipcq_insert(tcb_t **head, tcb_t **tail, tcb_t *t)
+/* The backward walk of a queue from its tail: every thread reached through
+ * ep_prev is valid. The predicate is the specification of a well-formed
+ * queue seen from the tail (an inductive list shape that WP does not
+ * prove from the kernel's other operations; see docs/verification.md). */
+/*@ inductive ipcq_back_valid{L}(tcb_t *p) {
+      case back_nil{L}: ipcq_back_valid(\null);
+      case back_cons{L}: \forall tcb_t *p; \valid(p) && ipcq_back_valid(p->ep_prev) ==>
+        ipcq_back_valid(p);
+    }
+*/
+
+/* Where t goes: after the last thread (walking back from the tail) whose
+ * priority is >= prio; NULL when t goes first. */
+/*@ requires ipcq_back_valid(tail);
+    assigns \nothing;
+    ensures \result == \null || (\valid(\result) && \result->prio >= prio);
+    ensures ipcq_back_valid(\result);
+*/
+static tcb_t *ipcq_position(tcb_t *tail, word_t prio)
 {
-    tcb_t *after = *tail;
-    while (after != NULL && after->prio < t->prio) {
+    tcb_t *after = tail;
+    /*@ loop invariant ipcq_back_valid(after);
+        loop assigns after; */
+    while (after != NULL && after->prio < prio) {
         after = after->ep_prev;
     }
+    return after;
+}
+
+/* Link t into the queue directly after `after` (at the head if NULL).
+ * Local link properties: with nx = after's old next (or the old head),
+ * afterwards after.next == t, t.prev == after, t.next == nx, nx.prev == t;
+ * head / tail move to t exactly when t is first / last. */
+/*@ requires \valid(head) && \valid(tail) && \valid(t) && \separated(head, tail, t);
+    requires after == \null || (\valid(after) && \separated(after, t, head, tail));
+    requires \let nx = (after != \null ? after->ep_next : *head);
+             nx == \null || (\valid(nx) && \separated(nx, t, head, tail) &&
+                             (after == \null || \separated(nx, after)));
+    assigns *head, *tail, t->ep_prev, t->ep_next, after->ep_next,
+            (after != \null ? after->ep_next : *head)->ep_prev;
+    ensures t_prev: t->ep_prev == after;
+    ensures t_next: t->ep_next == \old(after != \null ? after->ep_next : *head);
+    ensures after_next: after != \null ==> after->ep_next == t;
+    ensures new_head: after == \null ==> *head == t;
+    ensures old_head: after != \null ==> *head == \old(*head);
+    ensures next_prev: t->ep_next != \null ==> t->ep_next->ep_prev == t;
+    ensures new_tail: t->ep_next == \null ==> *tail == t;
+    ensures old_tail: t->ep_next != \null ==> *tail == \old(*tail);
+*/
+static void ipcq_link_after(tcb_t **head, tcb_t **tail, tcb_t *after, tcb_t *t)
+{
     t->ep_prev = after;
     t->ep_next = after != NULL ? after->ep_next : *head;
     if (t->ep_next != NULL) {
@@ -26,6 +71,24 @@ void ipcq_insert(tcb_t **head, tcb_t **tail, tcb_t *t)
     } else {
         *head = t;
     }
+}
+
+/*@ requires \valid(head) && \valid(tail) && \valid(t) && \separated(head, tail, t);
+    requires ipcq_back_valid(*tail);
+    requires \forall tcb_t *a; a != \null && ipcq_back_valid(a) ==>
+               \separated(a, t, head, tail) &&
+               (a->ep_next == \null || (\valid(a->ep_next) && \separated(a->ep_next, t, head, tail, a)));
+    requires *head == \null || (\valid(*head) && \separated(*head, t, head, tail));
+    ensures first: t->ep_prev == \null ==> *head == t;
+    ensures prev_linked: t->ep_prev != \null ==>
+      t->ep_prev->ep_next == t && t->ep_prev->prio >= t->prio;
+    ensures next_linked: t->ep_next != \null ==> t->ep_next->ep_prev == t;
+    ensures last: t->ep_next == \null ==> *tail == t;
+*/
+void ipcq_insert(tcb_t **head, tcb_t **tail, tcb_t *t)
+{
+    tcb_t *after = ipcq_position(*tail, t->prio);
+    ipcq_link_after(head, tail, after, t);
 }
 
 /*@ requires \valid(head) && \valid(tail) && \valid(t);

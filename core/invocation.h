@@ -34,6 +34,8 @@ typedef struct invocation {
 } invocation_t;
 
 /* Message register i of the invocation (0 if i >= length). */
+/*@ requires \valid_read(inv);
+    assigns \nothing; */
 word_t inv_arg(const invocation_t *inv, unsigned i);
 /* Set reply message register i; reply length becomes max(len, i + 1). */
 void inv_set_reply(invocation_t *inv, unsigned i, word_t v);

@@ -19,6 +19,16 @@
 
 /* ---- IRQControl ------------------------------------------------------------ */
 
+/* IssueIRQHandler's line argument: either an error code (also in inv->err)
+ * or a line that exists and is free. */
+/*@ requires \valid(inv) && \separated(inv, &ks);
+    assigns inv->err;
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_RANGE_ERROR || \result == KAAL_INVALID_ARGUMENT ||
+       \result == KAAL_REVOKE_FIRST);
+    ensures checked: \result == KAAL_NO_ERROR <==>
+      (irq < HAL_NUM_IRQS && ks.irq_state[irq] == IRQ_INACTIVE);
+*/
 static kerr_t check_irq(invocation_t *inv, word_t irq)
 {
     if (irq >= HAL_NUM_IRQS) {

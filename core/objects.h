@@ -98,6 +98,13 @@ struct tcb {
 
 _Static_assert(sizeof(struct tcb) <= (1u << KAAL_TCB_SIZE_BITS), "TCB fits its object");
 
+/* ACSL: ASSUMED, not proved (docs/verification.md): a TCB capability
+ * names a valid TCB (the object pointer comes from a physical address). */
+/*@ logic tcb_t *tcb_of(cap_t c);
+*/
+/*@ assigns \nothing;
+    ensures \result == tcb_of(c);
+    ensures cap_type_of(c) == CAP_TCB ==> \valid(\result); */
 static inline tcb_t *tcb_of_cap(cap_t c) { return (tcb_t *)cap_ptr(c); }
 static inline endpoint_t *ep_of_cap(cap_t c) { return (endpoint_t *)cap_ptr(c); }
 static inline notification_t *ntfn_of_cap(cap_t c) { return (notification_t *)cap_ptr(c); }

@@ -128,7 +128,13 @@ static void set_user_reg(tcb_t *t, unsigned i, word_t v)
     }
 }
 
+/*@ requires \valid(inv);
+    assigns inv->err.type;
+    ensures \result == KAAL_TRUNCATED_MESSAGE && inv->err.type == \result; */
 static kerr_t truncated(invocation_t *inv) { return err_set(&inv->err, KAAL_TRUNCATED_MESSAGE); }
+/*@ requires \valid(inv);
+    assigns inv->err.type;
+    ensures \result == KAAL_ILLEGAL_OPERATION && inv->err.type == \result; */
 static kerr_t illegal(invocation_t *inv) { return err_set(&inv->err, KAAL_ILLEGAL_OPERATION); }
 
 static kerr_t decode_read_registers(invocation_t *inv, tcb_t *t)
@@ -373,6 +379,14 @@ static kerr_t decode_set_ipc_buffer(invocation_t *inv, tcb_t *t)
 /* ---- priorities --------------------------------------------------------------- */
 
 /* The authority TCB in extra cap 0 (caller checked num_extra). */
+/*@ requires \valid(inv) && \valid(auth) && \separated(inv, auth);
+    requires \valid_read(inv->extra[0]) && \separated(inv->extra[0], inv, auth);
+    assigns inv->err, *auth;
+    ensures error: \result != KAAL_NO_ERROR ==> \result == KAAL_INVALID_CAPABILITY &&
+                   inv->err.type == \result && inv->err.invalid_cap == 1;
+    ensures checked: \result == KAAL_NO_ERROR <==> cap_type_of(inv->extra[0]->cap) == CAP_TCB;
+    ensures \result == KAAL_NO_ERROR ==> *auth == tcb_of(inv->extra[0]->cap) && \valid(*auth);
+*/
 static kerr_t authority(invocation_t *inv, tcb_t **auth)
 {
     cap_t a = inv->extra[0]->cap;
@@ -384,6 +398,13 @@ static kerr_t authority(invocation_t *inv, tcb_t **auth)
 }
 
 /* A priority (or MCP) may not exceed the authority's MCP (seL4 checkPrio). */
+/*@ requires \valid(inv) && \valid_read(auth) && \separated(inv, auth);
+    assigns inv->err;
+    ensures error: \result != KAAL_NO_ERROR ==>
+      \result == KAAL_RANGE_ERROR && inv->err.type == KAAL_RANGE_ERROR &&
+      inv->err.range_min == 0 && inv->err.range_max == auth->mcp;
+    ensures checked: \result == KAAL_NO_ERROR <==> prio <= auth->mcp;
+*/
 static kerr_t check_prio(invocation_t *inv, word_t prio, const tcb_t *auth)
 {
     if (prio > auth->mcp) {
@@ -399,7 +420,25 @@ static void set_priority(tcb_t *t, word_t prio)
 }
 
 /* SetPriority (prio), SetMCPriority (mcp) and SetSchedParams (mcp, prio). */
-static kerr_t decode_sched(invocation_t *inv, tcb_t *t)
+/* The decode half of decode_sched: either an error code (recorded in
+ * inv->err) or a fully checked request: enough arguments, extra cap 0 a
+ * TCB (the authority), and each priority argument used within the
+ * authority's MCP. */
+/*@ requires \valid(inv) && \valid(a0) && \valid(a1) && \separated(inv, a0, a1);
+    requires inv->num_extra >= 1 ==>
+      \valid_read(inv->extra[0]) && \separated(inv->extra[0], inv, a0, a1);
+    requires \forall cap_t c; cap_type_of(c) == CAP_TCB ==> \separated(tcb_of(c), inv, a0, a1);
+    assigns inv->err, *a0, *a1;
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_TRUNCATED_MESSAGE || \result == KAAL_INVALID_CAPABILITY ||
+       \result == KAAL_RANGE_ERROR);
+    ensures checked: \result == KAAL_NO_ERROR ==>
+      inv->length >= (inv->label == KAAL_INV_TCB_SET_SCHED_PARAMS ? 2 : 1) &&
+      inv->num_extra >= 1 && cap_type_of(inv->extra[0]->cap) == CAP_TCB &&
+      *a0 <= tcb_of(inv->extra[0]->cap)->mcp &&
+      (inv->label == KAAL_INV_TCB_SET_SCHED_PARAMS ==> *a1 <= tcb_of(inv->extra[0]->cap)->mcp);
+*/
+static kerr_t decode_sched_args(invocation_t *inv, word_t *a0, word_t *a1)
 {
     bool two = inv->label == KAAL_INV_TCB_SET_SCHED_PARAMS;
     tcb_t *auth;
@@ -407,14 +446,22 @@ static kerr_t decode_sched(invocation_t *inv, tcb_t *t)
         return truncated(inv);
     }
     kerr_t err = authority(inv, &auth);
-    word_t a0 = inv_arg(inv, 0);
-    word_t a1 = inv_arg(inv, 1);
+    *a0 = inv_arg(inv, 0);
+    *a1 = inv_arg(inv, 1);
     if (err == KAAL_NO_ERROR) {
-        err = check_prio(inv, a0, auth);
+        err = check_prio(inv, *a0, auth);
     }
     if (err == KAAL_NO_ERROR && two) {
-        err = check_prio(inv, a1, auth);
+        err = check_prio(inv, *a1, auth);
     }
+    return err;
+}
+
+static kerr_t decode_sched(invocation_t *inv, tcb_t *t)
+{
+    bool two = inv->label == KAAL_INV_TCB_SET_SCHED_PARAMS;
+    word_t a0, a1;
+    kerr_t err = decode_sched_args(inv, &a0, &a1);
     if (err != KAAL_NO_ERROR) {
         return err;
     }

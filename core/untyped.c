@@ -38,6 +38,18 @@ static void object_clear(enum kaal_object_type type, paddr_t pa, unsigned bits, 
 
 /* ---- decode ------------------------------------------------------------ */
 
+/* Decoder contracts (docs/verification.md): each check either fails with
+ * an error code that is also recorded in inv->err, or returns
+ * KAAL_NO_ERROR exactly when its arguments are fully in range. */
+/*@ requires \valid(inv);
+    assigns inv->err;
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+                   (\result == KAAL_INVALID_ARGUMENT || \result == KAAL_RANGE_ERROR);
+    ensures checked: \result == KAAL_NO_ERROR <==>
+      (type < KAAL_OBJ_NUM_TYPES && bits <= KAAL_MAX_UNTYPED_BITS &&
+       (type == KAAL_OBJ_CNODE ==> bits != 0) &&
+       (type == KAAL_OBJ_UNTYPED ==> bits >= KAAL_MIN_UNTYPED_BITS));
+*/
 static kerr_t check_type_and_size(invocation_t *inv, word_t type, word_t bits)
 {
     if (type >= KAAL_OBJ_NUM_TYPES) {
@@ -77,9 +89,17 @@ static kerr_t find_dest_cnode(invocation_t *inv, word_t index, word_t depth, cap
     return KAAL_NO_ERROR;
 }
 
-static kerr_t check_dest_window(invocation_t *inv, cap_t node, word_t offset, word_t count)
+/* The destination window [offset, offset + count) of a CNode with size
+ * slots: inside the CNode, 1..KAAL_RETYPE_FAN_OUT_LIMIT objects. */
+/*@ requires \valid(inv) && size >= 1;
+    assigns inv->err;
+    ensures error: \result != KAAL_NO_ERROR ==>
+                   \result == KAAL_RANGE_ERROR && inv->err.type == KAAL_RANGE_ERROR;
+    ensures checked: \result == KAAL_NO_ERROR <==>
+      (offset < size && 1 <= count <= KAAL_RETYPE_FAN_OUT_LIMIT && offset + count <= size);
+*/
+static kerr_t check_dest_range(invocation_t *inv, word_t size, word_t offset, word_t count)
 {
-    word_t size = KAAL_BIT(cap_cnode_radix(node));
     if (offset > size - 1u) {
         return err_range(&inv->err, 0, size - 1u);
     }
@@ -88,6 +108,16 @@ static kerr_t check_dest_window(invocation_t *inv, cap_t node, word_t offset, wo
     }
     if (count > size - offset) {
         return err_range(&inv->err, 1, size - offset);
+    }
+    return KAAL_NO_ERROR;
+}
+
+static kerr_t check_dest_window(invocation_t *inv, cap_t node, word_t offset, word_t count)
+{
+    word_t size = KAAL_BIT(cap_cnode_radix(node));
+    kerr_t err = check_dest_range(inv, size, offset, count);
+    if (err != KAAL_NO_ERROR) {
+        return err;
     }
     cte_t *slots = cnode_of_cap(node);
     for (word_t i = offset; i < offset + count; i++) {

@@ -45,6 +45,7 @@ typedef uint64_t pte_t;
 /*@ requires level <= 3;
     assigns \nothing;
     ensures \result < PT_ENTRIES;
+    ensures \result == ((va >> (39 - 9 * level)) & 511);
 */
 static inline unsigned vspace_index(unsigned level, vaddr_t va)
 {
@@ -64,6 +65,7 @@ static inline pte_t *vspace_table(paddr_t pa) { return (pte_t *)hal_phys_to_kvir
 /* Descriptor of a table at level 0..2 pointing at next-level table pa. */
 /*@ assigns \nothing;
     ensures (\result & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE);
+    ensures addr: (\result & PTE_ADDR_MASK) == (pa & PTE_ADDR_MASK);
 */
 static inline pte_t pte_make_table(paddr_t pa) { return (pa & PTE_ADDR_MASK) | PTE_VALID | PTE_TABLE; }
 

@@ -116,29 +116,60 @@ enum kaal_vm_attr {
 #define KAAL_MSG_MAX_EXTRA_CAPS 3u
 #define KAAL_MSG_NUM_REGS 4u /* message registers carried in CPU registers */
 
-/* ACSL contracts, proved by Frama-C WP (docs/verification.md). The
- * decoders are proved exact and in range; the encode/decode round trip is
- * not (bit-level OR/shift facts are beyond WP's integer model with Z3 and
- * CVC4; it is covered by tests). */
-/*@ assigns \nothing; */
+/* ACSL contracts, proved by Frama-C WP (docs/verification.md): each
+ * decoder returns its field, in range, and for in-range fields decoding
+ * the encoding gives the fields back (round trip). The code is written with
+ * unsigned * / % by powers of two, which WP's provers reason about, rather
+ * than << >> & | (they do not). For unsigned operands the two forms are
+ * equal for every input (x << 12 == x * 4096 mod 2^64, and the OR of
+ * disjoint fields is their sum). gcc 12 -O2 compiles the decoders to the
+ * same instructions (ubfx) and the encoder to a sequence of the same length
+ * (add with shifted operand instead of orr). */
+/*@ logic integer msginfo_label(integer mi) = mi / 4096;
+    logic integer msginfo_unwrapped(integer mi) = (mi / 512) % 8;
+    logic integer msginfo_extra_caps(integer mi) = (mi / 128) % 4;
+    logic integer msginfo_length(integer mi) = mi % 128;
+*/
+/*@ predicate msginfo_in_range(integer label, integer unwrapped, integer extra_caps,
+                                integer length) =
+      label < 0x10000000000000 && unwrapped <= 7 && extra_caps <= 3 && length <= 127;
+*/
+/*@ assigns \nothing;
+    ensures value: msginfo_in_range(label, unwrapped, extra_caps, length) ==>
+      \result == label * 4096 + unwrapped * 512 + extra_caps * 128 + length;
+    ensures round_trip_label: msginfo_in_range(label, unwrapped, extra_caps, length) ==>
+      msginfo_label(\result) == label;
+    ensures round_trip_unwrapped: msginfo_in_range(label, unwrapped, extra_caps, length) ==>
+      msginfo_unwrapped(\result) == unwrapped;
+    ensures round_trip_extra_caps: msginfo_in_range(label, unwrapped, extra_caps, length) ==>
+      msginfo_extra_caps(\result) == extra_caps;
+    ensures round_trip_length: msginfo_in_range(label, unwrapped, extra_caps, length) ==>
+      msginfo_length(\result) == length;
+*/
 static inline kaal_word_t kaal_msginfo(kaal_word_t label, kaal_word_t unwrapped,
                                        kaal_word_t extra_caps, kaal_word_t length)
 {
-    return (label << 12) | ((unwrapped & 0x7u) << 9) | ((extra_caps & 0x3u) << 7) |
-           (length & 0x7fu);
+    /* (label << 12) | ((unwrapped & 7) << 9) | ((extra_caps & 3) << 7) | (length & 0x7f) */
+    return label * 4096u + (unwrapped % 8u) * 512u + (extra_caps % 4u) * 128u + length % 128u;
 }
 /*@ assigns \nothing;
-    ensures \result < 0x10000000000000 && \result == mi >> 12; */
-static inline kaal_word_t kaal_msginfo_label(kaal_word_t mi) { return mi >> 12; }
+    ensures \result < 0x10000000000000 && \result == msginfo_label(mi); */
+static inline kaal_word_t kaal_msginfo_label(kaal_word_t mi) { return mi / 4096u; /* mi >> 12 */ }
 /*@ assigns \nothing;
-    ensures \result <= 7 && \result == ((mi >> 9) & 0x7); */
-static inline kaal_word_t kaal_msginfo_unwrapped(kaal_word_t mi) { return (mi >> 9) & 0x7u; }
+    ensures \result <= 7 && \result == msginfo_unwrapped(mi); */
+static inline kaal_word_t kaal_msginfo_unwrapped(kaal_word_t mi)
+{
+    return (mi / 512u) % 8u; /* (mi >> 9) & 7 */
+}
 /*@ assigns \nothing;
-    ensures \result <= KAAL_MSG_MAX_EXTRA_CAPS && \result == ((mi >> 7) & 0x3); */
-static inline kaal_word_t kaal_msginfo_extra_caps(kaal_word_t mi) { return (mi >> 7) & 0x3u; }
+    ensures \result <= KAAL_MSG_MAX_EXTRA_CAPS && \result == msginfo_extra_caps(mi); */
+static inline kaal_word_t kaal_msginfo_extra_caps(kaal_word_t mi)
+{
+    return (mi / 128u) % 4u; /* (mi >> 7) & 3 */
+}
 /*@ assigns \nothing;
-    ensures \result <= 0x7f && \result == (mi & 0x7f); */
-static inline kaal_word_t kaal_msginfo_length(kaal_word_t mi) { return mi & 0x7fu; }
+    ensures \result <= 0x7f && \result == msginfo_length(mi); */
+static inline kaal_word_t kaal_msginfo_length(kaal_word_t mi) { return mi % 128u; /* mi & 0x7f */ }
 
 /* ---- Invocation labels -------------------------------------------------
  * The label of the message info word when the destination capability is a
@@ -203,6 +234,7 @@ enum kaal_initial_cap {
 };
 
 #define KAAL_ROOT_CNODE_BITS 12u /* 4096 slots in the root task's CNode */
+#define KAAL_ROOT_CNODE_MIN_BITS 6u /* smallest a machine may ask for (BootInfo says which) */
 #define KAAL_MAX_PRIO 255u
 #define KAAL_NUM_PRIOS 256u
 

@@ -51,17 +51,29 @@ if [ $rc -ne 0 ] || [ -z "$line" ]; then
 fi
 set -- $(echo "$line" | sed -E 's/.*Proved goals: *([0-9]+) *\/ *([0-9]+).*/\1 \2/')
 echo "$file: $fcts"
-# Goals per function (WP names goals typed_<function>_<kind>...).
-# A function with no goal was not found: fail rather than prove nothing.
-sum=0; empty=""
-for f in $(echo "$fcts" | tr ',' ' '); do
-  pat="Goal typed(_cast)?_${f}_(assigns|ensures|assert|loop|call|terminates|exits|requires|variant)"
-  all=$(grep -aEc "^\[wp\] \[[^]]*\] $pat" "$log" || true)
-  ok=$(grep -aE "^\[wp\] \[[^]]*\] $pat" "$log" | grep -ac ': Valid' || true)
+# Goals per function. WP names goals typed_<function>_<rest> (the rest may
+# start with a behavior name); a goal belongs to the longest listed
+# function name that prefixes it (kaal_msginfo_label_... is not
+# kaal_msginfo's). A function with no goal was not found: fail rather than
+# prove nothing.
+grep -aE '^\[wp\] \[[^]]*\] Goal typed' "$log" | awk -v fcts="$fcts" '
+  BEGIN { n = split(fcts, f, ","); }
+  {
+    g = $0; sub(/.* Goal typed_(cast_)?/, "", g);
+    best = "";
+    for (i = 1; i <= n; i++)
+      if (index(g, f[i] "_") == 1 && length(f[i]) > length(best)) best = f[i];
+    if (best == "") next;
+    all[best]++;
+    if ($0 ~ /: Valid/) ok[best]++;
+  }
+  END { for (i = 1; i <= n; i++) printf "%s %d %d\n", f[i], ok[f[i]] + 0, all[f[i]] + 0; }
+' >"$work/$name.count"
+empty=""
+while read -r f ok all; do
   echo "  $f: $ok / $all"
-  sum=$((sum + all))
   [ "$all" -gt 0 ] || empty="$empty $f"
-done
+done <"$work/$name.count"
 echo "$line"
 [ -z "$empty" ] || { echo "run_wp.sh: no goal for:$empty" >&2; exit 1; }
 [ "$1" = "$2" ] && [ "$2" -gt 0 ] || { echo "run_wp.sh: $file: not all goals proved" >&2; exit 1; }
