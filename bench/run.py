@@ -1,28 +1,49 @@
 #!/usr/bin/env python3
-"""make bench: the hosted benchmarks and their Linux peers, side by side in
-one run, printed as one table (docs/performance.md).
+"""make bench: KaaL's benchmarks as one table (docs/performance.md).
 
-    python3 bench/run.py BUILD_DIR [--runs N]
+Commands:
 
-Runs BUILD_DIR/bench/peers (pipe and futex round trips, a getppid syscall,
-the TSC frequency), then kaal-sim --stats with the benchmark root task
-(bench/user/bench_root.c) with the fast path on and with --no-fastpath.
-Each time is the best (minimum) of --runs runs (default 3), the runs of
-the two modes and the peers interleaved: the machines this runs on are
-shared VMs whose noise only ever adds time; the counters are the same in
-every run. Cycles
-become ns with the measured TSC frequency; host syscalls, kernel entries
-and fast-path IPCs per operation come from the counters kaal-sim logs at
-the marker lines (the end marker's own DebugPutChar entries subtracted).
+    make bench
+        = python3 bench/run.py build/hosted --runs 5 --arm64 build/arm64
+    python3 bench/run.py --arm64-only build/arm64
+        arm64 figures only (a few seconds)
+    python3 bench/run.py --arm64-only build/arm64 --write-baseline
+        the same, then rewrites bench/baseline with these figures
+    python3 bench/run.py --arm64-only build/arm64 --check-baseline --tap
+        the `make test` smoke (meson test -C build/arm64 --suite bench)
+
+arm64 (instructions retired): boots BUILD/hal/arm64/kernel-bench.elf (fast
+path on), kernel-bench-nofp.elf (fast path off) and kernel-bench-lookup.elf
+(in-kernel capability lookup) under qemu-system-aarch64 -M virt with
+-icount shift=0,align=off,sleep=off, each twice. The two runs of an image
+must print identical output, byte for byte, and the replies the IPC
+benchmarks check (@@check lines: badges, message info and message words)
+must be identical with the fast path on and off; otherwise the script fails.
+A figure is TOTAL / ITERS - SUB of the root task's "@@end NAME ITERS TOTAL
+SUB" line (bench/user/bench_root.c), printed with two decimals.
+--check-baseline compares every figure with bench/baseline (--baseline
+FILE): more than 10 % above fails, below passes with a hint to regenerate.
+
+hosted: runs BUILD/bench/peers (pipe and futex round trips, a getppid
+syscall, the TSC frequency), then kaal-sim --stats with the benchmark root
+task with the fast path on and with --no-fastpath. Each time is the best
+(minimum) of --runs runs (default 3), the runs of the two modes and the
+peers interleaved: the machines this runs on are shared VMs whose noise
+only ever adds time; the counters are the same in every run. Cycles become
+ns with the measured TSC frequency; host syscalls, kernel entries and
+fast-path IPCs per operation come from the counters kaal-sim logs at the
+marker lines (the end marker's own DebugPutChar entries subtracted).
 """
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+from fractions import Fraction
 
 ROWS = [
-    # key, label, peer
+    # key, label, peer (None: no hosted figure)
     ("ipc_same_as_0", "IPC round trip, same AS, 0 words", "futex_roundtrip"),
     ("ipc_same_as_4", "IPC round trip, same AS, 4 words", "futex_roundtrip"),
     ("ipc_same_as_120", "IPC round trip, same AS, 120 words", "futex_roundtrip"),
@@ -32,9 +53,13 @@ ROWS = [
     ("signal_to_waiter", "Signal to a waiting thread (+ its Wait)", "futex_roundtrip"),
     ("yield_to_thread", "Yield to another thread (x2 per op)", "futex_roundtrip"),
     ("null_syscall", "null syscall (DebugCapIdentify slot 0)", "syscall_getppid"),
+    ("yield_alone", "Yield, no other thread ready", "syscall_getppid"),
     ("irq_to_driver", "IRQ: device raise -> driver -> Ack+Signal back", "futex_roundtrip"),
+    ("irq_raise_to_driver", "IRQ: device raise -> driver running", None),
     ("cap_lookup_depth1", "cap lookup depth 1 (DebugCapIdentify)", "syscall_getppid"),
     ("cap_lookup_depth4", "cap lookup depth 4 (DebugCapIdentify)", "syscall_getppid"),
+    ("cap_lookup_depth1_kernel", "cap lookup depth 1 (in-kernel lookup alone)", None),
+    ("cap_lookup_depth4_kernel", "cap lookup depth 4 (in-kernel lookup alone)", None),
     ("frame_map_unmap", "Frame Map + Unmap (4 KiB)", "syscall_getppid"),
     ("retype_tcb_delete", "Untyped Retype TCB + CNode Delete", "syscall_getppid"),
 ]
@@ -43,11 +68,223 @@ PEER_LABEL = {
     "futex_roundtrip": "futex round trip (2 threads)",
     "syscall_getppid": "getppid host syscall",
 }
-IPC = {"ipc_same_as_0", "ipc_same_as_4", "ipc_same_as_120",
-       "ipc_cross_as_0", "ipc_cross_as_4", "ipc_cross_as_120"}
+IPC = ["ipc_same_as_0", "ipc_same_as_4", "ipc_same_as_120",
+       "ipc_cross_as_0", "ipc_cross_as_4", "ipc_cross_as_120"]
+NOFP = "/nofp"  # suffix of the fast-path-off figures (baseline keys)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BASELINE = os.path.join(HERE, "baseline")
+TOLERANCE = Fraction(11, 10)
 
 MARK = re.compile(r"^@@(begin|end) (\S+)(?: (\d+) (\d+))? hs=(\d+) ke=(\d+) fp=(\d+)$")
+HCHECK = re.compile(r"^@@check (\S+) (\S+) hs=")
+A_END = re.compile(r"^@@end (\S+) (\d+) (\d+) (\d+)$")
+A_CHECK = re.compile(r"^@@check (\S+) (\S+)$")
 
+# ---- arm64 ------------------------------------------------------------------------
+
+ARM64_IMAGES = [("on", "kernel-bench.elf"), ("off", "kernel-bench-nofp.elf"),
+                ("lookup", "kernel-bench-lookup.elf")]
+QEMU_ARGS = ["-M", "virt,gic-version=3", "-cpu", "cortex-a72", "-m", "256M", "-nic", "none",
+             "-semihosting", "-icount", "shift=0,align=off,sleep=off",
+             "-display", "none", "-monitor", "none", "-serial", "file:/dev/stdout"]
+
+
+class BenchError(Exception):
+    pass
+
+
+def qemu_run(qemu, kernel):
+    cmd = [qemu] + QEMU_ARGS + ["-kernel", kernel]
+    try:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           stdin=subprocess.DEVNULL, timeout=300)
+    except subprocess.TimeoutExpired:
+        raise BenchError("%s: no exit within 300 s" % kernel)
+    out = p.stdout.decode("utf-8", "replace").replace("\r", "")
+    if p.returncode != 0 or "bench: done" not in out:
+        sys.stderr.write(out)
+        raise BenchError("%s: exit status %d%s" % (kernel, p.returncode,
+                         "" if "bench: done" in out else ", no 'bench: done'"))
+    return out
+
+
+def fmt2(x):
+    """A Fraction as a fixed two-decimal string (exact, rounded half up)."""
+    h = (x * 100 + Fraction(1, 2)).__floor__()
+    sign = "-" if h < 0 else ""
+    h = abs(h)
+    return "%s%d.%02d" % (sign, h // 100, h % 100)
+
+
+def arm64_parse(out):
+    figs, checks = {}, {}
+    for line in out.splitlines():
+        m = A_END.match(line)
+        if m:
+            name, iters, total, sub = m.group(1), int(m.group(2)), int(m.group(3)), int(m.group(4))
+            figs[name] = Fraction(fmt2(Fraction(total, iters) - sub))  # as printed
+            continue
+        m = A_CHECK.match(line)
+        if m:
+            checks[m.group(1)] = m.group(2)
+    return figs, checks
+
+
+def arm64_measure(build, qemu, runs=2, log=print):
+    """Figures {key: Fraction} ('/nofp' keys for the fast path off) and a
+    list of (check name, ok, detail)."""
+    results = []
+    parsed = {}
+    for mode, image in ARM64_IMAGES:
+        kernel = os.path.join(build, "hal", "arm64", image)
+        if not os.path.isfile(kernel):
+            raise BenchError("%s not built (ninja -C %s)" % (kernel, build))
+        outs = [qemu_run(qemu, kernel) for _ in range(runs)]
+        same = all(o == outs[0] for o in outs[1:])
+        detail = ""
+        if not same:
+            a, b = outs[0].splitlines(), outs[1].splitlines()
+            for i in range(max(len(a), len(b))):
+                la = a[i] if i < len(a) else "<end>"
+                lb = b[i] if i < len(b) else "<end>"
+                if la != lb:
+                    detail = "first difference at line %d: %r vs %r" % (i + 1, la, lb)
+                    break
+        results.append(("%s: %d runs print identical output" % (image, runs), same, detail))
+        parsed[mode] = arm64_parse(outs[0])
+    figs = {}
+    on, on_checks = parsed["on"]
+    off, off_checks = parsed["off"]
+    look, _ = parsed["lookup"]
+    for k, v in on.items():
+        figs[k] = v
+    for k in IPC:
+        if k in off:
+            figs[k + NOFP] = off[k]
+    for k in ("cap_lookup_depth1_kernel", "cap_lookup_depth4_kernel"):
+        if k in look:
+            figs[k] = look[k]
+    missing = [k for k, _, _ in ROWS if k not in figs] + [k + NOFP for k in IPC if k + NOFP not in figs]
+    results.append(("every operation measured", not missing, "missing: " + " ".join(missing)))
+    # The comparison below means something only if the fast path runs: the
+    # messages that fit in registers must cost fewer instructions with it.
+    for k in ("ipc_same_as_0", "ipc_same_as_4", "ipc_cross_as_0", "ipc_cross_as_4"):
+        a, b = figs.get(k), figs.get(k + NOFP)
+        results.append(("%s: the fast path is taken (fewer instructions than with it off)" % k,
+                        a is not None and b is not None and a < b, "on %s, off %s" % (a, b)))
+    for k in IPC:
+        a, b = on_checks.get(k), off_checks.get(k)
+        results.append(("%s: replies identical with the fast path on and off" % k,
+                        a is not None and a == b, "on %s, off %s" % (a, b)))
+    return figs, results
+
+
+def read_baseline(path):
+    base = {}
+    with open(path) as f:
+        for line in f:
+            line = line.split("#")[0].strip()
+            if line:
+                k, v = line.split()
+                base[k] = Fraction(v)
+    return base
+
+
+def write_baseline(path, figs):
+    keys = []
+    for k, _, _ in ROWS:
+        keys.append(k)
+        if k in IPC:
+            keys.append(k + NOFP)
+    with open(path, "w") as f:
+        f.write("# arm64 instructions retired per operation (bench/run.py; docs/performance.md).\n"
+                "# `make test` (meson test --suite bench) fails when a figure is more than 10 %\n"
+                "# above the one here. Regenerate:\n"
+                "#   python3 bench/run.py --arm64-only build/arm64 --write-baseline\n")
+        for k in keys:
+            if k in figs:
+                f.write("%s %s\n" % (k, fmt2(figs[k])))
+
+
+def check_baseline(figs, base):
+    results, hints = [], []
+    for k in sorted(base):
+        if k not in figs:
+            results.append(("%s: within 10 %% of the baseline" % k, False, "not measured"))
+            continue
+        v, b = figs[k], base[k]
+        ok = v <= b * TOLERANCE
+        results.append(("%s: %s within 10 %% of the baseline %s" % (k, fmt2(v), fmt2(b)), ok,
+                        "%s%% above" % fmt2((v / b - 1) * 100) if b else ""))
+        if v < b:
+            hints.append("%s: %s is below the baseline %s" % (k, fmt2(v), fmt2(b)))
+    return results, hints
+
+
+def find_qemu(argv):
+    if "--qemu" in argv:
+        return argv[argv.index("--qemu") + 1]
+    q = shutil.which("qemu-system-aarch64")
+    if q is None:
+        raise BenchError("qemu-system-aarch64 not found (apt-get install qemu-system-arm)")
+    return q
+
+
+def report(results, tap):
+    bad = 0
+    for i, (name, ok, detail) in enumerate(results, 1):
+        if tap:
+            print("%s %d - %s" % ("ok" if ok else "not ok", i, name))
+            if not ok and detail:
+                print("# " + detail)
+        elif not ok:
+            print("FAIL: %s%s" % (name, (": " + detail) if detail else ""), file=sys.stderr)
+        bad += 0 if ok else 1
+    if tap:
+        print("1..%d" % len(results))
+    return bad
+
+
+def arm64_only(argv):
+    build = argv[argv.index("--arm64-only") + 1]
+    tap = "--tap" in argv
+    path = argv[argv.index("--baseline") + 1] if "--baseline" in argv else BASELINE
+    try:
+        figs, results = arm64_measure(build, find_qemu(argv))
+    except BenchError as e:
+        if tap:
+            print("not ok 1 - arm64 benchmark runs\n# %s\n1..1" % e)
+            return 1
+        sys.exit("bench: %s" % e)
+    hints = []
+    if "--check-baseline" in argv:
+        try:
+            r, hints = check_baseline(figs, read_baseline(path))
+        except (OSError, ValueError) as e:
+            r = [("baseline %s readable" % path, False, str(e))]
+        results += r
+    if not tap:
+        print("arm64: instructions retired per operation (QEMU virt, cortex-a72, -icount)")
+        for k, label, _ in ROWS:
+            print("  %-50s %12s" % (label, fmt2(figs[k]) if k in figs else "-"))
+            if k in IPC:
+                print("  %-50s %12s" % ("  ... fast path off", fmt2(figs[k + NOFP])
+                                        if k + NOFP in figs else "-"))
+    bad = report(results, tap)
+    for h in hints:
+        print("# hint: %s; update the baseline: "
+              "python3 bench/run.py --arm64-only BUILD --write-baseline" % h)
+    if "--write-baseline" in argv:
+        if bad:
+            print("bench: not writing %s: checks failed" % path, file=sys.stderr)
+        else:
+            write_baseline(path, figs)
+            print("bench: wrote %s" % path)
+    return 1 if bad else 0
+
+
+# ---- hosted -----------------------------------------------------------------------
 
 def run(cmd):
     p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -76,8 +313,12 @@ def kernel(build, fast):
     cmd = [sim, "--stats", "--quiet", "--root", elf, "--module", elf]
     if not fast:
         cmd.append("--no-fastpath")
-    begin, res = {}, {}
+    begin, res, checks = {}, {}, {}
     for line in run(cmd).splitlines():
+        c = HCHECK.match(line)
+        if c:
+            checks[c.group(1)] = c.group(2)
+            continue
         m = MARK.match(line)
         if not m:
             continue
@@ -95,7 +336,7 @@ def kernel(build, fast):
             "ke": (ke - b[1] - end_chars) / iters,
             "fp": (fp - b[2]) / iters,
         }
-    return res
+    return res, checks
 
 
 def best(runs):
@@ -107,50 +348,75 @@ def best(runs):
 
 
 def measure(build, n):
-    ons, offs, hzs, peer_runs = [], [], [], []
+    ons, offs, hzs, peer_runs, checks = [], [], [], [], []
     for _ in range(n):
         hz, pr = peers(build)
         hzs.append(hz)
         peer_runs.append(pr)
-        ons.append(kernel(build, True))
-        offs.append(kernel(build, False))
+        r, c_on = kernel(build, True)
+        ons.append(r)
+        r, c_off = kernel(build, False)
+        offs.append(r)
+        checks.append((c_on, c_off))
     peer = {k: min(p[k] for p in peer_runs) for k in peer_runs[0]}
-    return statistics.median(hzs), peer, best(ons), best(offs)
+    return statistics.median(hzs), peer, best(ons), best(offs), checks
 
 
 def main():
-    if len(sys.argv) < 2:
+    argv = sys.argv[1:]
+    if "--arm64-only" in argv:
+        sys.exit(arm64_only(argv))
+    if not argv or argv[0].startswith("-"):
         sys.exit(__doc__)
-    build = sys.argv[1]
-    n = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 3
-    hz, peer, on, off = measure(build, n)
+    build = argv[0]
+    n = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 3
+    a64, a64_results = {}, []
+    if "--arm64" in argv:
+        try:
+            a64, a64_results = arm64_measure(argv[argv.index("--arm64") + 1], find_qemu(argv))
+        except BenchError as e:
+            sys.exit("bench: %s" % e)
+    hz, peer, on, off, checks = measure(build, n)
+    hosted_results = []
+    for c_on, c_off in checks:
+        for k in IPC:
+            hosted_results.append(("hosted %s: replies identical with the fast path on and off" % k,
+                                   c_on.get(k) is not None and c_on.get(k) == c_off.get(k),
+                                   "on %s, off %s" % (c_on.get(k), c_off.get(k))))
     ns = lambda cyc: cyc * 1e9 / hz
 
     print("KaaL benchmarks (hosted: kaal-sim on this machine; best of %d runs; TSC %.2f GHz)" %
           (n, hz / 1e9))
+    if a64:
+        print("arm64: instructions retired per operation, QEMU virt cortex-a72 -icount "
+              "(two runs of each image identical)")
     hdr = ("operation", "arm64 instr", "hosted ns", "host sc/op", "entries/op", "fast/op",
            "Linux peer", "peer ns", "ratio")
-    fmt = "%-46s %-13s %10s %10s %10s %8s  %-30s %9s %7s"
+    fmt = "%-46s %12s %10s %10s %10s %8s  %-30s %9s %7s"
     print(fmt % hdr)
-    print("-" * 157)
+    print("-" * 156)
 
-    def row(label, r, peer_key):
-        if r is None:
-            print(fmt % (label, "n/a (not yet)", "skipped", "", "", "", "", "", ""))
+    def row(label, key, r, peer_key):
+        a = fmt2(a64[key]) if key in a64 else ("n/a" if not a64 else "-")
+        if r is None or peer_key is None:
+            print(fmt % (label, a, "-" if peer_key is None else "skipped", "", "", "", "", "", ""))
             return
         pns = ns(peer[peer_key])
-        print(fmt % (label, "n/a (not yet)", "%.0f" % ns(r["cycles"]), "%.2f" % r["hs"],
+        print(fmt % (label, a, "%.0f" % ns(r["cycles"]), "%.2f" % r["hs"],
                      "%.2f" % r["ke"], "%.2f" % r["fp"], PEER_LABEL[peer_key], "%.0f" % pns,
                      "%.2f" % (ns(r["cycles"]) / pns)))
 
     for key, label, pk in ROWS:
-        row(label, on.get(key), pk)
+        row(label, key, on.get(key), pk)
         if key in IPC:
-            row("  ... with --no-fastpath", off.get(key), pk)
-    print("-" * 157)
+            row("  ... with --no-fastpath", key + NOFP, off.get(key), pk)
+    print("-" * 156)
     for pk, lab in PEER_LABEL.items():
         print("Linux peer: %-30s %8.0f ns" % (lab, ns(peer[pk])))
     print("ratio = hosted ns / peer ns (below 1: faster than the Linux peer)")
+    bad = report(a64_results + hosted_results, False)
+    if bad:
+        sys.exit("bench: %d check(s) failed" % bad)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@
     requires width <= KAAL_WORD_BITS;
     requires width + shift <= KAAL_WORD_BITS;
     assigns \nothing;
+    ensures in_field: \result < (1 << width);
 */
 static word_t cspace_bits(word_t cptr, unsigned shift, unsigned width)
 {
@@ -41,6 +42,17 @@ kerr_t cspace_resolve(cap_t root, word_t cptr, unsigned depth, resolve_result_t 
     if (cap_type(node) != CAP_CNODE || depth > KAAL_WORD_BITS) {
         lf->type = KAAL_LOOKUP_INVALID_ROOT;
         return KAAL_FAILED_LOOKUP;
+    }
+    /* The usual CSpace root (cspace.h): the loop's first level would give
+     * the same slot with no bits left; a mismatch goes on to the loop,
+     * which reports it. */
+    if (depth == KAAL_WORD_BITS) {
+        cte_t *flat = cspace_lookup_flat(node, cptr);
+        if (flat != NULL) {
+            out->slot = flat;
+            out->bits_left = 0;
+            return KAAL_NO_ERROR;
+        }
     }
     for (unsigned level = 0; level < KAAL_WORD_BITS; level++) {
         unsigned radix = cap_cnode_radix(node);
@@ -84,7 +96,10 @@ kerr_t cspace_resolve(cap_t root, word_t cptr, unsigned depth, resolve_result_t 
     return KAAL_FAILED_LOOKUP;
 }
 
-kerr_t cspace_lookup_slot(tcb_t *t, word_t cptr, cte_t **slot, lookup_fault_t *lf)
+/* cspace_lookup_slot when the root is not flat (cspace_lookup_flat), out
+ * of line so that the flat case needs no stack frame. */
+static __attribute__((noinline)) kerr_t lookup_slot_resolve(tcb_t *t, word_t cptr, cte_t **slot,
+                                                            lookup_fault_t *lf)
 {
     resolve_result_t r;
     kerr_t err = cspace_resolve(t->slots[TCB_CTABLE].cap, cptr, KAAL_WORD_BITS, &r, lf);
@@ -93,6 +108,16 @@ kerr_t cspace_lookup_slot(tcb_t *t, word_t cptr, cte_t **slot, lookup_fault_t *l
     }
     *slot = r.slot;
     return KAAL_NO_ERROR;
+}
+
+kerr_t cspace_lookup_slot(tcb_t *t, word_t cptr, cte_t **slot, lookup_fault_t *lf)
+{
+    cte_t *flat = cspace_lookup_flat(t->slots[TCB_CTABLE].cap, cptr);
+    if (flat != NULL) { /* what cspace_resolve would find first */
+        *slot = flat;
+        return KAAL_NO_ERROR;
+    }
+    return lookup_slot_resolve(t, cptr, slot, lf);
 }
 
 kerr_t cspace_lookup_cap(tcb_t *t, word_t cptr, cte_t **slot, lookup_fault_t *lf)

@@ -32,6 +32,24 @@ typedef struct resolve_result {
 KAAL_MUST_CHECK kerr_t cspace_resolve(cap_t root, word_t cptr, unsigned depth,
                                       resolve_result_t *out, lookup_fault_t *lf);
 
+/* The usual CSpace root: one CNode whose guard and radix take all 64 bits.
+ * Resolving the full word there (cspace_resolve with depth 64) checks the
+ * guard, cptr >> radix (guard size 64 - radix >= 1, as radix <= 63), and
+ * gives the slot at cptr's low radix bits with no bits left. Returns that
+ * slot, or NULL if root is not such a CNode or the guard does not match
+ * (cspace_resolve then decides, and reports any fault). */
+static inline cte_t *cspace_lookup_flat(cap_t root, word_t cptr)
+{
+    unsigned radix = cap_cnode_radix(root);
+    unsigned gsize = cap_cnode_guard_size(root);
+    if (cap_type(root) != CAP_CNODE || radix + gsize != KAAL_WORD_BITS ||
+        (cptr >> radix) != cap_cnode_guard(root)) {
+        return NULL;
+    }
+    /* the low radix bits: 1 <= gsize <= 63 here */
+    return cnode_of_cap(root) + ((cptr << gsize) >> gsize);
+}
+
 /* seL4 lookupSlot: resolve cptr with the full word in thread t's CSpace. */
 KAAL_MUST_CHECK kerr_t cspace_lookup_slot(tcb_t *t, word_t cptr, cte_t **slot,
                                           lookup_fault_t *lf);

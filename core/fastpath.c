@@ -9,6 +9,7 @@
  * sched_schedule choosing dest (both).
  */
 #include "fastpath.h"
+#include "cdt.h"
 #include "cnode.h"
 #include "cspace.h"
 #include "delete.h"
@@ -16,6 +17,25 @@
 #include "fault.h"
 #include "reply.h"
 #include "sched.h"
+#include "asid.h"
+#include <hal/timer.h>
+#include <hal/vspace.h>
+
+/* Everything on the fast path is inlined into its two entries: no calls but
+ * to the few core functions it shares with the slow path. */
+#define FP_INLINE static inline __attribute__((always_inline))
+
+/* The HAL's switch primitives, inline where the backend offers them
+ * (arm64 hal_arch.h: the same instructions as the functions). */
+#ifdef HAL_ARCH_SWITCH_INLINE
+#define fp_timer_now_ticks hal_arch_timer_now_ticks
+#define fp_timer_set_deadline_ticks hal_arch_timer_set_deadline_ticks
+#define fp_vspace_activate hal_arch_vspace_activate
+#else
+#define fp_timer_now_ticks hal_timer_now_ticks
+#define fp_timer_set_deadline_ticks hal_timer_set_deadline_ticks
+#define fp_vspace_activate hal_vspace_activate
+#endif
 
 static const unsigned fp_mr_reg[KAAL_MSG_NUM_REGS] = {HAL_R_MR0, HAL_R_MR1, HAL_R_MR2,
                                                        HAL_R_MR3};
@@ -30,9 +50,8 @@ word_t kaal_fastpath_hits(unsigned kind)
 /* Conditions on the current thread and its message common to both paths:
  * registers-only message without caps, no pending fault, not queued,
  * no pending scheduling decision. */
-static bool sender_ok(const tcb_t *t)
+FP_INLINE bool sender_ok(const tcb_t *t, word_t info)
 {
-    word_t info = t->ctx.r[HAL_R_INFO];
     return kaal_msginfo_length(info) <= KAAL_MSG_NUM_REGS &&
            kaal_msginfo_extra_caps(info) == 0 && t->fault[0] == FAULT_NULL &&
            !t->in_ready_queue && ks.resched == 0;
@@ -41,17 +60,25 @@ static bool sender_ok(const tcb_t *t)
 /* Would the scheduler, after making dest runnable (queued at the tail of
  * its priority) and blocking t, choose dest? Yes iff no runnable thread
  * has priority >= dest's; seL4 also requires dest->prio >= t->prio. */
-static bool dest_runs_next(const tcb_t *t, const tcb_t *dest)
+FP_INLINE bool dest_runs_next(const tcb_t *t, const tcb_t *dest)
 {
-    return dest->prio >= t->prio && !dest->in_ready_queue &&
-           sched_highest_prio() < (int)dest->prio;
+    if (dest->prio < t->prio || dest->in_ready_queue) {
+        return false;
+    }
+    uint64_t l1 = ks.ready_l1;
+    if (l1 == 0) {
+        return true;
+    }
+    /* sched_highest_prio() (sched.c) written out: no call on the fast path */
+    unsigned i = 63u - (unsigned)__builtin_clzll(l1);
+    word_t highest = i * 64u + 63u - (unsigned)__builtin_clzll(ks.ready_l2[i]);
+    return highest < dest->prio;
 }
 
 /* seL4 copyMRs for a registers-only message, and the receiver's INFO and
  * BADGE as normal_transfer sets them (no caps: unwrapped = extra = 0). */
-static void transfer_regs(const tcb_t *src, tcb_t *dst, word_t badge)
+FP_INLINE void transfer_regs(const tcb_t *src, tcb_t *dst, word_t info, word_t badge)
 {
-    word_t info = src->ctx.r[HAL_R_INFO];
     word_t len = kaal_msginfo_length(info);
     for (word_t i = 0; i < len; i++) {
         dst->ctx.r[fp_mr_reg[i]] = src->ctx.r[fp_mr_reg[i]];
@@ -60,24 +87,122 @@ static void transfer_regs(const tcb_t *src, tcb_t *dst, word_t badge)
     dst->ctx.r[HAL_R_BADGE] = badge;
 }
 
-/* Make dest (runnable, in no queue) the current thread, as
+/* vspace_activate_thread(dest) (vspace.c) with asid_vspace_cap_valid and
+ * asid_lookup_vspace (asid.c) written out: dest's VSpace if its cap is a
+ * VSpace with an ASID that still names it, else no address space. */
+FP_INLINE void activate_vspace(const tcb_t *dest)
+{
+    cap_t vs = dest->slots[TCB_VTABLE].cap;
+    if (cap_type(vs) == CAP_VSPACE && cap_vspace_has_asid(vs)) {
+        word_t asid = cap_vspace_asid(vs);
+        paddr_t found = 0;
+        if (asid != 0 && asid_high(asid) < KAAL_NUM_ASID_POOLS) {
+            paddr_t pool = ks.asid_table[asid_high(asid)];
+            if (pool != 0) {
+                found = ((asid_pool_t *)hal_phys_to_kvirt(pool))->vspace[asid_low(asid)];
+            }
+        }
+        if (found == cap_paddr(vs)) {
+            fp_vspace_activate(cap_paddr(vs), asid);
+            return;
+        }
+    }
+    fp_vspace_activate(0, 0);
+}
+
+/* Make dest (runnable, in no queue) the current thread instead of t, as
  * sched_possible_switch_to + sched_schedule do when dest is chosen: it is
- * enqueued and dequeued again (links cleared, bitmap back as it was). */
-static void switch_to_dest(tcb_t *dest)
+ * enqueued and dequeued again (links cleared, bitmap back as it was), then
+ * thread_switch_to(dest) (sched.c: charge_current, vspace_activate_thread,
+ * account_and_arm) with t == ks.cur, neither of them idle, written out
+ * here with one reading of the clock where thread_switch_to reads it twice
+ * (the same as two readings at one instant; on hosted the clock does not
+ * move within an entry, so the result is the same to the bit). */
+FP_INLINE void switch_to_dest(tcb_t *t, tcb_t *dest)
 {
     dest->sched_next = NULL;
     dest->sched_prev = NULL;
-    thread_switch_to(dest);
+    uint64_t now = fp_timer_now_ticks();
+    uint64_t used = now - ks.slice_start;
+    t->time_slice = used >= t->time_slice ? 0 : t->time_slice - used;
+    activate_vspace(dest);
+    ks.cur = dest;
+    if (dest->time_slice == 0) {
+        dest->time_slice = KAAL_TIME_SLICE_TICKS;
+    }
+    ks.timer_deadline = now + dest->time_slice;
+    ks.slice_start = now;
+    fp_timer_set_deadline_ticks(ks.timer_deadline);
+}
+
+/* cdt_insert(src, dest, cap, false, false) (cdt.c) written out: dest goes
+ * right after src, with no flags (mdb_clear, then the next pointer, which
+ * is aligned: no flag bits). Inline, so the fast path makes no call and
+ * needs few callee-saved registers. */
+FP_INLINE void fp_cdt_insert(cte_t *src, cte_t *dest, cap_t cap)
+{
+    cte_t *after = mdb_next(src);
+    dest->cap = cap;
+    dest->prev = src;
+    dest->next = (word_t)(uintptr_t)after;
+    if (after != NULL) {
+        after->prev = dest;
+    }
+    mdb_set_next(src, dest);
+}
+
+/* cdt_remove(slot) (cdt.c) written out, for a slot known to hold a cap. */
+FP_INLINE void fp_cdt_remove(cte_t *slot)
+{
+    cte_t *p = slot->prev;
+    cte_t *n = mdb_next(slot);
+    if (p != NULL) {
+        mdb_set_next(p, n);
+    }
+    if (n != NULL) {
+        n->prev = p;
+        if (mdb_first_badged(slot)) {
+            mdb_set_flags(n, mdb_revocable(n), true);
+        }
+    }
+    slot->cap = cap_null();
+    slot->prev = NULL;
+    mdb_clear(slot);
 }
 
 /* ---- Call ----------------------------------------------------------------- */
 
-/* Endpoint cap of the Call with Write and Grant/GrantReply, or NULL. */
-static cte_t *call_cap_ok(tcb_t *t)
+/* The slot cptr names in t's CSpace if it holds a capability, else NULL
+ * (cspace_lookup_cap). The usual CSpace root, one CNode whose guard and
+ * radix take all 64 bits, is resolved inline (cspace_lookup_flat);
+ * anything else goes through the general lookup. */
+static __attribute__((noinline, cold)) cte_t *lookup_cap_general(tcb_t *t, word_t cptr)
 {
     cte_t *slot;
     lookup_fault_t lf = {0};
-    if (cspace_lookup_cap(t, t->ctx.r[HAL_R_CAP], &slot, &lf) != KAAL_NO_ERROR) {
+    if (cspace_lookup_cap(t, cptr, &slot, &lf) != KAAL_NO_ERROR) {
+        return NULL;
+    }
+    return slot;
+}
+
+FP_INLINE cte_t *lookup_cap(tcb_t *t, word_t cptr)
+{
+    cte_t *slot = cspace_lookup_flat(t->slots[TCB_CTABLE].cap, cptr);
+    if (__builtin_expect(slot == NULL, 0)) {
+        slot = lookup_cap_general(t, cptr);
+        if (slot == NULL) {
+            return NULL;
+        }
+    }
+    return cap_is_null(slot->cap) ? NULL : slot;
+}
+
+/* Endpoint cap of the Call with Write and Grant/GrantReply, or NULL. */
+FP_INLINE cte_t *call_cap_ok(tcb_t *t, word_t cptr)
+{
+    cte_t *slot = lookup_cap(t, cptr);
+    if (slot == NULL) {
         return NULL;
     }
     cap_t c = slot->cap;
@@ -89,12 +214,12 @@ static cte_t *call_cap_ok(tcb_t *t)
     return slot;
 }
 
-static bool fastpath_call(tcb_t *t)
+FP_INLINE bool fastpath_call(tcb_t *t, word_t cptr, word_t info)
 {
-    if (!sender_ok(t)) {
+    if (!sender_ok(t, info)) {
         return false;
     }
-    cte_t *slot = call_cap_ok(t);
+    cte_t *slot = call_cap_ok(t, cptr);
     if (slot == NULL) {
         return false;
     }
@@ -106,21 +231,32 @@ static bool fastpath_call(tcb_t *t)
         return false;
     }
 
-    /* ep_dequeue_head */
-    ipcq_remove(&ep->head, &ep->tail, dest);
-    if (ep->head == NULL) {
+    /* ep_dequeue_head: ipcq_remove of the head (whose ep_prev is NULL) */
+    tcb_t *next = dest->ep_next;
+    ep->head = next;
+    if (next != NULL) {
+        next->ep_prev = NULL;
+    } else {
+        ep->tail = NULL;
         ep->state = EP_IDLE;
     }
+    dest->ep_next = NULL;
+    dest->ep_prev = NULL;
     dest->blocked_on = NULL;
     /* ipc_transfer: the message and the cap's badge */
-    transfer_regs(t, dest, cap_badge(c));
+    transfer_regs(t, dest, info, cap_badge(c));
     dest->state = TS_RUNNING;
-    /* caller_after_send -> reply_setup_caller */
+    /* caller_after_send -> reply_setup_caller: cte_insert of a reply cap
+     * derived from the master is cdt_insert, neither revocable nor first
+     * badged (cap_is_revocable is false for reply caps; set_untyped_full
+     * does nothing but for untypeds) */
     t->state = TS_BLOCKED_ON_REPLY;
-    reply_setup_master(t);
-    cte_insert(cap_reply(hal_kvirt_to_phys(t), false, dest->ipc_can_grant != 0),
-               &t->slots[TCB_REPLY], &dest->slots[TCB_CALLER]);
-    switch_to_dest(dest);
+    if (__builtin_expect(cap_is_null(t->slots[TCB_REPLY].cap), 0)) { /* reply_setup_master's test */
+        reply_setup_master(t);
+    }
+    fp_cdt_insert(&t->slots[TCB_REPLY], &dest->slots[TCB_CALLER],
+                  cap_reply(hal_kvirt_to_phys(t), false, dest->ipc_can_grant != 0));
+    switch_to_dest(t, dest);
     ks.fastpath_hits[FASTPATH_CALL]++;
     return true;
 }
@@ -129,7 +265,7 @@ static bool fastpath_call(tcb_t *t)
 
 /* The thread t replies to: the target of the reply cap in t's caller slot
  * if it is blocked on reply without a pending fault; else NULL. */
-static tcb_t *reply_target(tcb_t *t)
+FP_INLINE tcb_t *reply_target(tcb_t *t)
 {
     cap_t rc = t->slots[TCB_CALLER].cap;
     if (cap_type(rc) != CAP_REPLY || cap_reply_master(rc)) {
@@ -144,11 +280,10 @@ static tcb_t *reply_target(tcb_t *t)
 
 /* Endpoint cap t receives on (Read right), with no queued sender and no
  * active bound notification; NULL otherwise. */
-static cte_t *recv_cap_ok(tcb_t *t)
+FP_INLINE cte_t *recv_cap_ok(tcb_t *t, word_t cptr)
 {
-    cte_t *slot;
-    lookup_fault_t lf = {0};
-    if (cspace_lookup_cap(t, t->ctx.r[HAL_R_CAP], &slot, &lf) != KAAL_NO_ERROR) {
+    cte_t *slot = lookup_cap(t, cptr);
+    if (slot == NULL) {
         return NULL;
     }
     cap_t c = slot->cap;
@@ -163,16 +298,16 @@ static cte_t *recv_cap_ok(tcb_t *t)
     return slot;
 }
 
-static bool fastpath_reply_recv(tcb_t *t)
+FP_INLINE bool fastpath_reply_recv(tcb_t *t, word_t cptr, word_t info)
 {
-    if (!sender_ok(t)) {
+    if (!sender_ok(t, info)) {
         return false;
     }
     tcb_t *caller = reply_target(t);
     if (caller == NULL || !dest_runs_next(t, caller)) {
         return false;
     }
-    cte_t *slot = recv_cap_ok(t);
+    cte_t *slot = recv_cap_ok(t, cptr);
     if (slot == NULL) {
         return false;
     }
@@ -180,8 +315,11 @@ static bool fastpath_reply_recv(tcb_t *t)
     endpoint_t *ep = ep_of_cap(c);
 
     /* reply_transfer: message (badge 0), reply cap consumed, caller runs */
-    transfer_regs(t, caller, 0);
-    (void)cap_delete_one(&t->slots[TCB_CALLER]);
+    transfer_regs(t, caller, info, 0);
+    /* cap_delete_one of a (non-master) reply cap: finalise_leaf and
+     * vspace_object_deleted do nothing for it, whether final or not; what
+     * remains is cdt_remove (the slot holds the reply cap) */
+    fp_cdt_remove(&t->slots[TCB_CALLER]);
     caller->state = TS_RUNNING;
     /* ipc_handle_recv -> ep_receive -> ep_enqueue (the caller slot is
      * empty already) */
@@ -190,7 +328,7 @@ static bool fastpath_reply_recv(tcb_t *t)
     t->blocked_on = ep;
     ipcq_insert(&ep->head, &ep->tail, t);
     ep->state = EP_RECV;
-    switch_to_dest(caller);
+    switch_to_dest(t, caller);
     ks.fastpath_hits[FASTPATH_REPLY_RECV]++;
     return true;
 }
@@ -201,10 +339,39 @@ bool fastpath_try(tcb_t *t, int64_t no)
         return false;
     }
     if (no == KAAL_SYS_CALL) {
-        return fastpath_call(t);
+        return fastpath_call(t, t->ctx.r[HAL_R_CAP], t->ctx.r[HAL_R_INFO]);
     }
     if (no == KAAL_SYS_REPLY_RECV) {
-        return fastpath_reply_recv(t);
+        return fastpath_reply_recv(t, t->ctx.r[HAL_R_CAP], t->ctx.r[HAL_R_INFO]);
     }
     return false;
+}
+
+/* ---- arm64 thin entry ------------------------------------------------------ */
+
+/* A taken fast path: what kaal_entry_syscall does before fastpath_try
+ * (nothing in between reads either), and the context to resume. */
+FP_INLINE hal_uctx_t *fastpath_done(tcb_t *t)
+{
+    ks.entries++;
+    t->restart_pc = t->ctx.r[HAL_R_PC] - HAL_SYSCALL_INSN_BYTES;
+    return &ks.cur->ctx;
+}
+
+hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info)
+{
+    tcb_t *t = ks.cur;
+    if (ks.fastpath_enabled == 0 || !fastpath_call(t, cptr, info)) {
+        return NULL;
+    }
+    return fastpath_done(t);
+}
+
+hal_uctx_t *fastpath_entry_reply_recv(word_t cptr, word_t info)
+{
+    tcb_t *t = ks.cur;
+    if (ks.fastpath_enabled == 0 || !fastpath_reply_recv(t, cptr, info)) {
+        return NULL;
+    }
+    return fastpath_done(t);
 }

@@ -39,6 +39,19 @@ enum { FASTPATH_CALL = 0, FASTPATH_REPLY_RECV = 1 };
  * changed and the slow path must run. */
 bool fastpath_try(tcb_t *t, int64_t no);
 
+/* The thin assembly entry (arm64 vectors.S): the current thread made a
+ * Call (fastpath_entry_call) or ReplyRecv (fastpath_entry_reply_recv)
+ * with cptr and info in its registers, all its registers already saved in
+ * its context. If the fast path completes it (as fastpath_try, plus what
+ * kaal_entry_syscall does first: ks.entries, restart_pc), returns the
+ * context of the thread to resume (ks.cur), else NULL with nothing
+ * changed: the caller then runs the general syscall entry, which offers
+ * the syscall to fastpath_try again (it fails the same way). After a taken
+ * fast path kaal_kernel_exit() would do nothing unless an interrupt is
+ * pending (the caller checks). */
+hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info);
+hal_uctx_t *fastpath_entry_reply_recv(word_t cptr, word_t info);
+
 /* Turn the fast path on or off (kaal_boot turns it on). For the hosted
  * machine's --no-fastpath and the differential tests. */
 void kaal_fastpath_set_enabled(bool on);

@@ -157,17 +157,17 @@ void thread_set_state(tcb_t *t, enum thread_state s)
 
 static void account_and_arm(tcb_t *next)
 {
-    uint64_t now = hal_timer_now();
+    uint64_t now = hal_timer_now_ticks();
     if (next == &ks.idle) {
         ks.timer_deadline = UINT64_MAX;
     } else {
         if (next->time_slice == 0) {
-            next->time_slice = KAAL_TIME_SLICE_NS;
+            next->time_slice = KAAL_TIME_SLICE_TICKS;
         }
         ks.timer_deadline = now + next->time_slice;
     }
     ks.slice_start = now;
-    hal_timer_set_deadline(ks.timer_deadline);
+    hal_timer_set_deadline_ticks(ks.timer_deadline);
 }
 
 static void charge_current(void)
@@ -176,7 +176,7 @@ static void charge_current(void)
     if (c == &ks.idle) {
         return;
     }
-    uint64_t used = hal_timer_now() - ks.slice_start;
+    uint64_t used = hal_timer_now_ticks() - ks.slice_start;
     c->time_slice = used >= c->time_slice ? 0 : c->time_slice - used;
 }
 
@@ -242,19 +242,19 @@ void sched_timer_tick(void)
     tcb_t *c = ks.cur;
     if (c == &ks.idle) {
         ks.timer_deadline = UINT64_MAX;
-        hal_timer_set_deadline(UINT64_MAX);
+        hal_timer_set_deadline_ticks(UINT64_MAX);
         return;
     }
     charge_current();
-    ks.slice_start = hal_timer_now();
+    ks.slice_start = hal_timer_now_ticks();
     if (c->time_slice != 0) {
         ks.timer_deadline = ks.slice_start + c->time_slice;
-        hal_timer_set_deadline(ks.timer_deadline);
+        hal_timer_set_deadline_ticks(ks.timer_deadline);
         return;
     }
     /* Slice used up: refill and let an equal-priority thread run. */
-    c->time_slice = KAAL_TIME_SLICE_NS;
+    c->time_slice = KAAL_TIME_SLICE_TICKS;
     ks.resched |= SCHED_ROTATE;
     ks.timer_deadline = ks.slice_start + c->time_slice;
-    hal_timer_set_deadline(ks.timer_deadline);
+    hal_timer_set_deadline_ticks(ks.timer_deadline);
 }

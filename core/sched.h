@@ -19,12 +19,19 @@
  *     queue and the head of the highest queue runs (maybe itself again).
  * The time slice (KAAL_TIME_SLICE_NS) is charged only while the thread
  * runs; what is left is kept across blocking and preemption, and refilled
- * when it reaches zero.
+ * when it reaches zero. Slices, ks.slice_start and ks.timer_deadline are
+ * in the HAL's timer ticks (hal/timer.h; on hosted a tick is a ns), so a
+ * thread switch reads the counter and sets a compare value, converting
+ * nothing.
  */
 #ifndef KAAL_SCHED_H
 #define KAAL_SCHED_H
 
 #include "kernel.h"
+#include <hal/timer.h>
+
+/* A full time slice in timer ticks. */
+#define KAAL_TIME_SLICE_TICKS hal_timer_ticks_from_ns(KAAL_TIME_SLICE_NS)
 
 /* Why the next kernel exit must choose again (bits of ks.resched). */
 #define SCHED_ROTATE 1u  /* the current thread goes behind its equals */

@@ -315,12 +315,15 @@ void kaal_entry_syscall(void)
         sched_dequeue(t);
         sched_reschedule();
         break;
-    default:
 #ifdef KAAL_DEBUG_SYSCALLS
-        if (handle_debug_syscall(t, no)) {
-            break;
-        }
+    /* cases of their own, so the switch is one dense table of -12..-1 */
+    case KAAL_SYS_DEBUG_PUTCHAR:
+    case KAAL_SYS_DEBUG_HALT:
+    case KAAL_SYS_DEBUG_CAP_IDENTIFY:
+        (void)handle_debug_syscall(t, no); /* true for these three */
+        break;
 #endif
+    default:
         fault_unknown_syscall(t, (word_t)no);
         break;
     }
@@ -348,7 +351,15 @@ static void activate_thread(tcb_t *t)
     }
 }
 
-hal_uctx_t *kaal_kernel_exit(void)
+/* hal_irq_pending, inline where the backend offers it (arm64 hal_arch.h) */
+#ifdef HAL_ARCH_SWITCH_INLINE
+#define exit_irq_pending hal_arch_irq_pending
+#else
+#define exit_irq_pending hal_irq_pending
+#endif
+
+/* kaal_kernel_exit in general: schedule, take pending interrupts, idle. */
+static __attribute__((noinline)) hal_uctx_t *kernel_exit_loop(void)
 {
     for (;;) {
         sched_schedule();
@@ -362,4 +373,17 @@ hal_uctx_t *kaal_kernel_exit(void)
         }
         hal_idle_wait();
     }
+}
+
+hal_uctx_t *kaal_kernel_exit(void)
+{
+    /* The common exit, when nothing changed: the loop's first pass would
+     * do exactly this (sched_schedule returns at once with resched 0 and
+     * cur runnable and not idle, no interrupt is taken, activate_thread
+     * does nothing to a RUNNING thread), without its calls. */
+    tcb_t *c = ks.cur;
+    if (ks.resched == 0 && c != &ks.idle && c->state == TS_RUNNING && !exit_irq_pending()) {
+        return &c->ctx;
+    }
+    return kernel_exit_loop();
 }

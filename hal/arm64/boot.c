@@ -9,6 +9,10 @@
 #include <hal/entry.h>
 #include <plat.h>
 
+/* Defined only in kernel-ipcfp-slow.elf (nofastpath.c): turns the IPC
+ * fast path off before the root task runs. */
+extern void arm64_no_fastpath(void) __attribute__((weak));
+
 #define PAGE_SIZE 4096ull
 
 /* The root task ELF, embedded by the build (a generated C array). */
@@ -18,6 +22,10 @@ extern const unsigned long kaal_roottask_elf_size;
  * an empty one, boot_archive_none.c, in images without the demo). */
 extern const unsigned char kaal_boot_archive[];
 extern const unsigned long kaal_boot_archive_size;
+
+/* Benchmark kernel images only (pmu.c, -DKAAL_BENCH_PMU): PMU set-up and
+ * options; a weak reference, so every other image has none. */
+void arm64_bench_init(void) __attribute__((weak));
 
 static uint64_t empty_l0[512] __attribute__((aligned(4096)));
 static hal_boot_info_t boot_info;
@@ -163,6 +171,16 @@ static const char *boot_error_text(uint64_t e)
     }
 }
 
+/* No PMU access at EL0 (PMUSERENR_EL0 resets to an UNKNOWN value); only the
+ * benchmark kernels grant it (pmu.c). Skipped if the CPU has no PMUv3. */
+static void pmu_user_access_off(void)
+{
+    uint64_t ver = (ARM64_SYSREG_READ(id_aa64dfr0_el1) >> 8) & 0xfu;
+    if (ver != 0 && ver != 0xfu) {
+        ARM64_SYSREG_WRITE(pmuserenr_el0, 0);
+    }
+}
+
 /* Entered from head.S in the upper half, on the boot stack, IRQs masked. */
 void arm64_boot_main(void)
 {
@@ -176,8 +194,19 @@ void arm64_boot_main(void)
     }
     gic_init();
     timer_init();
+    pmu_user_access_off();
     describe_machine(&boot_info);
     print_banner(&boot_info);
+    /* No thread's context yet: vectors.S (hal_return_to_user) compares
+     * TPIDR_EL1 with the context it resumes and saves FP/SIMD state into
+     * the old one; its reset value is UNKNOWN on hardware. */
+    ARM64_SYSREG_WRITE(tpidr_el1, 0);
     kaal_boot(&boot_info);
+    if (arm64_no_fastpath != NULL) {
+        arm64_no_fastpath(); /* kernel-ipcfp-slow.elf (nofastpath.c) */
+    }
+    if (arm64_bench_init != NULL) {
+        arm64_bench_init(); /* kernel-bench*.elf (pmu.c) */
+    }
     arm64_kernel_exit();
 }

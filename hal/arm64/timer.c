@@ -1,7 +1,9 @@
 /*
  * The kernel timer: the EL1 virtual timer of the generic timer (CNTV,
- * PPI 27), counting CNTVCT at CNTFRQ. Time is nanoseconds since
- * timer_init().
+ * PPI 27), counting CNTVCT at CNTFRQ. The scheduler's time is CNTVCT
+ * itself (hal_timer_now_ticks, hal_timer_set_deadline_ticks: no
+ * conversion on a thread switch); hal_timer_now and hal_timer_set_deadline
+ * are nanoseconds since timer_init().
  *
  * Conversions are exact, with 64-bit arithmetic only: split a value into
  * whole seconds and a remainder, so no product overflows (the remainder
@@ -9,6 +11,10 @@
  *   ns    = floor(ticks * 10^9 / freq)
  *   ticks = ceil(ns * freq / 10^9)     (the deadline's compare value)
  * hence ns(ticks(d)) >= d: the interrupt never comes before the deadline.
+ * When the period is a whole number of nanoseconds (timer_ns_per_tick, as
+ * QEMU's 62.5 MHz: 16 ns), the same values take one multiply and one
+ * division: ns = ticks * p and ticks = ceil(ns / p), exactly the formulas
+ * above since freq = 10^9 / p (these run on every thread switch).
  */
 #include "arm64.h"
 #include <hal/timer.h>
@@ -22,6 +28,7 @@
 
 static uint64_t timer_freq;
 static uint64_t timer_base_ticks;
+static uint64_t timer_ns_per_tick; /* 10^9 / freq if exact, else 0 */
 
 static uint64_t counter_now(void)
 {
@@ -31,11 +38,18 @@ static uint64_t counter_now(void)
 
 static uint64_t ticks_to_ns(uint64_t ticks)
 {
+    if (__builtin_expect(timer_ns_per_tick != 0, 1)) {
+        return ticks * timer_ns_per_tick;
+    }
     return ticks / timer_freq * NS_PER_S + ticks % timer_freq * NS_PER_S / timer_freq;
 }
 
 static uint64_t ns_to_ticks_ceil(uint64_t ns)
 {
+    uint64_t p = timer_ns_per_tick;
+    if (__builtin_expect(p != 0, 1)) {
+        return ns / p + (ns % p != 0);
+    }
     uint64_t rem = ns % NS_PER_S * timer_freq;
     return ns / NS_PER_S * timer_freq + (rem + NS_PER_S - 1u) / NS_PER_S;
 }
@@ -46,6 +60,7 @@ void timer_init(void)
     if (timer_freq == 0) {
         timer_freq = 62500000u; /* QEMU's default, if firmware left it unset */
     }
+    timer_ns_per_tick = NS_PER_S % timer_freq == 0 ? NS_PER_S / timer_freq : 0;
     ARM64_SYSREG_WRITE(cntv_ctl_el0, CNTV_CTL_IMASK);
     /* EL0 may read the counters and program the EL1 physical timer (CNTP,
      * PPI 30): the demo's "device that raises an interrupt after a delay"
@@ -71,6 +86,17 @@ bool timer_armed(void)
 uint64_t hal_timer_now(void)
 {
     return ticks_to_ns(counter_now() - timer_base_ticks);
+}
+
+/* Ticks are CNTVCT's own: the scheduler's clock reading is one counter
+ * read, its deadline one compare value. */
+uint64_t hal_timer_now_ticks(void) { return hal_arch_timer_now_ticks(); }
+
+uint64_t hal_timer_ticks_from_ns(uint64_t ns) { return ns_to_ticks_ceil(ns); }
+
+void hal_timer_set_deadline_ticks(uint64_t deadline)
+{
+    hal_arch_timer_set_deadline_ticks(deadline); /* as hal_timer_set_deadline */
 }
 
 void hal_timer_set_deadline(uint64_t deadline)

@@ -16,8 +16,11 @@ _Static_assert(__builtin_offsetof(struct arm64_kframe, far) == KFRAME_FAR, "asm_
 _Static_assert(sizeof(struct arm64_kframe) == KFRAME_SIZE, "asm_offsets.h");
 
 /*
- * Synchronous exception from EL0, context already saved.
- *   SVC (EC 0x15)              -> kaal_entry_syscall()
+ * Synchronous exception from EL0, context already saved. vectors.S sends
+ * an `svc` to the IPC fast path or straight to kaal_entry_syscall() and
+ * handles the FP/SIMD access trap (EC 0x07, lazy switching) itself; what
+ * comes here is every other class.
+ *   SVC (EC 0x15)              -> kaal_entry_syscall() (not reached)
  *   instruction abort (0x20)   -> VM fault, instruction, addr = FAR
  *   data abort (0x24)          -> VM fault, data, addr = FAR
  *   anything else              -> user exception, number = EC
@@ -54,7 +57,8 @@ void arm64_trap_el0_serror(uint64_t esr)
     kaal_entry_fault(&f);
 }
 
-/* Return to user: pick the next thread and resume it. */
+/* Return to user: pick the next thread and resume it (boot; vectors.S
+ * has the same in assembly, arm64_kernel_exit_asm). */
 void arm64_kernel_exit(void)
 {
     hal_return_to_user(kaal_kernel_exit());

@@ -10,10 +10,10 @@
  * Entry from EL0: SP is SP_EL1, the top of the one kernel stack (the
  * kernel is not preemptible, so every entry starts with an empty stack).
  * TPIDR_EL1 holds the struct hal_uctx of the thread that was running,
- * set by hal_return_to_user(); every register, SP_EL0, ELR, SPSR,
- * TPIDR_EL0 and the FP/SIMD state (q0-q31, FPSR, FPCR) are saved there
- * before any C code runs, then the C handler calls into the core and
- * arm64_kernel_exit() picks the thread to resume.
+ * set by hal_return_to_user(); every general register, SP_EL0, ELR, SPSR
+ * and TPIDR_EL0 are saved there before any C code runs (FP/SIMD state is
+ * switched lazily, below), then the IPC fast path or the C handler runs
+ * and arm64_kernel_exit() picks the thread to resume.
  *
  * Entry from EL1 is a kernel bug: switch to the panic stack, push a
  * struct arm64_kframe and call arm64_trap_kernel(), which does not return.
@@ -39,13 +39,43 @@
     b       kernel_trap
 .endm
 
+/* Save the user's general registers, SP_EL0, ELR, SPSR and TPIDR_EL0 into
+ * the struct hal_uctx at TPIDR_EL1 (26 instructions: the vector slot
+ * holds them all), then branch to handler with x0 = uctx and x8 = the
+ * user's x0. x1-x7 (the syscall arguments) and x10-x29 still hold the
+ * user's values at handler; x9 and x30 do not. FP/SIMD state is not
+ * touched here: it is switched lazily (see below). */
 .macro user_vector handler
     .balign 0x80
-    stp     x0, x1, [sp, #-16]!
+9:  stp     x0, x1, [sp, #-16]!
     mrs     x0, tpidr_el1
-    str     x30, [x0, #UCTX_X30]
-    bl      save_user_context
+    stp     x2, x3, [x0, #16]
+    stp     x4, x5, [x0, #32]
+    stp     x6, x7, [x0, #48]
+    stp     x8, x9, [x0, #64]
+    stp     x10, x11, [x0, #80]
+    stp     x12, x13, [x0, #96]
+    stp     x14, x15, [x0, #112]
+    stp     x16, x17, [x0, #128]
+    stp     x18, x19, [x0, #144]
+    stp     x20, x21, [x0, #160]
+    stp     x22, x23, [x0, #176]
+    stp     x24, x25, [x0, #192]
+    stp     x26, x27, [x0, #208]
+    stp     x28, x29, [x0, #224]
+    ldp     x8, x9, [sp], #16
+    stp     x8, x9, [x0, #0]
+    mrs     x9, sp_el0
+    stp     x30, x9, [x0, #UCTX_X30]
+    mrs     x9, elr_el1
+    mrs     x30, spsr_el1
+    stp     x9, x30, [x0, #UCTX_ELR]
+    mrs     x9, tpidr_el0
+    str     x9, [x0, #UCTX_TPIDR]
     b       \handler
+    .if (. - 9b) > 0x80
+    .error "user_vector does not fit in its 0x80-byte vector slot"
+    .endif
 .endm
 
     .balign 2048
@@ -69,32 +99,117 @@ arm64_vectors:
     kernel_vector 15
 
 /* ---- EL0 entry ----------------------------------------------------------
- * save_user_context: x0 = uctx, x30 already saved, the user's x0/x1 on the
- * stack. Saves the rest, pops the stack back to empty. Clobbers x1-x3. */
-save_user_context:
-    stp     x2, x3, [x0, #16]
-    stp     x4, x5, [x0, #32]
-    stp     x6, x7, [x0, #48]
-    stp     x8, x9, [x0, #64]
-    stp     x10, x11, [x0, #80]
-    stp     x12, x13, [x0, #96]
-    stp     x14, x15, [x0, #112]
-    stp     x16, x17, [x0, #128]
-    stp     x18, x19, [x0, #144]
-    stp     x20, x21, [x0, #160]
-    stp     x22, x23, [x0, #176]
-    stp     x24, x25, [x0, #192]
-    stp     x26, x27, [x0, #208]
-    stp     x28, x29, [x0, #224]
-    ldp     x2, x3, [sp], #16
-    stp     x2, x3, [x0, #0]
-    mrs     x2, sp_el0
-    mrs     x3, elr_el1
-    stp     x2, x3, [x0, #UCTX_SP]
-    mrs     x2, spsr_el1
-    mrs     x3, tpidr_el0
-    stp     x2, x3, [x0, #UCTX_SPSR]
+ * Each handler starts with x0 = uctx (registers saved), x8 = the user's x0,
+ * x1-x7 the user's x1-x7, the kernel stack empty.
+ *
+ * el0_sync: the IPC fast path first (core/fastpath.h). An `svc` (EC 0x15)
+ * with x7 = Call (-1) or ReplyRecv (-2) goes straight to
+ * fastpath_entry_call / fastpath_entry_reply_recv(cptr, info) with the
+ * user's x0 and x1; it returns the context to resume, or NULL having
+ * changed nothing, and then the general path below runs as for any other
+ * exception. After a taken fast path an interrupt pending at the CPU sends
+ * the exit through kaal_kernel_exit(), as the general path would (it
+ * takes the interrupt before returning to user); otherwise the exit is
+ * the lean one. */
+el0_sync:
+    mrs     x9, esr_el1
+    ubfx    x9, x9, #26, #6         /* EC (ISS2 above it is not ours) */
+    cmp     x9, #0x15               /* SVC64 */
+    b.ne    el0_sync_other
+    mov     x0, x8
+    cmn     x7, #1                  /* Call */
+    b.eq    1f
+    cmn     x7, #2                  /* ReplyRecv */
+    b.ne    el0_sync_general
+    bl      fastpath_entry_reply_recv
+    cbz     x0, el0_sync_general
+    mrs     x1, isr_el1
+    cbnz    x1, arm64_kernel_exit_asm
+    b       hal_return_to_user_switch   /* the stack is empty again */
+1:  bl      fastpath_entry_call
+    cbz     x0, el0_sync_general
+    mrs     x1, isr_el1
+    cbnz    x1, arm64_kernel_exit_asm
+    b       hal_return_to_user_switch
+
+el0_sync_general:                   /* any syscall (arm64_trap_el0_sync's case) */
+    mov     x29, #0                 /* end of the frame chain for backtraces */
+    bl      kaal_entry_syscall
+    b       arm64_kernel_exit_asm
+
+el0_sync_other:
+    cmp     x9, #0x07               /* FP/SIMD access trapped (CPACR_EL1.FPEN) */
+    b.eq    el0_fp_trap
+    mrs     x0, esr_el1
+    mrs     x1, far_el1
+    mov     x29, #0
+    bl      arm64_trap_el0_sync
+    b       arm64_kernel_exit_asm
+
+el0_irq:
+    mov     x29, #0
+    bl      kaal_entry_interrupt
+    b       arm64_kernel_exit_asm
+
+el0_serror:
+    mrs     x0, esr_el1
+    mov     x29, #0
+    bl      arm64_trap_el0_serror
+/* arm64_kernel_exit() (trap.c) without its C frame */
+arm64_kernel_exit_asm:
+    bl      kaal_kernel_exit
+    b       hal_return_to_user
+
+/* ---- Lazy FP/SIMD switching ----------------------------------------------
+ * The FP/SIMD registers hold the state of at most one thread: the one whose
+ * uctx is TPIDR_EL1, and only while EL0 may use them (CPACR_EL1.FPEN =
+ * 0b11); the copy in its uctx may then be stale. With FPEN = 0b01 (EL0
+ * traps, EL1 does not) every thread's state is in its uctx. Kernel C code
+ * never touches these registers (-mgeneral-regs-only).
+ *   - hal_return_to_user to another thread: if EL0 had FP/SIMD, save the
+ *     registers into the old thread's uctx and set FPEN = 0b01 (the eret
+ *     synchronises the change).
+ *   - the first FP/SIMD instruction of a thread then traps (EC 0x07):
+ *     el0_fp_trap loads its state, sets FPEN = 0b11 and resumes it at
+ *     that instruction.
+ * A thread that never touches FP/SIMD costs nothing; the registers stay
+ * with their owner across IPC with such threads. The old thread may have
+ * been deleted in this kernel entry: its memory is then written once more
+ * before any object can be made from it (a syscall does one invocation,
+ * and Retype zeroes new objects). */
+#define CPACR_FPEN_EL0 (1 << 21)   /* with bit 20 set: EL0 does not trap */
+
+el0_fp_trap:
     add     x1, x0, #UCTX_FP
+    ldp     q0, q1, [x1, #0]
+    ldp     q2, q3, [x1, #32]
+    ldp     q4, q5, [x1, #64]
+    ldp     q6, q7, [x1, #96]
+    ldp     q8, q9, [x1, #128]
+    ldp     q10, q11, [x1, #160]
+    ldp     q12, q13, [x1, #192]
+    ldp     q14, q15, [x1, #224]
+    ldp     q16, q17, [x1, #256]
+    ldp     q18, q19, [x1, #288]
+    ldp     q20, q21, [x1, #320]
+    ldp     q22, q23, [x1, #352]
+    ldp     q24, q25, [x1, #384]
+    ldp     q26, q27, [x1, #416]
+    ldp     q28, q29, [x1, #448]
+    ldp     q30, q31, [x1, #480]
+    ldr     x2, [x1, #UCTX_FPSR_FROM_FP]
+    ldr     x3, [x1, #UCTX_FPSR_FROM_FP + 8]
+    msr     fpsr, x2
+    msr     fpcr, x3
+    mrs     x2, cpacr_el1
+    orr     x2, x2, #CPACR_FPEN_EL0
+    msr     cpacr_el1, x2
+    b       hal_return_to_user_fast
+
+/* x1 = the old uctx (or 0 at boot), x2 = CPACR_EL1 with EL0 FP enabled */
+fp_save_and_disable:
+    cbz     x1, 1f
+    add     x1, x1, #UCTX_FP
     stp     q0, q1, [x1, #0]
     stp     q2, q3, [x1, #32]
     stp     q4, q5, [x1, #64]
@@ -111,27 +226,13 @@ save_user_context:
     stp     q26, q27, [x1, #416]
     stp     q28, q29, [x1, #448]
     stp     q30, q31, [x1, #480]
-    mrs     x2, fpsr
+    mrs     x3, fpsr
+    str     x3, [x1, #UCTX_FPSR_FROM_FP]
     mrs     x3, fpcr
-    str     x2, [x1, #UCTX_FPSR_FROM_FP]
     str     x3, [x1, #UCTX_FPSR_FROM_FP + 8]
-    mov     x29, #0                 /* end of the frame chain for backtraces */
-    ret
-
-el0_sync:
-    mrs     x0, esr_el1
-    mrs     x1, far_el1
-    bl      arm64_trap_el0_sync
-    b       arm64_kernel_exit
-
-el0_irq:
-    bl      kaal_entry_interrupt
-    b       arm64_kernel_exit
-
-el0_serror:
-    mrs     x0, esr_el1
-    bl      arm64_trap_el0_serror
-    b       arm64_kernel_exit
+1:  bic     x2, x2, #CPACR_FPEN_EL0
+    msr     cpacr_el1, x2
+    b       hal_return_to_user_fast
 
 /* ---- EL1 entry: kernel bug ---------------------------------------------- */
 kernel_trap:
@@ -164,34 +265,26 @@ kernel_trap:
     b       1b
 
 /* ---- EL0 exit ----------------------------------------------------------
- * hal_return_to_user(uctx): restore everything from uctx and eret to EL0.
- * The SPSR is forced to EL0t with D, A, I, F clear, keeping only NZCV, so
- * no value a user wrote can resume at EL1 or with interrupts masked. */
+ * hal_return_to_user(uctx): restore the general registers, SP_EL0, ELR,
+ * SPSR and TPIDR_EL0 from uctx and eret to EL0 (FP/SIMD: see above). The
+ * SPSR is forced to EL0t with D, A, I, F clear, keeping only NZCV, so no
+ * value a user wrote can resume at EL1 or with interrupts masked.
+ * hal_return_to_user_fast: the same with the kernel stack already empty
+ * and TPIDR_EL1 already uctx (the fast path's exit, the FP trap's). */
     .global hal_return_to_user
     .type hal_return_to_user, %function
 hal_return_to_user:
+    adrp    x1, arm64_boot_stack_top
+    add     x1, x1, :lo12:arm64_boot_stack_top
+    mov     sp, x1
+hal_return_to_user_switch:
+    mrs     x1, tpidr_el1
+    cmp     x1, x0
+    b.eq    hal_return_to_user_fast
     msr     tpidr_el1, x0
-    add     x1, x0, #UCTX_FP
-    ldp     q0, q1, [x1, #0]
-    ldp     q2, q3, [x1, #32]
-    ldp     q4, q5, [x1, #64]
-    ldp     q6, q7, [x1, #96]
-    ldp     q8, q9, [x1, #128]
-    ldp     q10, q11, [x1, #160]
-    ldp     q12, q13, [x1, #192]
-    ldp     q14, q15, [x1, #224]
-    ldp     q16, q17, [x1, #256]
-    ldp     q18, q19, [x1, #288]
-    ldp     q20, q21, [x1, #320]
-    ldp     q22, q23, [x1, #352]
-    ldp     q24, q25, [x1, #384]
-    ldp     q26, q27, [x1, #416]
-    ldp     q28, q29, [x1, #448]
-    ldp     q30, q31, [x1, #480]
-    ldr     x2, [x1, #UCTX_FPSR_FROM_FP]
-    ldr     x3, [x1, #UCTX_FPSR_FROM_FP + 8]
-    msr     fpsr, x2
-    msr     fpcr, x3
+    mrs     x2, cpacr_el1
+    tbnz    x2, #21, fp_save_and_disable
+hal_return_to_user_fast:
     ldp     x2, x3, [x0, #UCTX_SP]
     msr     sp_el0, x2
     msr     elr_el1, x3
@@ -199,9 +292,6 @@ hal_return_to_user:
     and     x2, x2, #0xf0000000
     msr     spsr_el1, x2
     msr     tpidr_el0, x3
-    adrp    x1, arm64_boot_stack_top
-    add     x1, x1, :lo12:arm64_boot_stack_top
-    mov     sp, x1
     ldp     x2, x3, [x0, #16]
     ldp     x4, x5, [x0, #32]
     ldp     x6, x7, [x0, #48]

@@ -55,4 +55,49 @@ static inline uint64_t hal_kvirt_to_phys(const void *p)
     return (uint64_t)(uintptr_t)p - HAL_KVIRT_OFFSET;
 }
 
+/* The thread-switch primitives, inline for the IPC fast path
+ * (core/fastpath.c): hal_timer_now_ticks, hal_timer_set_deadline_ticks
+ * (hal/timer.h) and hal_vspace_activate (hal/vspace.h) are these
+ * (timer.c, vspace.c say why each instruction is there). */
+#define HAL_ARCH_SWITCH_INLINE 1
+
+static inline uint64_t hal_arch_timer_now_ticks(void)
+{
+    uint64_t v;
+    __asm__ volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v)::"memory");
+    return v;
+}
+
+static inline void hal_arch_timer_set_deadline_ticks(uint64_t deadline)
+{
+    if (deadline == UINT64_MAX) {
+        __asm__ volatile("msr cntv_ctl_el0, %0" ::"r"(2ull) : "memory"); /* IMASK */
+    } else {
+        __asm__ volatile("msr cntv_cval_el0, %0\n\tmsr cntv_ctl_el0, %1" ::"r"(deadline),
+                         "r"(1ull) /* ENABLE */
+                         : "memory");
+    }
+    __asm__ volatile("isb" ::: "memory");
+}
+
+/* hal_irq_pending (hal/irq.h, gic.c): ISR_EL1.I */
+static inline int hal_arch_irq_pending(void)
+{
+    uint64_t isr;
+    __asm__ volatile("mrs %0, isr_el1" : "=r"(isr)::"memory");
+    return (isr & (1u << 7)) != 0;
+}
+
+static inline void hal_arch_vspace_activate(uint64_t root, uint64_t asid)
+{
+    const uint64_t epd0 = 1ull << 7; /* TCR_EL1.EPD0: no TTBR0 walks */
+    uint64_t tcr;
+    __asm__ volatile("mrs %0, tcr_el1" : "=r"(tcr)::"memory");
+    uint64_t want = root == 0 ? (tcr | epd0) : (tcr & ~epd0);
+    if (want != tcr) {
+        __asm__ volatile("msr tcr_el1, %0" ::"r"(want) : "memory");
+    }
+    __asm__ volatile("msr ttbr0_el1, %0" ::"r"(root | asid << 48) : "memory");
+}
+
 #endif

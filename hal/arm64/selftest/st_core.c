@@ -168,6 +168,24 @@ static void raise_irq(unsigned line)
     mmio_write32(gicd(0x200u + 4u * (line / 32u)), 1u << (line % 32u)); /* ISPENDR */
 }
 
+/* The IPC fast path's entries (core/fastpath.h), called by vectors.S for
+ * every Call and ReplyRecv: this stand-in core has none, so every syscall
+ * takes the general entry below. */
+hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info);
+hal_uctx_t *fastpath_entry_reply_recv(word_t cptr, word_t info);
+hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info)
+{
+    (void)cptr;
+    (void)info;
+    return NULL;
+}
+hal_uctx_t *fastpath_entry_reply_recv(word_t cptr, word_t info)
+{
+    (void)cptr;
+    (void)info;
+    return NULL;
+}
+
 void kaal_entry_syscall(void)
 {
     uint64_t *r = cur->ctx.r;

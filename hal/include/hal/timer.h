@@ -15,4 +15,13 @@ uint64_t hal_timer_now(void);
  * clears a pending timer interrupt). */
 void hal_timer_set_deadline(uint64_t deadline);
 
+/* The same clock and timer in the backend's own ticks, which the
+ * scheduler keeps time slices and deadlines in so that a thread switch
+ * converts nothing: hosted, a tick is a nanosecond; arm64, a tick of the
+ * generic timer's counter (CNTVCT, at CNTFRQ). Tick values are comparable
+ * only with each other. hal_timer_ticks_from_ns rounds up. */
+uint64_t hal_timer_now_ticks(void);
+void hal_timer_set_deadline_ticks(uint64_t deadline); /* UINT64_MAX: none */
+uint64_t hal_timer_ticks_from_ns(uint64_t ns);
+
 #endif

@@ -1,0 +1,105 @@
+/*
+ * Benchmark kernels only (bench/, docs/performance.md "arm64 measurement"):
+ * the PMU counts instructions retired and EL0 may read it.
+ *
+ * This file is linked into the kernel-bench*.elf images and nowhere else;
+ * it is compiled with -DKAAL_BENCH_PMU. boot.c calls arm64_bench_init()
+ * (a weak reference: absent, and never called, in every other image)
+ * after kaal_boot() and before the first return to user. The normal
+ * kernel never enables the PMU and never lets EL0 read it.
+ *
+ *   PMEVCNTR0_EL0  event 0x08 INST_RETIRED, counting at EL0 and EL1. Under
+ *                  QEMU -icount shift=0,align=off,sleep=off it counts one
+ *                  per instruction and repeats exactly across runs.
+ *   PMCCNTR_EL0    the cycle counter (under -icount: also one per
+ *                  instruction), enabled as well.
+ *   PMUSERENR_EL0  ER | CR: EL0 may read the event and cycle counters;
+ *                  not EN, so EL0 cannot reset, stop or reprogram them.
+ *
+ * Options (c_args of the image's copy of this file):
+ *   -DKAAL_BENCH_NO_FASTPATH  boot with the IPC fast path off
+ *                             (kaal_fastpath_set_enabled(false)).
+ *   -DKAAL_BENCH_LOOKUP       wrap cspace_lookup_slot (the image links with
+ *                             -Wl,--wrap=cspace_lookup_slot): each call from
+ *                             another object file (DebugCapIdentify in
+ *                             syscall.c, extra caps of invocations) adds the
+ *                             instructions it retired, less the cost of
+ *                             reading the counter, to PMEVCNTR1_EL0, which is
+ *                             not enabled (it only holds the sum) and which
+ *                             EL0 reads like counter 0.
+ */
+#include "arm64.h"
+#include <hal/console.h>
+#include <stdbool.h>
+
+#ifndef KAAL_BENCH_PMU
+#error "pmu.c is for the benchmark kernel images only (-DKAAL_BENCH_PMU)"
+#endif
+
+void kaal_fastpath_set_enabled(bool on);
+void arm64_bench_init(void);
+
+#define PMCR_E (1u << 0)  /* enable */
+#define PMCR_P (1u << 1)  /* reset event counters */
+#define PMCR_C (1u << 2)  /* reset cycle counter */
+#define PMCR_LC (1u << 6) /* 64-bit cycle counter overflow */
+#define PMUSERENR_CR (1u << 2)
+#define PMUSERENR_ER (1u << 3)
+#define PMU_EVENT_INST_RETIRED 0x08u
+
+static void put_str(const char *s)
+{
+    while (*s != '\0') {
+        hal_console_putc(*s++);
+    }
+}
+
+#ifdef KAAL_BENCH_LOOKUP
+static uint64_t read_cost; /* PMEVCNTR0 delta of two back-to-back reads */
+
+static inline uint64_t inst_retired(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, pmevcntr0_el0" : "=r"(v)::"memory");
+    return v;
+}
+
+/* Types as in core/cspace.h; only passed through. */
+int __real_cspace_lookup_slot(void *t, uint64_t cptr, void *slot, void *lf);
+int __wrap_cspace_lookup_slot(void *t, uint64_t cptr, void *slot, void *lf);
+int __wrap_cspace_lookup_slot(void *t, uint64_t cptr, void *slot, void *lf)
+{
+    uint64_t a = inst_retired();
+    int r = __real_cspace_lookup_slot(t, cptr, slot, lf);
+    uint64_t b = inst_retired();
+    uint64_t sum = ARM64_SYSREG_READ(pmevcntr1_el0);
+    /* The event counters are 32 bits wide (PMUv3 of ARMv8.0). */
+    ARM64_SYSREG_WRITE(pmevcntr1_el0, sum + (uint32_t)(b - a) - read_cost);
+    return r;
+}
+#endif
+
+void arm64_bench_init(void)
+{
+    ARM64_SYSREG_WRITE(pmcr_el0, 0);
+    ARM64_SYSREG_WRITE(pmevtyper0_el0, PMU_EVENT_INST_RETIRED);
+    ARM64_SYSREG_WRITE(pmccfiltr_el0, 0);
+    ARM64_SYSREG_WRITE(pmevcntr1_el0, 0);
+    ARM64_SYSREG_WRITE(pmcntenset_el0, (1u << 31) | (1u << 0));
+    ARM64_SYSREG_WRITE(pmcr_el0, PMCR_E | PMCR_P | PMCR_C | PMCR_LC);
+    ARM64_SYSREG_WRITE(pmuserenr_el0, PMUSERENR_ER | PMUSERENR_CR);
+    arm64_isb();
+    put_str("[arm64] bench kernel: PMU INST_RETIRED readable at EL0");
+#ifdef KAAL_BENCH_LOOKUP
+    uint64_t a = inst_retired();
+    uint64_t b = inst_retired();
+    read_cost = (uint32_t)(b - a);
+    put_str(", cspace_lookup_slot counted in PMEVCNTR1");
+#endif
+#ifdef KAAL_BENCH_NO_FASTPATH
+    kaal_fastpath_set_enabled(false);
+    put_str(", IPC fast path off\n");
+#else
+    put_str(", IPC fast path on\n");
+#endif
+}
