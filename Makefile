@@ -7,8 +7,11 @@
 #   make qemu    boot the demo system on qemu-system-aarch64 -M virt
 #   make debug   kaal-sim under gdb
 #   make debug-qemu  QEMU with its gdb stub and gdb-multiarch attached
-#   make fuzz    libFuzzer on syscall sequences (FUZZ_SECONDS, default 600)
-#   make bench   hosted benchmarks beside Linux peers: one table (docs/performance.md)
+#   make fuzz    libFuzzer on syscall sequences (FUZZ_SECONDS, default 600) and parsers
+#                (FUZZ_PARSERS_SECONDS, default 60); prints exec/s, edges, core/ line coverage
+#   make fuzz-cov  llvm-cov line coverage of core/ reached by the fuzz corpora
+#   make bench   one table: arm64 instructions (QEMU -icount, run twice and compared),
+#                hosted ns beside Linux peers (docs/performance.md)
 #   make clean   remove build/
 
 HOSTED := build/hosted
@@ -17,10 +20,11 @@ MESON_QUIET := >/dev/null
 
 FUZZ := build/fuzz
 FUZZ_SECONDS ?= 600
+FUZZ_PARSERS_SECONDS ?= 60
 
 BENCH_RUNS ?= 5
 
-.PHONY: bench configure-fuzz fuzz run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+.PHONY: bench configure-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -45,7 +49,7 @@ configure-fuzz:
 test: DEPS = test
 test: build-hosted build-arm64 configure-fuzz
 	@rc=0; \
-	ninja -C $(FUZZ) fuzz/fuzz_syscalls $(MESON_QUIET) || rc=1; \
+	ninja -C $(FUZZ) fuzz/fuzz_syscalls fuzz/fuzz_parsers $(MESON_QUIET) || rc=1; \
 	meson test -C $(FUZZ) --suite fuzz --no-rebuild --print-errorlogs || rc=1; \
 	meson test -C $(HOSTED) --print-errorlogs --num-processes 2 || rc=1; \
 	grep -h "^ok - .*seed 0x" $(HOSTED)/meson-logs/testlog.txt | sed 's/^ok - /randomized: /'; \
@@ -69,13 +73,18 @@ debug: build-hosted
 
 fuzz: DEPS = fuzz
 fuzz: configure-hosted configure-fuzz
-	@ninja -C $(FUZZ) fuzz/fuzz_syscalls $(MESON_QUIET) || ninja -C $(FUZZ) fuzz/fuzz_syscalls
-	@mkdir -p fuzz/corpus-work
-	$(FUZZ)/fuzz/fuzz_syscalls -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-	  -dict=fuzz/syscalls.dict -artifact_prefix=fuzz/ fuzz/corpus-work fuzz/corpus
+	@ninja -C $(FUZZ) fuzz/fuzz_syscalls fuzz/fuzz_parsers $(MESON_QUIET) || \
+	  ninja -C $(FUZZ) fuzz/fuzz_syscalls fuzz/fuzz_parsers
+	@scripts/fuzz-run.sh $(FUZZ) $(FUZZ_SECONDS) $(FUZZ_PARSERS_SECONDS)
 
-bench: build-hosted
-	@python3 bench/run.py $(HOSTED) --runs $(BENCH_RUNS)
+# Line coverage of core/ reached by the fuzz corpora (llvm-cov).
+fuzz-cov: DEPS = fuzz
+fuzz-cov: configure-hosted configure-fuzz
+	@FUZZ_BUILD=$(FUZZ) scripts/fuzz-coverage.sh
+
+bench: DEPS = qemu
+bench: build-hosted build-arm64
+	@python3 bench/run.py $(HOSTED) --runs $(BENCH_RUNS) --arm64 $(ARM64)
 
 clean:
 	rm -rf build

@@ -42,6 +42,7 @@ typedef struct boot_ctx {
     unsigned nfree;
     paddr_t alloc_start, alloc_cur, alloc_end;
     cte_t *cnode;
+    unsigned cnode_bits; /* the root CNode: 2^cnode_bits slots */
     word_t next_slot;
     boot_elf_t elf;
     vaddr_t ipc_va, bi_va, mod_va, mod_end, stack_base, stack_top;
@@ -135,7 +136,7 @@ static word_t count_tables(vaddr_t lo, vaddr_t hi)
 
 static void alloc_block(boot_ctx_t *b)
 {
-    word_t cnode_bytes = 1ull << (KAAL_ROOT_CNODE_BITS + KAAL_SLOT_SIZE_BITS);
+    word_t cnode_bytes = 1ull << (b->cnode_bits + KAAL_SLOT_SIZE_BITS);
     word_t pages = 3u /* tcb, asid pool, vspace */ + count_pages(b) +
                    count_tables(b->elf.vstart, b->stack_top);
     word_t need = cnode_bytes + (pages << KAAL_PAGE_BITS);
@@ -165,7 +166,7 @@ static paddr_t alloc_obj(boot_ctx_t *b, unsigned bits)
 
 static word_t put_cap(boot_ctx_t *b, cap_t c)
 {
-    if (b->next_slot >= (1u << KAAL_ROOT_CNODE_BITS)) {
+    if (b->next_slot >= (1u << b->cnode_bits)) {
         boot_fail("root CNode full");
     }
     word_t slot = b->next_slot++;
@@ -342,7 +343,7 @@ static void plan_layout(boot_ctx_t *b)
 
 static void make_root_objects(boot_ctx_t *b)
 {
-    paddr_t cnode_pa = alloc_obj(b, KAAL_ROOT_CNODE_BITS + KAAL_SLOT_SIZE_BITS);
+    paddr_t cnode_pa = alloc_obj(b, b->cnode_bits + KAAL_SLOT_SIZE_BITS);
     paddr_t tcb_pa = alloc_obj(b, KAAL_TCB_SIZE_BITS);
     paddr_t pool_pa = alloc_obj(b, KAAL_ASID_POOL_SIZE_BITS);
     b->vspace_pa = alloc_obj(b, KAAL_PAGE_TABLE_SIZE_BITS);
@@ -352,7 +353,7 @@ static void make_root_objects(boot_ctx_t *b)
     /* Initial caps, in the order of enum kaal_initial_cap. */
     b->next_slot = KAAL_CAP_INIT_TCB;
     (void)put_cap(b, cap_tcb(tcb_pa));
-    (void)put_cap(b, cap_cnode(cnode_pa, KAAL_ROOT_CNODE_BITS, 0, KAAL_WORD_BITS - KAAL_ROOT_CNODE_BITS));
+    (void)put_cap(b, cap_cnode(cnode_pa, b->cnode_bits, 0, KAAL_WORD_BITS - b->cnode_bits));
     (void)put_cap(b, cap_vspace(b->vspace_pa, true, ROOT_ASID));
     (void)put_cap(b, cap_irq_control());
     (void)put_cap(b, cap_asid_control());
@@ -404,7 +405,7 @@ static void make_root_thread(boot_ctx_t *b)
     t->ipc_buffer = b->ipc_va;
     t->prio = KAAL_MAX_PRIO;
     t->mcp = KAAL_MAX_PRIO;
-    t->time_slice = KAAL_TIME_SLICE_NS;
+    t->time_slice = KAAL_TIME_SLICE_TICKS;
     t->state = TS_RUNNING;
     kmemcpy(t->name, "root", 5);
 }
@@ -414,7 +415,7 @@ static void fill_bootinfo(boot_ctx_t *b)
     kaal_bootinfo_t *bi = b->bi;
     bi->magic = KAAL_BOOTINFO_MAGIC;
     bi->ipc_buffer = b->ipc_va;
-    bi->root_cnode_bits = KAAL_ROOT_CNODE_BITS;
+    bi->root_cnode_bits = b->cnode_bits;
     bi->user_vaddr_base = HAL_USER_VADDR_BASE;
     bi->user_vaddr_top = HAL_USER_VADDR_TOP;
     bi->ram_base = ks.ram_base;
@@ -488,6 +489,10 @@ void kaal_boot(const hal_boot_info_t *info)
             info->platform != NULL ? info->platform : "unknown", HAL_ARCH_NAME);
     b.info = info;
     b.bi = &staging;
+    b.cnode_bits = info->root_cnode_bits != 0 ? info->root_cnode_bits : KAAL_ROOT_CNODE_BITS;
+    if (b.cnode_bits < KAAL_ROOT_CNODE_MIN_BITS || b.cnode_bits > KAAL_ROOT_CNODE_BITS) {
+        boot_fail("root CNode size out of range");
+    }
     find_free_memory(&b);
     plan_layout(&b);
     alloc_block(&b);
@@ -505,7 +510,7 @@ void kaal_boot(const hal_boot_info_t *info)
         make_untypeds(&b, info->device[i].base, info->device[i].base + info->device[i].size, true);
     }
     b.bi->empty.start = b.next_slot;
-    b.bi->empty.end = 1u << KAAL_ROOT_CNODE_BITS;
+    b.bi->empty.end = 1u << b.cnode_bits;
     fill_bootinfo(&b);
     print_summary(&b);
 

@@ -129,6 +129,7 @@ static void fill_boot_info(const hosted_config_t *cfg, hal_boot_info_t *info)
     info->boot_module = cfg->boot_module;
     info->boot_module_size = cfg->boot_module_size;
     info->platform = "hosted";
+    info->root_cnode_bits = cfg->root_cnode_bits;
 }
 
 /* ---- run modes -------------------------------------------------------- */
@@ -287,6 +288,11 @@ void hal_timer_set_deadline(uint64_t deadline)
     hm.deadline = deadline;
     hm.irq_pending &= ~1ull;
 }
+
+/* A tick is a nanosecond here. */
+uint64_t hal_timer_now_ticks(void) { return hm.now; }
+void hal_timer_set_deadline_ticks(uint64_t deadline) { hal_timer_set_deadline(deadline); }
+uint64_t hal_timer_ticks_from_ns(uint64_t ns) { return ns; }
 
 /* ---- interrupt controller ---------------------------------------------- */
 

@@ -1,6 +1,7 @@
 /* Boot: the root task's capabilities and BootInfo (issue 2). */
 #include "harness.h"
 #include "cspace.h"
+#include "invariants.h"
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -173,4 +174,48 @@ Test(boot, reboot_many_times_is_identical)
         harness_boot();
         cr_assert_str_eq(hosted_console_text(), first);
     }
+}
+
+/* A machine may ask for a smaller root CNode (hal_boot_info_t.root_cnode_bits;
+ * the fuzzer does): BootInfo, the CNode cap and the empty range follow it,
+ * and a size out of range is a boot failure (status 2), never a silent
+ * default. */
+extern const unsigned char kaal_roottask_elf[];
+extern const unsigned long kaal_roottask_elf_size;
+
+static int boot_with_cnode_bits(unsigned bits)
+{
+    hosted_config_t cfg = {0};
+    cfg.ram_bytes = 4ull << 20;
+    cfg.root_elf = kaal_roottask_elf;
+    cfg.root_elf_size = kaal_roottask_elf_size;
+    cfg.quiet = true;
+    cfg.root_cnode_bits = bits;
+    return hosted_boot_only(&cfg);
+}
+
+Test(boot, smaller_root_cnode_is_described)
+{
+    cr_assert_eq(boot_with_cnode_bits(8), -1, "%s", hosted_console_text());
+    tcb_t *root = ks.ready[KAAL_MAX_PRIO].head;
+    cr_assert_not_null(root);
+    cap_t cn = root->slots[TCB_CTABLE].cap;
+    cr_assert_eq(cap_cnode_radix(cn), 8u);
+    cr_assert_eq(cap_cnode_radix(cn) + cap_cnode_guard_size(cn), KAAL_WORD_BITS);
+    cte_t *slots = cnode_of_cap(cn);
+    const kaal_bootinfo_t *bi = hal_phys_to_kvirt(cap_paddr(slots[KAAL_CAP_BOOTINFO_FRAME].cap));
+    cr_assert_eq(bi->root_cnode_bits, 8u);
+    cr_assert_eq(bi->empty.end, 256u);
+    cr_assert_lt(bi->empty.start, bi->empty.end);
+    kaal_inv_report_t r = kaal_invariants_check();
+    cr_assert_eq(r.problems, 0, "%s", r.msg[0]);
+}
+
+Test(boot, root_cnode_size_out_of_range_fails_boot)
+{
+    cr_assert_eq(boot_with_cnode_bits(KAAL_ROOT_CNODE_MIN_BITS - 1u), 2);
+    cr_assert_not_null(strstr(hosted_console_text(), "root CNode size out of range"));
+    cr_assert_eq(boot_with_cnode_bits(KAAL_ROOT_CNODE_BITS + 1u), 2);
+    /* The smallest allowed size still boots (4 MiB of RAM: few untypeds). */
+    cr_assert_eq(boot_with_cnode_bits(KAAL_ROOT_CNODE_MIN_BITS), -1, "%s", hosted_console_text());
 }

@@ -26,6 +26,8 @@ typedef struct hosted_config {
     bool quiet;                /* do not copy the console to stdout */
     bool no_fastpath;          /* run the kernel with its IPC fast paths off */
     bool stats;                /* record counters at console marker lines (below) */
+    unsigned root_cnode_bits;  /* log2 slots of the root CNode; 0: the ABI default
+                                  (hal_boot_info_t.root_cnode_bits) */
     bool one_process;          /* run every address space in this host process
                                   (for gdb); default: one host process each */
 } hosted_config_t;

@@ -31,6 +31,10 @@ typedef struct hal_boot_info {
     const void *boot_module; /* boot archive handed to the root task, or NULL */
     size_t boot_module_size;
     const char *platform; /* short name printed at boot and put in BootInfo */
+    /* Size of the root task's CNode, log2 slots: 0 means KAAL_ROOT_CNODE_BITS
+     * (the ABI default); else KAAL_ROOT_CNODE_MIN_BITS..KAAL_ROOT_CNODE_BITS
+     * (smaller for the fuzzer, whose invariant checks scan every slot). */
+    unsigned root_cnode_bits;
 } hal_boot_info_t;
 
 #endif

@@ -1,0 +1,53 @@
+#!/bin/sh
+# `make fuzz`: fuzz the kernel, then summarise.
+#
+#   scripts/fuzz-run.sh BUILD SECONDS PARSER-SECONDS
+#
+# Runs fuzz_syscalls for SECONDS over fuzz/corpus (new inputs go to
+# fuzz/corpus-work, crashes to fuzz/crash-*), then fuzz_parsers for
+# PARSER-SECONDS over fuzz/corpus-parsers (work folder
+# fuzz/corpus-parsers-work; 0 skips it), then measures the line coverage
+# of core/ reached by all corpora (scripts/fuzz-coverage.sh), and prints:
+#   load, executions per second, edges (libFuzzer cov), crashes, core/
+#   line coverage.
+# Exits non-zero if a target crashed.
+set -u
+cd "$(dirname "$0")/.."
+B=$1
+SECS=$2
+PSECS=$3
+LOG="$B/fuzz/logs"
+mkdir -p "$LOG" fuzz/corpus-work fuzz/corpus-parsers-work
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+rc=0
+
+run() { # name binary seconds work corpus extra...
+    name=$1 bin=$2 secs=$3 work=$4 corpus=$5
+    shift 5
+    echo "fuzz: $name for $secs s ..."
+    "$bin" -max_total_time="$secs" -print_final_stats=1 -timeout=10 -artifact_prefix=fuzz/ \
+        "$@" "$work" "$corpus" >"$LOG/$name.log" 2>&1
+    status=$?
+    execs=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$LOG/$name.log")
+    cov=$(grep -o 'cov: [0-9]*' "$LOG/$name.log" | tail -1 | cut -d' ' -f2)
+    crashes=$(grep -c 'Test unit written to' "$LOG/$name.log")
+    echo "fuzz: $name: ${execs:-?} exec/s, ${cov:-?} edges (cov), $crashes crashes, exit status $status"
+    if [ "$status" -ne 0 ] || [ "$crashes" -ne 0 ]; then
+        grep -E 'ERROR|SUMMARY|broken|disagree|not exact|differs|Test unit written' "$LOG/$name.log" | head -20
+        rc=1
+    fi
+}
+
+run fuzz_syscalls "$B/fuzz/fuzz_syscalls" "$SECS" fuzz/corpus-work fuzz/corpus \
+    -dict=fuzz/syscalls.dict
+if [ "$PSECS" -gt 0 ]; then
+    run fuzz_parsers "$B/fuzz/fuzz_parsers" "$PSECS" fuzz/corpus-parsers-work fuzz/corpus-parsers \
+        -max_len=8192
+fi
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "fuzz: load average before $load_before, after $load_after (2 cores)"
+FUZZ_BUILD=$B scripts/fuzz-coverage.sh fuzz/corpus fuzz/corpus-work fuzz/corpus-parsers \
+    fuzz/corpus-parsers-work >"$LOG/coverage.log" 2>&1 || rc=1
+tail -1 "$LOG/coverage.log" | sed 's/^/fuzz: /'
+echo "fuzz: logs in $LOG, per-file coverage in $B/fuzz/coverage/report.txt"
+exit $rc
