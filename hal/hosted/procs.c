@@ -73,12 +73,14 @@
 /* How long (TSC cycles) a waiting process polls its turn before it sleeps
  * in the host kernel. With a CPU for each side, a ping-pong between two
  * address spaces then needs no host syscall at all. But when the other
- * process has no CPU of its own (a busy host), the spin only delays it, so
- * the budget adapts, as adaptive mutexes do: it doubles (up to SPIN_MAX,
- * about 30 us at 2 GHz) each time the turn arrived while spinning and
- * halves (down to SPIN_MIN, about 2 us) each time it did not. */
+ * process has no CPU of its own (a busy host), polling only delays it, so
+ * the budget adapts, as adaptive mutexes do: it is SPIN_MAX (about 30 us
+ * at 2 GHz) after a poll that saw the turn arrive, and halves after each
+ * poll that did not, down to none; with none, every SPIN_PROBE-th wait
+ * polls for SPIN_MAX again to find out whether the host has become idle. */
 #define SPIN_MAX 60000u
-#define SPIN_MIN 4000u
+#define SPIN_MIN 2000u /* below this, do not poll at all */
+#define SPIN_PROBE 32u
 #define NO_SLOT HOSTED_MAX_PROCS
 
 enum request { REQ_NONE, REQ_FORK, REQ_HALT };
@@ -110,6 +112,7 @@ static unsigned processes_used; /* the original and every fork */
 /* Private to each process. */
 static _Thread_local unsigned my_slot;
 static _Thread_local uint64_t spin_budget = SPIN_MAX;
+static _Thread_local unsigned spin_skipped; /* waits without polling since the last probe */
 static _Thread_local bool is_child; /* false in the original (and harness mode) */
 
 /* ---- sharing the data segment ------------------------------------------ */
@@ -214,16 +217,21 @@ HAL_NORETURN static void child_died(pid_t pid, int status)
 static void wait_for_turn(void)
 {
     uint32_t *turn = &procs[my_slot].turn;
+    uint64_t budget = spin_budget;
+    if (budget == 0 && ++spin_skipped == SPIN_PROBE) {
+        spin_skipped = 0;
+        budget = SPIN_MAX;
+    }
     uint64_t start = __builtin_ia32_rdtsc();
-    while (__builtin_ia32_rdtsc() - start < spin_budget) {
+    while (__builtin_ia32_rdtsc() - start < budget) {
         if (__atomic_load_n(turn, __ATOMIC_RELAXED) != 0 &&
             __atomic_exchange_n(turn, 0u, __ATOMIC_SEQ_CST) != 0) {
-            spin_budget = spin_budget * 2u > SPIN_MAX ? SPIN_MAX : spin_budget * 2u;
+            spin_budget = SPIN_MAX;
             return;
         }
         __builtin_ia32_pause();
     }
-    spin_budget = spin_budget / 2u < SPIN_MIN ? SPIN_MIN : spin_budget / 2u;
+    spin_budget = budget / 2u < SPIN_MIN ? 0 : budget / 2u;
     __atomic_store_n(&procs[my_slot].sleeping, 1u, __ATOMIC_SEQ_CST);
     for (;;) {
         if (__atomic_exchange_n(turn, 0u, __ATOMIC_SEQ_CST) != 0) {
