@@ -154,10 +154,11 @@ static void invoke_retype(cte_t *uslot, const retype_args_t *a)
     }
     cap_t u = uslot->cap;
     bool device = cap_untyped_device(u);
-    word_t used = a->alloc - cap_paddr(u) + (a->count << a->obj_bits);
+    word_t used = untyped_new_watermark(cap_paddr(u), cap_untyped_bits(u), cap_untyped_watermark(u),
+                                        a->alloc, a->obj_bits, a->count);
     uslot->cap = cap_untyped_set_watermark(u, used);
     for (word_t i = 0; i < a->count; i++) {
-        paddr_t pa = a->alloc + (i << a->obj_bits);
+        paddr_t pa = untyped_object_addr(a->alloc, a->obj_bits, i);
         object_clear(a->type, pa, a->obj_bits, device);
         object_init(a->type, hal_phys_to_kvirt(pa), a->obj_bits);
         cdt_insert(uslot, &a->dest[i], object_make_cap(a->type, pa, a->user_bits, device), true, true);

@@ -35,22 +35,70 @@ static inline word_t untyped_free_bytes(unsigned size_bits, word_t wm)
 {
     return KAAL_BIT(size_bits) - wm;
 }
+/* Round x up to a multiple of a (a > 0), in mathematical integers. */
+/*@ logic integer untyped_align_up(integer x, integer a) = (x + (a - 1)) - (x + (a - 1)) % a;
+*/
 /* n objects of 2^obj_bits bytes fit in free_bytes (seL4: whatever fits
- * also fits after aligning up, because the untyped's end is aligned). */
+ * also fits after aligning up, because the untyped's end is aligned).
+ * Written with / by a power of two (gcc emits the same shift as >>). */
 /*@ assigns \nothing;
-    ensures \result <==> (obj_bits < KAAL_WORD_BITS && n <= free_bytes >> obj_bits);
+    ensures \result <==> (obj_bits < KAAL_WORD_BITS && n <= free_bytes / (1 << obj_bits));
+    ensures within: \result ==> n * (1 << obj_bits) <= free_bytes;
 */
 static inline bool untyped_fits(word_t free_bytes, unsigned obj_bits, word_t n)
 {
-    return obj_bits < KAAL_WORD_BITS && (free_bytes >> obj_bits) >= n;
+    return obj_bits < KAAL_WORD_BITS && free_bytes / KAAL_BIT(obj_bits) >= n;
 }
-/* First address at or above base + wm aligned to 2^obj_bits. */
+/* First address at or above base + wm aligned to 2^obj_bits
+ * (KAAL_ALIGN_UP written with %: the same value for a power of two). */
 /*@ requires obj_bits < KAAL_WORD_BITS;
     assigns \nothing;
+    ensures aligned: base + wm + (1 << obj_bits) <= 0xffffffffffffffff ==>
+      \result == untyped_align_up(base + wm, 1 << obj_bits) &&
+      \result % (1 << obj_bits) == 0 &&
+      base + wm <= \result < base + wm + (1 << obj_bits);
 */
 static inline paddr_t untyped_alloc_base(paddr_t base, word_t wm, unsigned obj_bits)
 {
-    return KAAL_ALIGN_UP(base + wm, KAAL_BIT(obj_bits));
+    word_t a = KAAL_BIT(obj_bits);
+    word_t x = base + wm + (a - 1u);
+    return x - x % a;
+}
+/* Watermark after n objects of 2^obj_bits bytes placed from alloc in the
+ * untyped at paddr (object i at alloc + i * 2^obj_bits). When the objects
+ * fit (untyped_fits) and alloc is untyped_alloc_base, they end inside the
+ * untyped, never overlap and the new watermark is past the last one. */
+/*@ requires obj_bits <= size_bits <= KAAL_MAX_UNTYPED_BITS;
+    requires wm <= (1 << size_bits);
+    requires end_aligned: (paddr + (1 << size_bits)) % (1 << obj_bits) == 0;
+    requires paddr + (1 << size_bits) <= 0xffffffffffffffff;
+    requires fits: n <= ((1 << size_bits) - wm) / (1 << obj_bits);
+    requires base: alloc == untyped_align_up(paddr + wm, 1 << obj_bits);
+    assigns \nothing;
+    ensures start: alloc % (1 << obj_bits) == 0 && paddr + wm <= alloc;
+    ensures end: paddr + \result == alloc + n * (1 << obj_bits);
+    ensures inside: wm <= \result <= (1 << size_bits);
+    ensures disjoint: \forall integer i, j; 0 <= i < j < n ==>
+      alloc + (i + 1) * (1 << obj_bits) <= alloc + j * (1 << obj_bits);
+*/
+static inline word_t untyped_new_watermark(paddr_t paddr, unsigned size_bits, word_t wm,
+                                           paddr_t alloc, unsigned obj_bits, word_t n)
+{
+    (void)size_bits; /* used by the contract only */
+    (void)wm;
+    return alloc - paddr + n * KAAL_BIT(obj_bits);
+}
+/* Address of object i of a Retype that places its objects of 2^obj_bits
+ * bytes from alloc: alloc + i * 2^obj_bits (so objects i < j never overlap,
+ * see untyped_new_watermark's disjoint). */
+/*@ requires obj_bits <= KAAL_MAX_UNTYPED_BITS;
+    requires alloc + (i + 1) * (1 << obj_bits) <= 0xffffffffffffffff;
+    assigns \nothing;
+    ensures \result == alloc + i * (1 << obj_bits);
+*/
+static inline paddr_t untyped_object_addr(paddr_t alloc, unsigned obj_bits, word_t i)
+{
+    return alloc + i * KAAL_BIT(obj_bits);
 }
 
 /* Make the untyped in slot empty again: watermark 0. Requires that it has
