@@ -357,6 +357,11 @@ static void apply_pending(void)
 
 void hosted_procs_switch(uint64_t root, uint64_t asid)
 {
+    struct as_proc *mine = &procs[my_slot];
+    if (mine->pid != 0 && mine->root == root && mine->asid == asid && root != 0) {
+        apply_pending(); /* the common case on every kernel exit: no switch */
+        return;
+    }
     unsigned s = slot_for(root, asid);
     procs[s].last_use = ++use_clock;
     if (s != my_slot) {
