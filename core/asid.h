@@ -20,11 +20,36 @@
 #include "invocation.h"
 #include "kernel.h"
 
+/* ACSL (docs/verification.md): asid_pool_of(pa) is the ASID pool object
+ * at physical address pa (hal_phys_to_kvirt; abstract). asid_pools_ok:
+ * every pool that ks.asid_table names is a valid object, separate from the
+ * invocation record, the kernel state and every capability slot (what
+ * vspace_asid_table_well_formed checks at run time, plus separation). */
+/*@ axiomatic AsidPools {
+      logic asid_pool_t *asid_pool_of(integer pa);
+    }
+    predicate asid_pools_ok(invocation_t *inv) =
+      \forall integer h; 0 <= h < KAAL_NUM_ASID_POOLS && ks.asid_table[h] != 0 ==>
+        \valid(asid_pool_of(ks.asid_table[h])) &&
+        \separated(asid_pool_of(ks.asid_table[h]), inv, &ks) &&
+        (\forall cte_t *s; kobj_slot(s) ==> \separated(s, asid_pool_of(ks.asid_table[h])));
+    logic integer asid_untyped_bits(cap_t c) = (c.w0 >> 6) & 63;
+    predicate asid_untyped_device(cap_t c) = ((c.w0 >> 5) & 1) != 0;
+    predicate asid_vspace_has_asid(cap_t c) = ((c.w0 >> 5) & 1) != 0;
+*/
+
+/*@ assigns \nothing;
+    ensures \result == asid >> KAAL_ASID_POOL_BITS; */
 static inline word_t asid_high(word_t asid) { return asid >> KAAL_ASID_POOL_BITS; }
+/*@ assigns \nothing;
+    ensures \result == (asid & 511) && \result < 512; */
 static inline word_t asid_low(word_t asid) { return asid & KAAL_MASK(KAAL_ASID_POOL_BITS); }
 
 /* Root table of the VSpace that asid currently names, or 0 if asid is out
  * of range, its pool is gone or its entry is free. */
+/* ACSL: ASSUMED, not proved (it reads the pool through a physical
+ * address): reads only. */
+/*@ assigns \nothing; */
 paddr_t asid_lookup_vspace(word_t asid);
 
 /* True if c is a VSpace capability with an ASID that still names c's root. */
@@ -38,8 +63,26 @@ void asid_vspace_deleted(word_t asid, paddr_t root);
  * VSpace in it loses its ASID (flushed), the pool leaves ks.asid_table. */
 void asid_pool_deleted(word_t base, paddr_t pool);
 
-/* Decoders of ASIDControl MakePool and ASIDPool Assign (docs/abi.md). */
+/* Decoders of ASIDControl MakePool and ASIDPool Assign (docs/abi.md).
+ * ACSL (proved in core/asid.c): every path returns NoError or one of the
+ * listed error codes, recorded in inv->err; the invoke halves
+ * (make_pool, assign_asid) require the fully checked request. */
+/*@ requires inv_ok(inv) && cap_type_of(inv->cap) == CAP_ASID_CONTROL;
+    requires \separated(&ks, inv);
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_ILLEGAL_OPERATION || \result == KAAL_TRUNCATED_MESSAGE ||
+       \result == KAAL_DELETE_FIRST || \result == KAAL_INVALID_CAPABILITY ||
+       \result == KAAL_REVOKE_FIRST || \result == KAAL_RANGE_ERROR ||
+       \result == KAAL_FAILED_LOOKUP);
+*/
 KAAL_MUST_CHECK kerr_t decode_asid_control_invocation(invocation_t *inv);
+/*@ requires inv_ok(inv) && cap_type_of(inv->cap) == CAP_ASID_POOL;
+    requires \separated(&ks, inv) && asid_pools_ok(inv);
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_ILLEGAL_OPERATION || \result == KAAL_TRUNCATED_MESSAGE ||
+       \result == KAAL_INVALID_CAPABILITY || \result == KAAL_FAILED_LOOKUP ||
+       \result == KAAL_DELETE_FIRST);
+*/
 KAAL_MUST_CHECK kerr_t decode_asid_pool_invocation(invocation_t *inv);
 
 #endif

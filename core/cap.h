@@ -73,6 +73,16 @@ typedef struct cte {
 
 _Static_assert(sizeof(cte_t) == (1u << KAAL_SLOT_SIZE_BITS), "slot is 32 bytes");
 
+/* ACSL: kobj_slot(s) says that s is a capability slot inside a kernel
+ * object (a CNode's slot array or a TCB's slots), never the kernel stack
+ * or an invocation record. It is abstract (no axioms): contracts that
+ * return slots say kobj_slot, and the proved decoders require that such
+ * slots are separate from their invocation record (docs/verification.md). */
+/*@ axiomatic KernelSlots {
+      predicate kobj_slot(cte_t *s);
+    }
+*/
+
 /* ---- generic fields ---- */
 #define CAP_PADDR_SHIFT 16u
 #define CAP_PADDR_MASK 0xffffffffffff0000ull
@@ -81,8 +91,14 @@ _Static_assert(sizeof(cte_t) == (1u << KAAL_SLOT_SIZE_BITS), "slot is 32 bytes")
 /*@ assigns \nothing;
     ensures \result == cap_type_of(c); */
 static inline enum cap_type cap_type(cap_t c) { return (enum cap_type)(c.w0 & 0x1fu); }
+/*@ assigns \nothing;
+    ensures \result == (c.w0 >> CAP_PADDR_SHIFT); */
 static inline paddr_t cap_paddr(cap_t c) { return c.w0 >> CAP_PADDR_SHIFT; }
 static inline void *cap_ptr(cap_t c) { return hal_phys_to_kvirt(cap_paddr(c)); }
+/*@ requires lo < 64 && bits < 64;
+    assigns \nothing;
+    ensures \result == ((c.w0 >> lo) & ((1 << bits) - 1));
+    ensures \result < (1 << bits); */
 static inline word_t cap_field(cap_t c, unsigned lo, unsigned bits)
 {
     return (c.w0 >> lo) & ((1ull << bits) - 1u);
@@ -108,8 +124,14 @@ static inline cap_t cap_untyped(paddr_t pa, unsigned size_bits, bool device, wor
 {
     return cap_make(CAP_UNTYPED, (device ? 1u : 0u) | ((word_t)size_bits << 1), pa, watermark);
 }
+/*@ assigns \nothing;
+    ensures \result <==> ((c.w0 >> 5) & 1) != 0; */
 static inline bool cap_untyped_device(cap_t c) { return cap_field(c, 5, 1) != 0; }
+/*@ assigns \nothing;
+    ensures \result == ((c.w0 >> 6) & 63); */
 static inline unsigned cap_untyped_bits(cap_t c) { return (unsigned)cap_field(c, 6, 6); }
+/*@ assigns \nothing;
+    ensures \result == c.w1; */
 static inline word_t cap_untyped_watermark(cap_t c) { return c.w1; }
 
 /* ---- endpoint / notification ---- */
@@ -121,7 +143,11 @@ static inline cap_t cap_notification(paddr_t pa, word_t rights, word_t badge)
 {
     return cap_make(CAP_NOTIFICATION, rights & KAAL_RIGHTS_ALL, pa, badge);
 }
+/*@ assigns \nothing;
+    ensures \result == ((c.w0 >> 5) & 15); */
 static inline word_t cap_rights(cap_t c) { return cap_field(c, 5, 4); }
+/*@ assigns \nothing;
+    ensures \result == c.w1; */
 static inline word_t cap_badge(cap_t c) { return c.w1; }
 
 /* ---- reply ---- */
@@ -129,6 +155,8 @@ static inline cap_t cap_reply(paddr_t tcb_pa, bool master, bool grant)
 {
     return cap_make(CAP_REPLY, (master ? 1u : 0u) | (grant ? 2u : 0u), tcb_pa, 0);
 }
+/*@ assigns \nothing;
+    ensures \result <==> ((c.w0 >> 5) & 1) != 0; */
 static inline bool cap_reply_master(cap_t c) { return cap_field(c, 5, 1) != 0; }
 static inline bool cap_reply_grant(cap_t c) { return cap_field(c, 6, 1) != 0; }
 
@@ -140,14 +168,23 @@ static inline cap_t cap_cnode(paddr_t pa, unsigned radix, word_t guard, unsigned
                     (guard & ((1ull << CNODE_GUARD_BITS) - 1u)) |
                         ((word_t)(guard_size & 0x3fu) << CNODE_GUARD_BITS));
 }
+/*@ logic integer cnode_radix_of(cap_t c) = (c.w0 >> 5) & 63; */
+/*@ assigns \nothing;
+    ensures \result == cnode_radix_of(c) && \result < 64; */
 static inline unsigned cap_cnode_radix(cap_t c) { return (unsigned)cap_field(c, 5, 6); }
+/*@ assigns \nothing;
+    ensures \result == (c.w1 & ((1 << CNODE_GUARD_BITS) - 1)); */
 static inline word_t cap_cnode_guard(cap_t c) { return c.w1 & ((1ull << CNODE_GUARD_BITS) - 1u); }
+/*@ assigns \nothing;
+    ensures \result == c.w1 / (1 << CNODE_GUARD_BITS) && \result < 64; */
 static inline unsigned cap_cnode_guard_size(cap_t c) { return (unsigned)(c.w1 >> CNODE_GUARD_BITS); }
 
 /* ---- tcb, irq ---- */
 static inline cap_t cap_tcb(paddr_t pa) { return cap_make(CAP_TCB, 0, pa, 0); }
 static inline cap_t cap_irq_control(void) { return cap_make(CAP_IRQ_CONTROL, 0, 0, 0); }
 static inline cap_t cap_irq_handler(unsigned irq) { return cap_make(CAP_IRQ_HANDLER, 0, 0, irq); }
+/*@ assigns \nothing;
+    ensures c.w1 <= 0xffffffff ==> \result == c.w1; */
 static inline unsigned cap_irq(cap_t c) { return (unsigned)c.w1; }
 
 /* ---- frames and tables ---- */
@@ -157,16 +194,31 @@ static inline cap_t cap_frame(paddr_t pa, enum frame_size sz, word_t rights, boo
 {
     return cap_make(CAP_FRAME, (word_t)sz | ((rights & 3u) << 2) | ((device ? 1u : 0u) << 4), pa, 0);
 }
+/*@ assigns \nothing;
+    ensures \result == ((c.w0 >> 5) & 3); */
 static inline enum frame_size cap_frame_size(cap_t c) { return (enum frame_size)cap_field(c, 5, 2); }
+/*@ assigns \nothing;
+    ensures \result == (s == FRAME_4K ? 12 : s == FRAME_2M ? 21 : 30); */
 static inline unsigned frame_size_bits(enum frame_size s)
 {
     return s == FRAME_4K ? KAAL_PAGE_BITS : s == FRAME_2M ? KAAL_LARGE_PAGE_BITS : KAAL_HUGE_PAGE_BITS;
 }
+/*@ assigns \nothing;
+    ensures \result == ((c.w0 >> 7) & 3); */
 static inline word_t cap_frame_rights(cap_t c) { return cap_field(c, 7, 2); }
+/*@ assigns \nothing;
+    ensures \result <==> ((c.w0 >> 9) & 1) != 0; */
 static inline bool cap_frame_device(cap_t c) { return cap_field(c, 9, 1) != 0; }
+/*@ assigns \nothing;
+    ensures \result <==> ((c.w0 >> 10) & 1) != 0; */
 static inline bool cap_frame_mapped(cap_t c) { return cap_field(c, 10, 1) != 0; }
+/*@ assigns \nothing;
+    ensures \result == (c.w1 >> 48); */
 static inline word_t cap_mapped_asid(cap_t c) { return c.w1 >> 48; }
+/*@ assigns \nothing;
+    ensures \result == (c.w1 & CAP_VADDR_MASK); */
 static inline vaddr_t cap_mapped_vaddr(cap_t c) { return c.w1 & CAP_VADDR_MASK; }
+/*@ assigns \nothing; */
 static inline cap_t cap_frame_set_mapping(cap_t c, bool mapped, word_t asid, vaddr_t va)
 {
     c.w0 = (c.w0 & ~(1ull << 10)) | ((mapped ? 1ull : 0ull) << 10);
@@ -179,7 +231,11 @@ static inline cap_t cap_page_table(paddr_t pa, unsigned level)
 {
     return cap_make(CAP_PAGE_TABLE, level & 3u, pa, 0);
 }
+/*@ assigns \nothing;
+    ensures \result == ((c.w0 >> 5) & 3); */
 static inline unsigned cap_pt_level(cap_t c) { return (unsigned)cap_field(c, 5, 2); }
+/*@ assigns \nothing;
+    ensures \result <==> ((c.w0 >> 7) & 1) != 0; */
 static inline bool cap_pt_mapped(cap_t c) { return cap_field(c, 7, 1) != 0; }
 static inline cap_t cap_pt_set_mapping(cap_t c, bool mapped, word_t asid, vaddr_t va)
 {
@@ -192,7 +248,11 @@ static inline cap_t cap_vspace(paddr_t pa, bool has_asid, word_t asid)
 {
     return cap_make(CAP_VSPACE, has_asid ? 1u : 0u, pa, has_asid ? asid : 0);
 }
+/*@ assigns \nothing;
+    ensures \result <==> ((c.w0 >> 5) & 1) != 0; */
 static inline bool cap_vspace_has_asid(cap_t c) { return cap_field(c, 5, 1) != 0; }
+/*@ assigns \nothing;
+    ensures \result == c.w1; */
 static inline word_t cap_vspace_asid(cap_t c) { return c.w1; }
 
 static inline cap_t cap_asid_control(void) { return cap_make(CAP_ASID_CONTROL, 0, 0, 0); }

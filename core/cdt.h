@@ -53,8 +53,23 @@ void cdt_swap(cte_t *s1, cap_t c1, cte_t *s2, cap_t c2);
  * descendant? */
 bool cdt_is_parent_of(const cte_t *a, const cte_t *b);
 /* seL4 ensureNoChildren, as a predicate: true if slot has a descendant. */
+/* ACSL: ASSUMED, not proved (it walks the derivation list): reads only.
+ * asid_slot_has_children(s), abstract, names its answer, so that the ASID
+ * decoder's contract can say "no children". WP treats it as reading no
+ * memory (a fixed fact per slot): good for one decode, where nothing
+ * changes the derivation list between the check and the invoke. */
+/*@ axiomatic AsidCdtChildren {
+      predicate asid_slot_has_children{L}(cte_t *s);
+    }
+*/
+/*@ requires \valid_read(slot);
+    assigns \nothing;
+    ensures \result <==> asid_slot_has_children(slot); */
 bool cdt_has_children(const cte_t *slot);
 /* seL4 isFinalCapability: no other capability names slot's object. */
+/* ACSL: ASSUMED, not proved (it reads the list neighbours): reads only. */
+/*@ requires \valid_read(slot);
+    assigns \nothing; */
 bool cdt_is_final(const cte_t *slot);
 
 #include "kernel.h"

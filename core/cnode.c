@@ -11,6 +11,7 @@
 
 /* ---- shared capability operations ---------------------------------------- */
 
+/* Contract in cnode.h (proved). */
 kerr_t cap_derive(const cte_t *slot, cap_t cap, cap_t *out, syscall_error_t *e)
 {
     *out = cap;
@@ -61,11 +62,23 @@ kerr_t cnode_long_op_result(const invocation_t *inv, kerr_t r)
 
 /* ---- decode helpers -------------------------------------------------------- */
 
+/*@ requires \valid(inv) && \valid_read(slot) && \separated(inv, slot);
+    assigns inv->err.type;
+    ensures checked: \result == KAAL_NO_ERROR <==> cap_type_of(slot->cap) == CAP_NULL;
+    ensures error: \result != KAAL_NO_ERROR ==>
+      \result == KAAL_DELETE_FIRST && inv->err.type == \result;
+*/
 static kerr_t ensure_empty(invocation_t *inv, const cte_t *slot)
 {
     return cap_is_null(slot->cap) ? KAAL_NO_ERROR : err_set(&inv->err, KAAL_DELETE_FIRST);
 }
 
+/*@ requires \valid(inv);
+    assigns inv->err.failed_source, inv->err.lf, inv->err.type;
+    ensures \result == KAAL_FAILED_LOOKUP && inv->err.type == \result;
+    ensures inv->err.failed_source == (source ? 1 : 0);
+    ensures inv->err.lf.type == KAAL_LOOKUP_MISSING_CAPABILITY && inv->err.lf.bits_left == depth;
+*/
 static kerr_t missing_cap(invocation_t *inv, bool source, word_t depth)
 {
     lookup_fault_t lf = {.type = KAAL_LOOKUP_MISSING_CAPABILITY, .bits_left = depth};
@@ -73,6 +86,13 @@ static kerr_t missing_cap(invocation_t *inv, bool source, word_t depth)
 }
 
 /* Look up a non-empty source-side slot (source or pivot). */
+/*@ requires \valid(inv) && \valid(slot) && \separated(inv, slot);
+    assigns *slot, inv->err;
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_RANGE_ERROR || \result == KAAL_FAILED_LOOKUP);
+    ensures checked: \result == KAAL_NO_ERROR ==>
+      \valid(*slot) && kobj_slot(*slot) && cap_type_of((*slot)->cap) != CAP_NULL;
+*/
 static kerr_t lookup_full_slot(invocation_t *inv, bool source, cap_t root, word_t index,
                                word_t depth, cte_t **slot)
 {
@@ -84,6 +104,16 @@ static kerr_t lookup_full_slot(invocation_t *inv, bool source, cap_t root, word_
 }
 
 /* The new capability of Copy / Mint / Mutate / Move (null: illegal). */
+/*@ requires \valid(inv) && \valid_read(src) && \valid(out) && \separated(inv, src, out);
+    assigns inv->err.type, *out;
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_TRUNCATED_MESSAGE || \result == KAAL_REVOKE_FIRST ||
+       \result == KAAL_ILLEGAL_OPERATION);
+    ensures checked: \result == KAAL_NO_ERROR ==>
+      ((inv->label == KAAL_INV_CNODE_COPY || inv->label == KAAL_INV_CNODE_MUTATE) ==>
+         inv->length >= 5) &&
+      (inv->label == KAAL_INV_CNODE_MINT ==> inv->length >= 6);
+*/
 static kerr_t copy_family_cap(invocation_t *inv, cte_t *src, cap_t *out)
 {
     cap_t c = src->cap;
@@ -113,6 +143,65 @@ static kerr_t copy_family_cap(invocation_t *inv, cte_t *src, cap_t *out)
 
 /* ---- the invocations --------------------------------------------------------- */
 
+/* The invoke halves below change the derivation tree; they are reached only
+ * with the checked request their requires state (proved at each call, in
+ * the proved decoders). They have no assigns clause: they may change any
+ * kernel state, and nothing is assumed of what they do. */
+
+/* Copy / Mint (cte_insert) and Move / Mutate (cdt_move). */
+/*@ requires \valid(src) && \valid(dest) && src != dest;
+    requires cap_type_of(dest->cap) == CAP_NULL && cap_type_of(src->cap) != CAP_NULL;
+    requires cap_type_of(new_cap) != CAP_NULL;
+*/
+static void invoke_copy(word_t label, cte_t *src, cte_t *dest, cap_t new_cap)
+{
+    if (label == KAAL_INV_CNODE_MOVE || label == KAAL_INV_CNODE_MUTATE) {
+        cdt_move(src, dest, new_cap);
+    } else {
+        cte_insert(new_cap, src, dest);
+    }
+}
+
+/* Rotate: src -> pivot -> dest (a swap when src is dest). */
+/*@ requires \valid(src) && \valid(dest) && \valid(pivot);
+    requires pivot != src && pivot != dest;
+    requires src == dest || cap_type_of(dest->cap) == CAP_NULL;
+    requires cap_type_of(src->cap) != CAP_NULL && cap_type_of(pivot->cap) != CAP_NULL;
+    requires cap_type_of(new_src) != CAP_NULL && cap_type_of(new_pivot) != CAP_NULL;
+*/
+static void invoke_rotate(cte_t *src, cte_t *dest, cte_t *pivot, cap_t new_src, cap_t new_pivot)
+{
+    if (src == dest) {
+        cdt_swap(src, new_src, pivot, new_pivot);
+    } else {
+        cdt_move(pivot, dest, new_pivot);
+        cdt_move(src, pivot, new_src);
+    }
+}
+
+/* SaveCaller: move the caller's one-shot reply cap to dest. */
+/*@ requires \valid(src) && \valid(dest) && src != dest;
+    requires cap_type_of(dest->cap) == CAP_NULL;
+    requires cap_type_of(src->cap) == CAP_REPLY && ((src->cap.w0 >> 5) & 1) == 0;
+*/
+static void invoke_save_caller(cte_t *src, cte_t *dest)
+{
+    cdt_move(src, dest, src->cap);
+}
+
+/* Copy, Mint, Move, Mutate: the checked request is invoke_copy's requires
+ * (dest empty, src looked up and not empty, new capability not null). */
+/*@ requires inv_ok(inv) && \valid(dest) && kobj_slot(dest);
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_TRUNCATED_MESSAGE || \result == KAAL_DELETE_FIRST ||
+       \result == KAAL_RANGE_ERROR || \result == KAAL_FAILED_LOOKUP ||
+       \result == KAAL_REVOKE_FIRST || \result == KAAL_ILLEGAL_OPERATION);
+    ensures checked: \result == KAAL_NO_ERROR ==>
+      \old(inv->length) >= 4 && \old(inv->num_extra) >= 1 &&
+      ((\old(inv->label) == KAAL_INV_CNODE_COPY || \old(inv->label) == KAAL_INV_CNODE_MUTATE) ==>
+         \old(inv->length) >= 5) &&
+      (\old(inv->label) == KAAL_INV_CNODE_MINT ==> \old(inv->length) >= 6);
+*/
 static kerr_t decode_copy_family(invocation_t *inv, cte_t *dest)
 {
     cte_t *src;
@@ -134,14 +223,19 @@ static kerr_t decode_copy_family(invocation_t *inv, cte_t *dest)
     if (cap_is_null(new_cap)) {
         return err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
     }
-    if (inv->label == KAAL_INV_CNODE_MOVE || inv->label == KAAL_INV_CNODE_MUTATE) {
-        cdt_move(src, dest, new_cap);
-    } else {
-        cte_insert(new_cap, src, dest);
-    }
+    invoke_copy(inv->label, src, dest, new_cap);
     return KAAL_NO_ERROR;
 }
 
+/* Rotate: the checked request is invoke_rotate's requires. */
+/*@ requires inv_ok(inv) && \valid(dest) && kobj_slot(dest);
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_TRUNCATED_MESSAGE || \result == KAAL_RANGE_ERROR ||
+       \result == KAAL_FAILED_LOOKUP || \result == KAAL_ILLEGAL_OPERATION ||
+       \result == KAAL_DELETE_FIRST);
+    ensures checked: \result == KAAL_NO_ERROR ==>
+      \old(inv->length) >= 8 && \old(inv->num_extra) >= 2;
+*/
 static kerr_t decode_rotate(invocation_t *inv, cte_t *dest)
 {
     cte_t *src;
@@ -176,15 +270,13 @@ static kerr_t decode_rotate(invocation_t *inv, cte_t *dest)
     if (cap_is_null(new_src) || cap_is_null(new_pivot)) {
         return err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
     }
-    if (src == dest) {
-        cdt_swap(src, new_src, pivot, new_pivot);
-    } else {
-        cdt_move(pivot, dest, new_pivot);
-        cdt_move(src, pivot, new_src);
-    }
+    invoke_rotate(src, dest, pivot, new_src, new_pivot);
     return KAAL_NO_ERROR;
 }
 
+/*@ requires \valid_read(inv) && \valid(slot);
+    ensures \result == KAAL_NO_ERROR || \result == KAAL_PREEMPTED;
+*/
 static kerr_t invoke_revoke(invocation_t *inv, cte_t *slot)
 {
     kerr_t r = cap_revoke(slot);
@@ -196,6 +288,10 @@ static kerr_t invoke_revoke(invocation_t *inv, cte_t *slot)
     return cnode_long_op_result(inv, r);
 }
 
+/*@ requires inv_ok(inv) && \valid(dest) && kobj_slot(dest);
+    ensures error: \result != KAAL_NO_ERROR ==>
+      \result == KAAL_DELETE_FIRST && \result == inv->err.type;
+*/
 static kerr_t decode_save_caller(invocation_t *inv, cte_t *dest)
 {
     kerr_t err = ensure_empty(inv, dest);
@@ -204,11 +300,16 @@ static kerr_t decode_save_caller(invocation_t *inv, cte_t *dest)
     }
     cte_t *src = &inv->caller->slots[TCB_CALLER];
     if (cap_type(src->cap) == CAP_REPLY && !cap_reply_master(src->cap)) {
-        cdt_move(src, dest, src->cap);
+        invoke_save_caller(src, dest);
     }
     return KAAL_NO_ERROR;
 }
 
+/* The checked request is ep_cancel_badged_sends's requires (lifecycle.h). */
+/*@ requires \valid(inv) && \valid_read(dest) && \separated(inv, dest);
+    ensures error: \result != KAAL_NO_ERROR ==>
+      \result == KAAL_ILLEGAL_OPERATION && \result == inv->err.type;
+*/
 static kerr_t decode_cancel_badged_sends(invocation_t *inv, const cte_t *dest)
 {
     cap_t c = dest->cap;
@@ -221,6 +322,21 @@ static kerr_t decode_cancel_badged_sends(invocation_t *inv, const cte_t *dest)
     return KAAL_NO_ERROR;
 }
 
+/* Every path returns KAAL_NO_ERROR, KAAL_PREEMPTED (Revoke and Delete
+ * only) or an error code recorded in inv->err; the state-changing steps
+ * are reached only through the checked requests of the invoke halves. */
+/*@ requires inv_ok(inv);
+    ensures error: \result != KAAL_NO_ERROR && \result != KAAL_PREEMPTED ==>
+      \result == inv->err.type &&
+      (\result == KAAL_ILLEGAL_OPERATION || \result == KAAL_TRUNCATED_MESSAGE ||
+       \result == KAAL_RANGE_ERROR || \result == KAAL_FAILED_LOOKUP ||
+       \result == KAAL_DELETE_FIRST || \result == KAAL_REVOKE_FIRST);
+    ensures preempted: \result == KAAL_PREEMPTED ==>
+      \old(inv->label) == KAAL_INV_CNODE_REVOKE || \old(inv->label) == KAAL_INV_CNODE_DELETE;
+    ensures checked: \result == KAAL_NO_ERROR ==>
+      KAAL_INV_CNODE_REVOKE <= \old(inv->label) <= KAAL_INV_CNODE_SAVE_CALLER &&
+      \old(inv->length) >= 2;
+*/
 kerr_t decode_cnode_invocation(invocation_t *inv)
 {
     cte_t *dest;

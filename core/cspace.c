@@ -54,6 +54,13 @@ kerr_t cspace_resolve(cap_t root, word_t cptr, unsigned depth, resolve_result_t 
             return KAAL_NO_ERROR;
         }
     }
+    /*@ loop invariant 0 <= level <= KAAL_WORD_BITS;
+        loop invariant cap_type_of(node) == CAP_CNODE;
+        loop invariant n <= depth <= KAAL_WORD_BITS;
+        loop invariant n == depth || n < depth;
+        loop assigns level, node, n;
+        loop variant KAAL_WORD_BITS - level;
+    */
     for (unsigned level = 0; level < KAAL_WORD_BITS; level++) {
         unsigned radix = cap_cnode_radix(node);
         unsigned gsize = cap_cnode_guard_size(node);
@@ -98,6 +105,11 @@ kerr_t cspace_resolve(cap_t root, word_t cptr, unsigned depth, resolve_result_t 
 
 /* cspace_lookup_slot when the root is not flat (cspace_lookup_flat), out
  * of line so that the flat case needs no stack frame. */
+/*@ requires \valid_read(t) && \valid(slot) && \valid(lf) && \separated(slot, lf);
+    assigns *slot, *lf;
+    ensures result: \result == KAAL_NO_ERROR || \result == KAAL_FAILED_LOOKUP;
+    ensures found: \result == KAAL_NO_ERROR ==> \valid(*slot) && kobj_slot(*slot);
+*/
 static __attribute__((noinline)) kerr_t lookup_slot_resolve(tcb_t *t, word_t cptr, cte_t **slot,
                                                             lookup_fault_t *lf)
 {

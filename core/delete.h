@@ -48,10 +48,26 @@
  * object if it is the last capability to it, then empty the slot.
  * Returns KAAL_NO_ERROR when the slot is empty, or KAAL_PREEMPTED after
  * some progress (call again to continue). */
+/* ACSL: ASSUMED, not proved (delete.c is iterative kernel-state work):
+ * the result. It writes kernel state no assigns clause can name, so there
+ * is none; Frama-C then assumes the default `assigns *slot` of the
+ * prototype, which is too small: no proved property may read memory after
+ * a call (the CNode decoders use only the result). */
+/*@ requires \valid(slot);
+    ensures \result == KAAL_NO_ERROR || \result == KAAL_PREEMPTED;
+*/
 KAAL_MUST_CHECK kerr_t cap_delete(cte_t *slot);
 
 /* Delete every descendant of the capability in slot (seL4 cteRevoke).
  * KAAL_NO_ERROR when none is left, or KAAL_PREEMPTED after progress. */
+/* ACSL: ASSUMED, not proved (delete.c is iterative kernel-state work):
+ * the result. It writes kernel state no assigns clause can name, so there
+ * is none; Frama-C then assumes the default `assigns *slot` of the
+ * prototype, which is too small: no proved property may read memory after
+ * a call (the CNode decoders use only the result). */
+/*@ requires \valid(slot);
+    ensures \result == KAAL_NO_ERROR || \result == KAAL_PREEMPTED;
+*/
 KAAL_MUST_CHECK kerr_t cap_revoke(cte_t *slot);
 
 /* Delete, without preemption, a capability whose deletion needs no

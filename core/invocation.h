@@ -33,11 +33,32 @@ typedef struct invocation {
     word_t reply_len;    /* message registers set by inv_set_reply */
 } invocation_t;
 
+/* ACSL: what every decoder may assume of its invocation record (the
+ * syscall layer builds it): the record is valid; the invoked slot, the
+ * num_extra extra-cap slots and the caller are valid; every kernel slot is
+ * separate from the record (it lives on the kernel stack). */
+/*@ predicate inv_ok(invocation_t *inv) =
+      \valid(inv) && inv->num_extra <= KAAL_MSG_MAX_EXTRA_CAPS &&
+      inv->length <= KAAL_MSG_MAX_LENGTH &&
+      \valid(inv->slot) && kobj_slot(inv->slot) && \valid(inv->caller) &&
+      \separated(inv->caller, inv) &&
+      (\forall integer i; 0 <= i < inv->num_extra ==>
+         \valid(inv->extra[i]) && kobj_slot(inv->extra[i])) &&
+      (\forall cte_t *s; kobj_slot(s) ==> \separated(s, inv));
+*/
+
 /* Message register i of the invocation (0 if i >= length). */
 /*@ requires \valid_read(inv);
     assigns \nothing; */
 word_t inv_arg(const invocation_t *inv, unsigned i);
 /* Set reply message register i; reply length becomes max(len, i + 1). */
+/* ACSL: ASSUMED, not proved (core/syscall.c, through thread_set_mr): it
+ * writes the reply length and one message register of the caller, a CPU
+ * register or word 1 + i of its IPC buffer. */
+/*@ requires \valid(inv) && i < KAAL_MSG_MAX_LENGTH;
+    assigns inv->reply_len, inv->caller->ctx.r[0 .. HAL_UCTX_NREGS - 1],
+            inv->buf[1 .. KAAL_MSG_MAX_LENGTH];
+*/
 void inv_set_reply(invocation_t *inv, unsigned i, word_t v);
 
 /* Message registers of thread t: 0..3 in registers, the rest in its IPC

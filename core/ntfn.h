@@ -28,8 +28,17 @@ void ntfn_complete_bound(notification_t *n, tcb_t *t);
  * (seL4 cancelSignal). */
 void ntfn_cancel_waiter(tcb_t *t);
 /* Bind n to t. Requires both unbound. */
+/* ACSL: ASSUMED by the core/tcb.c proof; it proves on core/ntfn.c (run_wp.sh). */
+/*@ requires \valid(n) && \valid(t) && \separated(n, t);
+    requires n->bound == \null && t->bound_ntfn == \null;
+    assigns n->bound, t->bound_ntfn;
+    ensures n->bound == t && t->bound_ntfn == n; */
 void ntfn_bind(notification_t *n, tcb_t *t);
 /* Unbind t's notification, if any. */
+/* ACSL: ASSUMED by the core/tcb.c proof; it proves on core/ntfn.c (run_wp.sh). */
+/*@ requires \valid(t) && (t->bound_ntfn != \null ==> \valid(t->bound_ntfn));
+    assigns t->bound_ntfn, t->bound_ntfn->bound;
+    ensures t->bound_ntfn == \null; */
 void ntfn_unbind(tcb_t *t);
 
 #endif

@@ -100,14 +100,33 @@ _Static_assert(sizeof(struct tcb) <= (1u << KAAL_TCB_SIZE_BITS), "TCB fits its o
 
 /* ACSL: ASSUMED, not proved (docs/verification.md): a TCB capability
  * names a valid TCB (the object pointer comes from a physical address). */
-/*@ logic tcb_t *tcb_of(cap_t c);
-*/
+/*@ axiomatic TcbOf { logic tcb_t *tcb_of(cap_t c); } */
 /*@ assigns \nothing;
     ensures \result == tcb_of(c);
     ensures cap_type_of(c) == CAP_TCB ==> \valid(\result); */
 static inline tcb_t *tcb_of_cap(cap_t c) { return (tcb_t *)cap_ptr(c); }
+/* ACSL: ASSUMED, not proved, as tcb_of_cap: an endpoint (notification)
+ * capability names a valid endpoint (notification). */
+/*@ axiomatic EpNtfnOf {
+      logic endpoint_t *ep_of(cap_t c);
+      logic notification_t *ntfn_of(cap_t c);
+    } */
+/*@ assigns \nothing;
+    ensures \result == ep_of(c);
+    ensures cap_type_of(c) == CAP_ENDPOINT ==> \valid(\result); */
 static inline endpoint_t *ep_of_cap(cap_t c) { return (endpoint_t *)cap_ptr(c); }
+/*@ assigns \nothing;
+    ensures \result == ntfn_of(c);
+    ensures cap_type_of(c) == CAP_NOTIFICATION ==> \valid(\result); */
 static inline notification_t *ntfn_of_cap(cap_t c) { return (notification_t *)cap_ptr(c); }
+/* ACSL: ASSUMED, not proved: a CNode capability names 2^radix valid
+ * slots, each a kernel slot. */
+/*@ axiomatic CnodeOf { logic cte_t *cnode_of(cap_t c); } */
+/*@ assigns \nothing;
+    ensures \result == cnode_of(c);
+    ensures cap_type_of(c) == CAP_CNODE ==>
+      \valid(\result + (0 .. (1 << cnode_radix_of(c)) - 1)) &&
+      (\forall integer i; 0 <= i < (1 << cnode_radix_of(c)) ==> kobj_slot(\result + i)); */
 static inline cte_t *cnode_of_cap(cap_t c) { return (cte_t *)cap_ptr(c); }
 
 #endif

@@ -23,8 +23,28 @@
 /* log2 of the size of one object of type t; user_bits is the Retype size
  * argument (used by Untyped and CNode only). Requires t < KAAL_OBJ_NUM_TYPES
  * and user_bits <= KAAL_MAX_UNTYPED_BITS. */
+/*@ logic integer untyped_object_bits(integer t, integer user_bits) =
+      t == KAAL_OBJ_UNTYPED ? user_bits :
+      t == KAAL_OBJ_TCB ? KAAL_TCB_SIZE_BITS :
+      t == KAAL_OBJ_ENDPOINT ? KAAL_ENDPOINT_SIZE_BITS :
+      t == KAAL_OBJ_NOTIFICATION ? KAAL_NOTIFICATION_OBJ_BITS :
+      t == KAAL_OBJ_CNODE ? user_bits + KAAL_SLOT_SIZE_BITS :
+      t == KAAL_OBJ_FRAME_4K ? KAAL_PAGE_BITS :
+      t == KAAL_OBJ_FRAME_2M ? KAAL_LARGE_PAGE_BITS :
+      t == KAAL_OBJ_FRAME_1G ? KAAL_HUGE_PAGE_BITS : KAAL_PAGE_TABLE_SIZE_BITS;
+    predicate untyped_frame_type(integer t) =
+      t == KAAL_OBJ_FRAME_4K || t == KAAL_OBJ_FRAME_2M || t == KAAL_OBJ_FRAME_1G;
+*/
+/* ACSL: ASSUMED, not proved (objects.c is outside the proofs): the switch
+ * above, as a logic function; reads nothing. */
+/*@ requires t < KAAL_OBJ_NUM_TYPES && user_bits <= KAAL_MAX_UNTYPED_BITS;
+    assigns \nothing;
+    ensures \result == untyped_object_bits(t, user_bits); */
 unsigned object_size_bits(enum kaal_object_type t, word_t user_bits);
 /* Frame types: the only ones (with Untyped) a device untyped may yield. */
+/* ACSL: ASSUMED, not proved (objects.c): the three frame types. */
+/*@ assigns \nothing;
+    ensures \result <==> untyped_frame_type(t); */
 bool object_type_is_frame(enum kaal_object_type t);
 /* The original capability to a new object of type t at pa. */
 cap_t object_make_cap(enum kaal_object_type t, paddr_t pa, word_t user_bits, bool device);

@@ -39,6 +39,17 @@ word_t *thread_ipc_buffer(tcb_t *t)
     return (word_t *)((uint8_t *)cap_ptr(fc) + off);
 }
 
+/* Message register i: mr_reg maps 0..3 to CPU registers; the rest are
+ * words 1 + i of the IPC buffer (word 0 is the tag). */
+/*@ requires \valid_read(t);
+    requires buf != \null ==> \valid_read(buf + (1 .. KAAL_MSG_MAX_LENGTH));
+    requires \separated(t, mr_reg + (0 .. KAAL_MSG_NUM_REGS - 1));
+    requires buf != \null ==>
+      \separated(buf + (1 .. KAAL_MSG_MAX_LENGTH), mr_reg + (0 .. KAAL_MSG_NUM_REGS - 1));
+    assigns \nothing;
+    ensures i >= KAAL_MSG_NUM_REGS && (buf == \null || i >= KAAL_MSG_MAX_LENGTH) ==> \result == 0;
+    ensures KAAL_MSG_NUM_REGS <= i < KAAL_MSG_MAX_LENGTH && buf != \null ==> \result == buf[1 + i];
+*/
 word_t thread_get_mr(tcb_t *t, word_t *buf, unsigned i)
 {
     if (i < KAAL_MSG_NUM_REGS) {
@@ -50,6 +61,14 @@ word_t thread_get_mr(tcb_t *t, word_t *buf, unsigned i)
     return buf[1 + i]; /* msg[i] follows the tag word */
 }
 
+/*@ requires \valid(t);
+    requires buf != \null ==> \valid(buf + (1 .. KAAL_MSG_MAX_LENGTH)) &&
+                              \separated(t, buf + (1 .. KAAL_MSG_MAX_LENGTH)) &&
+      \separated(buf + (1 .. KAAL_MSG_MAX_LENGTH), mr_reg + (0 .. KAAL_MSG_NUM_REGS - 1));
+    requires \separated(t, mr_reg + (0 .. KAAL_MSG_NUM_REGS - 1));
+    assigns t->ctx.r[0 .. HAL_UCTX_NREGS - 1], buf[1 .. KAAL_MSG_MAX_LENGTH];
+    ensures KAAL_MSG_NUM_REGS <= i < KAAL_MSG_MAX_LENGTH && buf != \null ==> buf[1 + i] == v;
+*/
 void thread_set_mr(tcb_t *t, word_t *buf, unsigned i, word_t v)
 {
     if (i < KAAL_MSG_NUM_REGS) {
@@ -148,9 +167,32 @@ static void reply_error(tcb_t *t, word_t *buf, const syscall_error_t *e)
 
 /* ---- invocations ----------------------------------------------------- */
 
+/* The extra capabilities' slots, from the caller's IPC buffer (seL4
+ * lookupExtraCaps): either FailedLookup, recorded in inv->err, or all
+ * count slots found, each a valid kernel slot (what inv_ok asks). */
+/*@ requires \valid(inv) && \valid_read(inv->caller) && \separated(inv, inv->caller);
+    requires count <= KAAL_MSG_MAX_EXTRA_CAPS && inv->num_extra == 0;
+    requires inv->buf != \null ==>
+      \valid_read(inv->buf + (0 .. 1 + KAAL_MSG_MAX_LENGTH + KAAL_MSG_MAX_EXTRA_CAPS)) &&
+      \separated(inv, inv->buf + (0 .. 1 + KAAL_MSG_MAX_LENGTH + KAAL_MSG_MAX_EXTRA_CAPS));
+    assigns inv->extra[0 .. KAAL_MSG_MAX_EXTRA_CAPS - 1], inv->num_extra, inv->err;
+    ensures result: \result == KAAL_NO_ERROR ||
+      (\result == KAAL_FAILED_LOOKUP && inv->err.type == \result);
+    ensures found: \result == KAAL_NO_ERROR ==> inv->num_extra == count &&
+      \forall integer i; 0 <= i < count ==> \valid(inv->extra[i]) && kobj_slot(inv->extra[i]);
+    ensures partial: inv->num_extra <= count &&
+      \forall integer i; 0 <= i < inv->num_extra ==>
+        \valid(inv->extra[i]) && kobj_slot(inv->extra[i]);
+*/
 static kerr_t lookup_extra_caps(invocation_t *inv, word_t count)
 {
     lookup_fault_t lf = {0};
+    /*@ loop invariant 0 <= i <= count && inv->num_extra == i;
+        loop invariant \forall integer k; 0 <= k < i ==>
+          \valid(inv->extra[k]) && kobj_slot(inv->extra[k]);
+        loop assigns i, lf, inv->extra[0 .. KAAL_MSG_MAX_EXTRA_CAPS - 1], inv->num_extra;
+        loop variant count - i;
+    */
     for (word_t i = 0; i < count; i++) {
         word_t cptr = inv->buf != NULL ? inv->buf[1 + KAAL_MSG_MAX_LENGTH + 1 + i] : 0;
         if (inv->buf == NULL ||

@@ -23,6 +23,37 @@ typedef struct retype_args {
     paddr_t alloc; /* address of the first object */
 } retype_args_t;
 
+/* ACSL (docs/verification.md). untyped_type_ok: what check_type_and_size
+ * accepts. untyped_mem_ok: what check_memory checks of a Retype from the untyped
+ * capability u: the objects fit the free bytes above the watermark (0 if
+ * the untyped is reset), device memory yields only frames and untypeds,
+ * and alloc is the first address at or above the watermark aligned to
+ * the object size. untyped_retype_ok: the fully checked request that
+ * invoke_retype requires, with its destination slots a->dest[0 .. count)
+ * valid, empty kernel slots. (The slot clauses are written out where they
+ * are used, not in a predicate: the provers then see the same slot
+ * addresses on both sides.) */
+/*@ predicate untyped_type_ok(integer type, integer bits) =
+      type < KAAL_OBJ_NUM_TYPES && bits <= KAAL_MAX_UNTYPED_BITS &&
+      (type == KAAL_OBJ_CNODE ==> bits != 0) &&
+      (type == KAAL_OBJ_UNTYPED ==> bits >= KAAL_MIN_UNTYPED_BITS);
+    predicate untyped_mem_ok(cap_t u, retype_args_t *a) =
+      a->obj_bits < KAAL_WORD_BITS &&
+      a->count * (1 << a->obj_bits) <=
+        (1 << untyped_bits_of(u)) - (a->reset ? 0 : u.w1) &&
+      (untyped_device_of(u) ==> untyped_frame_type(a->type) || a->type == KAAL_OBJ_UNTYPED) &&
+      a->alloc == untyped_align_up(untyped_paddr_of(u) + (a->reset ? 0 : u.w1), 1 << a->obj_bits) &&
+      a->alloc % (1 << a->obj_bits) == 0 &&
+      untyped_paddr_of(u) + (a->reset ? 0 : u.w1) <= a->alloc;
+    predicate untyped_retype_ok(cte_t *uslot, retype_args_t *a) =
+      \valid(uslot) && kobj_slot(uslot) && untyped_cap_ok(uslot->cap) &&
+      untyped_type_ok(a->type, a->user_bits) &&
+      a->obj_bits == untyped_object_bits(a->type, a->user_bits) &&
+      1 <= a->count <= KAAL_RETYPE_FAN_OUT_LIMIT &&
+      (a->reset <==> !asid_slot_has_children(uslot)) &&
+      untyped_mem_ok(uslot->cap, a);
+*/
+
 void untyped_reset(cte_t *slot)
 {
     slot->cap = cap_untyped_set_watermark(slot->cap, 0);
@@ -69,6 +100,13 @@ static kerr_t check_type_and_size(invocation_t *inv, word_t type, word_t bits)
 
 /* The destination CNode capability (seL4: extra cap 0 if depth 0, else
  * the CNode capability found at index/depth from it). */
+/*@ requires inv_ok(inv) && inv->num_extra >= 1;
+    requires \valid(node) && \separated(node, inv);
+    assigns inv->err, *node;
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_RANGE_ERROR || \result == KAAL_FAILED_LOOKUP);
+    ensures checked: \result == KAAL_NO_ERROR ==> cap_type_of(*node) == CAP_CNODE;
+*/
 static kerr_t find_dest_cnode(invocation_t *inv, word_t index, word_t depth, cap_t *node)
 {
     cap_t root = inv->extra[0]->cap;
@@ -112,14 +150,34 @@ static kerr_t check_dest_range(invocation_t *inv, word_t size, word_t offset, wo
     return KAAL_NO_ERROR;
 }
 
+/* The window of a CNode capability node: inside it (check_dest_range),
+ * and every slot in it empty. */
+/*@ requires \valid(inv) && cap_type_of(node) == CAP_CNODE;
+    requires \forall cte_t *s; kobj_slot(s) ==> \separated(s, inv);
+    assigns inv->err;
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_RANGE_ERROR || \result == KAAL_DELETE_FIRST);
+    ensures checked: \result == KAAL_NO_ERROR ==>
+      1 <= count <= KAAL_RETYPE_FAN_OUT_LIMIT && offset + count <= (1 << cnode_radix_of(node));
+    ensures empty: \result == KAAL_NO_ERROR ==>
+      \valid(cnode_of(node) + (offset .. offset + count - 1)) &&
+      \forall integer i; offset <= i < offset + count ==>
+        kobj_slot(cnode_of(node) + i) && cap_type_of(cnode_of(node)[i].cap) == CAP_NULL;
+*/
 static kerr_t check_dest_window(invocation_t *inv, cap_t node, word_t offset, word_t count)
 {
     word_t size = KAAL_BIT(cap_cnode_radix(node));
+    /*@ assert size: size == (1 << cnode_radix_of(node)); */
     kerr_t err = check_dest_range(inv, size, offset, count);
     if (err != KAAL_NO_ERROR) {
         return err;
     }
     cte_t *slots = cnode_of_cap(node);
+    /*@ loop invariant offset <= i <= offset + count;
+        loop invariant \forall integer j; offset <= j < i ==> cap_type_of(slots[j].cap) == CAP_NULL;
+        loop assigns i;
+        loop variant offset + count - i;
+    */
     for (word_t i = offset; i < offset + count; i++) {
         if (!cap_is_null(slots[i].cap)) {
             return err_set(&inv->err, KAAL_DELETE_FIRST);
@@ -129,6 +187,19 @@ static kerr_t check_dest_window(invocation_t *inv, cap_t node, word_t offset, wo
 }
 
 /* Watermark, memory and device checks; fills reset and alloc. */
+/*@ requires \valid(inv) && \valid_read(inv->slot) && \valid(a) && \separated(a, inv);
+    requires untyped_cap_ok(inv->cap) && a->count >= 1;
+    requires \forall integer i; 0 <= i < a->count ==> \separated(a->dest + i, inv, a);
+    assigns inv->err, a->reset, a->alloc;
+    ensures args: a->count == \old(a->count) && a->dest == \old(a->dest) &&
+      a->type == \old(a->type) && a->user_bits == \old(a->user_bits) &&
+      a->obj_bits == \old(a->obj_bits);
+    ensures frame: \forall integer i; 0 <= i < a->count ==> a->dest[i].cap == \old(a->dest[i].cap);
+    ensures reset: a->reset <==> !asid_slot_has_children(inv->slot);
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_NOT_ENOUGH_MEMORY || \result == KAAL_INVALID_ARGUMENT);
+    ensures checked: \result == KAAL_NO_ERROR ==> untyped_mem_ok(inv->cap, a);
+*/
 static kerr_t check_memory(invocation_t *inv, retype_args_t *a)
 {
     cap_t u = inv->cap;
@@ -141,12 +212,127 @@ static kerr_t check_memory(invocation_t *inv, retype_args_t *a)
     if (cap_untyped_device(u) && !object_type_is_frame(a->type) && a->type != KAAL_OBJ_UNTYPED) {
         return err_invalid_arg(&inv->err, 1);
     }
+    /*@ assert one: (1 << a->obj_bits) <= a->count * (1 << a->obj_bits); */
+    /*@ assert pow: (1 << untyped_bits_of(u)) <= (1 << KAAL_MAX_UNTYPED_BITS); */
+    /*@ assert small: (1 << a->obj_bits) <= (1 << KAAL_MAX_UNTYPED_BITS) &&
+          wm <= (1 << KAAL_MAX_UNTYPED_BITS); */
     a->alloc = untyped_alloc_base(cap_paddr(u), wm, a->obj_bits);
+    /*@ assert fits: a->obj_bits < KAAL_WORD_BITS &&
+          a->count * (1 << a->obj_bits) <= (1 << untyped_bits_of(u)) - (a->reset ? 0 : u.w1); */
+    /*@ assert device: untyped_device_of(u) ==>
+          untyped_frame_type(a->type) || a->type == KAAL_OBJ_UNTYPED; */
+    /*@ assert alloc: a->alloc == untyped_align_up(untyped_paddr_of(u) + wm, 1 << a->obj_bits) &&
+          a->alloc % (1 << a->obj_bits) == 0 && untyped_paddr_of(u) + wm <= a->alloc; */
     return KAAL_NO_ERROR;
+}
+
+/* The decode half of Retype, up to the memory checks: the arguments,
+ * the destination CNode capability *node and its window from slot
+ * *offset, in seL4's order. (Proved with -wp-split: test
+ * wp_untyped_decode.) */
+/*@ requires inv_ok(inv) && untyped_cap_ok(inv->cap) && inv->slot->cap == inv->cap;
+    requires \valid(a) && \valid(node) && \valid(offset) && \separated(inv, a, node, offset);
+    requires \forall cte_t *s; kobj_slot(s) ==> \separated(s, a, node, offset);
+    requires \forall cte_t *s; kobj_slot(s) ==> \separated(s, inv);
+    requires \valid(inv->slot) && kobj_slot(inv->slot);
+    assigns inv->err, a->count, a->type, a->user_bits, a->obj_bits, a->dest, *node, *offset;
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_ILLEGAL_OPERATION || \result == KAAL_TRUNCATED_MESSAGE ||
+       \result == KAAL_INVALID_ARGUMENT || \result == KAAL_RANGE_ERROR ||
+       \result == KAAL_FAILED_LOOKUP || \result == KAAL_DELETE_FIRST);
+    ensures checked: \result == KAAL_NO_ERROR ==>
+      inv->label == KAAL_INV_UNTYPED_RETYPE && inv->length >= 6 && inv->num_extra >= 1;
+    ensures window: \result == KAAL_NO_ERROR ==>
+      cap_type_of(*node) == CAP_CNODE && *offset + a->count <= (1 << cnode_radix_of(*node)) &&
+      a->dest == cnode_of(*node) + *offset && 1 <= a->count <= KAAL_RETYPE_FAN_OUT_LIMIT;
+    ensures untyped: \result == KAAL_NO_ERROR ==>
+      untyped_cap_ok(inv->slot->cap) && inv->slot->cap == inv->cap;
+    ensures type: \result == KAAL_NO_ERROR ==>
+      untyped_type_ok(a->type, a->user_bits) &&
+      a->obj_bits == untyped_object_bits(a->type, a->user_bits);
+    ensures empty: \result == KAAL_NO_ERROR ==>
+      \valid(cnode_of(*node) + (*offset .. *offset + a->count - 1)) &&
+      \forall integer i; *offset <= i < *offset + a->count ==>
+        kobj_slot(cnode_of(*node) + i) && cap_type_of(cnode_of(*node)[i].cap) == CAP_NULL;
+*/
+static kerr_t decode_retype_dest(invocation_t *inv, retype_args_t *a, cap_t *node, word_t *offset)
+{
+    if (inv->label != KAAL_INV_UNTYPED_RETYPE) {
+        return err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
+    }
+    if (inv->length < 6 || inv->num_extra < 1) {
+        return err_set(&inv->err, KAAL_TRUNCATED_MESSAGE);
+    }
+    word_t type = inv_arg(inv, 0);
+    word_t bits = inv_arg(inv, 1);
+    *offset = inv_arg(inv, 4);
+    kerr_t err = check_type_and_size(inv, type, bits);
+    if (err == KAAL_NO_ERROR) {
+        err = find_dest_cnode(inv, inv_arg(inv, 2), inv_arg(inv, 3), node);
+    }
+    if (err == KAAL_NO_ERROR) {
+        a->count = inv_arg(inv, 5);
+        err = check_dest_window(inv, *node, *offset, a->count);
+    }
+    /*@ assert err != KAAL_NO_ERROR ==> err == inv->err.type &&
+          (err == KAAL_INVALID_ARGUMENT || err == KAAL_RANGE_ERROR ||
+           err == KAAL_FAILED_LOOKUP || err == KAAL_DELETE_FIRST); */
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    /*@ assert window: \valid(cnode_of(*node) + (*offset .. *offset + a->count - 1)) &&
+          \forall integer i; *offset <= i < *offset + a->count ==>
+            kobj_slot(cnode_of(*node) + i) && cap_type_of(cnode_of(*node)[i].cap) == CAP_NULL; */
+    a->type = (enum kaal_object_type)type;
+    a->user_bits = bits;
+    a->obj_bits = object_size_bits(a->type, bits);
+    a->dest = cnode_of_cap(*node) + *offset;
+    return KAAL_NO_ERROR;
+}
+
+/* The decode half of Retype: every check, in seL4's order, filling the
+ * request *a. Either an error code (also in inv->err) or a fully checked
+ * request (untyped_retype_ok, and the destination slots valid and empty
+ * inside the destination CNode *node, from slot *offset). */
+/*@ requires inv_ok(inv) && untyped_cap_ok(inv->cap) && inv->slot->cap == inv->cap;
+    requires \valid(a) && \valid(node) && \valid(offset) && \separated(inv, a, node, offset);
+    requires \forall cte_t *s; kobj_slot(s) ==> \separated(s, a, node, offset);
+    requires \forall cte_t *s; kobj_slot(s) ==> \separated(s, inv);
+    requires \valid(inv->slot) && kobj_slot(inv->slot);
+    assigns inv->err, *a, *node, *offset;
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_ILLEGAL_OPERATION || \result == KAAL_TRUNCATED_MESSAGE ||
+       \result == KAAL_INVALID_ARGUMENT || \result == KAAL_RANGE_ERROR ||
+       \result == KAAL_FAILED_LOOKUP || \result == KAAL_DELETE_FIRST ||
+       \result == KAAL_NOT_ENOUGH_MEMORY);
+    ensures checked: \result == KAAL_NO_ERROR ==>
+      inv->label == KAAL_INV_UNTYPED_RETYPE && inv->length >= 6 && inv->num_extra >= 1 &&
+      cap_type_of(*node) == CAP_CNODE && *offset + a->count <= (1 << cnode_radix_of(*node)) &&
+      a->dest == cnode_of(*node) + *offset &&
+      untyped_retype_ok(inv->slot, a);
+    ensures empty: \result == KAAL_NO_ERROR ==>
+      \valid(a->dest + (0 .. a->count - 1)) &&
+      \forall integer i; 0 <= i < a->count ==>
+        kobj_slot(a->dest + i) && cap_type_of(a->dest[i].cap) == CAP_NULL;
+*/
+static kerr_t decode_retype(invocation_t *inv, retype_args_t *a, cap_t *node, word_t *offset)
+{
+    kerr_t err = decode_retype_dest(inv, a, node, offset);
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    /*@ assert sep: \forall integer i; 0 <= i < a->count ==> \separated(a->dest + i, inv, a); */
+    return check_memory(inv, a);
 }
 
 /* ---- invoke ------------------------------------------------------------ */
 
+/* ACSL: the fully checked request it must be reached with. The body (the
+ * object creation loop) is not proved, so no assigns clause. */
+/*@ requires untyped_retype_ok(uslot, a);
+    requires \valid(a->dest + (0 .. a->count - 1)) &&
+      \forall integer i; 0 <= i < a->count ==>
+        kobj_slot(a->dest + i) && cap_type_of(a->dest[i].cap) == CAP_NULL; */
 static void invoke_retype(cte_t *uslot, const retype_args_t *a)
 {
     if (a->reset) {
@@ -165,36 +351,25 @@ static void invoke_retype(cte_t *uslot, const retype_args_t *a)
     }
 }
 
+/* Every path returns an error code recorded in inv->err, or NoError after
+ * invoke_retype was reached with a fully checked request (its requires
+ * are proved here). The invocation record is the syscall layer's: the
+ * invoked capability is its slot's, an untyped one (untyped_cap_ok), and
+ * every kernel slot is valid memory (so separate from this frame). */
+/*@ requires inv_ok(inv) && untyped_cap_ok(inv->cap) && inv->slot->cap == inv->cap;
+    requires untyped_slots_valid: \forall cte_t *s; kobj_slot(s) ==> \valid(s);
+    ensures \result == KAAL_NO_ERROR || (\result == inv->err.type &&
+      (\result == KAAL_ILLEGAL_OPERATION || \result == KAAL_TRUNCATED_MESSAGE ||
+       \result == KAAL_INVALID_ARGUMENT || \result == KAAL_RANGE_ERROR ||
+       \result == KAAL_FAILED_LOOKUP || \result == KAAL_DELETE_FIRST ||
+       \result == KAAL_NOT_ENOUGH_MEMORY));
+*/
 kerr_t decode_untyped_invocation(invocation_t *inv)
 {
     retype_args_t a;
     cap_t node;
-
-    if (inv->label != KAAL_INV_UNTYPED_RETYPE) {
-        return err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
-    }
-    if (inv->length < 6 || inv->num_extra < 1) {
-        return err_set(&inv->err, KAAL_TRUNCATED_MESSAGE);
-    }
-    word_t type = inv_arg(inv, 0);
-    word_t bits = inv_arg(inv, 1);
-    word_t offset = inv_arg(inv, 4);
-    kerr_t err = check_type_and_size(inv, type, bits);
-    if (err == KAAL_NO_ERROR) {
-        err = find_dest_cnode(inv, inv_arg(inv, 2), inv_arg(inv, 3), &node);
-    }
-    if (err == KAAL_NO_ERROR) {
-        a.count = inv_arg(inv, 5);
-        err = check_dest_window(inv, node, offset, a.count);
-    }
-    if (err != KAAL_NO_ERROR) {
-        return err;
-    }
-    a.type = (enum kaal_object_type)type;
-    a.user_bits = bits;
-    a.obj_bits = object_size_bits(a.type, bits);
-    a.dest = cnode_of_cap(node) + offset;
-    err = check_memory(inv, &a);
+    word_t offset;
+    kerr_t err = decode_retype(inv, &a, &node, &offset);
     if (err != KAAL_NO_ERROR) {
         return err;
     }

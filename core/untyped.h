@@ -24,6 +24,25 @@
 
 /* ---- pure arithmetic (proof targets) ---- */
 
+/* ACSL: the fields of an untyped capability (core/cap.h), and what every
+ * untyped capability is ASSUMED, not proved, to satisfy (Retype and boot
+ * only make such capabilities; docs/verification.md): an untyped
+ * capability, size_bits <= KAAL_MAX_UNTYPED_BITS and watermark <=
+ * 2^size_bits. The last two clauses follow from the others and from the
+ * encoding (2^size_bits <= 2^47 from size_bits <= 47; paddr, w0's top 48
+ * bits, is < 2^48), but the provers derive neither monotonicity of 2^n
+ * nor bounds of >> by themselves. The decoder requires it of the invoked
+ * capability. */
+/*@ logic integer untyped_bits_of(cap_t c) = (c.w0 >> 6) & 63;
+    logic integer untyped_paddr_of(cap_t c) = c.w0 >> 16;
+    predicate untyped_device_of(cap_t c) = ((c.w0 >> 5) & 1) != 0;
+    predicate untyped_cap_ok(cap_t c) =
+      cap_type_of(c) == CAP_UNTYPED && untyped_bits_of(c) <= KAAL_MAX_UNTYPED_BITS &&
+      c.w1 <= (1 << untyped_bits_of(c)) &&
+      (1 << untyped_bits_of(c)) <= (1 << KAAL_MAX_UNTYPED_BITS) &&
+      untyped_paddr_of(c) < 0x1000000000000;
+*/
+
 /* Bytes left above watermark wm in an untyped of 2^size_bits bytes.
  * Requires size_bits <= KAAL_MAX_UNTYPED_BITS, wm <= 2^size_bits. */
 /*@ requires size_bits <= KAAL_MAX_UNTYPED_BITS;

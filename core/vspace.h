@@ -41,6 +41,27 @@ typedef uint64_t pte_t;
 #define PTE_ADDR_MASK 0x0000fffffffff000ull
 #define PT_ENTRIES 512u
 
+/* ACSL (docs/verification.md): vspace_pte(p) says that p is an entry of a
+ * translation table (a page-table object in RAM, reached through its
+ * physical address). It is abstract: the walk's assumed contract returns
+ * such entries, and the proved decoders require that they are separate
+ * from the invocation record and from capability slots. The field logic
+ * functions name a Frame / PageTable capability's bits (core/cap.h). */
+/*@ axiomatic VspaceTables {
+      predicate vspace_pte(pte_t *p);
+    }
+    logic integer vspace_frame_size_of(cap_t c) = (c.w0 >> 5) & 3;
+    logic integer vspace_frame_bits(integer fs) = fs == 0 ? 12 : fs == 1 ? 21 : 30;
+    logic integer vspace_frame_rights_of(cap_t c) = (c.w0 >> 7) & 3;
+    predicate vspace_frame_mapped(cap_t c) = ((c.w0 >> 10) & 1) != 0;
+    logic integer vspace_pt_level_of(cap_t c) = (c.w0 >> 5) & 3;
+    predicate vspace_pt_mapped(cap_t c) = ((c.w0 >> 7) & 1) != 0;
+    logic integer vspace_paddr_of(cap_t c) = c.w0 >> 16;
+    predicate vspace_has_asid(cap_t c) = ((c.w0 >> 5) & 1) != 0;
+    predicate vspace_pte_is_frame(integer e, integer level) = (e & PTE_VALID) != 0 &&
+      (level == 3 ? (e & PTE_TABLE) != 0 : ((e & PTE_TABLE) == 0 && level > 0));
+*/
+
 /* Table index of va at level 0..3. */
 /*@ requires level <= 3;
     assigns \nothing;
@@ -77,6 +98,8 @@ static inline bool pte_is_table(pte_t e, unsigned level)
 {
     return level < 3 && (e & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE);
 }
+/*@ assigns \nothing;
+    ensures \result <==> vspace_pte_is_frame(e, level); */
 static inline bool pte_is_frame(pte_t e, unsigned level)
 {
     if ((e & PTE_VALID) == 0) {
@@ -84,15 +107,28 @@ static inline bool pte_is_frame(pte_t e, unsigned level)
     }
     return level == 3 ? (e & PTE_TABLE) != 0 : ((e & PTE_TABLE) == 0 && level > 0);
 }
+/*@ assigns \nothing;
+    ensures \result == (e & PTE_ADDR_MASK); */
 static inline paddr_t pte_addr(pte_t e) { return e & PTE_ADDR_MASK; }
 
 /* Find the entry for va at target_level (1..3) in the tables at root.
  * Returns the entry's address, or NULL with *missing = the level whose table
  * is missing (an entry above target_level is not a table). */
+/* ACSL: ASSUMED, not proved (it reads tables through physical addresses):
+ * a missing table is at a level 1..target_level; otherwise the result is
+ * a valid table entry. */
+/*@ requires \valid(missing) && target_level <= 3;
+    assigns *missing;
+    ensures missing: \result == \null ==> 1 <= *missing <= target_level;
+    ensures found: \result != \null ==> \valid(\result) && vspace_pte(\result);
+*/
 pte_t *vspace_lookup_entry(paddr_t root, vaddr_t va, unsigned target_level, unsigned *missing);
 
 /* Level (1..3) whose entries map a frame of size fs: 1 GiB at 1, 2 MiB at 2,
  * 4 KiB at 3. */
+/*@ requires fs <= 3;
+    assigns \nothing;
+    ensures \result == 3 - fs; */
 static inline unsigned vspace_frame_level(enum frame_size fs) { return 3u - (unsigned)fs; }
 
 /* seL4 maskVMRights: the rights a mapping gets from the frame cap's rights
