@@ -3,6 +3,9 @@
 #   run_wp.sh SRCROOT WORKDIR FILE [-FRAMA-C-OPTION...] FUNC...
 # FILE is relative to SRCROOT (the file the kernel compiles); FUNC are the
 # functions whose contracts (and -wp-rte runtime-error guards) are proved.
+# The provers are Z3 and CVC4, or the list given as -wp-prover=LIST. The
+# proof scripts kept in SRCROOT/tests/proof/scripts/<basename of WORKDIR>/
+# are replayed (see below).
 # Fails unless every goal is proved: "[wp] Proved goals: N / N".
 set -eu
 src=$1; work=$2; file=$3; shift 3
@@ -20,9 +23,11 @@ if [ ! -s "$WHY3CONFIG" ]; then
     cat "$work/why3-detect.log" >&2; exit 1; }
 fi
 # Arguments starting with '-' are extra Frama-C options (e.g. -wp-model).
-fcts=""; extra=""
+# -wp-prover=LIST replaces the default provers (z3,cvc4).
+fcts=""; extra=""; provers="z3,cvc4"
 for a in "$@"; do
   case "$a" in
+    -wp-prover=*) provers=${a#-wp-prover=} ;;
     -*) extra="$extra $a" ;;
     *) fcts="$fcts,$a" ;;
   esac
@@ -30,6 +35,17 @@ done
 fcts=${fcts#,}
 name=$(echo "$file" | tr '/.' '__')
 log="$work/$name.log"
+# Proof scripts: the tactic trees (Range splits and the like) that WP's
+# -wp-auto strategies found, kept in tests/proof/scripts/<test>/ so that a
+# run replays each tactic at once instead of first waiting for the provers
+# to time out on the whole goal. Replaying re-proves every subgoal (no
+# result is cached: -wp-cache none); a goal without a script, or whose
+# script no longer applies, goes to the provers and -wp-auto as before.
+test_name=$(basename "$work")
+kept="$src/tests/proof/scripts/$test_name"
+session="$work/session"
+rm -rf "$session"; mkdir -p "$session/script"
+if [ -d "$kept" ]; then cp "$kept"/*.json "$session/script/" 2>/dev/null || true; fi
 cd "$work"
 # The build's view of the core: same include paths and defines as
 # core/meson.build (kernel_cflags) on the hosted backend, C11.
@@ -37,8 +53,8 @@ set +e
 frama-c -c11 -machdep gcc_x86_64 \
   -cpp-extra-args="-I$src/include -I$src/hal/include -I$src/hal/hosted/include -I$src/core -DKAAL_HAL_HOSTED -DKAAL_DEBUG_SYSCALLS=1 -ffreestanding" \
   "$src/$file" \
-  -wp -wp-rte -wp-fct "$fcts" -wp-prover z3,cvc4 -wp-timeout 10 -wp-par 2 \
-  -wp-out "$work/$name.wp" $extra >"$log" 2>&1
+  -wp -wp-rte -wp-fct "$fcts" -wp-prover "tip,$provers" -wp-timeout 10 -wp-par 2 \
+  -wp-session "$session" -wp-cache none -wp-out "$work/$name.wp" $extra >"$log" 2>&1
 rc=$?
 set -e
 grep -aE '^\[wp\] \[(Unknown|Timeout|Failed|Stepout)' "$log" || true
@@ -75,5 +91,13 @@ while read -r f ok all; do
   [ "$all" -gt 0 ] || empty="$empty $f"
 done <"$work/$name.count"
 echo "$line"
+# Scripts WP wrote for goals that had none (only worth keeping when every
+# goal is proved).
+new=""
+for f in "$session"/script/*.json; do
+  [ -e "$f" ] || continue
+  [ -e "$kept/$(basename "$f")" ] || new="$new $(basename "$f")"
+done
+[ -z "$new" ] || [ "$1" != "$2" ] || echo "run_wp.sh: new proof scripts (keep them with: mkdir -p $kept && cp $session/script/*.json $kept/):$new"
 [ -z "$empty" ] || { echo "run_wp.sh: no goal for:$empty" >&2; exit 1; }
 [ "$1" = "$2" ] && [ "$2" -gt 0 ] || { echo "run_wp.sh: $file: not all goals proved" >&2; exit 1; }
