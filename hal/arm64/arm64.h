@@ -82,12 +82,28 @@ enum arm64_boot_error {
     ARM64_BOOT_TOO_MANY_TABLES = 2, /* the RAM layout needs more L2 tables */
     ARM64_BOOT_RAM_TOO_HIGH = 3,  /* RAM above the 512 GiB the map covers */
     ARM64_BOOT_NO_ASID16 = 4,     /* the CPU lacks 16-bit ASIDs */
+    ARM64_BOOT_IMAGE_TOO_LARGE = 5, /* the image needs more 4 KiB-page tables */
 };
 extern struct arm64_boot_params arm64_boot_params;
 
-/* Linker-script symbols (kernel-virtual). */
+/* Linker-script symbols (kernel-virtual). Text, rodata and data start
+ * on page boundaries (kernel.ld.in). */
 extern char __kernel_start[], __kernel_end[], __text_start[], __text_end[];
+extern char __rodata_start[], __rodata_end[], __data_start[];
 extern char __bss_start[], __bss_end[];
+
+/* Kernel stacks (head.S), each above an unmapped 4 KiB guard page. */
+extern char arm64_boot_stack_guard[], arm64_boot_stack_bottom[], arm64_boot_stack_top[];
+extern char arm64_panic_stack_guard[], arm64_panic_stack_bottom[], arm64_panic_stack_top[];
+#define ARM64_NUM_STACK_GUARDS 2u
+#define ARM64_GUARD_SIZE 4096u
+/* The guard page of stack i (0: the kernel stack, 1: the panic stack):
+ * its physical address before the MMU is on, its kernel-virtual address
+ * after (PC-relative addressing yields whichever the code runs at). */
+static inline uint64_t arm64_stack_guard(unsigned i)
+{
+    return (uint64_t)(uintptr_t)(i == 0 ? arm64_boot_stack_guard : arm64_panic_stack_guard);
+}
 
 /* Early boot, MMU off, at physical addresses. Fills arm64_boot_params and
  * the kernel translation tables. */

@@ -166,6 +166,8 @@ static const char *boot_error_text(uint64_t e)
         return "RAM above 512 GiB";
     case ARM64_BOOT_NO_ASID16:
         return "CPU has no 16-bit ASIDs";
+    case ARM64_BOOT_IMAGE_TOO_LARGE:
+        return "kernel image too large for its page tables";
     default:
         return "unknown";
     }

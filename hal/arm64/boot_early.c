@@ -4,16 +4,24 @@
  * Finds RAM (device tree or plat constants) and builds the kernel's
  * translation tables:
  *
- *   TTBR1 (kernel, global): va = 0xffff0000_00000000 + pa
+ *   TTBR1 (kernel, global, EL1 only, UXN everywhere):
+ *   va = 0xffff0000_00000000 + pa
  *     L0[0] -> L1: one entry per GiB of physical address space
- *       GiB wholly RAM          -> 1 GiB block, Normal WB, PXN
+ *       GiB wholly RAM          -> 1 GiB block, Normal WB, RW, PXN
  *       GiB partly RAM / MMIO   -> L2 table: 2 MiB blocks
- *         kernel image blocks   -> Normal WB, executable
- *         other RAM             -> Normal WB, PXN
- *         GIC, UART windows     -> Device-nGnRnE, PXN
- *   TTBR0 (boot only): identity map of the kernel's GiB, to survive the
- *     instruction that turns the MMU on; replaced by an empty table in
- *     arm64_boot_main().
+ *         kernel image blocks   -> L3 table: 4 KiB pages (W^X)
+ *           .text               -> read-only, executable
+ *           .rodata             -> read-only, PXN
+ *           .data .bss          -> RW, PXN
+ *           stack guard pages   -> invalid (an overflow faults)
+ *           RAM around the image -> RW, PXN
+ *         other RAM             -> Normal WB, RW, PXN
+ *         GIC, UART windows     -> Device-nGnRnE, RW, PXN
+ *   TTBR0 (boot only): identity map of the kernel's GiB, read-only and
+ *     executable, to survive the instructions that turn the MMU on;
+ *     replaced by an empty table in arm64_boot_main().
+ * Only .text is executable at EL1, nothing at EL0, and no page is both
+ * writable and executable (head.S also sets SCTLR_EL1.WXN).
  *
  * Rules for this file (it runs at physical addresses with the MMU off,
  * so every data access is Device memory): reach globals only through
@@ -28,21 +36,31 @@
 
 #define GIB (1ull << 30)
 #define MIB2 (1ull << 21)
+#define PAGE 4096ull
 #define KERNEL_L2_TABLES 16u
+/* L3 tables for the 2 MiB blocks the image overlaps: a 14 MiB image. */
+#define KERNEL_L3_TABLES 8u
 
 #define PTE_VALID 0x1ull
 #define PTE_TABLE 0x3ull
 #define PTE_BLOCK 0x1ull
+#define PTE_PAGE 0x3ull
 #define PTE_ATTR_DEVICE (0ull << 2)
 #define PTE_ATTR_NORMAL (1ull << 2)
 #define PTE_SH_INNER (3ull << 8)
+#define PTE_AP_RO (1ull << 7) /* AP[2]: read-only (AP[1] = 0: EL1 only) */
 #define PTE_AF (1ull << 10)
 #define PTE_PXN (1ull << 53)
 #define PTE_UXN (1ull << 54)
 
-#define KPTE_TEXT (PTE_BLOCK | PTE_ATTR_NORMAL | PTE_SH_INNER | PTE_AF | PTE_UXN)
-#define KPTE_RAM (KPTE_TEXT | PTE_PXN)
+/* Kernel descriptors: block (L1, L2) and page (L3) forms. */
+#define KPTE_NORMAL (PTE_ATTR_NORMAL | PTE_SH_INNER | PTE_AF | PTE_UXN)
+#define KPTE_RAM (PTE_BLOCK | KPTE_NORMAL | PTE_PXN)
 #define KPTE_DEVICE (PTE_BLOCK | PTE_ATTR_DEVICE | PTE_AF | PTE_UXN | PTE_PXN)
+#define KPTE_BOOT_ID (PTE_BLOCK | KPTE_NORMAL | PTE_AP_RO) /* read-only, executable */
+#define KPTE_PAGE_TEXT (PTE_PAGE | KPTE_NORMAL | PTE_AP_RO)
+#define KPTE_PAGE_RO (PTE_PAGE | KPTE_NORMAL | PTE_AP_RO | PTE_PXN)
+#define KPTE_PAGE_RW (PTE_PAGE | KPTE_NORMAL | PTE_PXN)
 
 /* TCR_EL1: 48-bit VAs both halves, 4 KiB granules, WBWA inner-shareable
  * walks, 16-bit ASIDs taken from TTBR0; IPS filled in from PARange. */
@@ -67,7 +85,8 @@ struct arm64_boot_params arm64_boot_params;
 typedef uint64_t table_t[512] __attribute__((aligned(4096)));
 static table_t boot_id_l0, boot_id_l1, kernel_l0, kernel_l1;
 static table_t kernel_l2[KERNEL_L2_TABLES];
-static unsigned kernel_l2_used;
+static table_t kernel_l3[KERNEL_L3_TABLES];
+static unsigned kernel_l2_used, kernel_l3_used;
 
 /* Physical address of a kernel symbol while running at physical addresses
  * (PC-relative addressing yields it directly). */
@@ -131,6 +150,47 @@ static void kernel_map(uint64_t pa, uint64_t size, uint64_t attr)
             l2[i] = cur | attr;
         }
         cur += MIB2;
+    }
+}
+
+/* Descriptor of the 4 KiB page at pa in a 2 MiB block of the kernel image
+ * (physical addresses): text executable and read-only, rodata read-only,
+ * the rest of the image and RAM around it read-write, all of it PXN but
+ * the text; 0 (invalid) for a stack guard page. */
+static uint64_t image_page(uint64_t pa)
+{
+    if (pa >= early_pa(__text_start) && pa < early_pa(__text_end)) {
+        return pa | KPTE_PAGE_TEXT;
+    }
+    if (pa >= early_pa(__rodata_start) && pa < early_pa(__rodata_end)) {
+        return pa | KPTE_PAGE_RO;
+    }
+    for (unsigned i = 0; i < ARM64_NUM_STACK_GUARDS; i++) {
+        if (pa - arm64_stack_guard(i) < ARM64_GUARD_SIZE) {
+            return 0;
+        }
+    }
+    return pa | KPTE_PAGE_RW;
+}
+
+/* Map the 2 MiB blocks that hold [lo, hi), the image, with 4 KiB pages
+ * (image_page()). Runs first, so kernel_map() keeps these entries. */
+static void kernel_map_image(uint64_t lo, uint64_t hi)
+{
+    for (uint64_t blk = lo & ~(MIB2 - 1u); blk < hi; blk += MIB2) {
+        uint64_t *l2 = kernel_l2_for((unsigned)(blk / GIB));
+        if (l2 == NULL) {
+            return;
+        }
+        if (kernel_l3_used == KERNEL_L3_TABLES) {
+            early_fail(ARM64_BOOT_IMAGE_TOO_LARGE);
+            return;
+        }
+        uint64_t *l3 = kernel_l3[kernel_l3_used++];
+        for (unsigned i = 0; i < 512u; i++) {
+            l3[i] = image_page(blk + (uint64_t)i * PAGE);
+        }
+        l2[(blk / MIB2) & 511u] = early_pa(l3) | PTE_TABLE;
     }
 }
 
@@ -273,9 +333,9 @@ void arm64_boot_early(uint64_t x0, uint64_t boot_el)
     bp->psci_smc = facts.psci_method >= 0 ? (uint64_t)facts.psci_method : (boot_el >= 2 ? 1u : 0u);
     record_ram(&facts);
 
-    /* Kernel map: image first (executable), then devices, then RAM. */
+    /* Kernel map: image first (4 KiB pages, W^X), then devices, then RAM. */
     kernel_l0[0] = early_pa(kernel_l1) | PTE_TABLE;
-    kernel_map(img_lo, img_hi - img_lo, KPTE_TEXT);
+    kernel_map_image(img_lo, img_hi);
     kernel_map(PLAT_GIC_MAP_BASE, PLAT_GIC_MAP_SIZE, KPTE_DEVICE);
     kernel_map(PLAT_UART_BASE, MIB2, KPTE_DEVICE);
     for (unsigned i = 0; i < bp->num_ram; i++) {
@@ -285,7 +345,7 @@ void arm64_boot_early(uint64_t x0, uint64_t boot_el)
     /* Identity map of the kernel's GiB for the MMU switch-on. */
     unsigned g = (unsigned)(img_lo / GIB);
     boot_id_l0[g / 512u] = early_pa(boot_id_l1) | PTE_TABLE;
-    boot_id_l1[g % 512u] = (img_lo & ~(GIB - 1u)) | KPTE_TEXT;
+    boot_id_l1[g % 512u] = (img_lo & ~(GIB - 1u)) | KPTE_BOOT_ID;
 
     bp->ttbr0_boot = early_pa(boot_id_l0);
     bp->ttbr1 = early_pa(kernel_l0);

@@ -28,11 +28,12 @@
 #define SCTLR_SA (1 << 3)
 #define SCTLR_SA0 (1 << 4)
 #define SCTLR_I (1 << 12)
+#define SCTLR_WXN (1 << 19)       /* writable implies execute-never */
 #define SCTLR_DZE (1 << 14)
 #define SCTLR_UCT (1 << 15)
 #define SCTLR_UCI (1 << 26)
 #define SCTLR_EL1_ON (SCTLR_EL1_RES1 | SCTLR_M | SCTLR_C | SCTLR_SA | SCTLR_SA0 | \
-                      SCTLR_I | SCTLR_DZE | SCTLR_UCT | SCTLR_UCI)
+                      SCTLR_I | SCTLR_DZE | SCTLR_UCT | SCTLR_UCI | SCTLR_WXN)
 
 #define SCR_EL3_VALUE 0x5b1       /* NS, RES1 bits 4-5, SMD, HCE, RW */
 #define SPSR_EL2H_MASKED 0x3c9    /* EL2h, D A I F masked */
@@ -41,6 +42,9 @@
 #define CPTR_EL2_RES1 0x33ff      /* no FP/SIMD trap */
 #define CPACR_FPEN (3 << 20)      /* FP/SIMD at EL0 and EL1 */
 #define MAIR_VALUE 0xff00         /* index 0: Device-nGnRnE, 1: Normal WB */
+/* Stack sizes (scripts/stack-depth.py reads them back from the symbols). */
+#define ARM64_KERNEL_STACK_SIZE 16384
+#define ARM64_PANIC_STACK_SIZE 8192
 
     .section .text.head, "ax"
     .global _start
@@ -176,10 +180,28 @@ el2_to_el1:
 
     .ltorg
 
+/* Kernel stacks, each above an unmapped guard page (boot_early.c leaves
+ * every page of arm64_stack_guard() out of the kernel map), so that an
+ * overflow is a data abort on the guard page, reported by trap.c, instead
+ * of a silent write into what lies below. The linker script puts this
+ * section first in .bss, page aligned:
+ *   guard | kernel stack (16 KiB: boot, then every kernel entry) |
+ *   guard | panic stack (8 KiB: exceptions taken at EL1, vectors.S) */
     .section .bss.stack, "aw", %nobits
     .balign 4096
+    .global arm64_boot_stack_guard
+arm64_boot_stack_guard:
+    .space  4096
     .global arm64_boot_stack_bottom
 arm64_boot_stack_bottom:
-    .space  16384
+    .space  ARM64_KERNEL_STACK_SIZE
     .global arm64_boot_stack_top
 arm64_boot_stack_top:
+    .global arm64_panic_stack_guard
+arm64_panic_stack_guard:
+    .space  4096
+    .global arm64_panic_stack_bottom
+arm64_panic_stack_bottom:
+    .space  ARM64_PANIC_STACK_SIZE
+    .global arm64_panic_stack_top
+arm64_panic_stack_top:

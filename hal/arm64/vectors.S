@@ -310,10 +310,3 @@ hal_return_to_user_fast:
     ldp     x0, x1, [x0, #0]
     eret
     .size hal_return_to_user, . - hal_return_to_user
-
-    .section .bss.stack, "aw", %nobits
-    .balign 4096
-arm64_panic_stack:
-    .space  8192
-    .global arm64_panic_stack_top
-arm64_panic_stack_top:
