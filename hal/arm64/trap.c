@@ -94,6 +94,26 @@ static const char *const vector_names[16] = {
     "EL0/32 sync", "EL0/32 IRQ", "EL0/32 FIQ", "EL0/32 SError",
 };
 
+/* A data abort at EL1 on a stack's guard page (head.S) is that stack's
+ * overflow: say so before the register dump. vectors.S already moved to
+ * the panic stack, so nothing here touches the overflowed one. */
+static void report_stack_overflow(const struct arm64_kframe *f)
+{
+    static const char *const names[ARM64_NUM_STACK_GUARDS] = { "kernel", "panic" };
+    if (esr_ec(f->esr) != ESR_EC_DABT_CUR) {
+        return;
+    }
+    for (unsigned i = 0; i < ARM64_NUM_STACK_GUARDS; i++) {
+        if (f->far - arm64_stack_guard(i) < ARM64_GUARD_SIZE) {
+            put_str("\n[arm64] KERNEL STACK OVERFLOW: the ");
+            put_str(names[i]);
+            put_str(" stack ran into its guard page at ");
+            put_hex(arm64_stack_guard(i));
+            put_str("\n");
+        }
+    }
+}
+
 /*
  * An exception taken in the kernel (or from AArch32 EL0, which never
  * runs): print the registers and the syndrome, halt with status
@@ -110,6 +130,7 @@ void arm64_trap_kernel(struct arm64_kframe *f, uint64_t vector)
         put_str("\n[arm64] nested kernel exception\n");
         hal_halt(ARM64_HALT_KERNEL_EXCEPTION);
     }
+    report_stack_overflow(f);
     put_str("\n[arm64] KERNEL EXCEPTION: ");
     put_str(vector_names[vector & 15u]);
     put_str("\n");

@@ -3,6 +3,7 @@
 #define ST_H
 
 #include "selftest.h"
+#include <hal/boot.h>
 #include <hal/types.h>
 
 /* User page attributes (core/vspace.h bit meanings). */
@@ -32,5 +33,11 @@ void st_map(uint64_t root, uint64_t va, uint64_t pa, uint64_t attrs);
 uint64_t st_map_new(uint64_t root, uint64_t va, uint64_t attrs);
 /* Copy n bytes of code into frame pa and make it visible to fetch. */
 void st_copy_code(uint64_t pa, const void *src, size_t n);
+
+/* st_kmap.c: check the kernel's translation tables and reserved region
+ * (prints its "ok" lines, st_fail() otherwise). */
+void st_kmap_check(const hal_boot_info_t *info);
+/* st_kmap.c: overflow the kernel stack on purpose (selftest-stackguard). */
+HAL_NORETURN void st_stack_overflow(void);
 
 #endif

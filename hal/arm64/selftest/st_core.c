@@ -103,6 +103,7 @@ void kaal_boot(const hal_boot_info_t *info)
     puts_("selftest: booting on ");
     puts_(info->platform);
     puts_("\n");
+    st_kmap_check(info); /* st_kmap.c */
     uint64_t k_end = info->kernel[0].base + info->kernel[0].size;
     uint64_t limit = 0;
     for (unsigned i = 0; i < info->num_ram; i++) {
@@ -200,6 +201,9 @@ void kaal_entry_syscall(void)
          * and halt with ARM64_HALT_KERNEL_EXCEPTION, never hang. */
         puts_("selftest: kernel reads an unmapped address\n");
         (void)*(volatile uint64_t *)(uintptr_t)0xffff800000000000ull;
+#endif
+#ifdef ST_STACK_OVERFLOW_AT_EXIT
+        st_stack_overflow(); /* st_kmap.c: must end in the guard page's fault */
 #endif
         hal_halt((int)r[0]);
     case ST_SYS_ECHO: {
