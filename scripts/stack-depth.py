@@ -10,8 +10,9 @@ makes), and the assembly files that call into C (head.S, vectors.S). Then:
 
   - every call must resolve to a function with a known, static frame: a C
     function of the graph or an assembly routine of the given .S files
-    (which use no stack). An indirect call, a dynamically sized frame
-    (alloca, VLA) or an unknown callee fails the check, with its location;
+    (which use no stack). An indirect call (in C, or a `blr` in the
+    assembly), a dynamically sized frame (alloca, VLA) or an unknown callee
+    fails the check, with its location;
   - the graph must have no cycle (no recursion, direct or mutual);
   - every C function that assembly calls is an entry. Its worst-case depth
     (the longest chain of frames below it, plus what its assembly caller
@@ -42,6 +43,7 @@ FRAME = re.compile(r"\\n(\d+) bytes \(([a-z,]+)\)")
 ASM_GLOBAL = re.compile(r"^\s*\.global\s+(\w+)", re.M)
 ASM_CALL = re.compile(r"^\s*(?:\w+:\s*)?(?:bl|b|b\.\w+|cbz|cbnz)\s+(?:\w+\s*,\s*)?(\w+)\s*(?:/\*.*)?$",
                       re.M)
+ASM_BLR = re.compile(r"^\s*(?:\w+:\s*)?blr\s+\w+.*$", re.M)
 # Entries that run on the panic stack (vectors.S kernel_trap, below its
 # exception frame); every other C function assembly calls runs on the
 # kernel stack, which each kernel entry starts empty.
@@ -186,7 +188,8 @@ def check(g, nfiles, asm_text, kframe, stacks, absent, margin, verbose=False):
     """The checks of the module docstring: a list of (ok, text, comments)."""
     results = []
     edges, leaves, problems = resolve(g, set(ASM_GLOBAL.findall(asm_text)), set(absent))
-    problems = g.errors + problems
+    problems = g.errors + problems + [f"indirect call in assembly: {m.strip()}"
+                                      for m in ASM_BLR.findall(asm_text)]
     ncalls = sum(len(e) for e in edges.values())
     results.append((not problems and nfiles > 0,
                     f"call graph: {len(g.frame)} functions in {nfiles} objects, "
@@ -265,6 +268,7 @@ def self_test():
         ("recursion fails", base + edge("x.c:helper", "entry_a"), False),
         ("self-recursion fails", base + edge("x.c:helper", "x.c:helper"), False),
         ("an indirect call fails", base + ext(INDIRECT) + edge("x.c:helper", INDIRECT), False),
+        ("an indirect call from assembly fails", base, False, "    blr     x3\n"),
         ("an unknown callee fails", base + ext("mystery") + edge("x.c:helper", "mystery"), False),
         ("a dynamic frame fails", base + node("dyn", 16, "dynamic,bounded"), False),
         ("a path deeper than the stack fails", base + node("deep", 15000) +
@@ -275,13 +279,14 @@ def self_test():
     print(f"1..{len(cases)}")
     bad = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for i, (name, text, want) in enumerate(cases, 1):
+        for i, (name, text, want, *more) in enumerate(cases, 1):
             path = os.path.join(tmp, f"case{i}.ci")
             with open(path, "w") as f:
                 f.write('graph: { title: "x.c"\n' + text + "}\n")
             g = Graph()
             g.load(path)
-            got = all(ok for ok, _, _ in check(g, 1, asm, 288, stacks, [], 2048))
+            got = all(ok for ok, _, _ in check(g, 1, asm + "".join(more), 288, stacks, [],
+                                               2048))
             bad += got != want
             print(f"{'ok' if got == want else 'not ok'} {i} - {name}")
     return 1 if bad else 0
