@@ -57,6 +57,12 @@ kaal_word_t kaal_debug_cap_identify(kaal_cptr_t cptr);
 kaal_ipc_buffer_t *kaal_ipc_buffer(void);
 void kaal_set_ipc_buffer(kaal_ipc_buffer_t *buf);
 
+/* The root task's BootInfo, for code that looks it up later (the libsel4
+ * compatibility's seL4_GetBootInfo()): the root task registers the
+ * argument of kaal_main() with kaal_set_bootinfo(); NULL until then. */
+const kaal_bootinfo_t *kaal_bootinfo(void);
+void kaal_set_bootinfo(const kaal_bootinfo_t *bi);
+
 /* ---- the message-register sequence (seL4_SetMR / seL4_GetMR) ----
  * MR0..MR119 of a message. On the wire MR0-3 travel in CPU registers and
  * MR4.. in the IPC buffer's msg[4..]; this API keeps the whole sequence in
