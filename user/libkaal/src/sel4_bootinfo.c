@@ -31,7 +31,7 @@ static void convert(const kaal_bootinfo_t *bi)
     sel4_bi.initThreadCNodeSizeBits = bi->root_cnode_bits;
     sel4_bi.untyped = region(bi->untyped);
     kaal_word_t n = bi->untyped.end - bi->untyped.start;
-    for (kaal_word_t i = 0; i < n && i < CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS; i++) {
+    for (kaal_word_t i = 0; i < n && i < KAAL_BI_MAX_UNTYPEDS; i++) {
         sel4_bi.untypedList[i].paddr = bi->untyped_list[i].paddr;
         sel4_bi.untypedList[i].sizeBits = bi->untyped_list[i].size_bits;
         sel4_bi.untypedList[i].isDevice = bi->untyped_list[i].is_device;

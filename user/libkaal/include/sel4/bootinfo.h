@@ -25,7 +25,11 @@ typedef struct seL4_UntypedDesc {
     seL4_Uint8 padding[sizeof(seL4_Word) - 2 * sizeof(seL4_Uint8)];
 } seL4_UntypedDesc;
 
+/* seL4's configuration name for the length of untypedList: KaaL's fixed
+ * BootInfo limit. */
+#ifndef CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS
 #define CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS KAAL_BI_MAX_UNTYPEDS
+#endif
 
 typedef struct seL4_BootInfo {
     seL4_Word extraLen;               /* 0: no extra BootInfo pages */
@@ -42,7 +46,7 @@ typedef struct seL4_BootInfo {
     seL4_Word initThreadCNodeSizeBits;
     seL4_Domain initThreadDomain;     /* 0 */
     seL4_SlotRegion untyped;
-    seL4_UntypedDesc untypedList[CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS];
+    seL4_UntypedDesc untypedList[KAAL_BI_MAX_UNTYPEDS];
 } seL4_BootInfo;
 
 /* The registered BootInfo in seL4's layout (converted on the first call
