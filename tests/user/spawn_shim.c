@@ -15,10 +15,11 @@ uint8_t shim_scratch[4096] __attribute__((aligned(4096)));
 static kaal_word_t scratch_vaddr;
 static kaal_cptr_t scratch_frame;
 unsigned long shim_calls;
+int shim_no_ipcbuf;
 
 void shim_set_scratch(kaal_word_t vaddr) { scratch_vaddr = vaddr; }
 
-kaal_ipc_buffer_t *kaal_ipc_buffer(void) { return harness_ipcbuf(); }
+kaal_ipc_buffer_t *kaal_ipc_buffer(void) { return shim_no_ipcbuf ? NULL : harness_ipcbuf(); }
 void kaal_set_ipc_buffer(kaal_ipc_buffer_t *buf) { (void)buf; }
 
 /* Physical address of the frame at root slot cptr (Frame GetAddress). */

@@ -1,36 +1,8 @@
 /*
- * libkaal: the generic invocation and the CNode methods (kaal/caps.h).
+ * libkaal: the CNode methods (kaal/caps.h), over kaal_invoke (invoke.c).
  * Argument order on the wire: docs/abi.md.
  */
 #include <kaal/caps.h>
-
-static kaal_msg_t last_reply;
-
-const kaal_msg_t *kaal_last_reply(void) { return &last_reply; }
-
-kaal_word_t kaal_invoke(kaal_cptr_t service, kaal_word_t label, const kaal_word_t *args, unsigned nargs,
-                        const kaal_cptr_t *caps, unsigned ncaps)
-{
-    kaal_ipc_buffer_t *ipc = kaal_ipc_buffer();
-    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {0, 0, 0, 0};
-
-    if (nargs > KAAL_MSG_MAX_LENGTH || ncaps > KAAL_MSG_MAX_EXTRA_CAPS ||
-        (ipc == NULL && (nargs > KAAL_MSG_NUM_REGS || ncaps > 0))) {
-        return KAAL_TRUNCATED_MESSAGE;
-    }
-    for (unsigned i = 0; i < nargs; i++) {
-        if (i < KAAL_MSG_NUM_REGS) {
-            mr[i] = args[i];
-        } else {
-            ipc->msg[i] = args[i];
-        }
-    }
-    for (unsigned i = 0; i < ncaps; i++) {
-        ipc->caps_or_badges[i] = caps[i];
-    }
-    last_reply = kaal_call(service, kaal_msginfo(label, 0, ncaps, nargs), mr);
-    return kaal_msg_error(last_reply);
-}
 
 static kaal_word_t cnode_op2(kaal_cptr_t service, kaal_word_t label, kaal_word_t index, kaal_word_t depth)
 {

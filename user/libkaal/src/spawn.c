@@ -1,11 +1,11 @@
 /*
  * libkaal: the spawn API (kaal/spawn.h): root slot and untyped bookkeeping,
  * object groups, and processes (create, give caps, start, kill).
- * The kernel invocations themselves are in spawn_inv.c, processes in
- * spawn_process.c.
+ * Processes are in spawn_process.c; every kernel invocation is a public
+ * libkaal wrapper (spawn_priv.h).
  */
 #include <kaal/spawn.h>
-#include "spawn_inv.h"
+#include "spawn_priv.h"
 
 #define PAGE ((kaal_word_t)1 << KAAL_PAGE_BITS)
 
@@ -20,7 +20,7 @@ static unsigned ceil_log2(kaal_word_t x)
     return b;
 }
 
-/* Record "step: ErrorName" in ctx->why and return err (spawn_inv.h). */
+/* Record "step: ErrorName" in ctx->why and return err (spawn_priv.h). */
 kaal_word_t spawn_fail(kaal_spawn_ctx_t *ctx, const char *step, kaal_word_t err)
 {
     kaal_snprintf(ctx->why, sizeof(ctx->why), "%s: %s", step, kaal_error_name(err));
@@ -45,7 +45,7 @@ static void slot_mark(kaal_spawn_ctx_t *ctx, kaal_word_t s, kaal_word_t n, int u
     }
 }
 
-/* First fit run of n free slots (spawn_inv.h). */
+/* First fit run of n free slots (spawn_priv.h). */
 kaal_word_t spawn_slot_alloc_run(kaal_spawn_ctx_t *ctx, kaal_word_t n, kaal_word_t *first)
 {
     kaal_word_t run = 0;
@@ -118,7 +118,7 @@ kaal_word_t kaal_group_create(kaal_spawn_ctx_t *ctx, kaal_objgroup_t *g, kaal_wo
     }
     kaal_ut_shadow_t *ut = &ctx->ut[u];
     kaal_word_t at = ut_fit(ut, bits);
-    err = spawn_inv_untyped_retype(ut->cptr, KAAL_OBJ_UNTYPED, bits, base, 1);
+    err = spawn_retype(ut->cptr, KAAL_OBJ_UNTYPED, bits, base, 1);
     if (err != KAAL_NO_ERROR) {
         slot_mark(ctx, base, nslots + 1u, 0);
         return spawn_fail(ctx, "Untyped Retype (group untyped)", err);
@@ -139,7 +139,7 @@ kaal_word_t kaal_group_retype(kaal_spawn_ctx_t *ctx, kaal_objgroup_t *g, kaal_wo
     if (g->nslots == 0 || n == 0 || g->used + n > g->nslots) {
         return spawn_fail(ctx, "group window", KAAL_RANGE_ERROR);
     }
-    kaal_word_t err = spawn_inv_untyped_retype(g->base, type, size_bits, g->base + g->used, n);
+    kaal_word_t err = spawn_retype(g->base, type, size_bits, g->base + g->used, n);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "Untyped Retype", err);
     }
@@ -163,18 +163,18 @@ kaal_word_t kaal_group_destroy(kaal_spawn_ctx_t *ctx, kaal_objgroup_t *g)
         return KAAL_NO_ERROR;
     }
     /* Revoke: every object made from the untyped, and every copy of one. */
-    kaal_word_t err = spawn_inv_cnode_revoke(g->base);
+    kaal_word_t err = spawn_slot_revoke(g->base);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "CNode Revoke (group untyped)", err);
     }
     /* What is left in the window are copies of other caps (shared frames). */
     for (kaal_word_t s = g->base + 1u; s < g->base + g->used; s++) {
-        err = spawn_inv_cnode_delete(s);
+        err = spawn_slot_delete(s);
         if (err != KAAL_NO_ERROR) {
             return spawn_fail(ctx, "CNode Delete (group slot)", err);
         }
     }
-    err = spawn_inv_cnode_delete(g->base);
+    err = spawn_slot_delete(g->base);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "CNode Delete (group untyped)", err);
     }
@@ -206,7 +206,7 @@ static kaal_word_t map_root_tables(kaal_spawn_ctx_t *ctx, kaal_objgroup_t *g, ka
         if (err != KAAL_NO_ERROR) {
             return err;
         }
-        err = spawn_inv_page_table_map(t, KAAL_CAP_INIT_VSPACE, va);
+        err = kaal_page_table_map(t, KAAL_CAP_INIT_VSPACE, va, KAAL_VM_DEFAULT);
         if (err != KAAL_NO_ERROR && err != KAAL_DELETE_FIRST) {
             return spawn_fail(ctx, "PageTable Map (root scratch)", err);
         }
@@ -260,13 +260,13 @@ kaal_word_t kaal_spawn_check_all_free(kaal_spawn_ctx_t *ctx, kaal_word_t *free_b
         if (u->device) {
             continue;
         }
-        err = spawn_inv_untyped_retype(u->cptr, KAAL_OBJ_UNTYPED, u->bits, slot, 1);
+        err = spawn_retype(u->cptr, KAAL_OBJ_UNTYPED, u->bits, slot, 1);
         if (err != KAAL_NO_ERROR) {
             kaal_snprintf(ctx->why, sizeof(ctx->why), "untyped in slot %lu (2^%u bytes) not free: %s",
                           u->cptr, u->bits, kaal_error_name(err));
             break;
         }
-        err = spawn_inv_cnode_delete(slot);
+        err = spawn_slot_delete(slot);
         if (err != KAAL_NO_ERROR) {
             (void)spawn_fail(ctx, "CNode Delete (check)", err);
             break;

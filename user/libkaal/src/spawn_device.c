@@ -7,7 +7,7 @@
  * and reused; a page given back is a 4 KiB leaf again.
  */
 #include <kaal/spawn.h>
-#include "spawn_inv.h"
+#include "spawn_priv.h"
 
 #define PAGE ((kaal_word_t)1 << KAAL_PAGE_BITS)
 #define DEV_MAX_DEPTH 48u
@@ -53,13 +53,13 @@ static kaal_word_t dev_split(kaal_spawn_ctx_t *ctx, unsigned n)
     kaal_word_t second = first + 1u;
     kaal_dev_node_t *d = &ctx->dev[n];
     unsigned half = d->bits - 1u;
-    err = spawn_inv_untyped_retype(d->slot, KAAL_OBJ_UNTYPED, half, first, 1);
+    err = spawn_retype(d->slot, KAAL_OBJ_UNTYPED, half, first, 1);
     if (err == KAAL_NO_ERROR) {
-        err = spawn_inv_untyped_retype(d->slot, KAAL_OBJ_UNTYPED, half, second, 1);
+        err = spawn_retype(d->slot, KAAL_OBJ_UNTYPED, half, second, 1);
     }
     if (err != KAAL_NO_ERROR) {
         /* Revoking the parent removes whichever half was made. */
-        if (spawn_inv_cnode_revoke(d->slot) != KAAL_NO_ERROR) {
+        if (spawn_slot_revoke(d->slot) != KAAL_NO_ERROR) {
             return spawn_fail(ctx, "CNode Revoke (device split)", err);
         }
         kaal_spawn_free_slot(ctx, first);
@@ -103,7 +103,7 @@ static kaal_word_t dev_frame(kaal_spawn_ctx_t *ctx, kaal_word_t paddr, kaal_word
         if (d->state == KAAL_DEV_FRAME) {
             return spawn_fail(ctx, "device page already in use", KAAL_DELETE_FIRST);
         }
-        kaal_word_t err = spawn_inv_untyped_retype(d->slot, KAAL_OBJ_FRAME_4K, 0, dest, 1);
+        kaal_word_t err = spawn_retype(d->slot, KAAL_OBJ_FRAME_4K, 0, dest, 1);
         if (err != KAAL_NO_ERROR) {
             return spawn_fail(ctx, "Untyped Retype (device frame)", err);
         }
@@ -150,9 +150,9 @@ kaal_word_t kaal_spawn_device_frames(kaal_spawn_ctx_t *ctx, kaal_word_t paddr, k
 kaal_word_t kaal_spawn_device_free(kaal_spawn_ctx_t *ctx, kaal_word_t first, kaal_word_t pages)
 {
     for (kaal_word_t i = 0; i < pages; i++) {
-        kaal_word_t err = spawn_inv_cnode_revoke(first + i);
+        kaal_word_t err = spawn_slot_revoke(first + i);
         if (err == KAAL_NO_ERROR) {
-            err = spawn_inv_cnode_delete(first + i);
+            err = spawn_slot_delete(first + i);
         }
         if (err != KAAL_NO_ERROR) {
             return spawn_fail(ctx, "CNode Delete (device frame)", err);

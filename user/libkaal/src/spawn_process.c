@@ -10,7 +10,7 @@
  * to a power of two.
  */
 #include <kaal/spawn.h>
-#include "spawn_inv.h"
+#include "spawn_priv.h"
 
 #define PAGE ((kaal_word_t)1 << KAAL_PAGE_BITS)
 #define CHILD_CNODE_BYTES ((kaal_word_t)1 << (KAAL_CHILD_CNODE_BITS + KAAL_SLOT_SIZE_BITS))
@@ -130,7 +130,7 @@ static kaal_word_t make_tables(kaal_spawn_ctx_t *ctx, kaal_process_t *p, const t
             if (err != KAAL_NO_ERROR) {
                 return err;
             }
-            err = spawn_inv_page_table_map(slot, p->vspace, t->base[i]);
+            err = kaal_page_table_map(slot, p->vspace, t->base[i], KAAL_VM_DEFAULT);
             if (err != KAAL_NO_ERROR) {
                 return spawn_fail(ctx, "PageTable Map", err);
             }
@@ -144,8 +144,8 @@ static kaal_word_t make_tables(kaal_spawn_ctx_t *ctx, kaal_process_t *p, const t
 static kaal_word_t load_page(kaal_spawn_ctx_t *ctx, const kaal_elf_image_t *img,
                              const kaal_elf_segment_t *s, kaal_word_t va, kaal_word_t frame)
 {
-    kaal_word_t err = spawn_inv_frame_map(frame, KAAL_CAP_INIT_VSPACE, ctx->scratch_vaddr,
-                                    KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, KAAL_VM_EXECUTE_NEVER);
+    kaal_word_t err = kaal_frame_map(frame, KAAL_CAP_INIT_VSPACE, ctx->scratch_vaddr,
+                                     KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, KAAL_VM_EXECUTE_NEVER);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "Frame Map (scratch)", err);
     }
@@ -157,7 +157,7 @@ static kaal_word_t load_page(kaal_spawn_ctx_t *ctx, const kaal_elf_image_t *img,
     if (lo < hi) {
         memcpy(dst + (lo - va), img->image + s->offset + (lo - s->vaddr), hi - lo);
     }
-    err = spawn_inv_frame_unmap(frame);
+    err = kaal_frame_unmap(frame);
     return err == KAAL_NO_ERROR ? KAAL_NO_ERROR : spawn_fail(ctx, "Frame Unmap (scratch)", err);
 }
 
@@ -167,9 +167,9 @@ static kaal_word_t map_frames(kaal_spawn_ctx_t *ctx, kaal_process_t *p, const ka
 {
     kaal_word_t rw = KAAL_RIGHT_READ | KAAL_RIGHT_WRITE;
     p->ipc_frame = f;
-    kaal_word_t err = spawn_inv_frame_map(f++, p->vspace, KAAL_CHILD_IPCBUF_VADDR, rw, KAAL_VM_EXECUTE_NEVER);
+    kaal_word_t err = kaal_frame_map(f++, p->vspace, KAAL_CHILD_IPCBUF_VADDR, rw, KAAL_VM_EXECUTE_NEVER);
     for (kaal_word_t i = 0; i < stack_pages && err == KAAL_NO_ERROR; i++) {
-        err = spawn_inv_frame_map(f++, p->vspace, STACK_BASE(stack_pages) + i * PAGE, rw, KAAL_VM_EXECUTE_NEVER);
+        err = kaal_frame_map(f++, p->vspace, STACK_BASE(stack_pages) + i * PAGE, rw, KAAL_VM_EXECUTE_NEVER);
     }
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "Frame Map (stack/IPC buffer)", err);
@@ -183,7 +183,7 @@ static kaal_word_t map_frames(kaal_spawn_ctx_t *ctx, kaal_process_t *p, const ka
             if (err != KAAL_NO_ERROR) {
                 return err;
             }
-            err = spawn_inv_frame_map(f++, p->vspace, va, rights, attr);
+            err = kaal_frame_map(f++, p->vspace, va, rights, attr);
             if (err != KAAL_NO_ERROR) {
                 return spawn_fail(ctx, "Frame Map (image)", err);
             }
@@ -211,7 +211,7 @@ static kaal_word_t build(kaal_spawn_ctx_t *ctx, kaal_process_t *p, const kaal_sp
         err = kaal_group_retype(ctx, &p->group, KAAL_OBJ_VSPACE, 0, 1, &p->vspace);
     }
     if (err == KAAL_NO_ERROR) {
-        err = spawn_inv_asid_pool_assign(KAAL_CAP_INIT_ASID_POOL, p->vspace);
+        err = kaal_asid_pool_assign(KAAL_CAP_INIT_ASID_POOL, p->vspace);
         err = err == KAAL_NO_ERROR ? err : spawn_fail(ctx, "ASIDPool Assign", err);
     }
     if (err == KAAL_NO_ERROR) {
@@ -273,7 +273,8 @@ kaal_word_t kaal_process_give_cap(kaal_spawn_ctx_t *ctx, kaal_process_t *p, kaal
         child_slot >= ((kaal_word_t)1 << KAAL_CHILD_CNODE_BITS)) {
         return spawn_fail(ctx, "give cap: child slot", KAAL_RANGE_ERROR);
     }
-    kaal_word_t err = spawn_inv_cnode_mint(p->cnode, child_slot, KAAL_CHILD_CNODE_BITS, src, rights, badge);
+    kaal_word_t err = kaal_cnode_mint(p->cnode, child_slot, KAAL_CHILD_CNODE_BITS, KAAL_CAP_INIT_CNODE, src,
+                                      KAAL_WORD_BITS, rights, badge);
     return err == KAAL_NO_ERROR ? err : spawn_fail(ctx, "CNode Mint (give cap)", err);
 }
 
@@ -283,8 +284,8 @@ kaal_word_t kaal_process_set_fault_ep(kaal_spawn_ctx_t *ctx, kaal_process_t *p, 
     if (!p->live || p->running) {
         return spawn_fail(ctx, "set fault endpoint", KAAL_ILLEGAL_OPERATION);
     }
-    kaal_word_t err = spawn_inv_cnode_mint(p->cnode, KAAL_CHILD_SLOT_FAULT_EP, KAAL_CHILD_CNODE_BITS, ep,
-                                     FAULT_EP_RIGHTS, badge);
+    kaal_word_t err = kaal_cnode_mint(p->cnode, KAAL_CHILD_SLOT_FAULT_EP, KAAL_CHILD_CNODE_BITS,
+                                      KAAL_CAP_INIT_CNODE, ep, KAAL_WORD_BITS, FAULT_EP_RIGHTS, badge);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "CNode Mint (fault endpoint)", err);
     }
@@ -309,13 +310,14 @@ kaal_word_t kaal_process_map_region(kaal_spawn_ctx_t *ctx, kaal_process_t *p, un
         if (i == 0) {
             p->region_slot[ri] = slot;
         }
-        err = spawn_inv_cnode_copy(KAAL_CAP_INIT_CNODE, slot, KAAL_WORD_BITS, frames + i, KAAL_RIGHTS_ALL);
+        err = kaal_cnode_copy(KAAL_CAP_INIT_CNODE, slot, KAAL_WORD_BITS, KAAL_CAP_INIT_CNODE, frames + i,
+                              KAAL_WORD_BITS, KAAL_RIGHTS_ALL);
         if (err != KAAL_NO_ERROR) {
             return spawn_fail(ctx, "CNode Copy (shared frame)", err);
         }
         p->region_mapped[ri]++;
-        err = spawn_inv_frame_map(slot, p->vspace, r->vaddr + i * PAGE, rights,
-                            (attr & KAAL_VM_UNCACHED) | KAAL_VM_EXECUTE_NEVER);
+        err = kaal_frame_map(slot, p->vspace, r->vaddr + i * PAGE, rights,
+                             (attr & KAAL_VM_UNCACHED) | KAAL_VM_EXECUTE_NEVER);
         if (err != KAAL_NO_ERROR) {
             return spawn_fail(ctx, "Frame Map (shared region)", err);
         }
@@ -323,26 +325,44 @@ kaal_word_t kaal_process_map_region(kaal_spawn_ctx_t *ctx, kaal_process_t *p, un
     return KAAL_NO_ERROR;
 }
 
+/* Set the start registers pc, sp and the first argument register (the
+ * others below them zero), without resuming: registers 0..n-1 of the
+ * TCB register order, n the highest of the three + 1. */
+#define START_REGS_COUNT                                                                          \
+    (1u + (KAAL_REG_PC > KAAL_REG_SP ? (KAAL_REG_PC > KAAL_REG_ARG0 ? KAAL_REG_PC : KAAL_REG_ARG0) \
+                                     : (KAAL_REG_SP > KAAL_REG_ARG0 ? KAAL_REG_SP : KAAL_REG_ARG0)))
+static kaal_word_t write_start_regs(kaal_cptr_t tcb, kaal_word_t pc, kaal_word_t sp, kaal_word_t arg0)
+{
+    kaal_user_context_t regs;
+    memset(&regs, 0, sizeof(regs));
+    regs.r[KAAL_REG_PC] = pc;
+    regs.r[KAAL_REG_SP] = sp;
+    regs.r[KAAL_REG_ARG0] = arg0;
+    return kaal_tcb_write_registers(tcb, false, START_REGS_COUNT, &regs);
+}
+
 kaal_word_t kaal_process_start(kaal_spawn_ctx_t *ctx, kaal_process_t *p)
 {
     if (!p->live || p->running) {
         return spawn_fail(ctx, "start", KAAL_ILLEGAL_OPERATION);
     }
-    kaal_word_t err = spawn_inv_tcb_configure(p->tcb, p->fault_ep, p->cnode,
-                                        spawn_inv_cnode_guard_data(KAAL_CHILD_CNODE_BITS), p->vspace,
-                                        KAAL_CHILD_IPCBUF_VADDR, p->ipc_frame);
+    /* The child's CNode resolves a whole cptr: its guard takes the bits
+     * above its radix. */
+    kaal_word_t cspace_data = kaal_cnode_guard_data(0, KAAL_WORD_BITS - KAAL_CHILD_CNODE_BITS);
+    kaal_word_t err = kaal_tcb_configure(p->tcb, p->fault_ep, p->cnode, cspace_data, p->vspace, 0,
+                                         KAAL_CHILD_IPCBUF_VADDR, p->ipc_frame);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "TCB Configure", err);
     }
-    err = spawn_inv_tcb_set_priority(p->tcb, KAAL_CAP_INIT_TCB, p->priority);
+    err = kaal_tcb_set_priority(p->tcb, KAAL_CAP_INIT_TCB, p->priority);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "TCB SetPriority", err);
     }
-    err = spawn_inv_tcb_write_start_regs(p->tcb, p->entry, KAAL_CHILD_STACK_TOP, p->arg);
+    err = write_start_regs(p->tcb, p->entry, KAAL_CHILD_STACK_TOP, p->arg);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "TCB WriteRegisters", err);
     }
-    err = spawn_inv_tcb_resume(p->tcb);
+    err = kaal_tcb_resume(p->tcb);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "TCB Resume", err);
     }

@@ -21,6 +21,18 @@ kaal_msg_t kaal_syscall(kaal_word_t sysno, kaal_word_t cap, kaal_word_t info,
     return m;
 }
 
+kaal_msg_t kaal_syscall_mrs(kaal_word_t sysno, kaal_cptr_t cap, kaal_word_t info)
+{
+    kaal_ipc_buffer_t *ipc = kaal_ipc_buffer();
+    kaal_msg_t m = kaal_syscall(sysno, cap, info, ipc != NULL ? ipc->msg : NULL);
+    if (ipc != NULL) {
+        for (unsigned i = 0; i < KAAL_MSG_NUM_REGS; i++) {
+            ipc->msg[i] = m.mr[i];
+        }
+    }
+    return m;
+}
+
 kaal_msg_t kaal_call(kaal_cptr_t dest, kaal_word_t info, const kaal_word_t mr[KAAL_MSG_NUM_REGS])
 {
     return kaal_syscall((kaal_word_t)KAAL_SYS_CALL, dest, info, mr);

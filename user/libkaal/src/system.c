@@ -9,7 +9,7 @@
  */
 #include <kaal/cpio.h>
 #include <kaal/system.h>
-#include "spawn_inv.h"
+#include "spawn_priv.h"
 
 #define PAGE ((kaal_word_t)1 << KAAL_PAGE_BITS)
 /* Group size of one endpoint or notification: the kernel's notification is
@@ -85,7 +85,8 @@ static kaal_word_t make_irq(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, kaal_syst
     if (err != KAAL_NO_ERROR) {
         return err;
     }
-    err = spawn_inv_irq_control_get(d->irq_line, o->irq_handler);
+    err = kaal_irq_control_get(KAAL_CAP_IRQ_CONTROL, d->irq_line, KAAL_CAP_INIT_CNODE,
+                               o->irq_handler, KAAL_WORD_BITS);
     if (err != KAAL_NO_ERROR) {
         kaal_spawn_free_slot(ctx, o->irq_handler);
         o->irq_handler = 0;
@@ -95,12 +96,12 @@ static kaal_word_t make_irq(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, kaal_syst
     if (err != KAAL_NO_ERROR) {
         return err;
     }
-    err = spawn_inv_cnode_mint(KAAL_CAP_INIT_CNODE, o->irq_ntfn, KAAL_WORD_BITS, sys->obj[d->notify].cap,
-                         KAAL_RIGHTS_ALL, d->badge);
+    err = kaal_cnode_mint(KAAL_CAP_INIT_CNODE, o->irq_ntfn, KAAL_WORD_BITS, KAAL_CAP_INIT_CNODE,
+                          sys->obj[d->notify].cap, KAAL_WORD_BITS, KAAL_RIGHTS_ALL, d->badge);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "CNode Mint (IRQ notification)", err);
     }
-    err = spawn_inv_irq_set_notification(o->irq_handler, o->irq_ntfn);
+    err = kaal_irq_handler_set_notification(o->irq_handler, o->irq_ntfn);
     return err == KAAL_NO_ERROR ? err : spawn_fail(ctx, "IRQHandler SetNotification", err);
 }
 
@@ -145,7 +146,7 @@ static kaal_word_t destroy_object(kaal_spawn_ctx_t *ctx, kaal_system_obj_t *o)
 {
     kaal_word_t err = KAAL_NO_ERROR;
     if (o->irq_handler != 0) {
-        err = spawn_inv_cnode_delete(o->irq_handler);
+        err = spawn_slot_delete(o->irq_handler);
         if (err != KAAL_NO_ERROR) {
             return spawn_fail(ctx, "CNode Delete (IRQ handler)", err);
         }
@@ -153,7 +154,7 @@ static kaal_word_t destroy_object(kaal_spawn_ctx_t *ctx, kaal_system_obj_t *o)
         o->irq_handler = 0;
     }
     if (o->irq_ntfn != 0) {
-        err = spawn_inv_cnode_delete(o->irq_ntfn);
+        err = spawn_slot_delete(o->irq_ntfn);
         if (err != KAAL_NO_ERROR) {
             return spawn_fail(ctx, "CNode Delete (IRQ notification)", err);
         }

@@ -1,32 +1,7 @@
-/* libkaal: TCB invocations (kaal/tcb.h; arguments as docs/abi.md). */
+/* libkaal: TCB invocations (kaal/tcb.h; arguments as docs/abi.md), over
+ * kaal_invoke (invoke.c). */
 #include <kaal/tcb.h>
-#include "invoke.h"
-
-kaal_word_t libkaal_invoke(kaal_cptr_t service, kaal_word_t label, const kaal_word_t *args,
-                           unsigned nargs, const kaal_cptr_t *caps, unsigned ncaps, kaal_msg_t *out)
-{
-    kaal_ipc_buffer_t *ipc = kaal_ipc_buffer();
-    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {0, 0, 0, 0};
-    if ((ipc == NULL && (nargs > KAAL_MSG_NUM_REGS || ncaps > 0)) || nargs > KAAL_MSG_MAX_LENGTH ||
-        ncaps > KAAL_MSG_MAX_EXTRA_CAPS) {
-        return KAAL_TRUNCATED_MESSAGE;
-    }
-    for (unsigned i = 0; i < nargs; i++) {
-        if (i < KAAL_MSG_NUM_REGS) {
-            mr[i] = args[i];
-        } else {
-            ipc->msg[i] = args[i];
-        }
-    }
-    for (unsigned i = 0; i < ncaps; i++) {
-        ipc->caps_or_badges[i] = caps[i];
-    }
-    kaal_msg_t r = kaal_call(service, kaal_msginfo(label, 0, ncaps, nargs), mr);
-    if (out != NULL) {
-        *out = r;
-    }
-    return kaal_msg_error(r);
-}
+#include <kaal/caps.h>
 
 kaal_word_t kaal_tcb_configure(kaal_cptr_t tcb, kaal_cptr_t fault_ep, kaal_cptr_t cspace_root,
                                kaal_word_t cspace_root_data, kaal_cptr_t vspace_root,
@@ -35,7 +10,7 @@ kaal_word_t kaal_tcb_configure(kaal_cptr_t tcb, kaal_cptr_t fault_ep, kaal_cptr_
 {
     const kaal_word_t a[4] = {fault_ep, cspace_root_data, vspace_root_data, buffer};
     const kaal_cptr_t c[3] = {cspace_root, vspace_root, buffer_frame};
-    return libkaal_invoke(tcb, KAAL_INV_TCB_CONFIGURE, a, 4, c, 3, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_CONFIGURE, a, 4, c, 3);
 }
 
 kaal_word_t kaal_tcb_set_space(kaal_cptr_t tcb, kaal_cptr_t fault_ep, kaal_cptr_t cspace_root,
@@ -44,28 +19,28 @@ kaal_word_t kaal_tcb_set_space(kaal_cptr_t tcb, kaal_cptr_t fault_ep, kaal_cptr_
 {
     const kaal_word_t a[3] = {fault_ep, cspace_root_data, vspace_root_data};
     const kaal_cptr_t c[2] = {cspace_root, vspace_root};
-    return libkaal_invoke(tcb, KAAL_INV_TCB_SET_SPACE, a, 3, c, 2, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_SET_SPACE, a, 3, c, 2);
 }
 
 kaal_word_t kaal_tcb_set_ipc_buffer(kaal_cptr_t tcb, kaal_word_t buffer, kaal_cptr_t buffer_frame)
 {
     const kaal_word_t a[1] = {buffer};
     const kaal_cptr_t c[1] = {buffer_frame};
-    return libkaal_invoke(tcb, KAAL_INV_TCB_SET_IPC_BUFFER, a, 1, c, 1, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_SET_IPC_BUFFER, a, 1, c, 1);
 }
 
 kaal_word_t kaal_tcb_set_priority(kaal_cptr_t tcb, kaal_cptr_t authority, kaal_word_t prio)
 {
     const kaal_word_t a[1] = {prio};
     const kaal_cptr_t c[1] = {authority};
-    return libkaal_invoke(tcb, KAAL_INV_TCB_SET_PRIORITY, a, 1, c, 1, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_SET_PRIORITY, a, 1, c, 1);
 }
 
 kaal_word_t kaal_tcb_set_mc_priority(kaal_cptr_t tcb, kaal_cptr_t authority, kaal_word_t mcp)
 {
     const kaal_word_t a[1] = {mcp};
     const kaal_cptr_t c[1] = {authority};
-    return libkaal_invoke(tcb, KAAL_INV_TCB_SET_MC_PRIORITY, a, 1, c, 1, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_SET_MC_PRIORITY, a, 1, c, 1);
 }
 
 kaal_word_t kaal_tcb_set_sched_params(kaal_cptr_t tcb, kaal_cptr_t authority, kaal_word_t mcp,
@@ -73,34 +48,33 @@ kaal_word_t kaal_tcb_set_sched_params(kaal_cptr_t tcb, kaal_cptr_t authority, ka
 {
     const kaal_word_t a[2] = {mcp, prio};
     const kaal_cptr_t c[1] = {authority};
-    return libkaal_invoke(tcb, KAAL_INV_TCB_SET_SCHED_PARAMS, a, 2, c, 1, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_SET_SCHED_PARAMS, a, 2, c, 1);
 }
 
 kaal_word_t kaal_tcb_suspend(kaal_cptr_t tcb)
 {
-    return libkaal_invoke(tcb, KAAL_INV_TCB_SUSPEND, NULL, 0, NULL, 0, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_SUSPEND, NULL, 0, NULL, 0);
 }
 
 kaal_word_t kaal_tcb_resume(kaal_cptr_t tcb)
 {
-    return libkaal_invoke(tcb, KAAL_INV_TCB_RESUME, NULL, 0, NULL, 0, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_RESUME, NULL, 0, NULL, 0);
 }
 
 kaal_word_t kaal_tcb_read_registers(kaal_cptr_t tcb, bool suspend_source, kaal_word_t count,
                                     kaal_user_context_t *regs)
 {
     const kaal_word_t a[2] = {suspend_source ? 1u : 0u, count};
-    kaal_msg_t r;
-    kaal_word_t err = libkaal_invoke(tcb, KAAL_INV_TCB_READ_REGISTERS, a, 2, NULL, 0, &r);
+    kaal_word_t err = kaal_invoke(tcb, KAAL_INV_TCB_READ_REGISTERS, a, 2, NULL, 0);
     if (err != KAAL_NO_ERROR) {
         return err;
     }
-    kaal_word_t n = kaal_msginfo_length(r.info);
-    kaal_ipc_buffer_t *ipc = kaal_ipc_buffer();
+    /* The kernel cuts count to 4 for a caller without an IPC buffer. */
+    kaal_word_t n = kaal_msginfo_length(kaal_last_reply()->info);
     for (kaal_word_t i = 0; i < n && i < count && i < KAAL_NUM_USER_REGS; i++) {
-        regs->r[i] = i < KAAL_MSG_NUM_REGS ? r.mr[i] : ipc->msg[i];
+        regs->r[i] = kaal_last_reply_mr((unsigned)i);
     }
-    return n < count ? KAAL_TRUNCATED_MESSAGE : KAAL_NO_ERROR;
+    return n < count ? kaal_invoke_refuse(KAAL_TRUNCATED_MESSAGE, 0, 0) : KAAL_NO_ERROR;
 }
 
 kaal_word_t kaal_tcb_write_registers(kaal_cptr_t tcb, bool resume_target, kaal_word_t count,
@@ -108,14 +82,14 @@ kaal_word_t kaal_tcb_write_registers(kaal_cptr_t tcb, bool resume_target, kaal_w
 {
     kaal_word_t a[2 + KAAL_NUM_USER_REGS];
     if (count > KAAL_NUM_USER_REGS) {
-        count = KAAL_NUM_USER_REGS;
+        count = KAAL_NUM_USER_REGS; /* the kernel writes no more either */
     }
     a[0] = resume_target ? 1u : 0u;
     a[1] = count;
     for (kaal_word_t i = 0; i < count; i++) {
         a[2 + i] = regs->r[i];
     }
-    return libkaal_invoke(tcb, KAAL_INV_TCB_WRITE_REGISTERS, a, (unsigned)(2 + count), NULL, 0, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_WRITE_REGISTERS, a, (unsigned)(2 + count), NULL, 0);
 }
 
 kaal_word_t kaal_tcb_copy_registers(kaal_cptr_t tcb, kaal_cptr_t source, bool suspend_source,
@@ -124,22 +98,22 @@ kaal_word_t kaal_tcb_copy_registers(kaal_cptr_t tcb, kaal_cptr_t source, bool su
     const kaal_word_t a[1] = {(suspend_source ? 1u : 0u) | (resume_target ? 2u : 0u) |
                               (transfer_frame ? 4u : 0u) | (transfer_integer ? 8u : 0u)};
     const kaal_cptr_t c[1] = {source};
-    return libkaal_invoke(tcb, KAAL_INV_TCB_COPY_REGISTERS, a, 1, c, 1, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_COPY_REGISTERS, a, 1, c, 1);
 }
 
 kaal_word_t kaal_tcb_bind_notification(kaal_cptr_t tcb, kaal_cptr_t ntfn)
 {
     const kaal_cptr_t c[1] = {ntfn};
-    return libkaal_invoke(tcb, KAAL_INV_TCB_BIND_NOTIFICATION, NULL, 0, c, 1, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_BIND_NOTIFICATION, NULL, 0, c, 1);
 }
 
 kaal_word_t kaal_tcb_unbind_notification(kaal_cptr_t tcb)
 {
-    return libkaal_invoke(tcb, KAAL_INV_TCB_UNBIND_NOTIFICATION, NULL, 0, NULL, 0, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_UNBIND_NOTIFICATION, NULL, 0, NULL, 0);
 }
 
 kaal_word_t kaal_tcb_set_tls_base(kaal_cptr_t tcb, kaal_word_t tls_base)
 {
     const kaal_word_t a[1] = {tls_base};
-    return libkaal_invoke(tcb, KAAL_INV_TCB_SET_TLS_BASE, a, 1, NULL, 0, NULL);
+    return kaal_invoke(tcb, KAAL_INV_TCB_SET_TLS_BASE, a, 1, NULL, 0);
 }

@@ -9,7 +9,8 @@
  * Every call returns the kernel's error code (enum kaal_error,
  * KAAL_NO_ERROR on success). The details of an error (RangeError bounds,
  * the failed lookup, bytes left...) are in the reply's message registers:
- * kaal_last_reply() keeps the last reply of this thread's invocations.
+ * kaal_last_reply() / kaal_last_reply_mr() keep the last reply of every
+ * wrapper (CNode, Untyped, TCB, IRQ, address spaces).
  *
  * A slot is named by (root CNode cap, index, depth): index is resolved
  * through CNodes from root for exactly depth bits. In the root task's CNode
@@ -22,18 +23,30 @@
 
 /* ---- generic invocation ---- */
 
-/* Call the object at service with label, nargs message words (the first
- * four in registers, the rest through the IPC buffer) and ncaps extra
- * capabilities. Requires nargs <= KAAL_MSG_MAX_LENGTH, ncaps <=
- * KAAL_MSG_MAX_EXTRA_CAPS, and an IPC buffer if nargs > 4 or ncaps > 0
- * (KAAL_TRUNCATED_MESSAGE is returned without a syscall otherwise).
- * Returns the reply's error code; the reply is kept for kaal_last_reply(). */
+/* Call the object at service with label, nargs message words (word i is
+ * MR i: MR0-3 in registers, MR4.. in the IPC buffer's msg[i]) and ncaps
+ * extra capabilities (the IPC buffer's caps_or_badges[]). Every typed
+ * wrapper of libkaal is built on it. Refused without a syscall:
+ * nargs > KAAL_MSG_MAX_LENGTH or ncaps > KAAL_MSG_MAX_EXTRA_CAPS
+ * (KAAL_RANGE_ERROR, bounds in MR0/MR1), and nargs > 4 or ncaps > 0
+ * without an IPC buffer (KAAL_TRUNCATED_MESSAGE): arguments are never
+ * dropped. Returns the reply's error code. The reply is always recorded
+ * (kaal_last_reply(); a refused call records its error as a reply), and
+ * with an IPC buffer its MR0-3 also go to msg[0..3], so that
+ * kaal_get_mr(i) reads every reply word. */
 kaal_word_t kaal_invoke(kaal_cptr_t service, kaal_word_t label, const kaal_word_t *args, unsigned nargs,
                         const kaal_cptr_t *caps, unsigned ncaps);
-/* The last reply received by kaal_invoke() in this program. Its mr[] hold
- * the first four detail words of an error; the rest are in the IPC buffer
- * (kaal_ipc_buffer()->msg[4...]). */
+/* The reply of the last invocation made through kaal_invoke() (every
+ * wrapper of caps.h, tcb.h, vspace.h): label = error code, mr[] = MR0-3.
+ * Per address space today; per thread when kaal_ipc_buffer() is. */
 const kaal_msg_t *kaal_last_reply(void);
+/* Word i of that reply (the error details: RangeError bounds in 0 and 1,
+ * a lookup failure in 0..4, ...): MR0-3 from the reply's registers, MR4..
+ * from the IPC buffer (0 beyond the reply's length or without a buffer). */
+kaal_word_t kaal_last_reply_mr(unsigned i);
+/* For wrappers that refuse a call before the syscall: record err (with
+ * MR0 = min, MR1 = max for KAAL_RANGE_ERROR) as the last reply; returns err. */
+kaal_word_t kaal_invoke_refuse(kaal_word_t err, kaal_word_t min, kaal_word_t max);
 
 /* ---- Untyped ---- */
 

@@ -49,9 +49,36 @@ __attribute__((noreturn)) void kaal_debug_halt(int status);
 /* Type of the capability at cptr (enum cap_type numbering, docs/abi.md). */
 kaal_word_t kaal_debug_cap_identify(kaal_cptr_t cptr);
 
-/* Where this thread's IPC buffer is; set by the start-up code. */
+/* Where this thread's IPC buffer is (NULL: none). Every part of libkaal
+ * reaches the IPC buffer through kaal_ipc_buffer() alone. Today one pointer
+ * per address space, set with kaal_set_ipc_buffer() (the root task:
+ * bi->ipc_buffer; a spawned program: kaal_child_init()); it becomes per
+ * thread (TLS) without a change to its callers (docs/abi.md). */
 kaal_ipc_buffer_t *kaal_ipc_buffer(void);
 void kaal_set_ipc_buffer(kaal_ipc_buffer_t *buf);
+
+/* The root task's BootInfo, for code that looks it up later (the libsel4
+ * compatibility's seL4_GetBootInfo()): the root task registers the
+ * argument of kaal_main() with kaal_set_bootinfo(); NULL until then. */
+const kaal_bootinfo_t *kaal_bootinfo(void);
+void kaal_set_bootinfo(const kaal_bootinfo_t *bi);
+
+/* ---- the message-register sequence (seL4_SetMR / seL4_GetMR) ----
+ * MR0..MR119 of a message. On the wire MR0-3 travel in CPU registers and
+ * MR4.. in the IPC buffer's msg[4..]; this API keeps the whole sequence in
+ * the IPC buffer, MR i in msg[i] (msg[0..3] are never read by the kernel:
+ * libsel4 stages MR0-3 there the same way), and kaal_syscall_mrs() moves
+ * MR0-3 between msg[0..3] and the registers. */
+
+/* Set MR i. KAAL_NO_ERROR; KAAL_RANGE_ERROR if i >= KAAL_MSG_MAX_LENGTH;
+ * KAAL_TRUNCATED_MESSAGE if there is no IPC buffer. */
+kaal_word_t kaal_set_mr(unsigned i, kaal_word_t v);
+/* MR i (0 without an IPC buffer or for i >= KAAL_MSG_MAX_LENGTH). */
+kaal_word_t kaal_get_mr(unsigned i);
+/* A syscall on the sequence: MR0-3 from msg[0..3] into the registers
+ * (zeros without an IPC buffer), the trap, and the registers MR0-3 of
+ * what comes back into msg[0..3]. Returns badge, info and MR0-3. */
+kaal_msg_t kaal_syscall_mrs(kaal_word_t sysno, kaal_cptr_t cap, kaal_word_t info);
 
 /* Error code of an invocation's reply (its label), and a name for it. */
 static inline kaal_word_t kaal_msg_error(kaal_msg_t m) { return kaal_msginfo_label(m.info); }

@@ -2,9 +2,11 @@
  * libkaal: wrappers of the TCB and IRQ invocations, the user register
  * context of TCB Read/WriteRegisters, and the fault message layouts
  * (docs/abi.md). Each wrapper returns the kernel's error code
- * (enum kaal_error; KAAL_NO_ERROR on success). Wrappers that pass more
- * than four words or any capability use the caller's IPC buffer
- * (kaal_ipc_buffer()), which must be set.
+ * (enum kaal_error; KAAL_NO_ERROR on success) and records the reply for
+ * kaal_last_reply() / kaal_last_reply_mr() (error details, kaal/caps.h).
+ * Wrappers that pass more than four words or any capability use the
+ * caller's IPC buffer (kaal_ipc_buffer()); without one they fail with
+ * KAAL_TRUNCATED_MESSAGE and make no syscall.
  */
 #ifndef KAAL_TCB_H
 #define KAAL_TCB_H
@@ -13,8 +15,12 @@
 #include <kaal/kaal.h>
 
 /* ---- the user register context ------------------------------------------
- * The registers a TCB invocation reads and writes, in the kernel's order
- * (the order of struct hal_uctx, docs/abi.md "Registers"). */
+ * The registers TCB ReadRegisters / WriteRegisters read and write, in the
+ * kernel's order (struct hal_uctx, docs/abi.md "Registers"): register i of
+ * those invocations is r[i], and each has its name. The names are seL4's
+ * seL4_UserContext field names of the architecture (<sel4/sel4.h> uses
+ * this struct as seL4_UserContext); the order is the kernel's, which on
+ * x86-64 is seL4's and on AArch64 is not (seL4 puts pc, sp, spsr first). */
 #if defined(__aarch64__)
 #define KAAL_NUM_USER_REGS 35u /* x0-x30, SP_EL0, PC, SPSR, TPIDR_EL0 */
 #define KAAL_REG_PC 32u
@@ -32,8 +38,40 @@
 #endif
 
 typedef struct kaal_user_context {
-    kaal_word_t r[KAAL_NUM_USER_REGS];
+    union {
+        kaal_word_t r[KAAL_NUM_USER_REGS];
+        struct {
+#if defined(__aarch64__)
+            kaal_word_t x0, x1, x2, x3, x4, x5, x6, x7, x8, x9, x10, x11, x12, x13, x14, x15;
+            kaal_word_t x16, x17, x18, x19, x20, x21, x22, x23, x24, x25, x26, x27, x28, x29, x30;
+            kaal_word_t sp;        /* SP_EL0 */
+            kaal_word_t pc;
+            kaal_word_t spsr;      /* FLAGS */
+            kaal_word_t tpidr_el0; /* TLS */
+#else
+            kaal_word_t rip, rsp, rflags;
+            kaal_word_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
+            kaal_word_t r8, r9, r10, r11, r12, r13, r14, r15;
+            kaal_word_t fs_base; /* TLS */
+#endif
+        };
+    };
 } kaal_user_context_t;
+
+_Static_assert(sizeof(kaal_user_context_t) == KAAL_NUM_USER_REGS * sizeof(kaal_word_t),
+               "one word per register, no padding");
+#if defined(__aarch64__)
+_Static_assert(__builtin_offsetof(kaal_user_context_t, pc) == KAAL_REG_PC * 8u, "pc");
+_Static_assert(__builtin_offsetof(kaal_user_context_t, sp) == KAAL_REG_SP * 8u, "sp");
+_Static_assert(__builtin_offsetof(kaal_user_context_t, spsr) == KAAL_REG_FLAGS * 8u, "flags");
+_Static_assert(__builtin_offsetof(kaal_user_context_t, tpidr_el0) == KAAL_REG_TLS * 8u, "tls");
+#else
+_Static_assert(__builtin_offsetof(kaal_user_context_t, rip) == KAAL_REG_PC * 8u, "pc");
+_Static_assert(__builtin_offsetof(kaal_user_context_t, rsp) == KAAL_REG_SP * 8u, "sp");
+_Static_assert(__builtin_offsetof(kaal_user_context_t, rflags) == KAAL_REG_FLAGS * 8u, "flags");
+_Static_assert(__builtin_offsetof(kaal_user_context_t, rdi) == KAAL_REG_ARG0 * 8u, "arg0");
+_Static_assert(__builtin_offsetof(kaal_user_context_t, fs_base) == KAAL_REG_TLS * 8u, "tls");
+#endif
 
 /* ---- fault messages (labels are seL4's seL4_Fault_* numbers) ------------ */
 enum kaal_fault_label {
@@ -83,9 +121,12 @@ kaal_word_t kaal_tcb_set_sched_params(kaal_cptr_t tcb, kaal_cptr_t authority, ka
                                       kaal_word_t prio);
 kaal_word_t kaal_tcb_suspend(kaal_cptr_t tcb);
 kaal_word_t kaal_tcb_resume(kaal_cptr_t tcb);
-/* Registers 0..count-1 (count <= KAAL_NUM_USER_REGS) of another thread. */
+/* Registers 0..count-1 (count <= KAAL_NUM_USER_REGS: the kernel answers
+ * RangeError [1, NUSER] otherwise) of another thread into regs->r[0..].
+ * KAAL_TRUNCATED_MESSAGE if fewer came back (no IPC buffer: only 4). */
 kaal_word_t kaal_tcb_read_registers(kaal_cptr_t tcb, bool suspend_source, kaal_word_t count,
                                     kaal_user_context_t *regs);
+/* Write registers 0..count-1 (count > KAAL_NUM_USER_REGS is cut to it). */
 kaal_word_t kaal_tcb_write_registers(kaal_cptr_t tcb, bool resume_target, kaal_word_t count,
                                      const kaal_user_context_t *regs);
 /* Frame registers are PC, SP and FLAGS; integer registers all others. */
