@@ -12,6 +12,8 @@
 #   make fuzz-cov  llvm-cov line coverage of core/ reached by the fuzz corpora
 #   make bench   one table: arm64 instructions (QEMU -icount, run twice and compared),
 #                hosted ns beside Linux peers (docs/performance.md)
+#   make mutate  mutation testing of core/, hal/, user/libkaal (MUTANTS=150, SEED=1;
+#                resumable; docs/testing.md); not part of make test
 #   make clean   remove build/
 
 HOSTED := build/hosted
@@ -24,7 +26,7 @@ FUZZ_PARSERS_SECONDS ?= 60
 
 BENCH_RUNS ?= 5
 
-.PHONY: bench configure-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+.PHONY: mutate bench configure-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -85,6 +87,12 @@ fuzz-cov: configure-hosted configure-fuzz
 bench: DEPS = qemu
 bench: build-hosted build-arm64
 	@python3 bench/run.py $(HOSTED) --runs $(BENCH_RUNS) --arm64 $(ARM64)
+
+MUTANTS ?= 150
+SEED ?= 1
+mutate: DEPS = qemu
+mutate: configure-hosted
+	@python3 scripts/mutate.py --count $(MUTANTS) --seed $(SEED)
 
 clean:
 	rm -rf build

@@ -1,0 +1,452 @@
+#!/usr/bin/env python3
+"""Mutation testing: how many small, realistic bugs do KaaL's tests catch?
+
+    scripts/mutate.py [--seed S] [--count N] [--state DIR] [--only PREFIX ...]
+                      [--equivalent FILE] [--list] [--report] [--timeout SECONDS]
+
+Each mutant is one change of one line of core/, hal/ or user/libkaal with a
+standard operator:
+
+    rel     a relational operator swapped (< <= > >= == !=)
+    logic   && and || swapped
+    arith   binary + and - swapped
+    const   an integer constant off by one (n+1, and n-1 when n > 0)
+    neg     an if's condition negated
+    del     a call statement removed
+    swap    the first two arguments of a call swapped
+
+The candidates are every site of those operators in the chosen files
+(comments, ACSL and preprocessor lines left out), sorted, then sampled with
+a seeded random generator: the same seed and tree give the same mutants.
+
+A mutant is applied to a private copy of the tree (STATE/src, default
+build/mutate/src), built incrementally, and run against the suites that
+cover its file: the hosted unit and system tests for every file but
+hal/arm64's, then, if it survived and the file is one the arm64 kernel or
+its user programs compile, the arm64 QEMU and bench suites. Proofs and fuzz
+runs are not part of it (too slow per mutant). Results:
+
+    killed     a test failed, or the run hung past --timeout (counted caught)
+    survived   every test passed
+    not built  the mutant does not compile (-Werror makes some of these)
+
+Results are appended to STATE/results.jsonl as each mutant finishes, so an
+interrupted campaign resumes where it stopped (same seed and count). The
+tree copy is taken once; a campaign started on another commit refuses to
+resume (remove STATE to start again).
+
+--equivalent FILE names mutants judged equivalent by hand (one id per line,
+then '#' and the reason); the kill rate is given over the others.
+Exit status 0 unless the tool itself failed.
+"""
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SCOPE = ("core/", "hal/hosted/", "hal/arm64/", "user/libkaal/src/")
+ARM64_COVERED = ("core/", "hal/arm64/", "user/libkaal/src/")
+
+# ---- candidate sites ------------------------------------------------------
+
+REL = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "=="}
+TOKEN = re.compile(r"""
+    (?P<str>"(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*')
+  | (?P<num>\b(?:0[xX][0-9a-fA-F]+|[0-9]+)[uUlL]*\b)
+  | (?P<id>[A-Za-z_]\w*)
+  | (?P<op><<=|>>=|<<|>>|<=|>=|==|!=|&&|\|\||->|\+\+|--|\+=|-=|[-+<>(),;!])
+  | (?P<other>\S)
+""", re.X)
+KEYWORDS = {"if", "while", "for", "switch", "return", "sizeof", "case", "do", "else",
+            "static", "const", "unsigned", "int", "void", "struct", "union", "enum"}
+
+
+def code_lines(text):
+    """(line number, code) for each line, with comments blanked out and
+    preprocessor lines dropped. ACSL (/*@ ... */) is a comment here."""
+    out = []
+    in_comment = False
+    for no, line in enumerate(text.split("\n"), 1):
+        code = []
+        i = 0
+        while i < len(line):
+            if in_comment:
+                end = line.find("*/", i)
+                if end < 0:
+                    code.append(" " * (len(line) - i))
+                    i = len(line)
+                else:
+                    code.append(" " * (end + 2 - i))
+                    i = end + 2
+                    in_comment = False
+            elif line.startswith("/*", i):
+                in_comment = True
+            elif line.startswith("//", i):
+                code.append(" " * (len(line) - i))
+                i = len(line)
+            elif line[i] in "\"'":
+                m = TOKEN.match(line, i)
+                s = m.group(0) if m and m.group("str") else line[i]
+                code.append(s)
+                i += len(s)
+            else:
+                code.append(line[i])
+                i += 1
+        c = "".join(code)
+        if c.strip().startswith("#") or not c.strip():
+            continue
+        out.append((no, c))
+    return out
+
+
+def matching_paren(code, open_at):
+    depth = 0
+    for j in range(open_at, len(code)):
+        if code[j] == "(":
+            depth += 1
+        elif code[j] == ")":
+            depth -= 1
+            if depth == 0:
+                return j
+    return -1
+
+
+def split_args(inner):
+    """Top-level comma-separated arguments of a call, or None."""
+    args, depth, start = [], 0, 0
+    for j, ch in enumerate(inner):
+        if ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            args.append(inner[start:j])
+            start = j + 1
+    args.append(inner[start:])
+    return args
+
+
+def sites(path, text):
+    """Every mutation site of a file: (line, col, end, op, replacement)."""
+    found = []
+    for no, code in code_lines(text):
+        toks = [(m.start(), m.end(), m.lastgroup, m.group(0)) for m in TOKEN.finditer(code)]
+        for k, (s, e, kind, tok) in enumerate(toks):
+            prev = toks[k - 1] if k > 0 else None
+            binary = prev is not None and (prev[2] in ("id", "num") and prev[3] not in KEYWORDS
+                                          or prev[3] in (")", "]"))
+            if kind == "op" and tok in REL:
+                # '<' or '>' right after an identifier inside #include-free
+                # code is a comparison; templates do not exist in C.
+                found.append((no, s, e, "rel", REL[tok]))
+            elif kind == "op" and tok in ("&&", "||"):
+                found.append((no, s, e, "logic", "||" if tok == "&&" else "&&"))
+            elif kind == "op" and tok in ("+", "-") and binary:
+                found.append((no, s, e, "arith", "-" if tok == "+" else "+"))
+            elif kind == "num":
+                digits = re.match(r"(0[xX][0-9a-fA-F]+|[0-9]+)", tok).group(1)
+                suffix = tok[len(digits):]
+                n = int(digits, 0)
+                hexa = digits.lower().startswith("0x")
+                fmt = (lambda v: hex(v)) if hexa else str
+                found.append((no, s, e, "const", fmt(n + 1) + suffix))
+                if n > 0:
+                    found.append((no, s, e, "const", fmt(n - 1) + suffix))
+            elif kind == "id" and tok == "if":
+                # if (COND) with COND closing on this line
+                nxt = code.find("(", e)
+                if nxt >= 0 and code[e:nxt].strip() == "":
+                    close = matching_paren(code, nxt)
+                    if close > 0:
+                        cond = code[nxt + 1:close]
+                        found.append((no, nxt, close + 1, "neg", "(!(" + cond + "))"))
+            elif kind == "id" and tok not in KEYWORDS and k + 1 < len(toks) and \
+                    toks[k + 1][3] == "(" and code[:1] in (" ", "\t"):
+                # a call: in a function body (indented); an unindented line
+                # declares or defines a function
+                close = matching_paren(code, toks[k + 1][0])
+                if close < 0:
+                    continue
+                stmt = code.strip()
+                # a call statement alone on its line: remove it
+                if k == 0 and code[close + 1:].strip() == ";" and stmt.startswith(tok + "("):
+                    found.append((no, s, len(code.rstrip()), "del", "(void)0;"))
+                args = split_args(code[toks[k + 1][0] + 1:close])
+                if args and len(args) >= 2 and args[0].strip() and args[1].strip() and \
+                        args[0].strip() != args[1].strip():
+                    a0, a1 = args[0].strip(), args[1].strip()
+                    rest = "," + ",".join(args[2:]) if len(args) > 2 else ""
+                    found.append((no, toks[k + 1][0], close + 1, "swap",
+                                  "(" + a1 + ", " + a0 + rest + ")"))
+    return found
+
+
+def scope_files(only):
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.split()
+    keep = []
+    for f in files:
+        if not f.endswith((".c", ".h")) or not f.startswith(SCOPE):
+            continue
+        if "/selftest/" in f or "/tests/" in f:
+            continue
+        if only and not any(f.startswith(p) for p in only):
+            continue
+        keep.append(f)
+    return sorted(keep)
+
+
+def all_mutants(only):
+    mutants = []
+    for f in scope_files(only):
+        text = open(os.path.join(ROOT, f), encoding="utf-8").read()
+        for (no, s, e, op, rep) in sites(f, text):
+            mid = hashlib.sha1(f"{f}:{no}:{s}:{e}:{op}:{rep}".encode()).hexdigest()[:10]
+            mutants.append({"id": mid, "file": f, "line": no, "col": s, "end": e, "op": op,
+                            "replacement": rep})
+    return mutants
+
+
+def draw(cands, count, seed):
+    """A seeded sample, balanced across operators: each operator's sites
+    shuffled, then taken in turn (constants alone would otherwise be a
+    third of every sample)."""
+    rng = random.Random(seed)
+    groups = {}
+    for m in cands:
+        groups.setdefault(m["op"], []).append(m)
+    order = sorted(groups)
+    for op in order:
+        rng.shuffle(groups[op])
+    sample = []
+    while len(sample) < count and any(groups.values()):
+        for op in order:
+            if groups[op] and len(sample) < count:
+                sample.append(groups[op].pop())
+    return sample
+
+
+def apply(text, m):
+    lines = text.split("\n")
+    line = lines[m["line"] - 1]
+    original = line[m["col"]:m["end"]]
+    lines[m["line"] - 1] = line[:m["col"]] + m["replacement"] + line[m["end"]:]
+    return "\n".join(lines), original
+
+
+# ---- running --------------------------------------------------------------
+
+def sh(cmd, cwd, timeout=None):
+    try:
+        r = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+        return r.returncode, r.stdout + r.stderr
+    except subprocess.TimeoutExpired as e:
+        out = (e.stdout or b"") + (e.stderr or b"")
+        return None, out.decode(errors="replace") if isinstance(out, bytes) else out
+
+
+def prepare(state):
+    src = os.path.join(state, "src")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    stamp = os.path.join(state, "commit")
+    if os.path.isdir(src):
+        if open(stamp).read().strip() != head:
+            sys.exit(f"mutate: {state} holds a campaign on another commit; remove it to start again")
+        return src
+    os.makedirs(state, exist_ok=True)
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.split("\n")
+    for f in files:
+        if not f:
+            continue
+        dst = os.path.join(src, f)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        if os.path.islink(os.path.join(ROOT, f)) or os.path.isfile(os.path.join(ROOT, f)):
+            shutil.copy2(os.path.join(ROOT, f), dst, follow_symlinks=False)
+    with open(stamp, "w") as fp:
+        fp.write(head + "\n")
+    return src
+
+
+def ensure_build(src, which):
+    b = os.path.join(src, "build", which)
+    if not os.path.exists(os.path.join(b, "build.ninja")):
+        args = ["meson", "setup", b]
+        if which == "arm64":
+            args += ["--cross-file", "cross/aarch64.ini", "-Dhal=arm64"]
+        rc, out = sh(args, src)
+        if rc != 0:
+            sys.exit("mutate: meson setup failed:\n" + out[-3000:])
+    return b
+
+
+def run_suites(src, build, suites_args, timeout):
+    """(status, failing test) after building and testing one build folder."""
+    rc, out = sh(["ninja", "-C", build], src, timeout=timeout)
+    if rc is None:
+        return "killed", "build hang"
+    if rc != 0:
+        return "not built", None
+    rc, out = sh(["meson", "test", "-C", build, "--no-rebuild", "--num-processes", "2"] + suites_args,
+                 src, timeout=timeout)
+    if rc is None:
+        return "killed", "timeout"
+    if rc != 0:
+        bad = re.findall(r"^\s*\d+/\d+ (\S+ / \S+)\s+(?:FAIL|TIMEOUT|ERROR)", out, re.M)
+        return "killed", bad[0] if bad else "meson test failed"
+    return "survived", None
+
+
+def baseline(src, timeout):
+    for which, args in (("hosted", ["--no-suite", "proof"]), ("arm64", [])):
+        b = ensure_build(src, which)
+        status, why = run_suites(src, b, args, timeout)
+        if status != "survived":
+            sys.exit(f"mutate: the unmutated tree does not pass ({which}: {status} {why or ''})")
+
+
+def run_mutant(src, m, timeout):
+    path = os.path.join(src, m["file"])
+    text = open(path, encoding="utf-8").read()
+    mutated, original = apply(text, m)
+    m["original"] = original
+    t0 = time.time()
+    try:
+        with open(path, "w", encoding="utf-8") as fp:
+            fp.write(mutated)
+        # Each build that compiles the file, hosted first: a compile error
+        # anywhere means the mutant is not a program (not built); a failed
+        # or hung test run kills it.
+        plan = []
+        if not m["file"].startswith("hal/arm64/"):
+            plan.append(("hosted", ["--no-suite", "proof"]))
+        if m["file"].startswith(ARM64_COVERED):
+            plan.append(("arm64", []))
+        status, why = "survived", None
+        for which, args in plan:
+            s, w = run_suites(src, ensure_build(src, which), args, timeout)
+            if s != "survived":
+                status, why = s, f"{which}: {w}" if w else which
+                break
+    finally:
+        with open(path, "w", encoding="utf-8") as fp:
+            fp.write(text)
+    m["status"], m["killed_by"], m["seconds"] = status, why, round(time.time() - t0, 1)
+    return m
+
+
+# ---- report ---------------------------------------------------------------
+
+def load_results(path):
+    done = {}
+    if os.path.exists(path):
+        for line in open(path, encoding="utf-8"):
+            if line.strip():
+                r = json.loads(line)
+                done[r["id"]] = r
+    return done
+
+
+def load_equivalent(path):
+    """Mutants judged equivalent by hand: 'ID # reason' per line ('#' lines
+    and blank lines are comments). A malformed line is an error with
+    FILE:LINE."""
+    eq = {}
+    if not path or not os.path.exists(path):
+        return eq
+    for no, line in enumerate(open(path, encoding="utf-8"), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        m = re.match(r"^([0-9a-f]{10})\s+#\s*(\S.*)$", line.rstrip("\n"))
+        if not m:
+            sys.exit(f"{path}:{no}: expected 'ID # reason' (ID: 10 hex digits, reason not empty)")
+        eq[m.group(1)] = m.group(2)
+    return eq
+
+
+def report(results, eq):
+    by = {"killed": 0, "survived": 0, "not built": 0}
+    area = {}
+    for r in results:
+        by[r["status"]] = by.get(r["status"], 0) + 1
+        a = r["file"].split("/")[0] + "/"
+        if r["file"].startswith("hal/"):
+            a = "/".join(r["file"].split("/")[:2]) + "/"
+        k, s = area.get(a, (0, 0))
+        if r["status"] == "killed":
+            k += 1
+        elif r["status"] == "survived" and r["id"] not in eq:
+            s += 1
+        area[a] = (k, s)
+    surv = [r for r in results if r["status"] == "survived"]
+    nonequiv = [r for r in surv if r["id"] not in eq]
+    print(f"mutate: {len(results)} mutants: {by['killed']} killed, {by['survived']} survived "
+          f"({len(surv) - len(nonequiv)} judged equivalent), {by['not built']} not built")
+    for a, (k, s) in sorted(area.items()):
+        if k + s:
+            print(f"mutate:   {a:22s} {k} killed, {s} non-equivalent survivors, "
+                  f"kill rate {100.0 * k / (k + s):.1f}%")
+    if by["killed"] + len(nonequiv):
+        print(f"mutate: kill rate over non-equivalent mutants: "
+              f"{100.0 * by['killed'] / (by['killed'] + len(nonequiv)):.1f}%")
+    for r in sorted(surv, key=lambda r: (r["file"], r["line"])):
+        tag = f"  [equivalent: {eq[r['id']]}]" if r["id"] in eq else ""
+        print(f"survived {r['id']} {r['file']}:{r['line']}: {r['op']} "
+              f"'{r.get('original', '?')}' -> '{r['replacement']}'{tag}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--count", type=int, default=150)
+    ap.add_argument("--state", default=os.path.join(ROOT, "build", "mutate"))
+    ap.add_argument("--only", nargs="*", default=[], help="path prefixes to mutate")
+    ap.add_argument("--equivalent", default=os.path.join(ROOT, "tests", "mutants-equivalent.txt"))
+    ap.add_argument("--timeout", type=int, default=600, help="seconds per build or test run")
+    ap.add_argument("--list", action="store_true", help="print the sample and stop")
+    ap.add_argument("--report", action="store_true", help="summarise the results so far and stop")
+    a = ap.parse_args()
+
+    cands = all_mutants(a.only)
+    sample = draw(cands, a.count, a.seed)
+    if a.list:
+        for m in sample:
+            print(f"{m['id']} {m['file']}:{m['line']} {m['op']} -> {m['replacement']}")
+        print(f"mutate: {len(sample)} of {len(cands)} candidate mutants (seed {a.seed})")
+        return 0
+    results_path = os.path.join(a.state, "results.jsonl")
+    eq = load_equivalent(a.equivalent)
+    if a.report:
+        done = load_results(results_path)
+        report([done[m["id"]] for m in sample if m["id"] in done], eq)
+        return 0
+    src = prepare(a.state)
+    done = load_results(results_path)
+    todo = [m for m in sample if m["id"] not in done]
+    print(f"mutate: {len(sample)} mutants (seed {a.seed}) of {len(cands)} candidates; "
+          f"{len(sample) - len(todo)} done before, {len(todo)} to run; state in {a.state}")
+    if todo:
+        baseline(src, a.timeout)
+    for i, m in enumerate(todo, 1):
+        r = run_mutant(src, m, a.timeout)
+        with open(results_path, "a", encoding="utf-8") as fp:
+            fp.write(json.dumps(r) + "\n")
+        done[r["id"]] = r
+        print(f"mutate: [{i}/{len(todo)}] {r['status']:9s} {r['file']}:{r['line']} {r['op']} "
+              f"'{r['original']}' -> '{r['replacement']}'"
+              + (f" ({r['killed_by']})" if r["killed_by"] else "") + f" {r['seconds']} s",
+              flush=True)
+    report([done[m["id"]] for m in sample if m["id"] in done], eq)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
