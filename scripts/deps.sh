@@ -5,7 +5,7 @@
 # print the exact command and stop. Installs nothing when all are present.
 set -eu
 what=${1:-run}
-pkgs="meson ninja-build gcc libc6-dev pkg-config python3 libcriterion-dev gcc-aarch64-linux-gnu"
+pkgs="meson ninja-build gcc libc6-dev pkg-config python3 libcriterion-dev libexpat1-dev gcc-aarch64-linux-gnu"
 case "$what" in
   test) pkgs="$pkgs qemu-system-arm clang llvm libclang-rt-14-dev frama-c-base why3 z3 cvc4" ;;
   fuzz) pkgs="$pkgs clang llvm libclang-rt-14-dev" ;;

@@ -1,0 +1,50 @@
+#!/bin/sh
+# The Microkit system-file checks of the `microkit` tool (tools/microkit).
+#   run.sh MICROKIT PD-ELF SRCDIR WORKDIR
+# good.system must pass and its report name every PD, channel, IRQ and map;
+# each case of bad.txt must fail with status 1 and exactly
+# "FILE:LINE: error: ..." holding the case's reason.
+set -u
+mk=$1 elf=$2 src=$3 work=$4
+rm -rf "$work"; mkdir -p "$work"
+cp "$elf" "$work/pd.elf"
+fail=0 n=0
+cp "$src/good.system" "$work/good.system"
+if ! "$mk" "$work/good.system" --search-path "$work" --board kaal_hosted --config debug \
+    -r "$work/good.report" 2>"$work/good.err"; then
+  cat "$work/good.err"; echo "FAIL good.system rejected"; fail=1
+else
+  for want in "protection domain server" "protection domain child" "child of server, id 3" \
+      "channel 1 -> server (may notify) (may call pp)" "channel 1 -> client" "irq 33 as channel 5 (level)" \
+      "map shared at 0x4000000 size 0x2000 rw-" "map uart at 0x5000000 size 0x1000 rw- uncached" \
+      "setvar shared_paddr = physical address of shared" "memory region uart: size 0x1000, pages of 0x1000, at physical 0x9000000" \
+      "prefilled from table.bin" "passive"; do
+    grep -qF -- "$want" "$work/good.report" || { echo "FAIL good.report lacks: $want"; fail=1; }
+  done
+fi
+n=$((n + 1))
+while IFS='|' read -r name line reason xml; do
+  case "$name" in ''|'#'*) continue ;; esac
+  n=$((n + 1))
+  f="$work/$name.system"
+  printf '%s\n' "$xml" | sed 's/ ~ /\n/g' >"$f"
+  "$mk" "$f" --search-path "$work" --board qemu_virt_aarch64 --config release >"$work/$name.out" 2>"$work/$name.err"
+  rc=$?
+  first=$(head -1 "$work/$name.err")
+  case "$first" in
+    "$f:$line: error: "*"$reason"*) [ $rc -eq 1 ] || { echo "FAIL $name: status $rc"; fail=1; } ;;
+    *) echo "FAIL $name: expected '$f:$line: error: ...$reason...', got '$first' (status $rc)"; fail=1 ;;
+  esac
+done <"$src/bad.txt"
+# the command line
+"$mk" "$work/good.system" --board nowhere --config debug 2>"$work/cl.err"; rc=$?
+[ $rc -eq 2 ] && grep -q "unknown board 'nowhere'" "$work/cl.err" || { echo "FAIL unknown board: $rc"; fail=1; }
+"$mk" "$work/good.system" --search-path "$work" --board kaal_hosted --config debug --capdl-json x.json \
+  >/dev/null 2>"$work/cl.err"; rc=$?
+[ $rc -eq 0 ] && grep -q "warning: option --capdl-json is not supported by KaaL; ignored" "$work/cl.err" ||
+  { echo "FAIL ignored option: $rc"; fail=1; }
+"$mk" "$work/missing.system" --board kaal_hosted --config debug 2>"$work/cl.err"; rc=$?
+[ $rc -eq 1 ] && grep -q "missing.system: error: cannot open" "$work/cl.err" || { echo "FAIL missing file"; fail=1; }
+n=$((n + 3))
+[ $fail -eq 0 ] && echo "microkit system files: $n cases passed"
+exit $fail
