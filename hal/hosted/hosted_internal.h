@@ -59,6 +59,25 @@ struct hosted_machine {
 
 extern struct hosted_machine hm;
 
+/* A range of addresses, in bounded lists (window.c, procs.c). */
+struct hosted_range {
+    uint64_t lo, hi;
+};
+
+/* Append [lo, hi) to the list r[0..*n) of capacity cap. False, with
+ * nothing added, when the list is full. */
+static inline bool hosted_range_add(struct hosted_range *r, unsigned *n, unsigned cap, uint64_t lo,
+                                    uint64_t hi)
+{
+    if (*n == cap) {
+        return false;
+    }
+    r[*n].lo = lo;
+    r[*n].hi = hi;
+    (*n)++;
+    return true;
+}
+
 /* memory.c: RAM and device memory (hal/phys.h) */
 void hosted_memory_reset(uint64_t ram_bytes);
 /* An anonymous buffer every address-space process shares. */

@@ -143,13 +143,9 @@ uint64_t hosted_procs_root(void) { return hosted_ps.slot[hosted_self.slot].root;
 
 static void queue_flush(struct as_proc *p, uint64_t lo, uint64_t hi)
 {
-    if (p->nflush == MAX_QUEUED_FLUSHES) {
+    if (!hosted_range_add(p->flush, &p->nflush, MAX_QUEUED_FLUSHES, lo, hi)) {
         p->flush_overflow = true;
-        return;
     }
-    p->flush[p->nflush].lo = lo;
-    p->flush[p->nflush].hi = hi;
-    p->nflush++;
 }
 
 void hosted_procs_flush(uint64_t asid, uint64_t lo, uint64_t hi)

@@ -26,9 +26,7 @@ struct as_proc {
     bool empty_pending;      /* empty the whole window before running */
     bool flush_overflow;     /* too many queued flushes: empty it */
     unsigned nflush;
-    struct {
-        uint64_t lo, hi;
-    } flush[MAX_QUEUED_FLUSHES];
+    struct hosted_range flush[MAX_QUEUED_FLUSHES];
 };
 
 /* Shared by every process (HOSTED_SHARED, procs.c). */

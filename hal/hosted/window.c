@@ -16,9 +16,7 @@
  * last emptied, so that emptying it clears only those (a few small mmaps)
  * instead of the whole 1.5 GiB window (which costs the host far more). */
 #define MAX_FILLED 64u
-static HOSTED_PRIVATE struct {
-    uintptr_t lo, hi;
-} filled[MAX_FILLED];
+static HOSTED_PRIVATE struct hosted_range filled[MAX_FILLED];
 static HOSTED_PRIVATE unsigned nfilled;
 static HOSTED_PRIVATE bool filled_overflow;
 static HOSTED_PRIVATE bool window_clean; /* false: it may hold pages not in filled[] */
@@ -52,13 +50,9 @@ void hosted_window_clear(uint64_t lo, uint64_t hi)
 
 static void window_note_fill(uintptr_t lo, uintptr_t hi)
 {
-    if (nfilled == MAX_FILLED) {
+    if (!hosted_range_add(filled, &nfilled, MAX_FILLED, lo, hi)) {
         filled_overflow = true;
-        return;
     }
-    filled[nfilled].lo = lo;
-    filled[nfilled].hi = hi;
-    nfilled++;
 }
 
 /* Remove every page of this process's window. */
