@@ -23,9 +23,9 @@
  *  - Exactly one process runs at a time: the one holding the turn. It runs
  *    user code and the kernel entries that this code makes. When the kernel
  *    exits to a thread of another address space, the process gives the turn
- *    to that address space's process (hand_to) and waits for its own turn
- *    again (wait_turn; turn.c). The other process, which waits in the same place,
- *    applies the window invalidations queued for it and restores the
+ *    to that address space's process and waits for its own turn again
+ *    (turn.c). The other process, which waits in the same place, applies
+ *    the window invalidations queued for it and restores the
  *    thread's registers (hosted_cur_uctx, in shared memory). A process only
  *    touches shared state while it holds the turn, and handing over is its
  *    last access, so the kernel stays single-threaded.
