@@ -31,32 +31,14 @@
 
 #include "kernel.h"
 
-enum { FASTPATH_CALL = 0, FASTPATH_REPLY_RECV = 1 };
-
 /* Try the fast path for syscall `no` of the current thread t (t == ks.cur,
  * restart_pc already set). Returns true if the syscall is complete and the
  * switch to the next thread made (ks.cur changed), false if nothing was
  * changed and the slow path must run. */
 bool fastpath_try(tcb_t *t, int64_t no);
 
-/* The thin assembly entry (arm64 vectors.S): the current thread made a
- * Call (fastpath_entry_call) or ReplyRecv (fastpath_entry_reply_recv)
- * with cptr and info in its registers, all its registers already saved in
- * its context. If the fast path completes it (as fastpath_try, plus what
- * kaal_entry_syscall does first: ks.entries, restart_pc), returns the
- * context of the thread to resume (ks.cur), else NULL with nothing
- * changed: the caller then runs the general syscall entry, which offers
- * the syscall to fastpath_try again (it fails the same way). After a taken
- * fast path kaal_kernel_exit() would do nothing unless an interrupt is
- * pending (the caller checks). */
-hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info);
-hal_uctx_t *fastpath_entry_reply_recv(word_t cptr, word_t info);
-
-/* Turn the fast path on or off (kaal_boot turns it on). For the hosted
- * machine's --no-fastpath and the differential tests. */
-void kaal_fastpath_set_enabled(bool on);
-/* Number of Calls (kind FASTPATH_CALL) or ReplyRecvs (FASTPATH_REPLY_RECV)
- * completed by the fast path since boot. */
-word_t kaal_fastpath_hits(unsigned kind);
+/* fastpath_entry_call, fastpath_entry_reply_recv (the thin assembly
+ * entry), kaal_fastpath_set_enabled and kaal_fastpath_hits are declared
+ * in hal/entry.h (via kernel.h): backends call them. */
 
 #endif

@@ -173,4 +173,15 @@ extern volatile uint32_t arm64_halting;
 /* Semihosting SYS_EXIT; returns only if the call did not stop QEMU. */
 void arm64_semihosting_exit(int status);
 
+/* Print v in hex, "0x" and at least min_digits digits (print.c). */
+void arm64_put_hex(uint64_t v, unsigned min_digits);
+
+/* ---- options of test and benchmark images (boot.c calls them after
+ * kaal_boot() where the image defines them: weak) ------------------------- */
+
+/* kernel-ipcfp-slow.elf (nofastpath.c): the IPC fast path off. */
+void arm64_no_fastpath(void) __attribute__((weak));
+/* kernel-bench*.elf (pmu.c, -DKAAL_BENCH_PMU): PMU set-up and options. */
+void arm64_bench_init(void) __attribute__((weak));
+
 #endif

@@ -9,10 +9,6 @@
 #include <hal/entry.h>
 #include <plat.h>
 
-/* Defined only in kernel-ipcfp-slow.elf (nofastpath.c): turns the IPC
- * fast path off before the root task runs. */
-extern void arm64_no_fastpath(void) __attribute__((weak));
-
 #define PAGE_SIZE 4096ull
 
 /* The root task ELF, embedded by the build (a generated C array). */
@@ -23,19 +19,8 @@ extern const unsigned long kaal_roottask_elf_size;
 extern const unsigned char kaal_boot_archive[];
 extern const unsigned long kaal_boot_archive_size;
 
-/* Benchmark kernel images only (pmu.c, -DKAAL_BENCH_PMU): PMU set-up and
- * options; a weak reference, so every other image has none. */
-void arm64_bench_init(void) __attribute__((weak));
-
 static uint64_t empty_l0[512] __attribute__((aligned(4096)));
 static hal_boot_info_t boot_info;
-
-static void put_str(const char *s)
-{
-    while (*s != '\0') {
-        hal_console_putc(*s++);
-    }
-}
 
 static void put_dec(uint64_t v)
 {
@@ -47,19 +32,6 @@ static void put_dec(uint64_t v)
     } while (v != 0);
     while (n > 0) {
         hal_console_putc(buf[--n]);
-    }
-}
-
-static void put_hex(uint64_t v)
-{
-    put_str("0x");
-    int shift = 60;
-    while (shift > 0 && ((v >> shift) & 0xfu) == 0) {
-        shift -= 4;
-    }
-    for (; shift >= 0; shift -= 4) {
-        unsigned d = (unsigned)(v >> shift) & 0xfu;
-        hal_console_putc((char)(d < 10 ? '0' + d : 'a' + d - 10));
     }
 }
 
@@ -142,17 +114,17 @@ static void print_banner(const hal_boot_info_t *bi)
     for (unsigned i = 0; i < bi->num_ram; i++) {
         ram += bi->ram[i].size;
     }
-    put_str("[arm64] " PLAT_SHORT_NAME ": EL");
+    hal_console_puts("[arm64] " PLAT_SHORT_NAME ": EL");
     put_dec(arm64_boot_params.boot_el);
-    put_str("->EL1, GICv");
+    hal_console_puts("->EL1, GICv");
     put_dec(gic_version());
-    put_str(", timer ");
+    hal_console_puts(", timer ");
     put_dec(timer_frequency() / 1000u);
-    put_str(" kHz, RAM ");
+    hal_console_puts(" kHz, RAM ");
     put_dec(ram >> 20);
-    put_str(" MiB at ");
-    put_hex(bi->num_ram > 0 ? bi->ram[0].base : 0);
-    put_str(arm64_boot_params.dtb_pa != 0 ? " (device tree)\n" : " (built-in map)\n");
+    hal_console_puts(" MiB at ");
+    arm64_put_hex(bi->num_ram > 0 ? bi->ram[0].base : 0, 1);
+    hal_console_puts(arm64_boot_params.dtb_pa != 0 ? " (device tree)\n" : " (built-in map)\n");
 }
 
 static const char *boot_error_text(uint64_t e)
@@ -189,9 +161,9 @@ void arm64_boot_main(void)
     drop_identity_map();
     pl011_init();
     if (arm64_boot_params.error != ARM64_BOOT_OK) {
-        put_str("[arm64] early boot failed: ");
-        put_str(boot_error_text(arm64_boot_params.error));
-        put_str("\n");
+        hal_console_puts("[arm64] early boot failed: ");
+        hal_console_puts(boot_error_text(arm64_boot_params.error));
+        hal_console_puts("\n");
         hal_halt(2);
     }
     gic_init();

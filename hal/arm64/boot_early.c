@@ -30,7 +30,6 @@
  * (-mstrict-align).
  */
 #include "arm64.h"
-#include "asm_offsets.h"
 #include <hal/cpu.h>
 #include <plat.h>
 
@@ -73,12 +72,6 @@
 #define TCR_IPS_SHIFT 32u
 #define TCR_AS (1ull << 36)
 
-_Static_assert(__builtin_offsetof(struct arm64_boot_params, ttbr0_boot) == BOOT_PARAMS_TTBR0,
-               "asm_offsets.h");
-_Static_assert(__builtin_offsetof(struct arm64_boot_params, ttbr1) == BOOT_PARAMS_TTBR1,
-               "asm_offsets.h");
-_Static_assert(__builtin_offsetof(struct arm64_boot_params, tcr) == BOOT_PARAMS_TCR,
-               "asm_offsets.h");
 
 struct arm64_boot_params arm64_boot_params;
 

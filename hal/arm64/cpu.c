@@ -17,12 +17,8 @@
 void hal_idle_wait(void)
 {
     if (!hal_irq_pending() && !timer_armed() && !gic_any_line_enabled_but_timer()) {
-        static const char msg[] =
-            "kaal: all threads are blocked and no interrupt is due: machine stopped\n";
-        for (const char *p = msg; *p != '\0'; p++) {
-            hal_console_putc(*p);
-        }
-        hal_halt(3);
+        hal_console_puts(HAL_IDLE_STOP_MESSAGE);
+        hal_halt(HAL_IDLE_STOP_STATUS);
     }
     arm64_dsb_sy();
     __asm__ volatile("wfi" ::: "memory");
@@ -63,15 +59,4 @@ void hal_cache_sync_code(const void *p, size_t size)
     }
     arm64_dsb_ish();
     arm64_isb();
-}
-
-void hal_cache_clean_range(const void *p, size_t size)
-{
-    uint64_t lo = (uint64_t)(uintptr_t)p;
-    uint64_t hi = lo + size;
-    uint64_t dl = dcache_line();
-    for (uint64_t a = lo & ~(dl - 1u); a < hi; a += dl) {
-        __asm__ volatile("dc civac, %0" ::"r"(a) : "memory");
-    }
-    arm64_dsb_sy();
 }

@@ -115,10 +115,7 @@ void hal_irq_mask(unsigned irq, bool masked)
     mmio_write32(gicd((masked ? GICD_ICENABLER : GICD_ISENABLER) + 4u * (irq / 32u)), bit);
 }
 
-bool hal_irq_pending(void)
-{
-    return (ARM64_SYSREG_READ(isr_el1) & (1u << 7)) != 0;
-}
+bool hal_irq_pending(void) { return hal_arch_irq_pending(); }
 
 bool gic_any_line_enabled_but_timer(void)
 {

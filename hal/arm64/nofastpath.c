@@ -2,9 +2,7 @@
  * kaal_boot() to turn the IPC fast path off before the root task runs, so
  * that the same root task can be run with and without it (hal/arm64/tests:
  * ipcfp-*). */
-#include <stdbool.h>
-
-void kaal_fastpath_set_enabled(bool on); /* core/fastpath.h */
-void arm64_no_fastpath(void);
+#include "arm64.h"
+#include <hal/entry.h>
 
 void arm64_no_fastpath(void) { kaal_fastpath_set_enabled(false); }

@@ -30,14 +30,11 @@
  */
 #include "arm64.h"
 #include <hal/console.h>
-#include <stdbool.h>
+#include <hal/entry.h>
 
 #ifndef KAAL_BENCH_PMU
 #error "pmu.c is for the benchmark kernel images only (-DKAAL_BENCH_PMU)"
 #endif
-
-void kaal_fastpath_set_enabled(bool on);
-void arm64_bench_init(void);
 
 #define PMCR_E (1u << 0)  /* enable */
 #define PMCR_P (1u << 1)  /* reset event counters */
@@ -47,14 +44,9 @@ void arm64_bench_init(void);
 #define PMUSERENR_ER (1u << 3)
 #define PMU_EVENT_INST_RETIRED 0x08u
 
-static void put_str(const char *s)
-{
-    while (*s != '\0') {
-        hal_console_putc(*s++);
-    }
-}
-
 #ifdef KAAL_BENCH_LOOKUP
+#include "cspace.h"
+
 static uint64_t read_cost; /* PMEVCNTR0 delta of two back-to-back reads */
 
 static inline uint64_t inst_retired(void)
@@ -64,13 +56,14 @@ static inline uint64_t inst_retired(void)
     return v;
 }
 
-/* Types as in core/cspace.h; only passed through. */
-int __real_cspace_lookup_slot(void *t, uint64_t cptr, void *slot, void *lf);
-int __wrap_cspace_lookup_slot(void *t, uint64_t cptr, void *slot, void *lf);
-int __wrap_cspace_lookup_slot(void *t, uint64_t cptr, void *slot, void *lf)
+/* The wrapper and the wrapped function have the type core/cspace.h gives
+ * cspace_lookup_slot (the one place the backend sees a core header: this
+ * instrumentation of one core function, in one benchmark image). */
+__typeof__(cspace_lookup_slot) __real_cspace_lookup_slot, __wrap_cspace_lookup_slot;
+kerr_t __wrap_cspace_lookup_slot(tcb_t *t, word_t cptr, cte_t **slot, lookup_fault_t *lf)
 {
     uint64_t a = inst_retired();
-    int r = __real_cspace_lookup_slot(t, cptr, slot, lf);
+    kerr_t r = __real_cspace_lookup_slot(t, cptr, slot, lf);
     uint64_t b = inst_retired();
     uint64_t sum = ARM64_SYSREG_READ(pmevcntr1_el0);
     /* The event counters are 32 bits wide (PMUv3 of ARMv8.0). */
@@ -89,17 +82,17 @@ void arm64_bench_init(void)
     ARM64_SYSREG_WRITE(pmcr_el0, PMCR_E | PMCR_P | PMCR_C | PMCR_LC);
     ARM64_SYSREG_WRITE(pmuserenr_el0, PMUSERENR_ER | PMUSERENR_CR);
     arm64_isb();
-    put_str("[arm64] bench kernel: PMU INST_RETIRED readable at EL0");
+    hal_console_puts("[arm64] bench kernel: PMU INST_RETIRED readable at EL0");
 #ifdef KAAL_BENCH_LOOKUP
     uint64_t a = inst_retired();
     uint64_t b = inst_retired();
     read_cost = (uint32_t)(b - a);
-    put_str(", cspace_lookup_slot counted in PMEVCNTR1");
+    hal_console_puts(", cspace_lookup_slot counted in PMEVCNTR1");
 #endif
 #ifdef KAAL_BENCH_NO_FASTPATH
     kaal_fastpath_set_enabled(false);
-    put_str(", IPC fast path off\n");
+    hal_console_puts(", IPC fast path off\n");
 #else
-    put_str(", IPC fast path on\n");
+    hal_console_puts(", IPC fast path on\n");
 #endif
 }

@@ -2,19 +2,17 @@
  * The kernel timer: the EL1 virtual timer of the generic timer (CNTV,
  * PPI 27), counting CNTVCT at CNTFRQ. The scheduler's time is CNTVCT
  * itself (hal_timer_now_ticks, hal_timer_set_deadline_ticks: no
- * conversion on a thread switch); hal_timer_now and hal_timer_set_deadline
- * are nanoseconds since timer_init().
+ * conversion on a thread switch); hal_timer_set_deadline takes nanoseconds
+ * since timer_init().
  *
- * Conversions are exact, with 64-bit arithmetic only: split a value into
+ * The conversion is exact, with 64-bit arithmetic only: split ns into
  * whole seconds and a remainder, so no product overflows (the remainder
- * times a frequency or 10^9 stays below 2^62):
- *   ns    = floor(ticks * 10^9 / freq)
+ * times a frequency stays below 2^62):
  *   ticks = ceil(ns * freq / 10^9)     (the deadline's compare value)
- * hence ns(ticks(d)) >= d: the interrupt never comes before the deadline.
- * When the period is a whole number of nanoseconds (timer_ns_per_tick, as
- * QEMU's 62.5 MHz: 16 ns), the same values take one multiply and one
- * division: ns = ticks * p and ticks = ceil(ns / p), exactly the formulas
- * above since freq = 10^9 / p (these run on every thread switch).
+ * so the interrupt never comes before the deadline. When the period is a
+ * whole number of nanoseconds (timer_ns_per_tick, as QEMU's 62.5 MHz:
+ * 16 ns), the same value takes one division: ticks = ceil(ns / p), exactly
+ * the formula above since freq = 10^9 / p.
  */
 #include "arm64.h"
 #include <hal/timer.h>
@@ -34,14 +32,6 @@ static uint64_t counter_now(void)
 {
     arm64_isb(); /* do not read the counter early */
     return ARM64_SYSREG_READ(cntvct_el0);
-}
-
-static uint64_t ticks_to_ns(uint64_t ticks)
-{
-    if (__builtin_expect(timer_ns_per_tick != 0, 1)) {
-        return ticks * timer_ns_per_tick;
-    }
-    return ticks / timer_freq * NS_PER_S + ticks % timer_freq * NS_PER_S / timer_freq;
 }
 
 static uint64_t ns_to_ticks_ceil(uint64_t ns)
@@ -81,11 +71,6 @@ bool timer_armed(void)
 {
     uint64_t ctl = ARM64_SYSREG_READ(cntv_ctl_el0);
     return (ctl & (CNTV_CTL_ENABLE | CNTV_CTL_IMASK)) == CNTV_CTL_ENABLE;
-}
-
-uint64_t hal_timer_now(void)
-{
-    return ticks_to_ns(counter_now() - timer_base_ticks);
 }
 
 /* Ticks are CNTVCT's own: the scheduler's clock reading is one counter

@@ -3,17 +3,9 @@
  * entries; a trap taken in the kernel prints what it can and halts.
  */
 #include "arm64.h"
-#include "asm_offsets.h"
 #include <hal/console.h>
 #include <hal/cpu.h>
 #include <hal/entry.h>
-
-_Static_assert(__builtin_offsetof(struct arm64_kframe, sp) == KFRAME_SP, "asm_offsets.h");
-_Static_assert(__builtin_offsetof(struct arm64_kframe, elr) == KFRAME_ELR, "asm_offsets.h");
-_Static_assert(__builtin_offsetof(struct arm64_kframe, spsr) == KFRAME_SPSR, "asm_offsets.h");
-_Static_assert(__builtin_offsetof(struct arm64_kframe, esr) == KFRAME_ESR, "asm_offsets.h");
-_Static_assert(__builtin_offsetof(struct arm64_kframe, far) == KFRAME_FAR, "asm_offsets.h");
-_Static_assert(sizeof(struct arm64_kframe) == KFRAME_SIZE, "asm_offsets.h");
 
 /*
  * Synchronous exception from EL0, context already saved. vectors.S sends
@@ -64,27 +56,11 @@ void arm64_kernel_exit(void)
     hal_return_to_user(kaal_kernel_exit());
 }
 
-static void put_str(const char *s)
-{
-    while (*s != '\0') {
-        hal_console_putc(*s++);
-    }
-}
-
-static void put_hex(uint64_t v)
-{
-    put_str("0x");
-    for (int shift = 60; shift >= 0; shift -= 4) {
-        unsigned d = (unsigned)(v >> shift) & 0xfu;
-        hal_console_putc((char)(d < 10 ? '0' + d : 'a' + d - 10));
-    }
-}
-
 static void put_reg(const char *name, uint64_t v)
 {
-    put_str(name);
-    put_str("=");
-    put_hex(v);
+    hal_console_puts(name);
+    hal_console_puts("=");
+    arm64_put_hex(v, 16);
 }
 
 static const char *const vector_names[16] = {
@@ -105,11 +81,11 @@ static void report_stack_overflow(const struct arm64_kframe *f)
     }
     for (unsigned i = 0; i < ARM64_NUM_STACK_GUARDS; i++) {
         if (f->far - arm64_stack_guard(i) < ARM64_GUARD_SIZE) {
-            put_str("\n[arm64] KERNEL STACK OVERFLOW: the ");
-            put_str(names[i]);
-            put_str(" stack ran into its guard page at ");
+            hal_console_puts("\n[arm64] KERNEL STACK OVERFLOW: the ");
+            hal_console_puts(names[i]);
+            hal_console_puts(" stack ran into its guard page at ");
             put_hex(arm64_stack_guard(i));
-            put_str("\n");
+            hal_console_puts("\n");
         }
     }
 }
@@ -127,30 +103,30 @@ void arm64_trap_kernel(struct arm64_kframe *f, uint64_t vector)
         hal_halt(ARM64_HALT_KERNEL_EXCEPTION);
     }
     if (depth++ != 0) {
-        put_str("\n[arm64] nested kernel exception\n");
+        hal_console_puts("\n[arm64] nested kernel exception\n");
         hal_halt(ARM64_HALT_KERNEL_EXCEPTION);
     }
     report_stack_overflow(f);
-    put_str("\n[arm64] KERNEL EXCEPTION: ");
-    put_str(vector_names[vector & 15u]);
-    put_str("\n");
+    hal_console_puts("\n[arm64] KERNEL EXCEPTION: ");
+    hal_console_puts(vector_names[vector & 15u]);
+    hal_console_puts("\n");
     put_reg("  ESR", f->esr);
-    put_str(" (EC 0x");
+    hal_console_puts(" (EC 0x");
     hal_console_putc("0123456789abcdef"[esr_ec(f->esr) >> 4]);
     hal_console_putc("0123456789abcdef"[esr_ec(f->esr) & 15u]);
     put_reg(") FAR", f->far);
-    put_str("\n");
+    hal_console_puts("\n");
     put_reg("  ELR", f->elr);
     put_reg(" SPSR", f->spsr);
     put_reg(" SP", f->sp);
-    put_str("\n");
+    hal_console_puts("\n");
     for (unsigned i = 0; i < 31u; i++) {
         char name[6] = "  x00";
         name[3] = (char)('0' + i / 10u);
         name[4] = (char)('0' + i % 10u);
         put_reg(name, f->x[i]);
         if (i % 3u == 2u || i == 30u) {
-            put_str("\n");
+            hal_console_puts("\n");
         }
     }
     hal_halt(ARM64_HALT_KERNEL_EXCEPTION);

@@ -4,14 +4,6 @@
 #include "asm_offsets.h"
 #include <hal/uctx.h>
 
-_Static_assert(__builtin_offsetof(struct hal_uctx, r[30]) == UCTX_X30, "asm_offsets.h");
-_Static_assert(__builtin_offsetof(struct hal_uctx, r[HAL_R_SP]) == UCTX_SP, "asm_offsets.h");
-_Static_assert(__builtin_offsetof(struct hal_uctx, r[HAL_R_PC]) == UCTX_ELR, "asm_offsets.h");
-_Static_assert(__builtin_offsetof(struct hal_uctx, r[HAL_R_FLAGS]) == UCTX_SPSR, "asm_offsets.h");
-_Static_assert(__builtin_offsetof(struct hal_uctx, r[HAL_R_TLS]) == UCTX_TPIDR, "asm_offsets.h");
-_Static_assert(__builtin_offsetof(struct hal_uctx, fp) == UCTX_FP, "asm_offsets.h");
-_Static_assert(sizeof(struct hal_uctx) == UCTX_SIZE, "asm_offsets.h");
-
 #define SPSR_NZCV 0xf0000000ull /* the only SPSR bits a user may choose */
 #define SPSR_EL0T 0x0ull        /* EL0, AArch64, D A I F clear */
 

@@ -22,6 +22,45 @@
 
     .text
 
+/* op (stp or ldp) x2..x29 in pairs at [base, #off + 8n] for x<n>: the
+ * general registers of a struct hal_uctx or struct arm64_kframe. */
+.macro x2_to_x29 op, base, off
+    \op     x2, x3, [\base, #\off + 16]
+    \op     x4, x5, [\base, #\off + 32]
+    \op     x6, x7, [\base, #\off + 48]
+    \op     x8, x9, [\base, #\off + 64]
+    \op     x10, x11, [\base, #\off + 80]
+    \op     x12, x13, [\base, #\off + 96]
+    \op     x14, x15, [\base, #\off + 112]
+    \op     x16, x17, [\base, #\off + 128]
+    \op     x18, x19, [\base, #\off + 144]
+    \op     x20, x21, [\base, #\off + 160]
+    \op     x22, x23, [\base, #\off + 176]
+    \op     x24, x25, [\base, #\off + 192]
+    \op     x26, x27, [\base, #\off + 208]
+    \op     x28, x29, [\base, #\off + 224]
+.endm
+
+/* op (stp or ldp) q0..q31 in pairs at [base, #16n] for q<n>. */
+.macro q0_to_q31 op, base
+    \op     q0, q1, [\base, #0]
+    \op     q2, q3, [\base, #32]
+    \op     q4, q5, [\base, #64]
+    \op     q6, q7, [\base, #96]
+    \op     q8, q9, [\base, #128]
+    \op     q10, q11, [\base, #160]
+    \op     q12, q13, [\base, #192]
+    \op     q14, q15, [\base, #224]
+    \op     q16, q17, [\base, #256]
+    \op     q18, q19, [\base, #288]
+    \op     q20, q21, [\base, #320]
+    \op     q22, q23, [\base, #352]
+    \op     q24, q25, [\base, #384]
+    \op     q26, q27, [\base, #416]
+    \op     q28, q29, [\base, #448]
+    \op     q30, q31, [\base, #480]
+.endm
+
 /* ---- vector table ------------------------------------------------------ */
 
 .macro kernel_vector idx
@@ -34,7 +73,7 @@
     mov     sp, x0
     mrs     x0, sp_el0
     sub     sp, sp, #KFRAME_SIZE
-    stp     x0, x1, [sp, #0]
+    stp     x0, x1, [sp, #KFRAME_X0]
     mov     x1, #\idx
     b       kernel_trap
 .endm
@@ -49,22 +88,9 @@
     .balign 0x80
 9:  stp     x0, x1, [sp, #-16]!
     mrs     x0, tpidr_el1
-    stp     x2, x3, [x0, #16]
-    stp     x4, x5, [x0, #32]
-    stp     x6, x7, [x0, #48]
-    stp     x8, x9, [x0, #64]
-    stp     x10, x11, [x0, #80]
-    stp     x12, x13, [x0, #96]
-    stp     x14, x15, [x0, #112]
-    stp     x16, x17, [x0, #128]
-    stp     x18, x19, [x0, #144]
-    stp     x20, x21, [x0, #160]
-    stp     x22, x23, [x0, #176]
-    stp     x24, x25, [x0, #192]
-    stp     x26, x27, [x0, #208]
-    stp     x28, x29, [x0, #224]
+    x2_to_x29 stp, x0, UCTX_X0
     ldp     x8, x9, [sp], #16
-    stp     x8, x9, [x0, #0]
+    stp     x8, x9, [x0, #UCTX_X0]
     mrs     x9, sp_el0
     stp     x30, x9, [x0, #UCTX_X30]
     mrs     x9, elr_el1
@@ -181,22 +207,7 @@ arm64_kernel_exit_asm:
 
 el0_fp_trap:
     add     x1, x0, #UCTX_FP
-    ldp     q0, q1, [x1, #0]
-    ldp     q2, q3, [x1, #32]
-    ldp     q4, q5, [x1, #64]
-    ldp     q6, q7, [x1, #96]
-    ldp     q8, q9, [x1, #128]
-    ldp     q10, q11, [x1, #160]
-    ldp     q12, q13, [x1, #192]
-    ldp     q14, q15, [x1, #224]
-    ldp     q16, q17, [x1, #256]
-    ldp     q18, q19, [x1, #288]
-    ldp     q20, q21, [x1, #320]
-    ldp     q22, q23, [x1, #352]
-    ldp     q24, q25, [x1, #384]
-    ldp     q26, q27, [x1, #416]
-    ldp     q28, q29, [x1, #448]
-    ldp     q30, q31, [x1, #480]
+    q0_to_q31 ldp, x1
     ldr     x2, [x1, #UCTX_FPSR_FROM_FP]
     ldr     x3, [x1, #UCTX_FPSR_FROM_FP + 8]
     msr     fpsr, x2
@@ -210,22 +221,7 @@ el0_fp_trap:
 fp_save_and_disable:
     cbz     x1, 1f
     add     x1, x1, #UCTX_FP
-    stp     q0, q1, [x1, #0]
-    stp     q2, q3, [x1, #32]
-    stp     q4, q5, [x1, #64]
-    stp     q6, q7, [x1, #96]
-    stp     q8, q9, [x1, #128]
-    stp     q10, q11, [x1, #160]
-    stp     q12, q13, [x1, #192]
-    stp     q14, q15, [x1, #224]
-    stp     q16, q17, [x1, #256]
-    stp     q18, q19, [x1, #288]
-    stp     q20, q21, [x1, #320]
-    stp     q22, q23, [x1, #352]
-    stp     q24, q25, [x1, #384]
-    stp     q26, q27, [x1, #416]
-    stp     q28, q29, [x1, #448]
-    stp     q30, q31, [x1, #480]
+    q0_to_q31 stp, x1
     mrs     x3, fpsr
     str     x3, [x1, #UCTX_FPSR_FROM_FP]
     mrs     x3, fpcr
@@ -236,22 +232,9 @@ fp_save_and_disable:
 
 /* ---- EL1 entry: kernel bug ---------------------------------------------- */
 kernel_trap:
-    stp     x2, x3, [sp, #16]
-    stp     x4, x5, [sp, #32]
-    stp     x6, x7, [sp, #48]
-    stp     x8, x9, [sp, #64]
-    stp     x10, x11, [sp, #80]
-    stp     x12, x13, [sp, #96]
-    stp     x14, x15, [sp, #112]
-    stp     x16, x17, [sp, #128]
-    stp     x18, x19, [sp, #144]
-    stp     x20, x21, [sp, #160]
-    stp     x22, x23, [sp, #176]
-    stp     x24, x25, [sp, #192]
-    stp     x26, x27, [sp, #208]
-    stp     x28, x29, [sp, #224]
+    x2_to_x29 stp, sp, KFRAME_X0
     mrs     x2, tpidrro_el0
-    stp     x30, x2, [sp, #240]     /* x30, interrupted SP */
+    stp     x30, x2, [sp, #KFRAME_X30] /* x30, interrupted SP */
     mrs     x2, elr_el1
     mrs     x3, spsr_el1
     stp     x2, x3, [sp, #KFRAME_ELR]
@@ -292,21 +275,8 @@ hal_return_to_user_fast:
     and     x2, x2, #0xf0000000
     msr     spsr_el1, x2
     msr     tpidr_el0, x3
-    ldp     x2, x3, [x0, #16]
-    ldp     x4, x5, [x0, #32]
-    ldp     x6, x7, [x0, #48]
-    ldp     x8, x9, [x0, #64]
-    ldp     x10, x11, [x0, #80]
-    ldp     x12, x13, [x0, #96]
-    ldp     x14, x15, [x0, #112]
-    ldp     x16, x17, [x0, #128]
-    ldp     x18, x19, [x0, #144]
-    ldp     x20, x21, [x0, #160]
-    ldp     x22, x23, [x0, #176]
-    ldp     x24, x25, [x0, #192]
-    ldp     x26, x27, [x0, #208]
-    ldp     x28, x29, [x0, #224]
+    x2_to_x29 ldp, x0, UCTX_X0
     ldr     x30, [x0, #UCTX_X30]
-    ldp     x0, x1, [x0, #0]
+    ldp     x0, x1, [x0, #UCTX_X0]
     eret
     .size hal_return_to_user, . - hal_return_to_user

@@ -26,9 +26,7 @@ static void save_result(uint64_t out[6])
 static void drive(void *arg)
 {
     struct drive_args *a = arg;
-    hm.entries++;
-    hm.now += HOSTED_ENTRY_NS;
-    hosted_devices_poll();
+    hosted_entry_begin();
     if (a->kind == 0) {
         kaal_entry_syscall();
     } else if (a->kind == 1) {

@@ -5,10 +5,16 @@
  * A user program executes `call kaal_hosted_gate` (a page at the fixed
  * address HAL_HOSTED_GATE_VADDR holding `jmp *hosted_gate_entry`). The
  * entry saves every register into the current thread's hal_uctx
- * (offsets: hal_arch.h), switches to the kernel stack and calls C.
+ * (offsets: asm_offsets.h), switches to the kernel stack and calls C.
  * hosted_restore_user() does the reverse and jumps to the saved rip.
  * r11 is not clobbered; the pushed return address becomes the saved rip.
+ *
+ * hosted_cur_uctx is shared by the address-space processes (shared.c);
+ * the variables below are each process's own (docs/hal.md "Shared
+ * memory").
  */
+#include "asm_offsets.h"
+
     .text
     .globl hosted_gate_entry
     .type hosted_gate_entry, @function
@@ -16,29 +22,29 @@ hosted_gate_entry:
     movb $1, hosted_in_kernel(%rip)
     movq %rax, hosted_scratch(%rip)
     movq hosted_cur_uctx(%rip), %rax
-    movq %rbx, 32(%rax)
-    movq %rcx, 40(%rax)
-    movq %rdx, 48(%rax)
-    movq %rsi, 56(%rax)
-    movq %rdi, 64(%rax)
-    movq %rbp, 72(%rax)
-    movq %r8, 80(%rax)
-    movq %r9, 88(%rax)
-    movq %r10, 96(%rax)
-    movq %r11, 104(%rax)
-    movq %r12, 112(%rax)
-    movq %r13, 120(%rax)
-    movq %r14, 128(%rax)
-    movq %r15, 136(%rax)
+    movq %rbx, UCTX_RBX(%rax)
+    movq %rcx, UCTX_RCX(%rax)
+    movq %rdx, UCTX_RDX(%rax)
+    movq %rsi, UCTX_RSI(%rax)
+    movq %rdi, UCTX_RDI(%rax)
+    movq %rbp, UCTX_RBP(%rax)
+    movq %r8, UCTX_R8(%rax)
+    movq %r9, UCTX_R9(%rax)
+    movq %r10, UCTX_R10(%rax)
+    movq %r11, UCTX_R11(%rax)
+    movq %r12, UCTX_R12(%rax)
+    movq %r13, UCTX_R13(%rax)
+    movq %r14, UCTX_R14(%rax)
+    movq %r15, UCTX_R15(%rax)
     movq hosted_scratch(%rip), %rbx
-    movq %rbx, 24(%rax)
+    movq %rbx, UCTX_RAX(%rax)
     popq %rbx                  /* return address: the user's next rip */
-    movq %rbx, 0(%rax)
-    movq %rsp, 8(%rax)
+    movq %rbx, UCTX_RIP(%rax)
+    movq %rsp, UCTX_RSP(%rax)
     pushfq
     popq %rbx
-    movq %rbx, 16(%rax)
-    fxsave64 160(%rax)
+    movq %rbx, UCTX_RFLAGS(%rax)
+    fxsave64 UCTX_FP(%rax)
     movq hosted_kstack_top(%rip), %rsp
     cld
     call hosted_syscall_entry
@@ -50,35 +56,35 @@ hosted_gate_entry:
     .type hosted_restore_user, @function
 hosted_restore_user:
     movq %rdi, %rax
-    fxrstor64 160(%rax)
-    movq 0(%rax), %rbx
+    fxrstor64 UCTX_FP(%rax)
+    movq UCTX_RIP(%rax), %rbx
     movq %rbx, hosted_ret_rip(%rip)
-    pushq 16(%rax)
+    pushq UCTX_RFLAGS(%rax)
     popfq
-    movq 32(%rax), %rbx
-    movq 40(%rax), %rcx
-    movq 48(%rax), %rdx
-    movq 56(%rax), %rsi
-    movq 64(%rax), %rdi
-    movq 72(%rax), %rbp
-    movq 80(%rax), %r8
-    movq 88(%rax), %r9
-    movq 96(%rax), %r10
-    movq 104(%rax), %r11
-    movq 112(%rax), %r12
-    movq 120(%rax), %r13
-    movq 128(%rax), %r14
-    movq 136(%rax), %r15
-    movq 8(%rax), %rsp
-    movq 24(%rax), %rax
+    movq UCTX_RBX(%rax), %rbx
+    movq UCTX_RCX(%rax), %rcx
+    movq UCTX_RDX(%rax), %rdx
+    movq UCTX_RSI(%rax), %rsi
+    movq UCTX_RDI(%rax), %rdi
+    movq UCTX_RBP(%rax), %rbp
+    movq UCTX_R8(%rax), %r8
+    movq UCTX_R9(%rax), %r9
+    movq UCTX_R10(%rax), %r10
+    movq UCTX_R11(%rax), %r11
+    movq UCTX_R12(%rax), %r12
+    movq UCTX_R13(%rax), %r13
+    movq UCTX_R14(%rax), %r14
+    movq UCTX_R15(%rax), %r15
+    movq UCTX_RSP(%rax), %rsp
+    movq UCTX_RAX(%rax), %rax
     movb $0, hosted_in_kernel(%rip)
     jmp *hosted_ret_rip(%rip)
     .size hosted_restore_user, .-hosted_restore_user
 
-    .bss
+    /* Private to each process (HOSTED_PRIVATE, shared.h). */
+    .section .kaal_private, "aw", @progbits
     .align 8
-    .globl hosted_cur_uctx, hosted_kstack_top, hosted_in_kernel
-hosted_cur_uctx:   .quad 0
+    .globl hosted_kstack_top, hosted_in_kernel
 hosted_kstack_top: .quad 0
 hosted_scratch:    .quad 0
 hosted_ret_rip:    .quad 0

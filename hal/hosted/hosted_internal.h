@@ -1,8 +1,13 @@
-/* State of the hosted machine shared by machine.c, usermode.c and gate.S. */
+/*
+ * The hosted backend's internals: the machine state `hm` and the
+ * functions its files share (one file per job; docs/hal.md lists them).
+ * Not part of the HAL contract; core/ never includes it.
+ */
 #ifndef HOSTED_INTERNAL_H
 #define HOSTED_INTERNAL_H
 
 #include "hosted.h"
+#include "shared.h"
 #include <hal/entry.h>
 #include <hal/uctx.h>
 
@@ -13,6 +18,8 @@ struct hosted_event {
     unsigned irq;
 };
 
+/* The simulated machine (boot.c; HOSTED_SHARED: one machine for every
+ * address-space process). */
 struct hosted_machine {
     void *ram;
     uint64_t ram_bytes;
@@ -52,22 +59,76 @@ struct hosted_machine {
 
 extern struct hosted_machine hm;
 
+/* A range of addresses, in bounded lists (window.c, procs.c). */
+struct hosted_range {
+    uint64_t lo, hi;
+};
+
+/* Append [lo, hi) to the list r[0..*n) of capacity cap. False, with
+ * nothing added, when the list is full. */
+static inline bool hosted_range_add(struct hosted_range *r, unsigned *n, unsigned cap, uint64_t lo,
+                                    uint64_t hi)
+{
+    if (*n == cap) {
+        return false;
+    }
+    r[*n].lo = lo;
+    r[*n].hi = hi;
+    (*n)++;
+    return true;
+}
+
+/* memory.c: RAM and device memory (hal/phys.h) */
+void hosted_memory_reset(uint64_t ram_bytes);
+/* An anonymous buffer every address-space process shares. */
+char *hosted_shared_buffer(size_t size);
+
+/* console.c (hal/console.h) */
+void hosted_console_reset(void);
+void hosted_console_flush(void);
+
+/* timer.c (hal/timer.h): pend the timer line if its deadline has come. */
+void hosted_timer_poll(void);
+
+/* devices.c: the UART and the test device */
+void hosted_devices_poll(void);
+/* Virtual time of the next timer or device event (UINT64_MAX: none). */
+uint64_t hosted_next_event_time(void);
+
 /* gate.S */
-extern struct hal_uctx *hosted_cur_uctx;
 extern uintptr_t hosted_kstack_top;
 extern volatile uint8_t hosted_in_kernel;
 void hosted_gate_entry(void);
 HAL_NORETURN void hosted_restore_user(struct hal_uctx *c);
 
-/* usermode.c */
-void hosted_user_start(void);
-void hosted_user_stop(void);
+/* entry.c: kernel entries and the exit to user */
+extern struct hal_uctx *hosted_cur_uctx; /* the context gate.S saves into */
+void hosted_entry_begin(void);           /* what every kernel entry does first */
 HAL_NORETURN void hosted_kernel_exit(void);
+HAL_NORETURN void hosted_syscall_entry(void);
+HAL_NORETURN void hosted_fault_entry(void);
+HAL_NORETURN void hosted_preempt_entry(void);
 
+/* uctx.c: the registers of a signal's ucontext into hosted_cur_uctx */
+struct ucontext_t;
+void hosted_uctx_save(struct ucontext_t *uc);
+
+/* window.c: the user window of this process */
+bool hosted_in_window(uintptr_t a);
+bool hosted_window_fill(uintptr_t addr, bool write, bool exec);
 void hosted_window_clear(uint64_t lo, uint64_t hi);
 void hosted_window_empty(void);
 void hosted_window_forget(void);
+void hosted_window_reset(void);
+
+/* trap.c: signals as traps, and the watchdog */
+void hosted_traps_start(void);
+void hosted_traps_stop(void);
 void hosted_watchdog_start(void);
+
+/* usermode.c */
+void hosted_user_start(void);
+void hosted_user_stop(void);
 
 /* procs.c: one host process per address space */
 void hosted_procs_start(bool one_process);
@@ -82,13 +143,5 @@ void hosted_procs_flush_asid(uint64_t asid);
 /* In an address-space process other than the original: hand the halt to
  * the original and never return. Elsewhere: return at once. */
 void hosted_procs_halt(int status);
-
-/* machine.c */
-void hosted_devices_poll(void);
-/* Virtual time of the next timer or device event (UINT64_MAX: none). */
-uint64_t hosted_next_event_time(void);
-
-/* core service */
-void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -11,6 +11,7 @@
 #ifndef HAL_ARCH_H
 #define HAL_ARCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define HAL_ARCH_NAME "aarch64"
@@ -55,10 +56,10 @@ static inline uint64_t hal_kvirt_to_phys(const void *p)
     return (uint64_t)(uintptr_t)p - HAL_KVIRT_OFFSET;
 }
 
-/* The thread-switch primitives, inline for the IPC fast path
- * (core/fastpath.c): hal_timer_now_ticks, hal_timer_set_deadline_ticks
- * (hal/timer.h) and hal_vspace_activate (hal/vspace.h) are these
- * (timer.c, vspace.c say why each instruction is there). */
+/* The thread-switch primitives inline (hal/arch.h, HAL_ARCH_SWITCH_INLINE):
+ * hal_timer_now_ticks, hal_timer_set_deadline_ticks (hal/timer.h),
+ * hal_irq_pending (hal/irq.h) and hal_vspace_activate (hal/vspace.h) are
+ * these (timer.c, gic.c, vspace.c say why each instruction is there). */
 #define HAL_ARCH_SWITCH_INLINE 1
 
 static inline uint64_t hal_arch_timer_now_ticks(void)
@@ -80,8 +81,8 @@ static inline void hal_arch_timer_set_deadline_ticks(uint64_t deadline)
     __asm__ volatile("isb" ::: "memory");
 }
 
-/* hal_irq_pending (hal/irq.h, gic.c): ISR_EL1.I */
-static inline int hal_arch_irq_pending(void)
+/* ISR_EL1.I */
+static inline bool hal_arch_irq_pending(void)
 {
     uint64_t isr;
     __asm__ volatile("mrs %0, isr_el1" : "=r"(isr)::"memory");

@@ -52,27 +52,11 @@ static const char *const test_names[ST_NUM_TESTS] = {
     "isolation", "unmap flushes tlb", "device irq", "idle wfi",
 };
 
-static void puts_(const char *s)
-{
-    while (*s != '\0') {
-        hal_console_putc(*s++);
-    }
-}
-
-static void put_hex(uint64_t v)
-{
-    puts_("0x");
-    for (int shift = 60; shift >= 0; shift -= 4) {
-        unsigned d = (unsigned)(v >> shift) & 0xfu;
-        hal_console_putc((char)(d < 10 ? '0' + d : 'a' + d - 10));
-    }
-}
-
 void st_fail(const char *why)
 {
-    puts_("selftest: FAIL ");
-    puts_(why);
-    puts_("\n");
+    hal_console_puts("selftest: FAIL ");
+    hal_console_puts(why);
+    hal_console_puts("\n");
     hal_halt(1);
 }
 
@@ -100,9 +84,9 @@ static void build_space(struct st_thread *t, uint64_t code_pa, uint64_t code_pag
 
 void kaal_boot(const hal_boot_info_t *info)
 {
-    puts_("selftest: booting on ");
-    puts_(info->platform);
-    puts_("\n");
+    hal_console_puts("selftest: booting on ");
+    hal_console_puts(info->platform);
+    hal_console_puts("\n");
     st_kmap_check(info); /* st_kmap.c */
     uint64_t k_end = info->kernel[0].base + info->kernel[0].size;
     uint64_t limit = 0;
@@ -152,14 +136,14 @@ static void report(uint64_t id, bool ok)
         st_fail("bad test id");
     }
     if (id == ST_TEST_IDLE) {
-        ok = ok && idle_waits > 0 && hal_timer_now() >= sleep_until;
+        ok = ok && idle_waits > 0 && hal_timer_now_ticks() >= sleep_until;
     }
     if (!ok) {
         st_fail(test_names[id]);
     }
-    puts_("selftest: ");
-    puts_(test_names[id]);
-    puts_(" ok\n");
+    hal_console_puts("selftest: ");
+    hal_console_puts(test_names[id]);
+    hal_console_puts(" ok\n");
     passed++;
 }
 
@@ -169,11 +153,9 @@ static void raise_irq(unsigned line)
     mmio_write32(gicd(0x200u + 4u * (line / 32u)), 1u << (line % 32u)); /* ISPENDR */
 }
 
-/* The IPC fast path's entries (core/fastpath.h), called by vectors.S for
+/* The IPC fast path's entries (hal/entry.h), called by vectors.S for
  * every Call and ReplyRecv: this stand-in core has none, so every syscall
  * takes the general entry below. */
-hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info);
-hal_uctx_t *fastpath_entry_reply_recv(word_t cptr, word_t info);
 hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info)
 {
     (void)cptr;
@@ -195,11 +177,11 @@ void kaal_entry_syscall(void)
         if (passed != ST_NUM_TESTS) {
             st_fail("exit before every check passed");
         }
-        puts_("selftest: PASS\n");
+        hal_console_puts("selftest: PASS\n");
 #ifdef ST_PANIC_AT_EXIT
         /* The panic test: a kernel data abort must print the registers
          * and halt with ARM64_HALT_KERNEL_EXCEPTION, never hang. */
-        puts_("selftest: kernel reads an unmapped address\n");
+        hal_console_puts("selftest: kernel reads an unmapped address\n");
         (void)*(volatile uint64_t *)(uintptr_t)0xffff800000000000ull;
 #endif
 #ifdef ST_STACK_OVERFLOW_AT_EXIT
@@ -236,7 +218,7 @@ void kaal_entry_syscall(void)
         break;
     }
     case ST_SYS_SLEEP:
-        cur->wake_at = hal_timer_now() + r[0];
+        cur->wake_at = hal_timer_now_ticks() + hal_timer_ticks_from_ns(r[0]);
         sleep_until = cur->wake_at;
         cur->runnable = false;
         resched = true;
@@ -264,17 +246,17 @@ void kaal_entry_fault(const kaal_fault_info_t *f)
 {
     unsigned ec = (unsigned)(f->status >> 26) & 0x3fu;
     if (!expect.armed || f->kind != expect.kind || ec != expect.ec) {
-        puts_("selftest: unexpected fault in thread ");
-        puts_(cur->name);
-        puts_(": kind ");
-        put_hex(f->kind);
-        puts_(" esr ");
-        put_hex(f->status);
-        puts_(" addr ");
-        put_hex(f->addr);
-        puts_(" pc ");
-        put_hex(cur->ctx.r[HAL_R_PC]);
-        puts_("\n");
+        hal_console_puts("selftest: unexpected fault in thread ");
+        hal_console_puts(cur->name);
+        hal_console_puts(": kind ");
+        arm64_put_hex(f->kind, 16);
+        hal_console_puts(" esr ");
+        arm64_put_hex(f->status, 16);
+        hal_console_puts(" addr ");
+        arm64_put_hex(f->addr, 16);
+        hal_console_puts(" pc ");
+        arm64_put_hex(cur->ctx.r[HAL_R_PC], 16);
+        hal_console_puts("\n");
         st_fail("user fault");
     }
     expect.armed = false;
@@ -295,7 +277,7 @@ static void handle_irq(bool from_user)
         return;
     }
     if (irq == hal_irq_timer()) {
-        hal_timer_set_deadline(UINT64_MAX);
+        hal_timer_set_deadline_ticks(UINT64_MAX);
         if (from_user) {
             cur->preemptions++;
         }
@@ -304,9 +286,9 @@ static void handle_irq(bool from_user)
         hal_irq_mask(irq, true);
         irqs_seen++;
     } else {
-        puts_("selftest: unexpected irq ");
-        put_hex(irq);
-        puts_("\n");
+        hal_console_puts("selftest: unexpected irq ");
+        arm64_put_hex(irq, 16);
+        hal_console_puts("\n");
         hal_irq_mask(irq, true);
     }
     hal_irq_end(irq);
@@ -333,7 +315,7 @@ hal_uctx_t *kaal_kernel_exit(void)
         while (hal_irq_pending()) {
             handle_irq(false);
         }
-        uint64_t now = hal_timer_now();
+        uint64_t now = hal_timer_now_ticks();
         for (unsigned i = 0; i < NUM_THREADS; i++) {
             if (threads[i].wake_at != 0 && now >= threads[i].wake_at) {
                 threads[i].wake_at = 0;
@@ -345,7 +327,7 @@ hal_uctx_t *kaal_kernel_exit(void)
             cur = t;
             resched = false;
             hal_vspace_activate(t->root, t->asid);
-            hal_timer_set_deadline(now + QUANTUM_NS);
+            hal_timer_set_deadline_ticks(now + hal_timer_ticks_from_ns(QUANTUM_NS));
             return &t->ctx;
         }
         uint64_t wake = UINT64_MAX;
@@ -357,7 +339,7 @@ hal_uctx_t *kaal_kernel_exit(void)
         if (wake == UINT64_MAX) {
             st_fail("every thread blocked for ever");
         }
-        hal_timer_set_deadline(wake);
+        hal_timer_set_deadline_ticks(wake);
         idle_waits++;
         hal_idle_wait();
     }

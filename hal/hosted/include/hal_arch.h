@@ -6,16 +6,10 @@
  * enter the kernel through the call gate at HAL_HOSTED_GATE_VADDR
  * (docs/hal.md, hal/hosted/gate.S).
  *
- * struct hal_uctx (offsets used by gate.S; keep in sync):
- *
- *   r[0]  rip (PC)     r[7]  rsi (INFO)    r[14] r12
- *   r[1]  rsp (SP)     r[8]  rdi (CAP)     r[15] r13
- *   r[2]  rflags       r[9]  rbp           r[16] r14
- *   r[3]  rax          r[10] r8  (MR1)     r[17] r15 (MR3)
- *   r[4]  rbx          r[11] r9  (MR2)     r[18] fs base (TLS, stored only)
- *   r[5]  rcx          r[12] r10 (MR0)     r[19] padding
- *   r[6]  rdx (SYSNO)  r[13] r11
- *   fp[512]  fxsave64 image (x87/SSE state), 16-byte aligned at offset 160
+ * struct hal_uctx: r[] holds the x86-64 registers in the order of the
+ * HOSTED_R_* indices below (gate.S saves and restores them at the offsets
+ * of hal/hosted/asm_offsets.h, which checks them against these), then
+ * fp[512], the fxsave64 image (x87/SSE state), 16-byte aligned.
  */
 #ifndef HAL_ARCH_H
 #define HAL_ARCH_H
@@ -25,23 +19,44 @@
 #define HAL_ARCH_NAME "x86_64-hosted"
 #define HAL_ELF_MACHINE 62u /* EM_X86_64 */
 
+/* r[] indices of the x86-64 registers. */
+#define HOSTED_R_RIP 0u
+#define HOSTED_R_RSP 1u
+#define HOSTED_R_RFLAGS 2u
+#define HOSTED_R_RAX 3u
+#define HOSTED_R_RBX 4u
+#define HOSTED_R_RCX 5u
+#define HOSTED_R_RDX 6u
+#define HOSTED_R_RSI 7u
+#define HOSTED_R_RDI 8u
+#define HOSTED_R_RBP 9u
+#define HOSTED_R_R8 10u
+#define HOSTED_R_R9 11u
+#define HOSTED_R_R10 12u
+#define HOSTED_R_R11 13u
+#define HOSTED_R_R12 14u
+#define HOSTED_R_R13 15u
+#define HOSTED_R_R14 16u
+#define HOSTED_R_R15 17u
+#define HOSTED_R_FSBASE 18u /* TLS: stored only */
+
 #define HAL_UCTX_NUSER 19u
-#define HAL_UCTX_NREGS 20u
-#define HAL_R_PC 0u
-#define HAL_R_SP 1u
-#define HAL_R_FLAGS 2u
-#define HAL_R_RAX 3u
-#define HAL_R_SYSNO 6u
-#define HAL_R_INFO 7u
-#define HAL_R_CAP 8u
-#define HAL_R_BADGE 8u
-#define HAL_R_MR0 12u
-#define HAL_R_MR1 10u
-#define HAL_R_MR2 11u
-#define HAL_R_MR3 17u
-#define HAL_R_TLS 18u
+#define HAL_UCTX_NREGS 20u /* r[19]: padding */
+#define HAL_R_PC HOSTED_R_RIP
+#define HAL_R_SP HOSTED_R_RSP
+#define HAL_R_FLAGS HOSTED_R_RFLAGS
+#define HAL_R_RAX HOSTED_R_RAX
+#define HAL_R_SYSNO HOSTED_R_RDX
+#define HAL_R_INFO HOSTED_R_RSI
+#define HAL_R_CAP HOSTED_R_RDI
+#define HAL_R_BADGE HOSTED_R_RDI
+#define HAL_R_MR0 HOSTED_R_R10
+#define HAL_R_MR1 HOSTED_R_R8
+#define HAL_R_MR2 HOSTED_R_R9
+#define HAL_R_MR3 HOSTED_R_R15
+#define HAL_R_TLS HOSTED_R_FSBASE
 #define HAL_SYSCALL_INSN_BYTES 5u /* `call kaal_hosted_gate` (rel32) */
-#define HAL_R_ARG0 8u /* first argument register at thread start (rdi) */
+#define HAL_R_ARG0 HOSTED_R_RDI /* first argument register at thread start */
 
 struct hal_uctx {
     uint64_t r[HAL_UCTX_NREGS];

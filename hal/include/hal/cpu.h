@@ -10,6 +10,12 @@
  * message instead of hanging. */
 void hal_idle_wait(void);
 
+/* What hal_idle_wait() prints, and the status it halts with, when no
+ * interrupt can ever come (the same on every backend). */
+#define HAL_IDLE_STOP_MESSAGE                                                                      \
+    "kaal: all threads are blocked and no interrupt is due: machine stopped\n"
+#define HAL_IDLE_STOP_STATUS 3
+
 /* Stop the machine. status 0 is a normal end; the hosted machine returns
  * it from kaal-sim, arm64 under QEMU exits with it (semihosting). */
 HAL_NORETURN void hal_halt(int status);

@@ -9,6 +9,10 @@
  * Each kaal_entry_*() returns; kaal_kernel_exit() then takes pending
  * interrupts, idles while nothing is runnable, and returns the context of
  * the thread to run.
+ *
+ * Every core function a backend calls is declared here, and only here:
+ * the core's definitions see these declarations (core/kernel.h includes
+ * this file), so the compiler checks both sides.
  */
 #ifndef HAL_ENTRY_H
 #define HAL_ENTRY_H
@@ -33,10 +37,38 @@ typedef struct kaal_fault_info {
  * ready to run; on an unusable description it halts with a message. */
 void kaal_boot(const hal_boot_info_t *info);
 
+/* A user thread trapped with a syscall; its registers are saved in
+ * kaal_current_uctx(). */
 void kaal_entry_syscall(void);
+/* A user thread faulted (registers saved as above). */
 void kaal_entry_fault(const kaal_fault_info_t *f);
+/* An interrupt arrived while a user thread ran (registers saved). */
 void kaal_entry_interrupt(void);
+/* After every entry: returns the context of the thread to resume. */
 hal_uctx_t *kaal_kernel_exit(void);
+
+/* The IPC fast path's thin entry, for a backend that takes it straight
+ * from its trap code (arm64 vectors.S): the current thread made a Call
+ * (fastpath_entry_call) or ReplyRecv (fastpath_entry_reply_recv) with
+ * cptr and info in its registers, all its registers already saved. If the
+ * fast path completes it (as kaal_entry_syscall would), returns the
+ * context of the thread to resume, else NULL with nothing changed: the
+ * backend then runs kaal_entry_syscall(), which offers the syscall to the
+ * fast path again (it fails the same way). After a taken fast path
+ * kaal_kernel_exit() would do nothing unless an interrupt is pending (the
+ * backend checks). A backend may instead let
+ * kaal_entry_syscall() try the fast path (hosted). */
+hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info);
+hal_uctx_t *fastpath_entry_reply_recv(word_t cptr, word_t info);
+
+/* Turn the IPC fast path on or off (kaal_boot turns it on): the hosted
+ * machine's --no-fastpath, arm64's slow-path test and benchmark images,
+ * the differential tests. */
+void kaal_fastpath_set_enabled(bool on);
+/* Calls (FASTPATH_CALL) or ReplyRecvs (FASTPATH_REPLY_RECV) completed by
+ * the fast path since boot (hosted --stats). */
+enum { FASTPATH_CALL = 0, FASTPATH_REPLY_RECV = 1 };
+word_t kaal_fastpath_hits(unsigned kind);
 
 /* Result of walking a VSpace for the backend (hosted TLB fill). */
 typedef struct kaal_vspace_walk {

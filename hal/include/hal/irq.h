@@ -13,8 +13,7 @@
 #ifndef HAL_IRQ_H
 #define HAL_IRQ_H
 
-#include <hal/types.h>
-#include <hal_arch.h>
+#include <hal/arch.h>
 
 #define HAL_IRQ_NONE 0xffffffffu
 
@@ -29,7 +28,7 @@ unsigned hal_irq_active(void);
 void hal_irq_end(unsigned irq);
 /* Mask (true) or unmask (false) one line at the controller. */
 void hal_irq_mask(unsigned irq, bool masked);
-/* True if an unmasked interrupt is pending now. */
+/* True if an unmasked interrupt is pending now (inline: hal/arch.h). */
 bool hal_irq_pending(void);
 
 #endif

@@ -15,8 +15,7 @@
 #ifndef HAL_UCTX_H
 #define HAL_UCTX_H
 
-#include <hal/types.h>
-#include <hal_arch.h>
+#include <hal/arch.h>
 
 typedef struct hal_uctx hal_uctx_t;
 

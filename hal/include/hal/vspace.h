@@ -14,10 +14,11 @@
 #ifndef HAL_VSPACE_H
 #define HAL_VSPACE_H
 
-#include <hal/types.h>
+#include <hal/arch.h>
 
 /* Switch the user address space to the tables rooted at root, tagged asid.
- * root 0 (asid 0) means no address space: every user access faults. */
+ * root 0 (asid 0) means no address space: every user access faults.
+ * (May also be inline: hal/arch.h, HAL_ARCH_SWITCH_INLINE.) */
 void hal_vspace_activate(paddr_t root, word_t asid);
 /* Make entries the core has just written visible to the table walker. */
 void hal_vspace_sync_tables(void);

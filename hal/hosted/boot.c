@@ -1,0 +1,98 @@
+/*
+ * The hosted machine's run modes (hosted.h): reset the machine, describe
+ * it to the core (kaal_boot) and run it, with user code or as a harness.
+ *
+ * Physical memory (memory.c):
+ *
+ *   0x09000000  device memory (a second memfd, 64 KiB): UART and test device
+ *   0x40000000  RAM: one memfd of cfg.ram_bytes, mapped once for the kernel
+ *               (hosted_kvirt_offset) and page by page into the user window
+ *
+ * Time is virtual: it advances by HOSTED_ENTRY_NS at each kernel entry and
+ * jumps to the next event when the CPU idles, so a run is deterministic.
+ */
+#include "hosted_internal.h"
+
+#include <string.h>
+
+HOSTED_SHARED struct hosted_machine hm;
+
+static void machine_reset(const hosted_config_t *cfg)
+{
+    hosted_memory_reset(cfg->ram_bytes != 0 ? cfg->ram_bytes : 64ull << 20);
+    memset(hm.dev, 0, HOSTED_DEVICE_SIZE);
+    hm.quiet = cfg->quiet;
+    hm.one_process = cfg->one_process;
+    hm.stats = cfg->stats;
+    hm.now = 0;
+    hm.deadline = UINT64_MAX;
+    hm.irq_pending = 0;
+    hm.irq_masked = ~0ull;
+    hm.irq_active = 0;
+    hm.nevents = 0;
+    hm.entries = 0;
+    hm.fills = 0;
+    hm.watch_entries = 0;
+    hm.watch_idle_ticks = 0;
+    hm.host_syscalls = 0;
+    hosted_console_reset();
+}
+
+static void fill_boot_info(const hosted_config_t *cfg, hal_boot_info_t *info)
+{
+    memset(info, 0, sizeof(*info));
+    info->ram[0].base = HAL_HOSTED_RAM_BASE;
+    info->ram[0].size = hm.ram_bytes;
+    info->num_ram = 1;
+    info->device[0].base = HOSTED_DEVICE_BASE;
+    info->device[0].size = HOSTED_DEVICE_SIZE;
+    info->num_device = 1;
+    info->num_kernel = 0; /* the kernel image is the host process, not in RAM */
+    info->root_elf = cfg->root_elf;
+    info->root_elf_size = cfg->root_elf_size;
+    info->boot_module = cfg->boot_module;
+    info->boot_module_size = cfg->boot_module_size;
+    info->platform = "hosted";
+    info->root_cnode_bits = cfg->root_cnode_bits;
+}
+
+int hosted_boot_only(const hosted_config_t *cfg)
+{
+    hal_boot_info_t info;
+    machine_reset(cfg);
+    hm.user_mode = false;
+    fill_boot_info(cfg, &info);
+    if (__builtin_setjmp(hm.halt_jmp) != 0) {
+        return hm.halt_status;
+    }
+    kaal_boot(&info);
+    kaal_fastpath_set_enabled(!cfg->no_fastpath);
+    return -1;
+}
+
+int hosted_call_kernel(void (*fn)(void *), void *arg)
+{
+    if (__builtin_setjmp(hm.halt_jmp) != 0) {
+        return hm.halt_status;
+    }
+    fn(arg);
+    return -1;
+}
+
+int hosted_run(const hosted_config_t *cfg)
+{
+    hal_boot_info_t info;
+    machine_reset(cfg);
+    fill_boot_info(cfg, &info);
+    if (__builtin_setjmp(hm.halt_jmp) != 0) {
+        hosted_user_stop();
+        return hm.halt_status;
+    }
+    hosted_user_start();
+    kaal_boot(&info);
+    kaal_fastpath_set_enabled(!cfg->no_fastpath);
+    hosted_kernel_exit();
+}
+
+uint64_t hosted_now(void) { return hm.now; }
+uint64_t hosted_host_syscalls(void) { return hm.host_syscalls; }

@@ -1,0 +1,75 @@
+/*
+ * Kernel entries and the exit to user on the hosted machine:
+ *
+ *   user code --call gate (gate.S)--> hosted_syscall_entry -> kaal_entry_syscall
+ *   SIGSEGV & co (trap.c)         --> hosted_fault_entry   -> kaal_entry_fault
+ *   watchdog (trap.c)             --> hosted_preempt_entry
+ *   each then: hosted_kernel_exit -> kaal_kernel_exit, switch to the
+ *   address space's process (procs.c), hosted_restore_user (gate.S)
+ *
+ * Every entry runs on the kernel stack, from an empty stack.
+ */
+#include "hosted_internal.h"
+
+/* The context gate.S saves into and restores from: set before the switch
+ * to another address space's process, which then resumes it. */
+HOSTED_SHARED struct hal_uctx *hosted_cur_uctx;
+
+void hosted_entry_begin(void)
+{
+    hm.entries++;
+    hm.now += HOSTED_ENTRY_NS;
+    hosted_devices_poll();
+}
+
+/* Make this process's window show the wanted address space: in the
+ * address-space process of it (procs.c), which may be another process;
+ * then this call returns only when this process runs user code again. */
+static void window_switch(void) { hosted_procs_switch(hm.want_root, hm.want_asid); }
+
+HAL_NORETURN void hosted_kernel_exit(void)
+{
+    /* Set before the switch: another process may resume this thread. */
+    hosted_cur_uctx = kaal_kernel_exit();
+    window_switch();
+    hm.watch_entries = hm.entries + hm.fills;
+    hm.watch_idle_ticks = 0;
+    hosted_restore_user(hosted_cur_uctx);
+}
+
+void hal_return_to_user(hal_uctx_t *c)
+{
+    hosted_cur_uctx = c;
+    window_switch();
+    hosted_restore_user(hosted_cur_uctx);
+}
+
+/* Called by the gate on the kernel stack. */
+HAL_NORETURN void hosted_syscall_entry(void)
+{
+    hosted_entry_begin();
+    kaal_entry_syscall();
+    hosted_kernel_exit();
+}
+
+HAL_NORETURN void hosted_fault_entry(void)
+{
+    hosted_entry_begin();
+    kaal_fault_info_t f = hm.fault;
+    kaal_entry_fault(&f);
+    hosted_kernel_exit();
+}
+
+HAL_NORETURN void hosted_preempt_entry(void)
+{
+    hosted_entry_begin();
+    /* The thread ran a whole watchdog period without entering the kernel:
+     * model that as running until the next event (its slice end or a
+     * device interrupt), whichever comes first. */
+    uint64_t next = hosted_next_event_time();
+    if (next != UINT64_MAX && hm.now < next) {
+        hm.now = next;
+    }
+    hosted_devices_poll();
+    hosted_kernel_exit();
+}

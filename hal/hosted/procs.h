@@ -1,0 +1,67 @@
+/*
+ * Address-space processes (procs.c, turn.c): the state they share and the
+ * state each keeps for itself (shared.h).
+ */
+#ifndef HOSTED_PROCS_H
+#define HOSTED_PROCS_H
+
+#include "hosted_internal.h"
+
+#include <sys/types.h>
+
+#define HOSTED_MAX_PROCS 16u
+#define MAX_QUEUED_FLUSHES 16u
+#define NO_SLOT HOSTED_MAX_PROCS
+/* The longest a waiting process polls its turn (TSC cycles; turn.c). */
+#define SPIN_MAX 60000u
+
+enum request { REQ_NONE, REQ_FORK, REQ_HALT };
+
+struct as_proc {
+    uint64_t root, asid;     /* the address space shown; root 0: untagged */
+    pid_t pid;               /* 0: no process yet */
+    uint64_t last_use;
+    uint32_t turn;           /* 1: this process runs next (futex word) */
+    uint32_t sleeping;       /* waiting in futex_wait */
+    bool empty_pending;      /* empty the whole window before running */
+    bool flush_overflow;     /* too many queued flushes: empty it */
+    unsigned nflush;
+    struct hosted_range flush[MAX_QUEUED_FLUSHES];
+};
+
+/* Shared by every process (HOSTED_SHARED, procs.c). */
+struct procs_shared {
+    struct as_proc slot[HOSTED_MAX_PROCS];
+    unsigned nslots;
+    uint64_t use_clock;
+    enum request request; /* to the original, with the turn */
+    unsigned request_slot;
+    int request_status;
+    bool multi;              /* not one-process mode */
+    unsigned processes_used; /* the original and every fork */
+};
+extern struct procs_shared hosted_ps;
+
+/* Each process's own (HOSTED_PRIVATE, procs.c). */
+struct procs_self {
+    unsigned slot;
+    bool is_child;         /* false in the original (and harness mode) */
+    uint64_t spin_budget;  /* turn.c */
+    unsigned spin_skipped; /* waits without polling since the last probe */
+    /* Host syscalls made while another held the turn: counted into
+     * hm.host_syscalls when this process next holds it (only the holder
+     * writes hm). */
+    uint64_t waiting_syscalls;
+};
+extern struct procs_self hosted_self;
+
+/* turn.c */
+void procs_hand_to(unsigned s);
+/* Wait until this process holds the turn again (the original serves
+ * requests meanwhile, and may return as a new child). */
+void procs_wait_turn(void);
+/* In the original: fork the process of slot s. The child returns true and
+ * holds the turn; the original returns false. */
+bool procs_fork_slot(unsigned s);
+
+#endif

@@ -1,0 +1,171 @@
+/*
+ * Taking turns (procs.c): exactly one address-space process runs at a
+ * time, the one holding the turn. It hands the turn to another (hand_to)
+ * and waits for its own (wait_turn); the original process also forks new
+ * processes and takes halts for the others while it waits.
+ *
+ * A waiting process polls its turn for a while before it sleeps in the
+ * host kernel (futex). With a CPU for each side, a ping-pong between two
+ * address spaces then needs no host syscall at all. But when the other
+ * process has no CPU of its own (a busy host), polling only delays it, so
+ * the budget adapts, as adaptive mutexes do: it is SPIN_MAX (about 30 us
+ * at 2 GHz, in TSC cycles) after a poll that saw the turn arrive, and
+ * halves after each poll that did not, down to none; with none, every
+ * SPIN_PROBE-th wait polls for SPIN_MAX again to find out whether the
+ * host has become idle.
+ */
+#define _GNU_SOURCE
+#include "procs.h"
+
+#include <hal/cpu.h>
+
+#include <linux/futex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SPIN_MIN 2000u /* below this, do not poll at all */
+#define SPIN_PROBE 32u
+
+static long futex_wake(uint32_t *w)
+{
+    hm.host_syscalls++; /* by the holder of the turn */
+    return syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
+}
+
+static long futex_wait(uint32_t *w, const struct timespec *t)
+{
+    hosted_self.waiting_syscalls++;
+    return syscall(SYS_futex, w, FUTEX_WAIT, 0, t, NULL, 0);
+}
+
+void procs_hand_to(unsigned s)
+{
+    __atomic_store_n(&hosted_ps.slot[s].turn, 1u, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&hosted_ps.slot[s].sleeping, __ATOMIC_SEQ_CST)) {
+        futex_wake(&hosted_ps.slot[s].turn);
+    }
+}
+
+HAL_NORETURN static void child_died(pid_t pid, int status)
+{
+    int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+    fprintf(stderr, "kaal-sim: the host process %d of an address space died (%s)\n", (int)pid,
+            sig != 0 ? strsignal(sig) : "exit");
+    hosted_procs_stop();
+    if (sig != 0) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    exit(70);
+}
+
+/* Poll the turn for the spin budget; true if it came (and is taken). */
+static bool spin_for_turn(uint32_t *turn)
+{
+    uint64_t budget = hosted_self.spin_budget;
+    if (budget == 0 && ++hosted_self.spin_skipped == SPIN_PROBE) {
+        hosted_self.spin_skipped = 0;
+        budget = SPIN_MAX;
+    }
+    uint64_t start = __builtin_ia32_rdtsc();
+    while (__builtin_ia32_rdtsc() - start < budget) {
+        if (__atomic_load_n(turn, __ATOMIC_RELAXED) != 0 &&
+            __atomic_exchange_n(turn, 0u, __ATOMIC_SEQ_CST) != 0) {
+            hosted_self.spin_budget = SPIN_MAX;
+            return true;
+        }
+        __builtin_ia32_pause();
+    }
+    hosted_self.spin_budget = budget / 2u < SPIN_MIN ? 0 : budget / 2u;
+    return false;
+}
+
+/* Wait until this process holds the turn (and take it). */
+static void wait_for_turn(void)
+{
+    uint32_t *turn = &hosted_ps.slot[hosted_self.slot].turn;
+    if (spin_for_turn(turn)) {
+        return;
+    }
+    __atomic_store_n(&hosted_ps.slot[hosted_self.slot].sleeping, 1u, __ATOMIC_SEQ_CST);
+    for (;;) {
+        if (__atomic_exchange_n(turn, 0u, __ATOMIC_SEQ_CST) != 0) {
+            break;
+        }
+        struct timespec t = {0, 100 * 1000 * 1000};
+        futex_wait(turn, &t);
+        if (!hosted_self.is_child) {
+            int status;
+            hosted_self.waiting_syscalls++;
+            pid_t dead = waitpid(-1, &status, WNOHANG);
+            if (dead > 0) {
+                child_died(dead, status);
+            }
+        }
+    }
+    __atomic_store_n(&hosted_ps.slot[hosted_self.slot].sleeping, 0u, __ATOMIC_SEQ_CST);
+    hm.host_syscalls += hosted_self.waiting_syscalls;
+    hosted_self.waiting_syscalls = 0;
+}
+
+bool procs_fork_slot(unsigned s)
+{
+    pid_t parent = getpid();
+    hm.host_syscalls++;
+    hosted_ps.processes_used++;
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("kaal-sim: fork (an address-space process)");
+        exit(70);
+    }
+    if (pid > 0) {
+        return false; /* the child holds the turn now: touch nothing shared */
+    }
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) {
+        _exit(70);
+    }
+    hosted_self.is_child = true;
+    hosted_self.slot = s;
+    hosted_ps.slot[s].pid = getpid();
+    hosted_ps.slot[s].sleeping = 0;
+    hosted_window_forget(); /* the window is the original's: clear all of it */
+    hosted_watchdog_start();
+    return true;
+}
+
+/* The original's wait: serve requests until it is its own turn to run. */
+static void original_wait(void)
+{
+    for (;;) {
+        wait_for_turn();
+        enum request req = hosted_ps.request;
+        hosted_ps.request = REQ_NONE;
+        if (req == REQ_NONE) {
+            return;
+        }
+        if (req == REQ_FORK) {
+            if (procs_fork_slot(hosted_ps.request_slot)) {
+                return; /* the child runs the address space */
+            }
+            continue;
+        }
+        hal_halt(hosted_ps.request_status); /* REQ_HALT: does not return */
+    }
+}
+
+void procs_wait_turn(void)
+{
+    if (!hosted_self.is_child) {
+        original_wait();
+    } else {
+        wait_for_turn();
+    }
+}

@@ -1,0 +1,64 @@
+/*
+ * User contexts of the hosted machine (hal/uctx.h): the x86-64 registers
+ * of hal_arch.h, which gate.S saves and restores at the offsets of
+ * asm_offsets.h (checked here), and which a signal handler saves from the
+ * host's ucontext (hosted_uctx_save).
+ */
+#define _GNU_SOURCE
+#include "hosted_internal.h"
+#include "asm_offsets.h"
+
+#include <string.h>
+#include <ucontext.h>
+
+#define X86_FLAGS_USER 0x0cd5ull /* CF PF AF ZF SF DF OF */
+
+void hal_uctx_init(hal_uctx_t *c, word_t pc, word_t sp, word_t arg0)
+{
+    memset(c, 0, sizeof(*c));
+    c->r[HAL_R_PC] = pc;
+    /* As if just called: rsp + 8 is 16-byte aligned at a function entry. */
+    c->r[HAL_R_SP] = (sp & ~0xfull) - 8u;
+    c->r[HAL_R_ARG0] = arg0;
+    c->r[HAL_R_FLAGS] = 0x202; /* IF (ignored in user mode) and the fixed bit */
+    /* fxsave image defaults: FCW 0x37f, MXCSR 0x1f80. */
+    c->fp[0] = 0x7f;
+    c->fp[1] = 0x03;
+    c->fp[24] = 0x80;
+    c->fp[25] = 0x1f;
+}
+
+void hal_uctx_sanitize(hal_uctx_t *c)
+{
+    c->r[HAL_R_FLAGS] = (c->r[HAL_R_FLAGS] & X86_FLAGS_USER) | 0x202;
+    /* MXCSR reserved bits fault fxrstor: keep only the defined ones. */
+    uint32_t mxcsr;
+    memcpy(&mxcsr, &c->fp[24], 4);
+    mxcsr &= 0xffff;
+    memcpy(&c->fp[24], &mxcsr, 4);
+}
+
+/* r[] index of each host ucontext register (sys/ucontext.h REG_*). */
+static const struct {
+    unsigned r;
+    int reg;
+} from_ucontext[] = {
+    {HOSTED_R_RIP, REG_RIP}, {HOSTED_R_RSP, REG_RSP}, {HOSTED_R_RFLAGS, REG_EFL},
+    {HOSTED_R_RAX, REG_RAX}, {HOSTED_R_RBX, REG_RBX}, {HOSTED_R_RCX, REG_RCX},
+    {HOSTED_R_RDX, REG_RDX}, {HOSTED_R_RSI, REG_RSI}, {HOSTED_R_RDI, REG_RDI},
+    {HOSTED_R_RBP, REG_RBP}, {HOSTED_R_R8, REG_R8},   {HOSTED_R_R9, REG_R9},
+    {HOSTED_R_R10, REG_R10}, {HOSTED_R_R11, REG_R11}, {HOSTED_R_R12, REG_R12},
+    {HOSTED_R_R13, REG_R13}, {HOSTED_R_R14, REG_R14}, {HOSTED_R_R15, REG_R15},
+};
+
+void hosted_uctx_save(struct ucontext_t *uc)
+{
+    hal_uctx_t *c = hosted_cur_uctx;
+    const greg_t *g = uc->uc_mcontext.gregs;
+    for (size_t i = 0; i < sizeof(from_ucontext) / sizeof(from_ucontext[0]); i++) {
+        c->r[from_ucontext[i].r] = (uint64_t)g[from_ucontext[i].reg];
+    }
+    if (uc->uc_mcontext.fpregs != NULL) {
+        memcpy(c->fp, uc->uc_mcontext.fpregs, sizeof(c->fp));
+    }
+}

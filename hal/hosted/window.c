@@ -1,0 +1,123 @@
+/*
+ * The user window [HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP) of this host
+ * process: it holds only pages of the address space the process shows,
+ * installed lazily from the RAM memfd with the rights of the VSpace entry
+ * (a TLB fill, on a SIGSEGV: trap.c), and cleared on flushes (vspace.c,
+ * procs.c). In one-process mode an address-space switch empties it.
+ */
+#define _GNU_SOURCE
+#include "hosted_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+/* The ranges this process installed in its window since the window was
+ * last emptied, so that emptying it clears only those (a few small mmaps)
+ * instead of the whole 1.5 GiB window (which costs the host far more). */
+#define MAX_FILLED 64u
+static HOSTED_PRIVATE struct hosted_range filled[MAX_FILLED];
+static HOSTED_PRIVATE unsigned nfilled;
+static HOSTED_PRIVATE bool filled_overflow;
+static HOSTED_PRIVATE bool window_clean; /* false: it may hold pages not in filled[] */
+
+bool hosted_in_window(uintptr_t a) { return a >= HAL_USER_VADDR_BASE && a < HAL_USER_VADDR_TOP; }
+
+static void window_clear(uintptr_t lo, uintptr_t hi)
+{
+    void *p = mmap((void *)lo, hi - lo, PROT_NONE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    hm.host_syscalls++;
+    if (p == MAP_FAILED) {
+        perror("kaal-sim: clearing the user window");
+        abort();
+    }
+}
+
+/* Remove [lo, hi) from this process's window (clipped to the window). */
+void hosted_window_clear(uint64_t lo, uint64_t hi)
+{
+    if (lo < HAL_USER_VADDR_BASE) {
+        lo = HAL_USER_VADDR_BASE;
+    }
+    if (hi > HAL_USER_VADDR_TOP) {
+        hi = HAL_USER_VADDR_TOP;
+    }
+    if (lo < hi) {
+        window_clear((uintptr_t)lo, (uintptr_t)hi);
+    }
+}
+
+static void window_note_fill(uintptr_t lo, uintptr_t hi)
+{
+    if (!hosted_range_add(filled, &nfilled, MAX_FILLED, lo, hi)) {
+        filled_overflow = true;
+    }
+}
+
+/* Remove every page of this process's window. */
+void hosted_window_empty(void)
+{
+    if (filled_overflow || !window_clean) {
+        window_clear(HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP);
+    } else {
+        for (unsigned i = 0; i < nfilled; i++) {
+            window_clear(filled[i].lo, filled[i].hi);
+        }
+    }
+    nfilled = 0;
+    filled_overflow = false;
+    window_clean = true;
+}
+
+/* A new process: its window is a copy of its parent's; clear all of it. */
+void hosted_window_forget(void)
+{
+    window_clean = false;
+    hosted_window_empty();
+}
+
+/* A new run: the first switch clears the whole window. */
+void hosted_window_reset(void)
+{
+    window_clean = false;
+    nfilled = 0;
+    filled_overflow = false;
+}
+
+/* Install the frame containing addr if the current VSpace allows access.
+ * Returns false when the access is a VM fault. */
+bool hosted_window_fill(uintptr_t addr, bool write, bool exec)
+{
+    kaal_vspace_walk_t w;
+    uint64_t root = hosted_procs_root();
+    if (!hosted_in_window(addr) || root == 0 || !kaal_vspace_lookup(root, addr, &w)) {
+        return false;
+    }
+    if ((write && !w.writable) || (exec && !w.executable)) {
+        return false;
+    }
+    uint64_t size = 1ull << w.size_bits;
+    if (w.vbase < HAL_USER_VADDR_BASE || w.vbase + size > HAL_USER_VADDR_TOP) {
+        return false;
+    }
+    int fd;
+    uint64_t off;
+    if (w.paddr >= HAL_HOSTED_RAM_BASE && w.paddr + size <= HAL_HOSTED_RAM_BASE + hm.ram_bytes) {
+        fd = hm.ram_fd;
+        off = w.paddr - HAL_HOSTED_RAM_BASE;
+    } else if (w.paddr >= HOSTED_DEVICE_BASE && w.paddr + size <= HOSTED_DEVICE_BASE + HOSTED_DEVICE_SIZE) {
+        fd = hm.dev_fd;
+        off = w.paddr - HOSTED_DEVICE_BASE;
+    } else {
+        return false;
+    }
+    int prot = PROT_READ | (w.writable ? PROT_WRITE : 0) | (w.executable ? PROT_EXEC : 0);
+    void *p = mmap((void *)(uintptr_t)w.vbase, size, prot, MAP_SHARED | MAP_FIXED, fd, (off_t)off);
+    hm.host_syscalls++;
+    if (p == MAP_FAILED) {
+        return false;
+    }
+    window_note_fill((uintptr_t)w.vbase, (uintptr_t)w.vbase + size);
+    return true;
+}
