@@ -109,6 +109,12 @@ def resolve(g, asm_funcs, absent):
             real = dst.startswith("__real_")
             if real:
                 dst = dst[len("__real_"):]
+            if dst not in g.frame and dst not in asm_funcs:
+                # gcc names a weak definition "FILE:name" (arm64.h declares
+                # the optional hooks weak): one such node is the function.
+                weak = [t for t in g.frame if t.endswith(":" + dst)]
+                if len(weak) == 1:
+                    dst = weak[0]
             if dst in g.frame:
                 edges[src].append(dst)
                 if dst in wraps and not real:

@@ -84,7 +84,7 @@ static void report_stack_overflow(const struct arm64_kframe *f)
             hal_console_puts("\n[arm64] KERNEL STACK OVERFLOW: the ");
             hal_console_puts(names[i]);
             hal_console_puts(" stack ran into its guard page at ");
-            put_hex(arm64_stack_guard(i));
+            arm64_put_hex(arm64_stack_guard(i), 16);
             hal_console_puts("\n");
         }
     }
