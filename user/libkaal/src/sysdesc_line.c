@@ -7,7 +7,8 @@
 
 const char *const sd_attr_name[A_NUM] = {
     "elf", "priority", "stack", "fault", "fault_badge", "size", "line", "notify",
-    "badge", "slot", "vaddr", "rights", "arg", "paddr",
+    "badge", "slot", "vaddr", "rights", "arg", "paddr", "on_fault", "restarts", "critical",
+    "done", "end", "verbose", "selftest",
 };
 
 /* ---- small string helpers (freestanding) ------------------------------- */
@@ -139,6 +140,28 @@ int sd_attr_number(sd_parser_t *p, enum sd_attr a, uint64_t lo, uint64_t hi, uin
     return 0;
 }
 
+int sd_attr_yes_no(sd_parser_t *p, enum sd_attr a, int dflt, uint8_t *out)
+{
+    const char *s = p->val[a];
+    if (s == NULL) {
+        *out = (uint8_t)(dflt != 0);
+        return 0;
+    }
+    if (!sd_str_eq(s, "yes") && !sd_str_eq(s, "no")) {
+        (void)sd_fail(p, sd_attr_name[a], NULL);
+        size_t pos = 0;
+        while (pos + 1u < KAAL_SD_ERROR_MAX && p->sd->error[pos] != '\0') {
+            pos++;
+        }
+        err_put(p->sd, &pos, " is yes or no, not '");
+        err_put(p->sd, &pos, s);
+        err_put(p->sd, &pos, "'");
+        return -1;
+    }
+    *out = (uint8_t)sd_str_eq(s, "yes");
+    return 0;
+}
+
 /* Rights letters R W G P; allowed is the set of letters this grant may use. */
 int sd_attr_rights(sd_parser_t *p, uint32_t allowed, uint32_t dflt, uint32_t *out)
 {
@@ -255,6 +278,9 @@ int sd_new_name(sd_parser_t *p, const char *tok)
 {
     if (!sd_name_ok(tok, 0)) {
         return sd_fail(p, "bad name", tok);
+    }
+    if (sd_str_eq(tok, "loader") || sd_str_eq(tok, "none")) {
+        return sd_fail(p, "reserved name", tok); /* values of fault= */
     }
     if (kaal_sysdesc_find_program(p->sd, tok) >= 0 || kaal_sysdesc_find_object(p->sd, tok) >= 0) {
         return sd_fail(p, "duplicate name", tok);

@@ -37,7 +37,7 @@
 
 #define KAAL_SPAWN_MUST_CHECK __attribute__((warn_unused_result))
 
-#define KAAL_SPAWN_MAX_REGIONS 4u   /* shared memory regions per process */
+#define KAAL_SPAWN_MAX_REGIONS KAAL_SD_MAX_MEMORY_GRANTS /* shared memory regions per process */
 #define KAAL_SPAWN_MAX_TABLES 24u   /* page tables per process (all levels) */
 #define KAAL_SPAWN_WHY_MAX 160u
 /* Default scratch page of the root task, where it maps a child's frame
