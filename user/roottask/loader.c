@@ -81,8 +81,9 @@ int loader_run(const kaal_bootinfo_t *bi, const loader_desc_t *d)
     err = kaal_system_load(&sys, &ctx, (const void *)bi->boot_module_vaddr, bi->boot_module_size,
                            d->name);
     if (err != KAAL_NO_ERROR) {
-        kaal_printf("root: %s\n", ctx.why);
-        return fail("loading the system", err);
+        kaal_printf("root: %s\n", ctx.why); /* FILE:LINE: reason */
+        kaal_printf("root: loading %s FAILED: nothing was started\n", d->name);
+        return 1;
     }
     sys.verbose = sys.desc.loader.verbose;
     err = kaal_system_build(&sys, &ctx);
