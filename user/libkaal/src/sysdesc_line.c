@@ -1,7 +1,7 @@
 /*
  * libkaal: the system description parser, line level (sysdesc_parser.h):
  * cutting a line into tokens, key=value attributes, numbers, rights,
- * names, and the "FILE:LINE: reason" error text.
+ * names, the "FILE:LINE: reason" error text, and the table lookups.
  */
 #include "sysdesc_parser.h"
 
@@ -307,3 +307,43 @@ int sd_ref_object(sd_parser_t *p, const char *name, kaal_sd_kind_t kind)
     return i;
 }
 
+/* ---- lookups (kaal/sysdesc.h) -------------------------------------------- */
+
+int kaal_sysdesc_find_program(const kaal_sysdesc_t *sd, const char *name)
+{
+    for (unsigned i = 0; i < sd->nprograms; i++) {
+        if (sd_str_eq(sd->program[i].name, name)) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+int kaal_sysdesc_find_object(const kaal_sysdesc_t *sd, const char *name)
+{
+    for (unsigned i = 0; i < sd->nobjects; i++) {
+        if (sd_str_eq(sd->object[i].name, name)) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+const char *kaal_sysdesc_kind_name(kaal_sd_kind_t kind)
+{
+    switch (kind) {
+    case KAAL_SD_ENDPOINT:
+        return "endpoint";
+    case KAAL_SD_NOTIFICATION:
+        return "notification";
+    case KAAL_SD_MEMORY:
+        return "memory";
+    case KAAL_SD_IRQ:
+        return "irq";
+    case KAAL_SD_TCB:
+        return "tcb";
+    case KAAL_SD_DEVICE:
+        return "device";
+    }
+    return "unknown";
+}
