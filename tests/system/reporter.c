@@ -12,9 +12,8 @@
 int kaal_main(kaal_word_t arg)
 {
     kaal_child_init();
-    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {arg, 0, 0, 0};
     kaal_printf("reporter: sending status %lu\n", arg);
-    (void)kaal_send(LOADER_CAP, kaal_msginfo(0, 0, 0, 1), mr);
+    (void)kaal_child_report(LOADER_CAP, arg);
     for (;;) {
         (void)kaal_wait(NEVER);
     }

@@ -220,4 +220,14 @@ static inline void kaal_child_init(void)
     kaal_set_ipc_buffer((kaal_ipc_buffer_t *)(uintptr_t)KAAL_CHILD_IPCBUF_VADDR);
 }
 
+/* Tell the loader through the capability in slot (the program's done= or
+ * end= slot, docs/processes.md "Supervision"): finished, or end the whole
+ * run, with status (0: success). A Send: returns once the loader has the
+ * message (or at once with an error if slot holds no such capability). */
+static inline kaal_word_t kaal_child_report(kaal_cptr_t slot, kaal_word_t status)
+{
+    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {status, 0, 0, 0};
+    return kaal_msg_error(kaal_send(slot, kaal_msginfo(0, 0, 0, 1), mr));
+}
+
 #endif
