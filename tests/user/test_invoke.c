@@ -100,8 +100,13 @@ Test(invoke, spawn_without_a_buffer_says_why)
     harness_boot();
     static kaal_spawn_ctx_t ctx;
     shim_no_ipcbuf = 1;
+    unsigned long calls = shim_calls;
     kaal_word_t err = kaal_spawn_init(&ctx, harness_bootinfo(), 0);
     shim_no_ipcbuf = 0;
     cr_assert_eq(err, KAAL_TRUNCATED_MESSAGE, "%s", ctx.why);
     cr_assert(strstr(ctx.why, "TruncatedMessage") != NULL, "%s", ctx.why);
+    /* Said up front, with what to do, before any kernel call. */
+    cr_assert_str_eq(ctx.why, "spawn init: no IPC buffer: call kaal_set_ipc_buffer() first "
+                              "(TruncatedMessage)");
+    cr_assert_eq(shim_calls, calls, "the kernel was invoked");
 }

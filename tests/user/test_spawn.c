@@ -270,7 +270,7 @@ Test(spawn, device_frames)
 
 /* ---- the system builder -------------------------------------------------- */
 
-static unsigned char arc[1 << 20] __attribute__((aligned(8)));
+static unsigned char arc[2 << 20] __attribute__((aligned(8)));
 static size_t arc_len;
 
 static void arc_add(const char *name, const void *data, size_t size)
@@ -327,9 +327,10 @@ Test(system, build_restart_teardown)
     cr_assert_eq(err, KAAL_NO_ERROR, "build: %s", ctx.why);
     check_invariants("after build");
     kaal_process_t *a = &sys.proc[0], *b = &sys.proc[1];
-    /* Exactly the caps named: a has ep and its fault endpoint, b four. */
+    /* Exactly the caps named: a has ep and its fault endpoint, b four and
+     * the loader endpoint as its fault endpoint (fault=loader, the default). */
     cr_assert_eq(child_cap_count(a), 2);
-    cr_assert_eq(child_cap_count(b), 4);
+    cr_assert_eq(child_cap_count(b), 5);
     cte_t *ca = child_cnode(a), *cb = child_cnode(b);
     cr_assert_eq(cap_type(ca[2].cap), CAP_ENDPOINT);
     cr_assert_eq(cap_badge(ca[2].cap), 1);
@@ -337,6 +338,9 @@ Test(system, build_restart_teardown)
     cr_assert_eq(cap_badge(ca[KAAL_CHILD_SLOT_FAULT_EP].cap), 5);
     cr_assert_eq(cap_type(cb[2].cap), CAP_ENDPOINT);
     cr_assert_eq(cap_badge(cb[2].cap), 0);
+    cr_assert_neq(sys.loader_ep, 0);
+    cr_assert_eq(cap_type(cb[KAAL_CHILD_SLOT_FAULT_EP].cap), CAP_ENDPOINT);
+    cr_assert_eq(cap_badge(cb[KAAL_CHILD_SLOT_FAULT_EP].cap), KAAL_SYSTEM_BADGE(KAAL_SYSTEM_FAULT, 1));
     cr_assert_eq(cap_type(cb[5].cap), CAP_TCB);
     cr_assert_eq(tcb_of_cap(cb[5].cap), tcb_of_cap(harness_slot(a->tcb)->cap));
     cr_assert_eq(tcb_of_cap(harness_slot(a->tcb)->cap)->fault_ep, KAAL_CHILD_SLOT_FAULT_EP);

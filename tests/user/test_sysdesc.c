@@ -2,6 +2,7 @@
  * natively: good files parse into the right tables, every bad file is
  * rejected with "FILE:LINE: reason". */
 #include <kaal/abi.h>
+#include <kaal/elf.h>
 #include <kaal/sysdesc.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -35,15 +36,23 @@ Test(sysdesc, demo_file_parses)
     int r = kaal_sysdesc_parse(text, n, "demo.system", VBASE, VTOP, &sd);
     cr_assert_eq(r, 0, "demo.system rejected: %s", sd.error);
     cr_assert_eq(sd.nprograms, 5);
-    cr_assert_eq(sd.nobjects, 9);
-    cr_assert_eq(sd.ngrants, 16);
+    cr_assert_eq(sd.nobjects, 7);
+    cr_assert_eq(sd.ngrants, 13);
+    cr_assert_eq(sd.loader.selftest, 1);
+    cr_assert_eq(sd.loader.verbose, 1);
     int uart = kaal_sysdesc_find_object(&sd, "uart");
     cr_assert_eq(sd.object[uart].kind, KAAL_SD_DEVICE);
     cr_assert_eq(sd.object[uart].paddr, 0x09000000);
     int faulter = kaal_sysdesc_find_program(&sd, "faulter");
     cr_assert_geq(faulter, 0);
-    cr_assert_eq(sd.program[faulter].fault_ep, kaal_sysdesc_find_object(&sd, "fault_ep"));
-    cr_assert_eq(sd.program[faulter].fault_badge, 7);
+    cr_assert_eq(sd.program[faulter].handler, KAAL_SD_FAULT_LOADER);
+    cr_assert_eq(sd.program[faulter].on_fault, KAAL_SD_ON_FAULT_RESTART);
+    cr_assert_eq(sd.program[faulter].restarts, 1);
+    cr_assert_eq(sd.program[faulter].critical, 0);
+    cr_assert_eq(sd.program[faulter].done_slot, 0);
+    int driver = kaal_sysdesc_find_program(&sd, "driver");
+    cr_assert_eq(sd.program[driver].done_slot, 5);
+    cr_assert_eq(sd.program[driver].critical, 1);
     int irq = kaal_sysdesc_find_object(&sd, "dev_irq");
     cr_assert_eq(sd.object[irq].kind, KAAL_SD_IRQ);
     cr_assert_eq(sd.object[irq].irq_line, 8);
@@ -181,7 +190,7 @@ Test(sysdesc, syntax_errors)
     expect_error("program 1a elf=a priority=1\n", "t.system:1: bad name '1a'");
     expect_error("program a elf=a$ priority=1\n", "t.system:1: bad file name 'a$'");
     expect_error("program a elf=a priority=1\x01\n", "t.system:1: unexpected character");
-    expect_error("program a b c d e f g h i\n", "t.system:1: too many fields");
+    expect_error("program a b c d e f g h i j k l m n o p q\n", "t.system:1: too many fields");
     expect_error("program abcdefghijabcdefghijabcdefghij12 elf=a priority=1\n",
                  "t.system:1: bad name 'abcdefghijabcdefghijabcdefghij12'");
 }
@@ -192,7 +201,9 @@ Test(sysdesc, bad_references)
                  "t.system:2: not an endpoint 'n'");
     expect_error("endpoint e\nirq i line=3 notify=e\n", "t.system:2: not a notification 'e'");
     expect_error("program a elf=a priority=1 fault_badge=3\n",
-                 "t.system:1: fault_badge without fault");
+                 "t.system:1: fault_badge needs fault=ENDPOINT");
+    expect_error("program a elf=a priority=1 fault=loader fault_badge=3\n",
+                 "t.system:1: fault_badge needs fault=ENDPOINT");
     expect_error("notification n\nirq i line=3 notify=n\nirq j line=3 notify=n\n",
                  "t.system:3: irq line already used by 'i'");
 }
@@ -303,4 +314,200 @@ Test(sysdesc, random_mutations_are_safe)
             cr_assert_gt(sd.nprograms, 0);
         }
     }
+}
+
+/* ---- supervision (docs/processes.md "Supervision") ---------------------- */
+
+Test(sysdesc, supervision_defaults)
+{
+    cr_assert_eq(parse("program a elf=a priority=1\n"), 0, "%s", sd.error);
+    const kaal_sd_program_t *a = &sd.program[0];
+    cr_assert_eq(a->handler, KAAL_SD_FAULT_LOADER);
+    cr_assert_eq(a->fault_ep, -1);
+    cr_assert_eq(a->on_fault, KAAL_SD_ON_FAULT_STOP);
+    cr_assert_eq(a->restarts, 0);
+    cr_assert_eq(a->critical, 1);
+    cr_assert_eq(a->done_slot, 0);
+    cr_assert_eq(a->end_slot, 0);
+    cr_assert(kaal_sd_uses_loader(a));
+    cr_assert_eq(sd.loader.line, 0);
+    cr_assert_eq(sd.loader.verbose, 1);
+    cr_assert_eq(sd.loader.selftest, 0);
+}
+
+Test(sysdesc, supervision_attributes)
+{
+    const char *text =
+        "loader verbose=no selftest=yes\n"
+        "endpoint ep\n"
+        "program a elf=a priority=1 on_fault=restart restarts=3 critical=no done=4 end=5\n"
+        "program b elf=b priority=1 fault=ep fault_badge=9\n"
+        "program c elf=c priority=1 fault=none\n"
+        "program d elf=d priority=1 fault=loader on_fault=halt\n"
+        "grant a ep slot=2\n";
+    cr_assert_eq(parse(text), 0, "%s", sd.error);
+    cr_assert_eq(sd.loader.line, 1);
+    cr_assert_eq(sd.loader.verbose, 0);
+    cr_assert_eq(sd.loader.selftest, 1);
+    const kaal_sd_program_t *p = sd.program;
+    cr_assert_eq(p[0].on_fault, KAAL_SD_ON_FAULT_RESTART);
+    cr_assert_eq(p[0].restarts, 3);
+    cr_assert_eq(p[0].critical, 0);
+    cr_assert_eq(p[0].done_slot, 4);
+    cr_assert_eq(p[0].end_slot, 5);
+    cr_assert_eq(p[1].handler, KAAL_SD_FAULT_EP);
+    cr_assert_eq(p[1].fault_ep, 0);
+    cr_assert_eq(p[1].fault_badge, 9);
+    cr_assert_eq(p[2].handler, KAAL_SD_FAULT_NONE);
+    cr_assert(!kaal_sd_uses_loader(&p[2]));
+    cr_assert(!kaal_sd_uses_loader(&p[1]));
+    cr_assert_eq(p[3].handler, KAAL_SD_FAULT_LOADER);
+    cr_assert_eq(p[3].on_fault, KAAL_SD_ON_FAULT_HALT);
+    cr_assert_eq(parse("program a elf=a priority=1 on_fault=restart\n"), 0, "%s", sd.error);
+    cr_assert_eq(sd.program[0].restarts, 1, "default: one restart");
+}
+
+Test(sysdesc, supervision_errors)
+{
+    struct { const char *text; const char *error; } cases[] = {
+        {"program a elf=a priority=1 on_fault=retry\n",
+         "t.system:1: on_fault is stop, restart or halt, not 'retry'"},
+        {"program a elf=a priority=1 restarts=2\n", "t.system:1: restarts needs on_fault=restart"},
+        {"program a elf=a priority=1 on_fault=stop restarts=2\n",
+         "t.system:1: restarts needs on_fault=restart"},
+        {"program a elf=a priority=1 on_fault=restart restarts=0\n",
+         "t.system:1: restarts out of range 1..100 '0'"},
+        {"program a elf=a priority=1 on_fault=restart restarts=101\n",
+         "t.system:1: restarts out of range 1..100 '101'"},
+        {"program a elf=a priority=1 critical=maybe\n",
+         "t.system:1: critical is yes or no, not 'maybe'"},
+        {"endpoint ep\nprogram a elf=a priority=1 fault=ep on_fault=restart\n",
+         "t.system:2: on_fault, restarts and critical need fault=loader, not 'ep'"},
+        {"program a elf=a priority=1 fault=none critical=no\n",
+         "t.system:1: on_fault, restarts and critical need fault=loader, not 'none'"},
+        {"program a elf=a priority=1 fault=nowhere\n", "t.system:1: unknown object 'nowhere'"},
+        {"program a elf=a priority=1 done=1\n", "t.system:1: done out of range 2..255 '1'"},
+        {"program a elf=a priority=1 end=256\n", "t.system:1: end out of range 2..255 '256'"},
+        {"program a elf=a priority=1 done=4 end=4\n", "t.system:1: done and end name the same slot '4'"},
+        {"endpoint e\nprogram a elf=a priority=1 done=4\ngrant a e slot=4\n",
+         "t.system:3: slot already taken by done= of 'a'"},
+        {"endpoint e\nprogram a elf=a priority=1 end=6\ngrant a e slot=6\n",
+         "t.system:3: slot already taken by end= of 'a'"},
+        {"loader\nloader\nprogram a elf=a priority=1\n", "t.system:2: duplicate loader line"},
+        {"loader verbose=1\n", "t.system:1: verbose is yes or no, not '1'"},
+        {"loader selftest=yes elf=a\n", "t.system:1: unknown attribute 'elf'"},
+        {"endpoint loader\n", "t.system:1: reserved name 'loader'"},
+        {"program none elf=a priority=1\n", "t.system:1: reserved name 'none'"},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        expect_error(cases[i].text, cases[i].error);
+    }
+}
+
+Test(sysdesc, too_many_memory_grants)
+{
+    static char text[2048];
+    size_t pos = (size_t)snprintf(text, sizeof(text), "program a elf=a priority=1\n");
+    for (unsigned i = 0; i <= KAAL_SD_MAX_MEMORY_GRANTS; i++) {
+        pos += (size_t)snprintf(text + pos, sizeof(text) - pos,
+                                "memory m%u size=4096\ngrant a m%u vaddr=0x%x\n", i, i,
+                                0x20000000u + i * 0x1000u);
+    }
+    char want[80];
+    snprintf(want, sizeof(want), "t.system:%u: too many memory grants (limit 4) for 'a'",
+             2u + 2u * KAAL_SD_MAX_MEMORY_GRANTS + 1u);
+    expect_error(text, want);
+}
+
+Test(sysdesc, table_limits_objects_and_grants)
+{
+    static char text[16384];
+    size_t pos = 0;
+    for (unsigned i = 0; i <= KAAL_SD_MAX_OBJECTS; i++) {
+        pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "endpoint e%u\n", i);
+    }
+    char want[64];
+    snprintf(want, sizeof(want), "t.system:%u: too many objects 'e%u'", KAAL_SD_MAX_OBJECTS + 1,
+             KAAL_SD_MAX_OBJECTS);
+    expect_error(text, want);
+    pos = (size_t)snprintf(text, sizeof(text), "endpoint e\n");
+    for (unsigned i = 0; i < 2; i++) {
+        pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "program p%u elf=x priority=1\n", i);
+    }
+    for (unsigned i = 0; i <= KAAL_SD_MAX_GRANTS; i++) {
+        pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "grant p%u e slot=%u\n", i % 2,
+                                2 + i / 2);
+    }
+    snprintf(want, sizeof(want), "t.system:%u: too many grants", 3 + KAAL_SD_MAX_GRANTS + 1);
+    expect_error(text, want);
+}
+
+/* ---- the checks with the ELF images (sysdesc_check.c) -------------------- */
+
+/* A minimal executable: one R-X segment of one page at vaddr. */
+static size_t make_elf(uint8_t *buf, uint16_t machine, uint64_t vaddr)
+{
+    kaal_elf64_ehdr_t eh;
+    kaal_elf64_phdr_t ph;
+    memset(&eh, 0, sizeof(eh));
+    memset(&ph, 0, sizeof(ph));
+    memcpy(eh.e_ident, "\x7f" "ELF", 4);
+    eh.e_ident[4] = 2; /* ELF64 */
+    eh.e_ident[5] = 1; /* little endian */
+    eh.e_ident[6] = 1;
+    eh.e_type = KAAL_ET_EXEC;
+    eh.e_machine = machine;
+    eh.e_version = 1;
+    eh.e_entry = vaddr;
+    eh.e_phoff = sizeof(eh);
+    eh.e_ehsize = sizeof(eh);
+    eh.e_phentsize = sizeof(ph);
+    eh.e_phnum = 1;
+    ph.p_type = KAAL_PT_LOAD;
+    ph.p_flags = KAAL_PF_R | KAAL_PF_X;
+    ph.p_vaddr = vaddr;
+    ph.p_filesz = 16;
+    ph.p_memsz = 0x1800;
+    memcpy(buf, &eh, sizeof(eh));
+    memcpy(buf + sizeof(eh), &ph, sizeof(ph));
+    memset(buf + sizeof(eh) + sizeof(ph), 0, 16);
+    return sizeof(eh) + sizeof(ph) + 16;
+}
+
+static int check(unsigned prog, const void *img, size_t n)
+{
+    return kaal_sysdesc_check_elf(&sd, "t.system", prog, img, n, KAAL_EM_X86_64, VBASE, VTOP);
+}
+
+Test(sysdesc, elf_checks)
+{
+    static uint8_t img[512];
+    size_t n = make_elf(img, KAAL_EM_X86_64, 0x10000000);
+    const char *text = "memory m size=8192\nmemory low size=4096\n"
+                       "program a elf=a.elf priority=1\n"
+                       "grant a m vaddr=0x20000000\n"
+                       "grant a low vaddr=0x10001000\n";
+    cr_assert_eq(parse(text), 0, "%s", sd.error);
+    cr_assert_eq(check(0, NULL, 0), -1);
+    cr_assert_str_eq(sd.error, "t.system:3: a.elf: not in the boot archive");
+    cr_assert_eq(parse(text), 0);
+    cr_assert_eq(check(0, "garbage", 7), -1);
+    cr_assert_str_eq(sd.error, "t.system:3: a.elf: image truncated: shorter than an ELF header");
+    cr_assert_eq(parse(text), 0);
+    make_elf(img, KAAL_EM_AARCH64, 0x10000000);
+    cr_assert_eq(check(0, img, n), -1);
+    cr_assert_str_eq(sd.error, "t.system:3: a.elf: image is for another machine");
+    /* The segment covers [0x10000000, 0x10002000): the grant at 0x10001000 meets it. */
+    cr_assert_eq(parse(text), 0);
+    make_elf(img, KAAL_EM_X86_64, 0x10000000);
+    cr_assert_eq(check(0, img, n), -1);
+    cr_assert_str_eq(sd.error, "t.system:5: low: region overlaps the ELF image of a (a.elf)");
+    /* Without that grant the image is fine. */
+    cr_assert_eq(parse("memory m size=8192\nprogram a elf=a.elf priority=1\n"
+                       "grant a m vaddr=0x20000000\n"), 0);
+    cr_assert_eq(check(0, img, n), 0, "%s", sd.error);
+    /* An image in the stack/IPC buffer window. */
+    make_elf(img, KAAL_EM_X86_64, 0x6fe00000);
+    cr_assert_eq(check(0, img, n), -1);
+    cr_assert_str_eq(sd.error, "t.system:2: a.elf: image overlaps the stack/IPC buffer window");
 }

@@ -1,12 +1,15 @@
 /*
- * The root task: the first user program. It prints what the kernel gave it
- * (BootInfo), then runs the demos of `make run`, each step one line:
- *   caps_demo     objects of every type, a two-level CSpace, badges, revoke
- *   threads_demo  two threads sharing the CPU by timer preemption
- *   system_demo   the demo system of demo.system, built from the boot archive
- * and finally halts the machine with status 0 if every step went as
- * expected.
+ * The root task: the first user program, and the general loader. It runs
+ * the system description it finds in the boot archive (loader.c; no names
+ * built in), after its own demos if the description asks for them
+ * (`loader selftest=yes`, as demo.system does) or if there is no archive:
+ *   print_bootinfo what the kernel gave it
+ *   caps_demo      objects of every type, a two-level CSpace, badges, revoke
+ *   threads_demo   two threads sharing the CPU by timer preemption
+ * and finally halts the machine with the run's exit status (0: all went
+ * as expected; docs/processes.md "Exit status").
  */
+#include <kaal/sysdesc.h>
 #include "roottask.h"
 
 static void print_bootinfo(const kaal_bootinfo_t *bi)
@@ -40,27 +43,58 @@ static void print_bootinfo(const kaal_bootinfo_t *bi)
                 bi->empty.end - bi->empty.start);
 }
 
+/* The root task's own demos. Returns 0 if every step went as expected. */
+static int selftest(const kaal_bootinfo_t *bi)
+{
+    static root_alloc_t alloc;
+    print_bootinfo(bi);
+    root_alloc_init(&alloc, bi);
+    int failed = caps_demo(&alloc);
+    failed |= threads_demo(&alloc);
+    if (failed) {
+        kaal_printf("root: a demo step FAILED\n");
+    }
+    return failed;
+}
+
 int kaal_main(kaal_word_t arg)
 {
     const kaal_bootinfo_t *bi = (const kaal_bootinfo_t *)arg;
-    static root_alloc_t alloc;
+    static kaal_sysdesc_t first_look; /* the loader line, before anything is built */
+    loader_desc_t desc;
     if (bi == NULL || bi->magic != KAAL_BOOTINFO_MAGIC) {
         kaal_printf("root: no BootInfo\n");
         return 1;
     }
     kaal_set_ipc_buffer((kaal_ipc_buffer_t *)bi->ipc_buffer);
+    kaal_set_bootinfo(bi);
     kaal_printf("root: KaaL root task running on %s\n", bi->platform);
-    print_bootinfo(bi);
-    root_alloc_init(&alloc, bi);
-    int failed = 0;
-    failed |= caps_demo(&alloc);
-    failed |= threads_demo(&alloc);
-    if (bi->boot_module_size != 0) {
-        failed |= system_demo(bi);
+    int status = 0, have_system = 0, demos = 1;
+    if (bi->boot_module_size == 0) {
+        kaal_printf("root: no boot archive: only the root task's own demos run\n");
+    } else if (loader_find_system(bi, &desc) != 0) {
+        status = 1;
+        demos = 0;
+    } else if (kaal_sysdesc_parse(desc.text, desc.size, desc.name, bi->user_vaddr_base,
+                                  bi->user_vaddr_top, &first_look) != 0) {
+        kaal_printf("root: %s\n", first_look.error);
+        status = 1;
+        demos = 0;
     } else {
-        kaal_printf("root: no boot archive: the demo system is skipped\n");
+        have_system = 1;
+        demos = first_look.loader.selftest;
     }
-    kaal_printf(failed ? "root: a demo step FAILED; halting the system\n"
-                       : "root: done; halting the system\n");
-    return failed;
+    if (demos && selftest(bi) != 0) {
+        status = 1;
+    }
+    if (have_system) {
+        int s = loader_run(bi, &desc);
+        status = s != 0 ? s : status;
+    }
+    if (status == 0) {
+        kaal_printf("root: done; halting the system\n");
+    } else {
+        kaal_printf("root: the system FAILED; halting with status %d\n", status);
+    }
+    return status;
 }

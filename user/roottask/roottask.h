@@ -1,4 +1,4 @@
-/* The root task's parts: each demo step of `make run` in its own file. */
+/* The root task's parts: the general loader and the root task's own demos. */
 #ifndef ROOTTASK_H
 #define ROOTTASK_H
 
@@ -22,6 +22,18 @@ kaal_word_t root_alloc_reset(root_alloc_t *a);
 
 int caps_demo(root_alloc_t *a);
 int threads_demo(root_alloc_t *a);
-int system_demo(const kaal_bootinfo_t *bi);
+
+/* The system description found in the boot archive. */
+typedef struct loader_desc {
+    char name[64];           /* its file name in the archive */
+    const char *text;
+    size_t size;
+} loader_desc_t;
+
+/* Find the first NAME.system of the boot archive. 0, or -1 (printed why). */
+int loader_find_system(const kaal_bootinfo_t *bi, loader_desc_t *out);
+/* Build, supervise and tear down the system of d; returns the exit status
+ * (docs/processes.md "Exit status"). */
+int loader_run(const kaal_bootinfo_t *bi, const loader_desc_t *d);
 
 #endif

@@ -6,6 +6,7 @@
  *   3 jump into its writable data     -> instruction VM fault
  *   4 an undefined instruction        -> user exception
  *   5 integer division by zero        -> user exception (x86) / none (arm64)
+ *   6 syscall number -1000            -> unknown syscall
  * With no fault handler the kernel suspends the thread and, nothing else
  * being runnable, the hosted machine stops with status 3.
  */
@@ -32,6 +33,9 @@ int kaal_main(kaal_word_t arg)
         break;
     case 5:
         return 10 / divisor;
+    case 6:
+        (void)kaal_syscall((kaal_word_t)-1000, 0, 0, NULL);
+        break;
     default:
         break;
     }

@@ -20,10 +20,19 @@ static unsigned ceil_log2(kaal_word_t x)
     return b;
 }
 
-/* Record "step: ErrorName" in ctx->why and return err (spawn_priv.h). */
+#define NO_IPC_BUFFER "no IPC buffer: call kaal_set_ipc_buffer() first"
+
+/* Record "step: ErrorName" in ctx->why and return err (spawn_priv.h). A
+ * TruncatedMessage without an IPC buffer is libkaal refusing to send a
+ * capability or MR4..: say what to do about it. */
 kaal_word_t spawn_fail(kaal_spawn_ctx_t *ctx, const char *step, kaal_word_t err)
 {
-    kaal_snprintf(ctx->why, sizeof(ctx->why), "%s: %s", step, kaal_error_name(err));
+    if (err == KAAL_TRUNCATED_MESSAGE && kaal_ipc_buffer() == NULL) {
+        kaal_snprintf(ctx->why, sizeof(ctx->why), "%s: %s (%s)", step, NO_IPC_BUFFER,
+                      kaal_error_name(err));
+    } else {
+        kaal_snprintf(ctx->why, sizeof(ctx->why), "%s: %s", step, kaal_error_name(err));
+    }
     return err;
 }
 
@@ -217,6 +226,12 @@ static kaal_word_t map_root_tables(kaal_spawn_ctx_t *ctx, kaal_objgroup_t *g, ka
 kaal_word_t kaal_spawn_init(kaal_spawn_ctx_t *ctx, const kaal_bootinfo_t *bi, kaal_word_t scratch_vaddr)
 {
     memset(ctx, 0, sizeof(*ctx));
+    if (kaal_ipc_buffer() == NULL) {
+        /* Every spawn step passes capabilities: refuse before invoking anything. */
+        kaal_snprintf(ctx->why, sizeof(ctx->why), "spawn init: %s (%s)", NO_IPC_BUFFER,
+                      kaal_error_name(KAAL_TRUNCATED_MESSAGE));
+        return KAAL_TRUNCATED_MESSAGE;
+    }
     ctx->bi = bi;
     ctx->elf_machine = KAAL_EM_NATIVE;
     kaal_word_t n = bi->untyped.end - bi->untyped.start;

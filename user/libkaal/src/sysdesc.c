@@ -11,12 +11,74 @@
 
 /* ---- keywords ------------------------------------------------------------ */
 
+/* fault=loader|none|EP and its companions on a program line. */
+static int program_faults(sd_parser_t *p, kaal_sd_program_t *pr)
+{
+    const char *f = p->val[A_FAULT];
+    uint64_t restarts;
+    pr->fault_ep = -1;
+    pr->handler = KAAL_SD_FAULT_LOADER;
+    if (f != NULL && sd_str_eq(f, "none")) {
+        pr->handler = KAAL_SD_FAULT_NONE;
+    } else if (f != NULL && !sd_str_eq(f, "loader")) {
+        int ep = sd_ref_object(p, f, KAAL_SD_ENDPOINT);
+        if (ep < 0) {
+            return -1;
+        }
+        pr->handler = KAAL_SD_FAULT_EP;
+        pr->fault_ep = (int16_t)ep;
+    }
+    if (p->val[A_FAULT_BADGE] != NULL && pr->handler != KAAL_SD_FAULT_EP) {
+        return sd_fail(p, "fault_badge needs fault=ENDPOINT", NULL);
+    }
+    if (pr->handler != KAAL_SD_FAULT_LOADER &&
+        (p->val[A_ON_FAULT] != NULL || p->val[A_RESTARTS] != NULL || p->val[A_CRITICAL] != NULL)) {
+        return sd_fail(p, "on_fault, restarts and critical need fault=loader, not", f);
+    }
+    const char *of = p->val[A_ON_FAULT];
+    pr->on_fault = KAAL_SD_ON_FAULT_STOP;
+    if (of != NULL && sd_str_eq(of, "restart")) {
+        pr->on_fault = KAAL_SD_ON_FAULT_RESTART;
+    } else if (of != NULL && sd_str_eq(of, "halt")) {
+        pr->on_fault = KAAL_SD_ON_FAULT_HALT;
+    } else if (of != NULL && !sd_str_eq(of, "stop")) {
+        return sd_fail(p, "on_fault is stop, restart or halt, not", of);
+    }
+    if (p->val[A_RESTARTS] != NULL && pr->on_fault != KAAL_SD_ON_FAULT_RESTART) {
+        return sd_fail(p, "restarts needs on_fault=restart", NULL);
+    }
+    if (sd_attr_number(p, A_RESTARTS, 1, KAAL_SD_MAX_RESTARTS, 1, &restarts) ||
+        sd_attr_yes_no(p, A_CRITICAL, 1, &pr->critical)) {
+        return -1;
+    }
+    pr->restarts = pr->on_fault == KAAL_SD_ON_FAULT_RESTART ? (uint8_t)restarts : 0u;
+    return 0;
+}
+
+/* done=SLOT and end=SLOT: capabilities to the loader in the child's CNode. */
+static int program_loader_caps(sd_parser_t *p, kaal_sd_program_t *pr)
+{
+    uint64_t top = (1ull << KAAL_CHILD_CNODE_BITS) - 1u, done, end;
+    if (sd_attr_number(p, A_DONE, KAAL_CHILD_FIRST_SLOT, top, 0, &done) ||
+        sd_attr_number(p, A_END, KAAL_CHILD_FIRST_SLOT, top, 0, &end)) {
+        return -1;
+    }
+    if (done != 0 && done == end) {
+        return sd_fail(p, "done and end name the same slot", p->val[A_DONE]);
+    }
+    pr->done_slot = (uint16_t)done;
+    pr->end_slot = (uint16_t)end;
+    return 0;
+}
+
 static int do_program(sd_parser_t *p)
 {
     kaal_sysdesc_t *sd = p->sd;
     uint32_t mask = 1u << A_ELF | 1u << A_PRIORITY | 1u << A_STACK | 1u << A_FAULT |
-                    1u << A_FAULT_BADGE | 1u << A_ARG;
+                    1u << A_FAULT_BADGE | 1u << A_ARG | 1u << A_ON_FAULT | 1u << A_RESTARTS |
+                    1u << A_CRITICAL | 1u << A_DONE | 1u << A_END;
     uint64_t prio, stack, fbadge, arg;
+    kaal_sd_program_t pr = {.line = p->line};
     if (p->ntok < 2) {
         return sd_fail(p, "program needs a name", NULL);
     }
@@ -31,25 +93,35 @@ static int do_program(sd_parser_t *p)
     if (!sd_name_ok(p->val[A_ELF], 1)) {
         return sd_fail(p, "bad file name", p->val[A_ELF]);
     }
-    int fault = -1;
-    if (p->val[A_FAULT] != NULL && (fault = sd_ref_object(p, p->val[A_FAULT], KAAL_SD_ENDPOINT)) < 0) {
+    if (program_faults(p, &pr) || program_loader_caps(p, &pr)) {
         return -1;
-    }
-    if (p->val[A_FAULT_BADGE] != NULL && fault < 0) {
-        return sd_fail(p, "fault_badge without fault", NULL);
     }
     if (sd->nprograms == KAAL_SD_MAX_PROGRAMS) {
         return sd_fail(p, "too many programs", p->tok[1]);
     }
-    kaal_sd_program_t *pr = &sd->program[sd->nprograms++];
-    sd_str_copy(pr->name, p->tok[1], sizeof(pr->name));
-    sd_str_copy(pr->elf, p->val[A_ELF], sizeof(pr->elf));
-    pr->priority = (uint8_t)prio;
-    pr->stack_pages = (uint8_t)stack;
-    pr->fault_ep = (int16_t)fault;
-    pr->fault_badge = fbadge;
-    pr->arg = arg;
-    pr->line = p->line;
+    sd_str_copy(pr.name, p->tok[1], sizeof(pr.name));
+    sd_str_copy(pr.elf, p->val[A_ELF], sizeof(pr.elf));
+    pr.priority = (uint8_t)prio;
+    pr.stack_pages = (uint8_t)stack;
+    pr.fault_badge = fbadge;
+    pr.arg = arg;
+    sd->program[sd->nprograms++] = pr;
+    return 0;
+}
+
+/* loader [verbose=yes|no] [selftest=yes|no]: once, anywhere. */
+static int do_loader(sd_parser_t *p)
+{
+    kaal_sd_loader_t *l = &p->sd->loader;
+    if (l->line != 0) {
+        return sd_fail(p, "duplicate loader line", NULL);
+    }
+    if (sd_read_attrs(p, 1, 1u << A_VERBOSE | 1u << A_SELFTEST) ||
+        sd_attr_yes_no(p, A_VERBOSE, 1, &l->verbose) ||
+        sd_attr_yes_no(p, A_SELFTEST, 0, &l->selftest)) {
+        return -1;
+    }
+    l->line = p->line;
     return 0;
 }
 
@@ -131,7 +203,13 @@ static int do_object(sd_parser_t *p, kaal_sd_kind_t kind)
 static int check_grant_conflicts(sd_parser_t *p, const kaal_sd_grant_t *g)
 {
     const kaal_sysdesc_t *sd = p->sd;
+    const kaal_sd_program_t *pr = &sd->program[g->program];
     uint64_t size = kaal_sd_kind_is_mapped(g->kind) ? sd->object[g->target].size : 0;
+    unsigned mapped = kaal_sd_kind_is_mapped(g->kind) ? 1u : 0u;
+    if (!kaal_sd_kind_is_mapped(g->kind) && (g->slot == pr->done_slot || g->slot == pr->end_slot)) {
+        return sd_fail(p, g->slot == pr->done_slot ? "slot already taken by done= of"
+                                                   : "slot already taken by end= of", pr->name);
+    }
     for (unsigned i = 0; i < sd->ngrants; i++) {
         const kaal_sd_grant_t *o = &sd->grant[i];
         if (o->program != g->program) {
@@ -141,6 +219,9 @@ static int check_grant_conflicts(sd_parser_t *p, const kaal_sd_grant_t *g)
             return sd_fail(p, "slot already granted to", sd->program[g->program].name);
         }
         if (kaal_sd_kind_is_mapped(g->kind) && kaal_sd_kind_is_mapped(o->kind)) {
+            if (++mapped > KAAL_SD_MAX_MEMORY_GRANTS) {
+                return sd_fail(p, "too many memory grants (limit 4) for", pr->name);
+            }
             uint64_t osize = sd->object[o->target].size;
             if (g->vaddr < o->vaddr + osize && o->vaddr < g->vaddr + size) {
                 return sd_fail(p, "memory overlaps another region of", sd->program[g->program].name);
@@ -247,6 +328,9 @@ static int do_line(sd_parser_t *p)
     if (sd_str_eq(kw, "grant")) {
         return do_grant(p);
     }
+    if (sd_str_eq(kw, "loader")) {
+        return do_loader(p);
+    }
     return sd_fail(p, "unknown keyword", kw);
 }
 
@@ -261,6 +345,7 @@ int kaal_sysdesc_parse(const char *text, size_t len, const char *file, uint64_t 
     }
     sd_parser_t p = {.sd = sd, .file = file != NULL ? file : "(system)", .vbase = vbase,
                      .vtop = vtop};
+    sd->loader.verbose = 1;
     size_t pos = 0;
     while (pos < len) {
         if (p.line == KAAL_SD_MAX_LINES) {
@@ -284,43 +369,4 @@ int kaal_sysdesc_parse(const char *text, size_t len, const char *file, uint64_t 
         return sd_fail(&p, "no program declared", NULL);
     }
     return 0;
-}
-
-int kaal_sysdesc_find_program(const kaal_sysdesc_t *sd, const char *name)
-{
-    for (unsigned i = 0; i < sd->nprograms; i++) {
-        if (sd_str_eq(sd->program[i].name, name)) {
-            return (int)i;
-        }
-    }
-    return -1;
-}
-
-int kaal_sysdesc_find_object(const kaal_sysdesc_t *sd, const char *name)
-{
-    for (unsigned i = 0; i < sd->nobjects; i++) {
-        if (sd_str_eq(sd->object[i].name, name)) {
-            return (int)i;
-        }
-    }
-    return -1;
-}
-
-const char *kaal_sysdesc_kind_name(kaal_sd_kind_t kind)
-{
-    switch (kind) {
-    case KAAL_SD_ENDPOINT:
-        return "endpoint";
-    case KAAL_SD_NOTIFICATION:
-        return "notification";
-    case KAAL_SD_MEMORY:
-        return "memory";
-    case KAAL_SD_IRQ:
-        return "irq";
-    case KAAL_SD_TCB:
-        return "tcb";
-    case KAAL_SD_DEVICE:
-        return "device";
-    }
-    return "unknown";
 }

@@ -1,13 +1,14 @@
 /*
  * libkaal: the system description parser, line level (sysdesc_parser.h):
  * cutting a line into tokens, key=value attributes, numbers, rights,
- * names, and the "FILE:LINE: reason" error text.
+ * names, the "FILE:LINE: reason" error text, and the table lookups.
  */
 #include "sysdesc_parser.h"
 
 const char *const sd_attr_name[A_NUM] = {
     "elf", "priority", "stack", "fault", "fault_badge", "size", "line", "notify",
-    "badge", "slot", "vaddr", "rights", "arg", "paddr",
+    "badge", "slot", "vaddr", "rights", "arg", "paddr", "on_fault", "restarts", "critical",
+    "done", "end", "verbose", "selftest",
 };
 
 /* ---- small string helpers (freestanding) ------------------------------- */
@@ -139,6 +140,28 @@ int sd_attr_number(sd_parser_t *p, enum sd_attr a, uint64_t lo, uint64_t hi, uin
     return 0;
 }
 
+int sd_attr_yes_no(sd_parser_t *p, enum sd_attr a, int dflt, uint8_t *out)
+{
+    const char *s = p->val[a];
+    if (s == NULL) {
+        *out = (uint8_t)(dflt != 0);
+        return 0;
+    }
+    if (!sd_str_eq(s, "yes") && !sd_str_eq(s, "no")) {
+        (void)sd_fail(p, sd_attr_name[a], NULL);
+        size_t pos = 0;
+        while (pos + 1u < KAAL_SD_ERROR_MAX && p->sd->error[pos] != '\0') {
+            pos++;
+        }
+        err_put(p->sd, &pos, " is yes or no, not '");
+        err_put(p->sd, &pos, s);
+        err_put(p->sd, &pos, "'");
+        return -1;
+    }
+    *out = (uint8_t)sd_str_eq(s, "yes");
+    return 0;
+}
+
 /* Rights letters R W G P; allowed is the set of letters this grant may use. */
 int sd_attr_rights(sd_parser_t *p, uint32_t allowed, uint32_t dflt, uint32_t *out)
 {
@@ -256,6 +279,9 @@ int sd_new_name(sd_parser_t *p, const char *tok)
     if (!sd_name_ok(tok, 0)) {
         return sd_fail(p, "bad name", tok);
     }
+    if (sd_str_eq(tok, "loader") || sd_str_eq(tok, "none")) {
+        return sd_fail(p, "reserved name", tok); /* values of fault= */
+    }
     if (kaal_sysdesc_find_program(p->sd, tok) >= 0 || kaal_sysdesc_find_object(p->sd, tok) >= 0) {
         return sd_fail(p, "duplicate name", tok);
     }
@@ -281,3 +307,43 @@ int sd_ref_object(sd_parser_t *p, const char *name, kaal_sd_kind_t kind)
     return i;
 }
 
+/* ---- lookups (kaal/sysdesc.h) -------------------------------------------- */
+
+int kaal_sysdesc_find_program(const kaal_sysdesc_t *sd, const char *name)
+{
+    for (unsigned i = 0; i < sd->nprograms; i++) {
+        if (sd_str_eq(sd->program[i].name, name)) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+int kaal_sysdesc_find_object(const kaal_sysdesc_t *sd, const char *name)
+{
+    for (unsigned i = 0; i < sd->nobjects; i++) {
+        if (sd_str_eq(sd->object[i].name, name)) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+const char *kaal_sysdesc_kind_name(kaal_sd_kind_t kind)
+{
+    switch (kind) {
+    case KAAL_SD_ENDPOINT:
+        return "endpoint";
+    case KAAL_SD_NOTIFICATION:
+        return "notification";
+    case KAAL_SD_MEMORY:
+        return "memory";
+    case KAAL_SD_IRQ:
+        return "irq";
+    case KAAL_SD_TCB:
+        return "tcb";
+    case KAAL_SD_DEVICE:
+        return "device";
+    }
+    return "unknown";
+}

@@ -10,13 +10,14 @@
 #include <kaal/abi.h>
 #include <kaal/sysdesc.h>
 
-#define SD_MAX_TOKENS 8u
+#define SD_MAX_TOKENS 16u
 #define SD_PAGE 4096ull
 
 /* Attributes (key=value) a keyword may take. */
 enum sd_attr {
     A_ELF, A_PRIORITY, A_STACK, A_FAULT, A_FAULT_BADGE, A_SIZE, A_LINE, A_NOTIFY,
-    A_BADGE, A_SLOT, A_VADDR, A_RIGHTS, A_ARG, A_PADDR, A_NUM,
+    A_BADGE, A_SLOT, A_VADDR, A_RIGHTS, A_ARG, A_PADDR, A_ON_FAULT, A_RESTARTS, A_CRITICAL,
+    A_DONE, A_END, A_VERBOSE, A_SELFTEST, A_NUM,
 };
 extern const char *const sd_attr_name[A_NUM];
 
@@ -45,6 +46,8 @@ int sd_read_attrs(sd_parser_t *p, unsigned first, uint32_t mask);
 /* Number attribute a in [lo, hi], or dflt if absent. Returns 0 or -1. */
 int sd_attr_number(sd_parser_t *p, enum sd_attr a, uint64_t lo, uint64_t hi, uint64_t dflt,
                    uint64_t *out);
+/* Attribute a is yes or no (dflt if absent): *out 1 or 0. Returns 0 or -1. */
+int sd_attr_yes_no(sd_parser_t *p, enum sd_attr a, int dflt, uint8_t *out);
 /* Rights letters R W G P among allowed (dflt if absent). Returns 0 or -1. */
 int sd_attr_rights(sd_parser_t *p, uint32_t allowed, uint32_t dflt, uint32_t *out);
 /* 1 if s is a well-formed name (is_file: an archive file name). */

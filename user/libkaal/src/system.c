@@ -16,11 +16,10 @@
  * 64 bytes (KAAL_NOTIFICATION_SIZE_BITS, abi.h); 64 covers both. */
 #define SMALL_OBJ_BYTES 64u
 
-/* "FILE:LINE: name: reason" into ctx->why; returns KAAL_INVALID_ARGUMENT. */
-static kaal_word_t load_fail(kaal_spawn_ctx_t *ctx, const char *file, uint32_t line,
-                             const char *name, const char *reason)
+/* The parser's "FILE:LINE: reason" into ctx->why; returns KAAL_INVALID_ARGUMENT. */
+static kaal_word_t load_fail(kaal_spawn_ctx_t *ctx, const char *error)
 {
-    kaal_snprintf(ctx->why, sizeof(ctx->why), "%s:%u: %s: %s", file, line, name, reason);
+    kaal_snprintf(ctx->why, sizeof(ctx->why), "%s", error);
     return KAAL_INVALID_ARGUMENT;
 }
 
@@ -45,32 +44,14 @@ kaal_word_t kaal_system_load(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, const vo
     }
     if (kaal_sysdesc_parse((const char *)f.data, f.size, file, ctx->bi->user_vaddr_base,
                            ctx->bi->user_vaddr_top, &sys->desc) != 0) {
-        memcpy(ctx->why, sys->desc.error, sizeof(ctx->why) < sizeof(sys->desc.error)
-                                              ? sizeof(ctx->why) : sizeof(sys->desc.error));
-        ctx->why[sizeof(ctx->why) - 1u] = '\0';
-        return KAAL_INVALID_ARGUMENT;
+        return load_fail(ctx, sys->desc.error);
     }
     for (unsigned i = 0; i < sys->desc.nprograms; i++) {
-        const kaal_sd_program_t *p = &sys->desc.program[i];
-        kaal_elf_image_t img;
-        if (program_image(sys, i, &f) != 0) {
-            return load_fail(ctx, file, p->line, p->elf, "not in the boot archive");
-        }
-        kaal_elf_error_t e = kaal_elf_parse(f.data, f.size, ctx->elf_machine, ctx->bi->user_vaddr_base,
-                                            ctx->bi->user_vaddr_top, &img);
-        if (e != KAAL_ELF_OK) {
-            return load_fail(ctx, file, p->line, p->elf, kaal_elf_strerror(e));
-        }
-    }
-    for (unsigned i = 0; i < sys->desc.ngrants; i++) {
-        const kaal_sd_grant_t *g = &sys->desc.grant[i];
-        unsigned n = 0;
-        for (unsigned j = 0; j <= i; j++) {
-            n += sys->desc.grant[j].program == g->program && kaal_sd_kind_is_mapped(sys->desc.grant[j].kind);
-        }
-        if (n > KAAL_SPAWN_MAX_REGIONS) {
-            return load_fail(ctx, file, g->line, sys->desc.program[g->program].name,
-                             "too many memory grants");
+        int found = program_image(sys, i, &f) == 0;
+        if (kaal_sysdesc_check_elf(&sys->desc, file, i, found ? f.data : NULL, found ? f.size : 0,
+                                   ctx->elf_machine, ctx->bi->user_vaddr_base,
+                                   ctx->bi->user_vaddr_top) != 0) {
+            return load_fail(ctx, sys->desc.error);
         }
     }
     return KAAL_NO_ERROR;
@@ -171,6 +152,26 @@ static kaal_word_t destroy_object(kaal_spawn_ctx_t *ctx, kaal_system_obj_t *o)
     return kaal_group_destroy(ctx, &o->group);
 }
 
+/* The loader endpoint, if a program talks to the loader. */
+static kaal_word_t make_loader_ep(kaal_system_t *sys, kaal_spawn_ctx_t *ctx)
+{
+    int needed = 0;
+    for (unsigned i = 0; i < sys->desc.nprograms; i++) {
+        needed |= kaal_sd_uses_loader(&sys->desc.program[i]);
+    }
+    if (!needed) {
+        return KAAL_NO_ERROR;
+    }
+    kaal_word_t err = kaal_group_create(ctx, &sys->loader_group, SMALL_OBJ_BYTES, 1);
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_group_retype(ctx, &sys->loader_group, KAAL_OBJ_ENDPOINT, 0, 1, &sys->loader_ep);
+    }
+    if (err == KAAL_NO_ERROR && sys->verbose) {
+        kaal_printf("root: made the loader endpoint\n");
+    }
+    return err;
+}
+
 /* ---- processes ------------------------------------------------------------ */
 
 static kaal_word_t spawn_program(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, unsigned i)
@@ -237,8 +238,19 @@ static kaal_word_t grant_program(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, unsi
         }
     }
     const kaal_sd_program_t *d = &sys->desc.program[i];
-    if (err == KAAL_NO_ERROR && d->fault_ep >= 0) {
-        err = kaal_process_set_fault_ep(ctx, &sys->proc[i], sys->obj[d->fault_ep].cap, d->fault_badge);
+    kaal_process_t *p = &sys->proc[i];
+    if (err == KAAL_NO_ERROR && d->handler == KAAL_SD_FAULT_EP) {
+        err = kaal_process_set_fault_ep(ctx, p, sys->obj[d->fault_ep].cap, d->fault_badge);
+    } else if (err == KAAL_NO_ERROR && d->handler == KAAL_SD_FAULT_LOADER) {
+        err = kaal_process_set_fault_ep(ctx, p, sys->loader_ep, KAAL_SYSTEM_BADGE(KAAL_SYSTEM_FAULT, i));
+    }
+    if (err == KAAL_NO_ERROR && d->done_slot != 0) {
+        err = kaal_process_give_cap(ctx, p, d->done_slot, sys->loader_ep, KAAL_RIGHT_WRITE,
+                                    KAAL_SYSTEM_BADGE(KAAL_SYSTEM_DONE, i));
+    }
+    if (err == KAAL_NO_ERROR && d->end_slot != 0) {
+        err = kaal_process_give_cap(ctx, p, d->end_slot, sys->loader_ep, KAAL_RIGHT_WRITE,
+                                    KAAL_SYSTEM_BADGE(KAAL_SYSTEM_END, i));
     }
     return err;
 }
@@ -260,9 +272,15 @@ kaal_word_t kaal_system_build(kaal_system_t *sys, kaal_spawn_ctx_t *ctx)
     kaal_word_t err = KAAL_NO_ERROR;
     memset(sys->obj, 0, sizeof(sys->obj));
     memset(sys->proc, 0, sizeof(sys->proc));
+    memset(sys->run, 0, sizeof(sys->run));
+    memset(&sys->loader_group, 0, sizeof(sys->loader_group));
+    sys->loader_ep = 0;
     sys->built = 1;
     for (unsigned i = 0; i < d->nobjects && err == KAAL_NO_ERROR; i++) {
         err = make_object(sys, ctx, i);
+    }
+    if (err == KAAL_NO_ERROR) {
+        err = make_loader_ep(sys, ctx);
     }
     for (unsigned i = 0; i < d->nprograms && err == KAAL_NO_ERROR; i++) {
         err = spawn_program(sys, ctx, i);
@@ -313,6 +331,10 @@ kaal_word_t kaal_system_teardown(kaal_system_t *sys, kaal_spawn_ctx_t *ctx)
         if (err == KAAL_NO_ERROR && was_live && sys->verbose) {
             kaal_printf("root: killed %s\n", sys->desc.program[i].name);
         }
+    }
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_group_destroy(ctx, &sys->loader_group);
+        sys->loader_ep = 0;
     }
     for (unsigned i = sys->desc.nobjects; i > 0 && err == KAAL_NO_ERROR; i--) {
         err = destroy_object(ctx, &sys->obj[i - 1u]);

@@ -37,7 +37,7 @@
 
 #define KAAL_SPAWN_MUST_CHECK __attribute__((warn_unused_result))
 
-#define KAAL_SPAWN_MAX_REGIONS 4u   /* shared memory regions per process */
+#define KAAL_SPAWN_MAX_REGIONS KAAL_SD_MAX_MEMORY_GRANTS /* shared memory regions per process */
 #define KAAL_SPAWN_MAX_TABLES 24u   /* page tables per process (all levels) */
 #define KAAL_SPAWN_WHY_MAX 160u
 /* Default scratch page of the root task, where it maps a child's frame
@@ -218,6 +218,16 @@ KAAL_SPAWN_MUST_CHECK kaal_word_t kaal_process_kill(kaal_spawn_ctx_t *ctx, kaal_
 static inline void kaal_child_init(void)
 {
     kaal_set_ipc_buffer((kaal_ipc_buffer_t *)(uintptr_t)KAAL_CHILD_IPCBUF_VADDR);
+}
+
+/* Tell the loader through the capability in slot (the program's done= or
+ * end= slot, docs/processes.md "Supervision"): finished, or end the whole
+ * run, with status (0: success). A Send: returns once the loader has the
+ * message (or at once with an error if slot holds no such capability). */
+static inline kaal_word_t kaal_child_report(kaal_cptr_t slot, kaal_word_t status)
+{
+    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {status, 0, 0, 0};
+    return kaal_msg_error(kaal_send(slot, kaal_msginfo(0, 0, 0, 1), mr));
 }
 
 #endif

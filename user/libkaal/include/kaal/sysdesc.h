@@ -3,8 +3,11 @@
  * kernel objects each gets (docs/processes.md has the full format).
  *
  *   # comment
+ *   loader    [verbose=yes|no] [selftest=yes|no]       (at most once)
  *   program   console  elf=console.elf  priority=200
- *             [stack=PAGES] [fault=EP] [fault_badge=N] [arg=N]
+ *             [stack=PAGES] [arg=N] [fault=loader|none|EP] [fault_badge=N]
+ *             [on_fault=stop|restart|halt] [restarts=N] [critical=yes|no]
+ *             [done=SLOT] [end=SLOT]
  *   endpoint  console_ep
  *   notification shm_ntfn
  *   memory    shm      size=4096
@@ -37,6 +40,11 @@
 #define KAAL_SD_DEFAULT_STACK_PAGES 4u
 #define KAAL_SD_MAX_PRIORITY 254u  /* below the root task's 255 */
 #define KAAL_SD_MAX_IRQ_LINE 1023u
+#define KAAL_SD_MAX_MEMORY_GRANTS 4u  /* memory/device grants per program */
+#define KAAL_SD_MAX_RESTARTS 100u
+/* The user address range every backend has (mkcpio's default check). */
+#define KAAL_SD_PORTABLE_VBASE 0x10000000ull
+#define KAAL_SD_PORTABLE_VTOP 0x70000000ull
 
 /* ---- The child's fixed layout (both backends) ---------------------------
  * CSpace: one CNode of 2^KAAL_CHILD_CNODE_BITS slots; slot 0 is null, slot 1
@@ -71,14 +79,34 @@ static inline int kaal_sd_kind_is_mapped(kaal_sd_kind_t k)
 
 /* Rights letters: R read, W write, G grant, P grant-reply (kaal_rights). */
 
+/* Who handles a program's faults (fault=). */
+typedef enum kaal_sd_handler {
+    KAAL_SD_FAULT_LOADER = 0, /* the default: the loader reports them, on_fault says what next */
+    KAAL_SD_FAULT_EP = 1,     /* fault=EP: a supervisor program receiving on EP */
+    KAAL_SD_FAULT_NONE = 2,   /* fault=none: no handler; the kernel suspends the thread */
+} kaal_sd_handler_t;
+
+/* What the loader does when a program it supervises faults (on_fault=). */
+typedef enum kaal_sd_on_fault {
+    KAAL_SD_ON_FAULT_STOP = 0,    /* kill the program (the default) */
+    KAAL_SD_ON_FAULT_RESTART = 1, /* kill and start it again, up to restarts= times, then stop */
+    KAAL_SD_ON_FAULT_HALT = 2,    /* end the whole run, status 1 */
+} kaal_sd_on_fault_t;
+
 typedef struct kaal_sd_program {
     char name[KAAL_SD_NAME_MAX + 1u];
     char elf[KAAL_SD_NAME_MAX + 1u]; /* file name in the boot archive */
     uint8_t priority;
     uint8_t stack_pages;
-    int16_t fault_ep;        /* object index of its fault endpoint, or -1 */
+    int16_t fault_ep;        /* KAAL_SD_FAULT_EP: object index of its fault endpoint, else -1 */
     uint64_t fault_badge;
     uint64_t arg;            /* first argument register at start */
+    uint8_t handler;         /* kaal_sd_handler_t */
+    uint8_t on_fault;        /* kaal_sd_on_fault_t (handler LOADER only) */
+    uint8_t restarts;        /* on_fault=restart: attempts (default 1) */
+    uint8_t critical;        /* 1 (default): stopped after a fault, the run fails */
+    uint16_t done_slot;      /* its "done" capability (to the loader), 0 = none */
+    uint16_t end_slot;       /* its "end the run" capability, 0 = none */
     uint32_t line;
 } kaal_sd_program_t;
 
@@ -104,8 +132,16 @@ typedef struct kaal_sd_grant {
     uint32_t line;
 } kaal_sd_grant_t;
 
+/* The loader line: options of the root task that runs the description. */
+typedef struct kaal_sd_loader {
+    uint8_t verbose;         /* one line per step of the build (default yes) */
+    uint8_t selftest;        /* the root task's own demos first (default no) */
+    uint32_t line;           /* 0: no loader line */
+} kaal_sd_loader_t;
+
 typedef struct kaal_sysdesc {
     unsigned nprograms, nobjects, ngrants;
+    kaal_sd_loader_t loader;
     kaal_sd_program_t program[KAAL_SD_MAX_PROGRAMS];
     kaal_sd_object_t object[KAAL_SD_MAX_OBJECTS];
     kaal_sd_grant_t grant[KAAL_SD_MAX_GRANTS];
@@ -119,6 +155,12 @@ typedef struct kaal_sysdesc {
 int kaal_sysdesc_parse(const char *text, size_t len, const char *file, uint64_t vbase,
                        uint64_t vtop, kaal_sysdesc_t *sd);
 
+/* Does program i talk to the loader (its faults, done= or end=)? */
+static inline int kaal_sd_uses_loader(const kaal_sd_program_t *p)
+{
+    return p->handler == KAAL_SD_FAULT_LOADER || p->done_slot != 0 || p->end_slot != 0;
+}
+
 /* Index of the program called name, or -1. */
 int kaal_sysdesc_find_program(const kaal_sysdesc_t *sd, const char *name);
 
@@ -127,5 +169,14 @@ int kaal_sysdesc_find_object(const kaal_sysdesc_t *sd, const char *name);
 
 /* "endpoint", "notification", ... for a kind (never NULL). */
 const char *kaal_sysdesc_kind_name(kaal_sd_kind_t kind);
+
+/* The checks that need program prog's ELF image (sysdesc_check.c), as
+ * the loader makes them before it builds anything: image is the file's
+ * bytes from the archive (NULL: not in it), checked as an executable for
+ * machine (KAAL_EM_*) inside [vbase, vtop) and outside the child's
+ * reserved window, with no memory grant of prog on its pages. Returns 0,
+ * or -1 with sd->error "FILE:LINE: reason" (file as given to the parser). */
+int kaal_sysdesc_check_elf(kaal_sysdesc_t *sd, const char *file, unsigned prog, const void *image,
+                           size_t size, uint16_t machine, uint64_t vbase, uint64_t vtop);
 
 #endif

@@ -6,6 +6,7 @@
  *   kaal_system_build()     make the objects, spawn every program (not yet
  *                           running), give each exactly its grants, start all
  *   kaal_system_restart()   kill one program and spawn it again, grants included
+ *   kaal_system_supervise() the loader's loop: faults, done, end (system_supervise.c)
  *   kaal_system_teardown()  kill every program, destroy every object
  *
  * Nothing is made unless load succeeded; a failure during build tears down
@@ -28,10 +29,32 @@ typedef struct kaal_system_obj {
     kaal_word_t device_pages; /* DEVICE: frames made at cap.. (0 = none) */
 } kaal_system_obj_t;
 
+/* The loader endpoint: made by kaal_system_build when a program talks to
+ * the loader (kaal_sd_uses_loader). Every capability to it is badged
+ * KAAL_SYSTEM_BADGE(kind, program index), so a message says who sent it:
+ *   FAULT  the program's fault endpoint (its CNode slot 1)
+ *   DONE   its done= capability (Send, rights W): "finished", MR0 = status
+ *   END    its end= capability (Send, rights W): "end the run", MR0 = status */
+enum { KAAL_SYSTEM_FAULT = 1, KAAL_SYSTEM_DONE = 2, KAAL_SYSTEM_END = 3 };
+#define KAAL_SYSTEM_BADGE(kind, prog) (((kaal_word_t)(kind) << 8) | (kaal_word_t)(prog))
+
+/* Where a program stands, for the supervisor. */
+enum { KAAL_PROG_RUNNING = 0, KAAL_PROG_DONE = 1, KAAL_PROG_STOPPED = 2 };
+typedef struct kaal_system_prog_run {
+    uint8_t state;          /* KAAL_PROG_* */
+    uint8_t restarts;       /* restarts used */
+    uint8_t failed;         /* stopped after a fault, or done with a nonzero status */
+    uint16_t faults;        /* faults reported */
+    kaal_word_t status;     /* done= status */
+} kaal_system_prog_run_t;
+
 typedef struct kaal_system {
     kaal_sysdesc_t desc;
     kaal_system_obj_t obj[KAAL_SD_MAX_OBJECTS];
     kaal_process_t proc[KAAL_SD_MAX_PROGRAMS];
+    kaal_system_prog_run_t run[KAAL_SD_MAX_PROGRAMS];
+    kaal_objgroup_t loader_group; /* the loader endpoint's group */
+    kaal_word_t loader_ep;  /* root slot of the loader endpoint, 0 = none */
     const uint8_t *archive;
     size_t archive_size;
     int verbose;            /* print one line per step ("root: ...") */
@@ -52,6 +75,16 @@ KAAL_SPAWN_MUST_CHECK kaal_word_t kaal_system_build(kaal_system_t *sys, kaal_spa
 /* Kill program prog and spawn, grant and start it again. */
 KAAL_SPAWN_MUST_CHECK kaal_word_t kaal_system_restart(kaal_system_t *sys, kaal_spawn_ctx_t *ctx,
                                                       unsigned prog);
+
+/* The loader's loop (docs/processes.md "Supervision"): receive on the
+ * loader endpoint; report each fault with the program's and thread's name,
+ * the fault decoded and the pc, and apply the program's on_fault policy;
+ * count done= messages; stop at the end of the run: every program with
+ * done= finished or stopped (if there is one), an end= message, a fault
+ * with on_fault=halt, or no program left running. Does not tear down.
+ * Returns the run's exit status: 0, 1 (a fault or a done status made it
+ * fail), or the nonzero status of an end= message. */
+int kaal_system_supervise(kaal_system_t *sys, kaal_spawn_ctx_t *ctx);
 
 /* Kill every program and destroy every object (IRQ handlers included). */
 KAAL_SPAWN_MUST_CHECK kaal_word_t kaal_system_teardown(kaal_system_t *sys, kaal_spawn_ctx_t *ctx);
