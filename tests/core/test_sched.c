@@ -3,7 +3,7 @@
  * priority thread (which keeps the preempted thread's turn and slice),
  * priority changes. Virtual time is advanced by the test. */
 #include "thread_helpers.h"
-#include "../../hal/hosted/hosted_internal.h"
+#include "hosted_internal.h"
 
 #define SLICE KAAL_TIME_SLICE_NS
 #define LINE HAL_HOSTED_IRQ_TEST_FIRST

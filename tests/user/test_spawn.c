@@ -1,6 +1,6 @@
 /* The spawn API and the system builder (user/libkaal/src/spawn*.c,
  * system.c) compiled natively and run against the in-process kernel
- * (tests/harness.c) through spawn_shim.c: processes are really made,
+ * (tests/core/harness.c) through spawn_shim.c: processes are really made,
  * mapped, started and killed by the kernel; untyped accounting is checked
  * by asking the kernel (kaal_spawn_check_all_free). */
 #include "harness.h"
