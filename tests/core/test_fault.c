@@ -6,14 +6,12 @@
 #include "thread_helpers.h"
 #include "fault.h"
 
-static tcb_t *root;
 static word_t ep;   /* the fault endpoint */
 static word_t fep;  /* a badged copy given to threads as their fault endpoint */
 
 static void setup(void)
 {
-    world_boot();
-    root = harness_root();
+    thread_world_setup();
     ep = mk_ep();
     fep = mint(ep, KAAL_RIGHT_WRITE | KAAL_RIGHT_GRANT_REPLY, 0xfa);
 }

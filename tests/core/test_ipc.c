@@ -4,15 +4,7 @@
  * error path. */
 #include "thread_helpers.h"
 
-static tcb_t *root;
-
-static void setup(void)
-{
-    world_boot();
-    root = harness_root();
-}
-
-TestSuite(ipc, .init = setup);
+TestSuite(ipc, .init = thread_world_setup);
 
 /* ---- messages ---------------------------------------------------------------- */
 

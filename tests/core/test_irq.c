@@ -7,14 +7,12 @@
 
 #define LINE HAL_HOSTED_IRQ_TEST_FIRST
 
-static tcb_t *root;
 
 static word_t idle_ntfn;
 
 static void setup(void)
 {
-    world_boot();
-    root = harness_root();
+    thread_world_setup();
     idle_ntfn = 0;
 }
 

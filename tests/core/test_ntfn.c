@@ -2,15 +2,7 @@
  * order, bound notifications, deletion, and the error paths. */
 #include "thread_helpers.h"
 
-static tcb_t *root;
-
-static void setup(void)
-{
-    world_boot();
-    root = harness_root();
-}
-
-TestSuite(ntfn, .init = setup);
+TestSuite(ntfn, .init = thread_world_setup);
 
 static notification_t *nt(word_t slot) { return ntfn_of_cap(cap_at(slot)); }
 static void do_signal(word_t cap) { do_send(cap, mi(0, 0, 0), 0); }

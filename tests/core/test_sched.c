@@ -8,15 +8,7 @@
 #define SLICE KAAL_TIME_SLICE_NS
 #define LINE HAL_HOSTED_IRQ_TEST_FIRST
 
-static tcb_t *root;
-
-static void setup(void)
-{
-    world_boot();
-    root = harness_root();
-}
-
-TestSuite(sched, .init = setup);
+TestSuite(sched, .init = thread_world_setup);
 
 /* Let ns of virtual time pass while the current thread computes, then
  * take the interrupt entry (timer or device) as the backend would. */

@@ -3,15 +3,7 @@
  * Resume, Read / Write / CopyRegisters, SetTLSBase, with error paths. */
 #include "thread_helpers.h"
 
-static tcb_t *root;
-
-static void setup(void)
-{
-    world_boot();
-    root = harness_root();
-}
-
-TestSuite(tcb, .init = setup);
+TestSuite(tcb, .init = thread_world_setup);
 
 /* ---- Configure, SetSpace, SetIPCBuffer ------------------------------------------- */
 

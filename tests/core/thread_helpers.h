@@ -31,6 +31,16 @@ static inline void world_boot(void)
     th_next = empty_slot(0);
 }
 
+/* The root thread of the world; set by thread_world_setup(). */
+static tcb_t *root __attribute__((unused));
+
+/* The set-up of the thread tests: TestSuite(name, .init = thread_world_setup). */
+static inline void thread_world_setup(void)
+{
+    world_boot();
+    root = harness_root();
+}
+
 static inline word_t new_slot(void) { return th_next++; }
 
 /* One object of type (size bits for CNode / untyped) in a new root slot. */
