@@ -244,8 +244,7 @@ Test(fault, handler_without_buffer_gets_the_register_part)
     th_t h = mk_thread(200);
     cr_assert_eq(inv4(h.slot, KAAL_INV_TCB_SET_IPC_BUFFER, 1, 0, 0, 0, 0, h.frame, 0, 0), 0);
     th_t a = mk_thread_fault(100, fep);
-    become(h.t);
-    do_recv(ep);
+    recv_as(h, ep);
     become(a.t);
     sys(-99, 0, 0, 0, 0, 0, 0);
     cr_assert_eq(R_label(h.t), FAULT_UNKNOWN_SYSCALL);

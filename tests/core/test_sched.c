@@ -119,8 +119,7 @@ static th_t irq_driver(word_t prio, word_t n)
     cr_assert_eq(inv4(h, KAAL_INV_IRQ_SET_NOTIFICATION, 0, 0, 0, 0, 0, n, 0, 0), 0);
     cr_assert_eq(inv4(h, KAAL_INV_IRQ_ACK, 0, 0, 0, 0, 0, 0, 0, 0), 0);
     th_t d = mk_thread(prio);
-    become(d.t);
-    do_recv(n);
+    recv_as(d, n);
     cr_assert_eq(d.t->state, TS_BLOCKED_ON_NOTIFICATION);
     return d;
 }

@@ -214,4 +214,17 @@ static inline tcb_t *do_reply_recv(word_t cap, word_t info, word_t m0)
     return sys(KAAL_SYS_REPLY_RECV, cap, info, m0, 0, 0, 0);
 }
 
+/* Thread t, made current, sends one word w on cap (the usual way to queue a
+ * sender) or receives on cap (the usual way to queue a receiver). */
+static inline tcb_t *send_as(th_t t, word_t cap, word_t w)
+{
+    become(t.t);
+    return do_send(cap, mi(0, 0, 1), w);
+}
+static inline tcb_t *recv_as(th_t t, word_t cap)
+{
+    become(t.t);
+    return do_recv(cap);
+}
+
 #endif
