@@ -3,12 +3,18 @@
 # and builds only what changed.
 #
 #   make run     build and run the hosted demo system (kaal-sim)
-#   make test    every test suite, ending with one line "N passed, N failed"
+#   make check   the fast loop: incremental build (hosted, arm64, fuzz) and the
+#                unit, hosted system and fuzz suites (FUZZ_SMOKE_SECONDS, default
+#                10, per smoke run); under 2 min after a one-file change
+#   make test    every test suite (adds proofs, QEMU, bench and the full fuzz
+#                smoke runs), ending with one line "N passed, N failed"
 #   make qemu    boot the demo system on qemu-system-aarch64 -M virt
 #   make debug   kaal-sim under gdb
 #   make debug-qemu  QEMU with its gdb stub and gdb-multiarch attached
-#   make fuzz    libFuzzer on syscall sequences (FUZZ_SECONDS, default 600) and parsers
-#                (FUZZ_PARSERS_SECONDS, default 60); prints exec/s, edges, core/ line coverage
+#   make fuzz    libFuzzer on syscall sequences for FUZZ_SECONDS (default 600) and, on
+#                the other core at the same time, parsers for FUZZ_PARSERS_SECONDS
+#                (default and at most FUZZ_SECONDS); prints exec/s, edges, core/ line
+#                coverage
 #   make fuzz-cov  llvm-cov line coverage of core/ reached by the fuzz corpora
 #   make bench   one table: arm64 instructions (QEMU -icount, run twice and compared),
 #                hosted ns beside Linux peers (docs/performance.md)
@@ -22,11 +28,13 @@ MESON_QUIET := >/dev/null
 
 FUZZ := build/fuzz
 FUZZ_SECONDS ?= 600
-FUZZ_PARSERS_SECONDS ?= 60
+FUZZ_PARSERS_SECONDS ?= $(FUZZ_SECONDS)
+# What the fuzz suite runs: the two targets and their coverage variants.
+FUZZ_TARGETS := fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_syscalls_cov fuzz/fuzz_parsers_cov
 
 BENCH_RUNS ?= 5
 
-.PHONY: mutate bench configure-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+.PHONY: mutate bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -48,18 +56,18 @@ configure-fuzz:
 	@[ -f $(FUZZ)/build.ninja ] || CC=clang meson setup $(FUZZ) -Dfuzz=true \
 	  -Db_sanitize=address,undefined -Db_lundef=false $(MESON_QUIET)
 
+build-fuzz: configure-fuzz
+	@ninja -C $(FUZZ) $(FUZZ_TARGETS) $(MESON_QUIET) || ninja -C $(FUZZ) $(FUZZ_TARGETS)
+
+# The fast loop (docs/testing.md): everything below 2 minutes.
+check: DEPS = fuzz
+check: build-hosted build-arm64 build-fuzz
+	@sh scripts/run-tests.sh check $(HOSTED) $(FUZZ)
+
+# Everything: the proofs in the background beside the other suites.
 test: DEPS = test
-test: build-hosted build-arm64 configure-fuzz
-	@rc=0; \
-	ninja -C $(FUZZ) fuzz/fuzz_syscalls fuzz/fuzz_parsers $(MESON_QUIET) || rc=1; \
-	meson test -C $(FUZZ) --suite fuzz --no-rebuild --print-errorlogs || rc=1; \
-	meson test -C $(HOSTED) --print-errorlogs --num-processes 2 || rc=1; \
-	grep -h "^ok - .*seed 0x" $(HOSTED)/meson-logs/testlog.txt | sed 's/^ok - /randomized: /'; \
-	meson test -C $(ARM64) --print-errorlogs --num-processes 2 || rc=1; \
-	echo "core cross-compiled for aarch64: $$(ls $(ARM64)/core/libkaal_core.a)"; \
-	python3 scripts/test-summary.py $(HOSTED)/meson-logs/testlog.json $(FUZZ)/meson-logs/testlog.json \
-	  $$( [ -f $(ARM64)/meson-logs/testlog.json ] && echo $(ARM64)/meson-logs/testlog.json ) || rc=1; \
-	exit $$rc
+test: build-hosted build-arm64 build-fuzz
+	@sh scripts/run-tests.sh test $(HOSTED) $(FUZZ) $(ARM64)
 
 qemu: DEPS = qemu
 qemu: configure-hosted build-arm64
@@ -74,9 +82,7 @@ debug: build-hosted
 	gdb --args $(HOSTED)/sim/kaal-sim --one-process
 
 fuzz: DEPS = fuzz
-fuzz: configure-hosted configure-fuzz
-	@ninja -C $(FUZZ) fuzz/fuzz_syscalls fuzz/fuzz_parsers $(MESON_QUIET) || \
-	  ninja -C $(FUZZ) fuzz/fuzz_syscalls fuzz/fuzz_parsers
+fuzz: configure-hosted build-fuzz
 	@scripts/fuzz-run.sh $(FUZZ) $(FUZZ_SECONDS) $(FUZZ_PARSERS_SECONDS)
 
 # Line coverage of core/ reached by the fuzz corpora (llvm-cov).

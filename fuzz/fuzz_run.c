@@ -29,11 +29,6 @@
 #if __has_include("invariants.h")
 #include "invariants.h"
 #define HAVE_INVARIANTS 1
-#ifdef FUZZ_FAST_INVARIANTS
-/* core/invariants.c compiled without instrumentation (fuzz/meson.build). */
-kaal_inv_report_t fuzz_kaal_invariants_check(void);
-#define kaal_invariants_check fuzz_kaal_invariants_check
-#endif
 #endif
 
 world_t world;

@@ -11,7 +11,7 @@
 # fuzz_syscalls, fuzz/corpus-parsers to fuzz_parsers), merges the profiles
 # and prints llvm-cov's per-file report for core/ and the total as a line
 #   core/ line coverage: NN.NN% (covered/lines)
-# Defaults: fuzz/corpus, fuzz/corpus-work, build/fuzz/fuzz/corpus-work and
+# Defaults: fuzz/corpus, fuzz/corpus-work, $FUZZ_BUILD/fuzz/corpus-work and
 # fuzz/corpus-parsers, where they exist.
 set -eu
 cd "$(dirname "$0")/.."
@@ -23,7 +23,7 @@ ninja -C "$B" -j2 fuzz/fuzz_syscalls_cov fuzz/fuzz_parsers_cov >/dev/null ||
     ninja -C "$B" -j2 fuzz/fuzz_syscalls_cov fuzz/fuzz_parsers_cov
 
 if [ $# -eq 0 ]; then
-    for d in fuzz/corpus fuzz/corpus-work build/fuzz/fuzz/corpus-work fuzz/corpus-parsers; do
+    for d in fuzz/corpus fuzz/corpus-work "$B/fuzz/corpus-work" fuzz/corpus-parsers; do
         [ -d "$d" ] && set -- "$@" "$d"
     done
 fi
@@ -45,11 +45,12 @@ for d in "$@"; do
         echo "fuzz-coverage: $bin failed on $d (see $P/run$n.log)"; exit 1; }
 done
 llvm-profdata merge -sparse -o "$P/merged.profdata" "$P"/*.profraw
-llvm-cov report "$B/fuzz/fuzz_syscalls_cov" -object "$B/fuzz/fuzz_parsers_cov" \
-    -instr-profile="$P/merged.profdata" \
-    -ignore-filename-regex='/(fuzz|user|hal|include|tests|bench)/' >"$P/report.txt"
+# Only files under core/ of this repository count (scripts/fuzz-coverage-total.py
+# resolves each file's path; a build folder such as build/fuzz is never
+# mistaken for a source folder). Exits 1, printing no figure, when the
+# profile holds no line of core/.
+llvm-cov export "$B/fuzz/fuzz_syscalls_cov" -object "$B/fuzz/fuzz_parsers_cov" \
+    -instr-profile="$P/merged.profdata" -summary-only >"$P/export.json"
+python3 scripts/fuzz-coverage-total.py "$P/export.json" . core >"$P/report.txt" || {
+    cat "$P/report.txt"; exit 1; }
 cat "$P/report.txt"
-# TOTAL line: Regions Missed Cover Functions Missed Executed Lines Missed Cover ...
-awk '/^TOTAL/ { lines = $8; missed = $9;
-     printf "core/ line coverage: %.2f%% (%d/%d lines)\n", 100 * (lines - missed) / lines, lines - missed, lines }' \
-    "$P/report.txt"

@@ -20,7 +20,7 @@
 #include "capability.h"
 #include "cnode.h"
 #include <hal/irq.h>
-#include <stdlib.h>
+#include "random_helpers.h"
 
 #define DEFAULT_SEED 0x4b61614c43617073ull /* "KaaLCaps" */
 #define DEFAULT_STEPS 100000u
@@ -39,7 +39,7 @@ typedef struct addr {
 } addr_t;
 
 static struct {
-    uint64_t rng;
+    test_rng_t rng;
     word_t e0;        /* root region [e0, e0 + REGION) */
     word_t ut;        /* the big untyped the world is made from */
     word_t pool;      /* 1 MiB untyped every random object comes from */
@@ -50,15 +50,8 @@ static struct {
     unsigned errs[KAAL_INV_NUM_LABELS][KAAL_NUM_ERRORS];
 } w;
 
-static uint64_t rnd(void)
-{
-    /* xorshift64* */
-    w.rng ^= w.rng >> 12;
-    w.rng ^= w.rng << 25;
-    w.rng ^= w.rng >> 27;
-    return w.rng * 0x2545f4914f6cdd1dull;
-}
-static word_t rn(word_t n) { return n == 0 ? 0 : rnd() % n; }
+static uint64_t rnd(void) { return rng_next(&w.rng); }
+static word_t rn(word_t n) { return rng_below(&w.rng, n); }
 
 /* ---- addressing ---- */
 
@@ -421,17 +414,11 @@ static void build_world(void)
     check_invariants();
 }
 
-static uint64_t env_u64(const char *name, uint64_t def)
-{
-    const char *v = getenv(name);
-    return v != NULL && *v != '\0' ? strtoull(v, NULL, 0) : def;
-}
-
 Test(caps_random, hundred_thousand_steps, .timeout = 600, .description = DEFAULT_DESCRIPTION)
 {
     uint64_t seed = env_u64("KAAL_RANDOM_SEED", DEFAULT_SEED);
     uint64_t steps = env_u64("KAAL_RANDOM_STEPS", DEFAULT_STEPS);
-    w.rng = seed != 0 ? seed : 1;
+    rng_seed(&w.rng, seed);
     build_world();
     for (uint64_t i = 0; i < steps; i++) {
         step();

@@ -32,7 +32,6 @@ typedef struct world {
 } world_t;
 
 static world_t W;
-static tcb_t *root;
 static uint64_t rng;
 
 static uint64_t rnd(void)

@@ -6,14 +6,12 @@
 #include "thread_helpers.h"
 #include "fault.h"
 
-static tcb_t *root;
 static word_t ep;   /* the fault endpoint */
 static word_t fep;  /* a badged copy given to threads as their fault endpoint */
 
 static void setup(void)
 {
-    world_boot();
-    root = harness_root();
+    thread_world_setup();
     ep = mk_ep();
     fep = mint(ep, KAAL_RIGHT_WRITE | KAAL_RIGHT_GRANT_REPLY, 0xfa);
 }
@@ -246,8 +244,7 @@ Test(fault, handler_without_buffer_gets_the_register_part)
     th_t h = mk_thread(200);
     cr_assert_eq(inv4(h.slot, KAAL_INV_TCB_SET_IPC_BUFFER, 1, 0, 0, 0, 0, h.frame, 0, 0), 0);
     th_t a = mk_thread_fault(100, fep);
-    become(h.t);
-    do_recv(ep);
+    recv_as(h, ep);
     become(a.t);
     sys(-99, 0, 0, 0, 0, 0, 0);
     cr_assert_eq(R_label(h.t), FAULT_UNKNOWN_SYSCALL);

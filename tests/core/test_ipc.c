@@ -4,15 +4,7 @@
  * error path. */
 #include "thread_helpers.h"
 
-static tcb_t *root;
-
-static void setup(void)
-{
-    world_boot();
-    root = harness_root();
-}
-
-TestSuite(ipc, .init = setup);
+TestSuite(ipc, .init = thread_world_setup);
 
 /* ---- messages ---------------------------------------------------------------- */
 
@@ -20,8 +12,7 @@ Test(ipc, send_to_waiting_receiver)
 {
     word_t ep = mk_ep();
     th_t a = mk_thread(100);
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     cr_assert_eq(a.t->state, TS_BLOCKED_ON_RECV);
     cr_assert_eq(ks.cur, root, "the root runs again when the receiver blocks");
 
@@ -60,8 +51,7 @@ Test(ipc, long_message_through_buffers)
 {
     word_t ep = mk_ep();
     th_t a = mk_thread(100);
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     kaal_ipc_buffer_t *b = harness_ipcbuf();
     for (unsigned i = 4; i < KAAL_MSG_MAX_LENGTH; i++) {
         b->msg[i] = 1000 + i;
@@ -78,8 +68,7 @@ Test(ipc, length_past_120_is_cut_to_120)
 {
     word_t ep = mk_ep();
     th_t a = mk_thread(100);
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     harness_ipcbuf()->msg[KAAL_MSG_MAX_LENGTH - 1] = 0xabc;
     sys(KAAL_SYS_SEND, ep, mi(1, 0, 127), 0, 0, 0, 0);
     cr_assert_eq(R_len(a.t), KAAL_MSG_MAX_LENGTH);
@@ -94,8 +83,7 @@ Test(ipc, no_buffer_means_register_mrs_only)
     /* Take a's IPC buffer away (SetIPCBuffer with address 0). */
     cr_assert_eq(inv4(a.slot, KAAL_INV_TCB_SET_IPC_BUFFER, 1, 0, 0, 0, 0, a.frame, 0, 0), 0);
     cr_assert_null(thread_ipc_buffer(a.t));
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     sys(KAAL_SYS_SEND, ep, mi(1, 0, 10), 1, 2, 3, 4);
     cr_assert_eq(R_len(a.t), KAAL_MSG_NUM_REGS, "cut to the register MRs: %lu", R_len(a.t));
     cr_assert_eq(R_mr(a.t, 3), 4);
@@ -108,8 +96,7 @@ Test(ipc, read_only_buffer_cannot_receive_long_messages)
     th_t a = mk_thread(100);
     word_t ro = mint(a.frame, KAAL_RIGHT_READ, 0);
     cr_assert_eq(inv4(a.slot, KAAL_INV_TCB_SET_IPC_BUFFER, 1, TH_BUF_VA, 0, 0, 0, ro, 0, 0), 0);
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     sys(KAAL_SYS_SEND, ep, mi(1, 0, 10), 1, 2, 3, 4);
     cr_assert_eq(R_len(a.t), KAAL_MSG_NUM_REGS);
     check_invariants();
@@ -124,10 +111,8 @@ Test(ipc, badges_are_delivered)
     word_t b2 = mint(ep, KAAL_RIGHTS_ALL, 0x22);
     th_t a = mk_thread(100);
     th_t b = mk_thread(100);
-    become(a.t);
-    do_send(b1, mi(0, 0, 1), 1);
-    become(b.t);
-    do_send(b2, mi(0, 0, 1), 2);
+    send_as(a, b1, 1);
+    send_as(b, b2, 2);
     do_recv(ep);
     cr_assert_eq(R_badge(root), 0x11);
     cr_assert_eq(R_mr(root, 0), 1);
@@ -135,8 +120,7 @@ Test(ipc, badges_are_delivered)
     cr_assert_eq(R_badge(root), 0x22);
     cr_assert_eq(R_mr(root, 0), 2);
     /* An unbadged cap delivers badge 0. */
-    become(a.t);
-    do_send(ep, mi(0, 0, 1), 3);
+    send_as(a, ep, 3);
     do_recv(ep);
     cr_assert_eq(R_badge(root), 0);
     check_invariants();
@@ -151,14 +135,10 @@ Test(ipc, higher_priority_sender_first_fifo_within_priority)
     th_t h1 = mk_thread(100);
     th_t h2 = mk_thread(100);
     th_t mid = mk_thread(70);
-    become(lo.t);
-    do_send(ep, mi(0, 0, 1), 50);
-    become(h1.t);
-    do_send(ep, mi(0, 0, 1), 101);
-    become(h2.t);
-    do_send(ep, mi(0, 0, 1), 102);
-    become(mid.t);
-    do_send(ep, mi(0, 0, 1), 70);
+    send_as(lo, ep, 50);
+    send_as(h1, ep, 101);
+    send_as(h2, ep, 102);
+    send_as(mid, ep, 70);
     word_t want[4] = {101, 102, 70, 50};
     for (unsigned i = 0; i < 4; i++) {
         do_recv(ep);
@@ -172,10 +152,8 @@ Test(ipc, receivers_are_served_by_priority)
     word_t ep = mk_ep();
     th_t lo = mk_thread(10);
     th_t hi = mk_thread(90);
-    become(lo.t);
-    do_recv(ep);
-    become(hi.t);
-    do_recv(ep);
+    recv_as(lo, ep);
+    recv_as(hi, ep);
     do_send(ep, mi(0, 0, 1), 1);
     cr_assert_eq(hi.t->state, TS_RUNNING, "the higher-priority receiver gets the first message");
     cr_assert_eq(lo.t->state, TS_BLOCKED_ON_RECV);
@@ -189,10 +167,8 @@ Test(ipc, priority_change_reorders_queue)
     word_t ep = mk_ep();
     th_t a = mk_thread(50);
     th_t b = mk_thread(50);
-    become(a.t);
-    do_send(ep, mi(0, 0, 1), 1);
-    become(b.t);
-    do_send(ep, mi(0, 0, 1), 2);
+    send_as(a, ep, 1);
+    send_as(b, ep, 2);
     cr_assert_eq(tcb_set_prio(b.slot, KAAL_CAP_INIT_TCB, 60), 0);
     do_recv(ep);
     cr_assert_eq(R_mr(root, 0), 2, "b was raised above a");
@@ -234,8 +210,7 @@ Test(ipc, nbrecv_takes_a_waiting_sender)
 /* a waits in Recv; root Calls it; returns with a current. */
 static void call_server(word_t ep, th_t a, word_t m0)
 {
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     do_call(ep, mi(1, 0, 1), m0);
     cr_assert_eq(root->state, TS_BLOCKED_ON_REPLY);
     cr_assert_eq(ks.cur, a.t, "the server runs while the root waits");
@@ -294,8 +269,7 @@ Test(ipc, reply_recv_serves_clients_with_badges)
     th_t srv = mk_thread(200);
     th_t k1 = mk_thread(100);
     th_t k2 = mk_thread(100);
-    become(srv.t);
-    do_recv(ep);
+    recv_as(srv, ep);
     become(k1.t);
     do_call(c1, mi(0, 0, 1), 10);
     cr_assert_eq(srv.t->state, TS_RUNNING);
@@ -415,8 +389,7 @@ Test(ipc, cap_transfer_with_grant)
     th_t a = mk_thread(100);
     word_t dest = new_slot();
     set_receive_slot(a.t, dest);
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     harness_ipcbuf()->caps_or_badges[0] = nb;
     sys(KAAL_SYS_SEND, ep, mi(0, 1, 0), 0, 0, 0, 0);
     cr_assert_eq(kaal_msginfo_extra_caps(R_info(a.t)), 1);
@@ -436,8 +409,7 @@ Test(ipc, cap_transfer_without_grant_sends_no_cap)
     th_t a = mk_thread(100);
     word_t dest = new_slot();
     set_receive_slot(a.t, dest);
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     harness_ipcbuf()->caps_or_badges[0] = n;
     sys(KAAL_SYS_SEND, nogrant, mi(0, 1, 1), 9, 0, 0, 0);
     cr_assert_eq(R_mr(a.t, 0), 9, "the message itself arrives");
@@ -452,8 +424,7 @@ Test(ipc, cap_transfer_needs_an_empty_receive_slot)
     word_t n = mk_ntfn();
     th_t a = mk_thread(100);
     set_receive_slot(a.t, n); /* occupied */
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     harness_ipcbuf()->caps_or_badges[0] = n;
     sys(KAAL_SYS_SEND, ep, mi(0, 1, 0), 0, 0, 0, 0);
     cr_assert_eq(kaal_msginfo_extra_caps(R_info(a.t)), 0);
@@ -468,8 +439,7 @@ Test(ipc, badged_cap_to_same_endpoint_is_unwrapped)
     th_t a = mk_thread(100);
     word_t dest = new_slot();
     set_receive_slot(a.t, dest);
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     kaal_ipc_buffer_t *sb = harness_ipcbuf();
     sb->caps_or_badges[0] = b; /* unwrapped: badge only */
     sb->caps_or_badges[1] = n; /* transferred */
@@ -495,8 +465,7 @@ Test(ipc, reply_caps_are_not_transferable)
     th_t a = mk_thread(100);
     word_t dest = new_slot();
     set_receive_slot(a.t, dest);
-    become(a.t);
-    do_recv(ep2);
+    recv_as(a, ep2);
     harness_ipcbuf()->caps_or_badges[0] = rs;
     sys(KAAL_SYS_SEND, ep2, mi(0, 1, 0), 0, 0, 0, 0);
     cr_assert_eq(kaal_msginfo_extra_caps(R_info(a.t)), 0);
@@ -523,8 +492,7 @@ Test(ipc, send_errors)
     cr_assert_eq(root->state, TS_RUNNING);
     /* An extra cap that does not resolve: FailedLookup, nothing sent. */
     th_t a = mk_thread(100);
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     harness_ipcbuf()->caps_or_badges[0] = 4000;
     harness_ipcbuf()->caps_or_badges[1] = ~0ull;
     sys(KAAL_SYS_SEND, ep, mi(0, 2, 1), 1, 0, 0, 0);
@@ -578,8 +546,7 @@ Test(ipc, deleting_endpoint_restarts_blocked_threads)
     word_t ep = mk_ep();
     th_t s1 = mk_thread(100);
     th_t s2 = mk_thread(100);
-    become(s1.t);
-    do_send(ep, mi(0, 0, 1), 1);
+    send_as(s1, ep, 1);
     become(s2.t);
     do_call(ep, mi(0, 0, 1), 2);
     cr_assert_eq(cn_delete(ep), 0);
@@ -601,16 +568,13 @@ Test(ipc, deleting_endpoint_restarts_receivers)
     word_t ep = mk_ep();
     th_t r1 = mk_thread(100);
     th_t r2 = mk_thread(90);
-    become(r1.t);
-    do_recv(ep);
-    become(r2.t);
-    do_recv(ep);
+    recv_as(r1, ep);
+    recv_as(r2, ep);
     cr_assert_eq(cn_delete(ep), 0);
     cr_assert_eq(r1.t->state, TS_RESTART);
     cr_assert_eq(r2.t->state, TS_RESTART);
     cr_assert_null(r1.t->blocked_on);
-    become(r2.t);
-    do_recv(ep);
+    recv_as(r2, ep);
     cr_assert_eq(R_label(r2.t), KAAL_INVALID_CAPABILITY);
     check_invariants();
 }
@@ -620,8 +584,7 @@ Test(ipc, deleting_a_copy_keeps_the_queue)
     word_t ep = mk_ep();
     word_t copy = mint(ep, KAAL_RIGHTS_ALL, 0);
     th_t s = mk_thread(100);
-    become(s.t);
-    do_send(ep, mi(0, 0, 1), 1);
+    send_as(s, ep, 1);
     cr_assert_eq(cn_delete(copy), 0);
     cr_assert_eq(s.t->state, TS_BLOCKED_ON_SEND, "not the last cap: nothing happens");
     check_invariants();
@@ -635,12 +598,9 @@ Test(ipc, cancel_badged_sends)
     th_t s1 = mk_thread(100);
     th_t s2 = mk_thread(100);
     th_t s3 = mk_thread(100);
-    become(s1.t);
-    do_send(b1, mi(0, 0, 1), 1);
-    become(s2.t);
-    do_send(b2, mi(0, 0, 1), 2);
-    become(s3.t);
-    do_send(b1, mi(0, 0, 1), 3);
+    send_as(s1, b1, 1);
+    send_as(s2, b2, 2);
+    send_as(s3, b1, 3);
     cr_assert_eq(cn_cancel_badged(b1), 0);
     cr_assert_eq(s1.t->state, TS_RESTART);
     cr_assert_eq(s3.t->state, TS_RESTART);
@@ -657,8 +617,7 @@ Test(ipc, deleting_the_server_tcb_leaves_callers_waiting_as_sel4)
     th_t k = mk_thread(50);
     become(k.t);
     do_call(ep, mi(0, 0, 1), 1);
-    become(srv.t);
-    do_recv(ep);
+    recv_as(srv, ep);
     cr_assert_eq(k.t->state, TS_BLOCKED_ON_REPLY);
     become(root);
     cr_assert_eq(cn_delete(srv.slot), 0);
@@ -669,8 +628,7 @@ Test(ipc, deleting_the_server_tcb_leaves_callers_waiting_as_sel4)
     th_t k2 = mk_thread(50);
     become(k2.t);
     do_call(ep, mi(0, 0, 1), 1);
-    become(srv2.t);
-    do_recv(ep);
+    recv_as(srv2, ep);
     cr_assert_eq(cap_type(srv2.t->slots[TCB_CALLER].cap), CAP_REPLY);
     become(root);
     cr_assert_eq(cn_delete(k2.slot), 0);

@@ -14,7 +14,7 @@
  * KAAL_RANDOM_SEED / KAAL_RANDOM_STEPS override the defaults.
  */
 #include "thread_helpers.h"
-#include <stdlib.h>
+#include "random_helpers.h"
 
 #define DEFAULT_SEED 0x4b61614c49504331ull /* "KaaLIPC1" */
 #define DEFAULT_STEPS 20000u
@@ -24,7 +24,7 @@
 #define LINE HAL_HOSTED_IRQ_TEST_FIRST
 
 static struct {
-    uint64_t rng;
+    test_rng_t rng;
     tcb_t *root;
     th_t th[NTH];
     word_t ep[NEP], ep_b[NEP]; /* originals and badged copies */
@@ -36,14 +36,8 @@ static struct {
     unsigned entries;
 } w;
 
-static uint64_t rnd(void)
-{
-    w.rng ^= w.rng >> 12;
-    w.rng ^= w.rng << 25;
-    w.rng ^= w.rng >> 27;
-    return w.rng * 0x2545f4914f6cdd1dull;
-}
-static word_t rn(word_t n) { return n == 0 ? 0 : rnd() % n; }
+static uint64_t rnd(void) { return rng_next(&w.rng); }
+static word_t rn(word_t n) { return rng_below(&w.rng, n); }
 
 /* ---- checks ------------------------------------------------------------------ */
 
@@ -234,12 +228,6 @@ static void root_turn(void)
 
 /* ---- the run ------------------------------------------------------------------------ */
 
-static uint64_t env_u64(const char *name, uint64_t def)
-{
-    const char *v = getenv(name);
-    return v != NULL && *v != '\0' ? strtoull(v, NULL, 0) : def;
-}
-
 /* A runnable test thread, or NTH if none. */
 static unsigned pick_runnable(void)
 {
@@ -258,7 +246,7 @@ Test(ipc_random, twenty_thousand_steps, .timeout = 600)
     uint64_t seed = env_u64("KAAL_RANDOM_SEED", DEFAULT_SEED);
     uint64_t steps = env_u64("KAAL_RANDOM_STEPS", DEFAULT_STEPS);
     unsigned by_state[TS_IDLE + 1] = {0};
-    w.rng = seed != 0 ? seed : 1;
+    rng_seed(&w.rng, seed);
     build_world();
     for (uint64_t s = 0; s < steps; s++) {
         unsigned i = pick_runnable();

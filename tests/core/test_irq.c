@@ -7,14 +7,12 @@
 
 #define LINE HAL_HOSTED_IRQ_TEST_FIRST
 
-static tcb_t *root;
 
 static word_t idle_ntfn;
 
 static void setup(void)
 {
-    world_boot();
-    root = harness_root();
+    thread_world_setup();
     idle_ntfn = 0;
 }
 
@@ -111,8 +109,7 @@ Test(irq, delivery_masked_until_ack)
     word_t n = mk_ntfn();
     word_t h = wired_handler(n, 0x100);
     th_t drv = mk_thread(100);
-    become(drv.t);
-    do_recv(n);
+    recv_as(drv, n);
     cr_assert_eq(drv.t->state, TS_BLOCKED_ON_NOTIFICATION);
 
     hosted_device_raise_at(LINE, hosted_now());
@@ -122,8 +119,7 @@ Test(irq, delivery_masked_until_ack)
     check_invariants();
 
     /* The line is masked now: a second interrupt is held back. */
-    become(drv.t);
-    do_recv(n);
+    recv_as(drv, n);
     hosted_device_raise_at(LINE, hosted_now());
     tick_entry();
     tick_entry();
@@ -154,8 +150,7 @@ Test(irq, idle_machine_waits_for_the_device)
     word_t ep = mk_ep();
     (void)wired_handler(n, 0x4);
     th_t drv = mk_thread(100);
-    become(drv.t);
-    do_recv(n);
+    recv_as(drv, n);
     uint64_t when = hosted_now() + 1000000;
     hosted_device_raise_at(LINE, when);
     do_recv(ep); /* the root blocks too: the machine idles until the IRQ */
@@ -221,8 +216,7 @@ Test(irq, notification_kept_alive_by_the_irq_table)
     cr_assert_eq(irq_get(LINE, h), 0);
     cr_assert_eq(irq_set(h, n), 0);
     th_t w = mk_thread(100);
-    become(w.t);
-    do_recv(n);
+    recv_as(w, n);
     /* The root deletes its only cap: the IRQ table's copy remains. */
     cr_assert_eq(cn_delete(n), 0);
     cr_assert_eq(w.t->state, TS_BLOCKED_ON_NOTIFICATION, "not the last cap");

@@ -2,15 +2,7 @@
  * order, bound notifications, deletion, and the error paths. */
 #include "thread_helpers.h"
 
-static tcb_t *root;
-
-static void setup(void)
-{
-    world_boot();
-    root = harness_root();
-}
-
-TestSuite(ntfn, .init = setup);
+TestSuite(ntfn, .init = thread_world_setup);
 
 static notification_t *nt(word_t slot) { return ntfn_of_cap(cap_at(slot)); }
 static void do_signal(word_t cap) { do_send(cap, mi(0, 0, 0), 0); }
@@ -44,8 +36,7 @@ Test(ntfn, wait_blocks_and_signal_wakes)
     word_t n = mk_ntfn();
     word_t s = mint(n, KAAL_RIGHT_WRITE, 0x80);
     th_t a = mk_thread(100);
-    become(a.t);
-    do_recv(n);
+    recv_as(a, n);
     cr_assert_eq(a.t->state, TS_BLOCKED_ON_NOTIFICATION);
     cr_assert_eq(nt(n)->state, NTFN_WAITING);
     check_invariants();
@@ -77,12 +68,9 @@ Test(ntfn, waiters_woken_by_priority_then_fifo)
     th_t lo = mk_thread(10);
     th_t h1 = mk_thread(90);
     th_t h2 = mk_thread(90);
-    become(lo.t);
-    do_recv(n);
-    become(h1.t);
-    do_recv(n);
-    become(h2.t);
-    do_recv(n);
+    recv_as(lo, n);
+    recv_as(h1, n);
+    recv_as(h2, n);
     word_t s = mint(n, KAAL_RIGHT_WRITE, 1);
     do_signal(s);
     cr_assert_eq(h1.t->state, TS_RUNNING);
@@ -117,8 +105,7 @@ Test(ntfn, bound_signal_wakes_thread_blocked_in_recv)
     cr_assert_eq(bind(a.slot, n), 0);
     cr_assert_eq(a.t->bound_ntfn, nt(n));
     cr_assert_eq(nt(n)->bound, a.t);
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     cr_assert_eq(a.t->state, TS_BLOCKED_ON_RECV);
     do_signal(s);
     cr_assert_eq(a.t->state, TS_RUNNING);
@@ -140,8 +127,7 @@ Test(ntfn, pending_bound_signal_is_received_first)
     become(snd.t);
     do_send(ep, mi(0, 0, 1), 5); /* a sender is waiting too */
     do_signal(s);
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     cr_assert_eq(R_badge(a.t), 0x9, "the signal comes before the queued message");
     cr_assert_eq(snd.t->state, TS_BLOCKED_ON_SEND);
     do_recv(ep);
@@ -171,8 +157,7 @@ Test(ntfn, bound_thread_may_wait_on_its_notification)
     word_t n = mk_ntfn();
     th_t a = mk_thread(100);
     cr_assert_eq(bind(a.slot, n), 0);
-    become(a.t);
-    do_recv(n);
+    recv_as(a, n);
     cr_assert_eq(a.t->state, TS_BLOCKED_ON_NOTIFICATION);
     do_signal(mint(n, KAAL_RIGHT_WRITE, 7));
     cr_assert_eq(R_badge(a.t), 7);
@@ -202,8 +187,7 @@ Test(ntfn, bind_and_unbind_errors)
     cr_assert_null(a.t->bound_ntfn);
     cr_assert_null(nt(n)->bound);
     /* A notification with waiters cannot be bound. */
-    become(b.t);
-    do_recv(n2);
+    recv_as(b, n2);
     cr_assert_eq(bind(a.slot, n2), KAAL_ILLEGAL_OPERATION);
     check_invariants();
 }
@@ -234,16 +218,13 @@ Test(ntfn, deleting_notification_restarts_waiters_and_unbinds)
     th_t w2 = mk_thread(100);
     th_t bnd = mk_thread(100);
     cr_assert_eq(bind(bnd.slot, n), 0);
-    become(w1.t);
-    do_recv(n2);
-    become(w2.t);
-    do_recv(n2);
+    recv_as(w1, n2);
+    recv_as(w2, n2);
     cr_assert_eq(cn_delete(n2), 0);
     cr_assert_eq(w1.t->state, TS_RESTART);
     cr_assert_eq(w2.t->state, TS_RESTART);
     check_invariants();
-    become(w1.t);
-    do_recv(n2);
+    recv_as(w1, n2);
     cr_assert_eq(R_label(w1.t), KAAL_INVALID_CAPABILITY, "the restarted Wait fails");
     become(root);
     cr_assert_eq(cn_delete(n), 0);

@@ -3,20 +3,12 @@
  * priority thread (which keeps the preempted thread's turn and slice),
  * priority changes. Virtual time is advanced by the test. */
 #include "thread_helpers.h"
-#include "../../hal/hosted/hosted_internal.h"
+#include "hosted_internal.h"
 
 #define SLICE KAAL_TIME_SLICE_NS
 #define LINE HAL_HOSTED_IRQ_TEST_FIRST
 
-static tcb_t *root;
-
-static void setup(void)
-{
-    world_boot();
-    root = harness_root();
-}
-
-TestSuite(sched, .init = setup);
+TestSuite(sched, .init = thread_world_setup);
 
 /* Let ns of virtual time pass while the current thread computes, then
  * take the interrupt entry (timer or device) as the backend would. */
@@ -127,8 +119,7 @@ static th_t irq_driver(word_t prio, word_t n)
     cr_assert_eq(inv4(h, KAAL_INV_IRQ_SET_NOTIFICATION, 0, 0, 0, 0, 0, n, 0, 0), 0);
     cr_assert_eq(inv4(h, KAAL_INV_IRQ_ACK, 0, 0, 0, 0, 0, 0, 0, 0), 0);
     th_t d = mk_thread(prio);
-    become(d.t);
-    do_recv(n);
+    recv_as(d, n);
     cr_assert_eq(d.t->state, TS_BLOCKED_ON_NOTIFICATION);
     return d;
 }

@@ -3,15 +3,7 @@
  * Resume, Read / Write / CopyRegisters, SetTLSBase, with error paths. */
 #include "thread_helpers.h"
 
-static tcb_t *root;
-
-static void setup(void)
-{
-    world_boot();
-    root = harness_root();
-}
-
-TestSuite(tcb, .init = setup);
+TestSuite(tcb, .init = thread_world_setup);
 
 /* ---- Configure, SetSpace, SetIPCBuffer ------------------------------------------- */
 
@@ -170,8 +162,7 @@ Test(tcb, suspend_cancels_ipc_and_resume_restarts)
 {
     word_t ep = mk_ep();
     th_t a = mk_thread(100);
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     cr_assert_eq(tcb_suspend(a.slot), 0);
     cr_assert_eq(a.t->state, TS_INACTIVE);
     cr_assert_eq(ep_of_cap(cap_at(ep))->state, EP_IDLE);
@@ -345,8 +336,7 @@ Test(tcb, deleting_running_tcb_with_caps_inside)
 {
     th_t a = mk_thread(100);
     word_t ep = mk_ep();
-    become(a.t);
-    do_recv(ep);
+    recv_as(a, ep);
     cr_assert_eq(cn_delete(a.slot), 0);
     cr_assert_eq(ep_of_cap(cap_at(ep))->state, EP_IDLE);
     check_invariants();

@@ -1,173 +1,7 @@
 /* Address spaces (issue 5): the table format, Frame / PageTable / ASID
  * invocations with every error path, and what deletion does to mappings.
  * Objects come from Untyped Retype on the root task's untypeds. */
-#include "harness.h"
-#include "asid.h"
-#include "cdt.h"
-#include "invariants.h"
-#include "vspace.h"
-#include <criterion/criterion.h>
-
-#define ROOT_DEPTH 64u
-#define VA (HAL_USER_VADDR_BASE + 0x8000000ull) /* 2 MiB aligned, inside the window */
-
-static word_t next_free;
-
-static void boot(unsigned mib)
-{
-    harness_boot_ram(mib);
-    next_free = harness_bootinfo()->empty.start;
-}
-
-/* Slot index of the largest non-device untyped. */
-static word_t big_untyped(void)
-{
-    const kaal_bootinfo_t *bi = harness_bootinfo();
-    word_t best = 0;
-    unsigned best_bits = 0;
-    for (word_t i = 0; i < bi->untyped.end - bi->untyped.start; i++) {
-        const kaal_untyped_desc_t *u = &bi->untyped_list[i];
-        if (!u->is_device && u->size_bits > best_bits) {
-            best_bits = u->size_bits;
-            best = bi->untyped.start + i;
-        }
-    }
-    cr_assert_neq(best, 0, "no untyped");
-    return best;
-}
-
-static word_t label(harness_regs_t r) { return kaal_msginfo_label(r.info); }
-
-/* Retype one object of `type` (size user_bits) into the next free slot. */
-static word_t retype_bits(word_t type, word_t user_bits)
-{
-    word_t slot = next_free++;
-    kaal_ipc_buffer_t *b = harness_ipcbuf();
-    b->msg[4] = slot;
-    b->msg[5] = 1;
-    b->caps_or_badges[0] = KAAL_CAP_INIT_CNODE;
-    harness_regs_t r = harness_invoke(big_untyped(), KAAL_INV_UNTYPED_RETYPE, 6, 1, type, user_bits, 0, 0);
-    cr_assert_eq(label(r), KAAL_NO_ERROR, "retype of type %lu failed: %lu", type, label(r));
-    return slot;
-}
-static word_t retype(word_t type) { return retype_bits(type, 0); }
-
-/* Retype one object of `type` into the given empty slot. */
-static void b_retype_into(word_t slot, word_t type)
-{
-    word_t saved = next_free;
-    next_free = slot;
-    (void)retype(type);
-    next_free = saved;
-}
-
-static cap_t cap_at(word_t slot) { return harness_slot(slot)->cap; }
-
-/* Invoke slot with label, args and up to two extra caps (0 = none). */
-static harness_regs_t inv(word_t slot, word_t lbl, word_t len, word_t x0, word_t x1, word_t a0,
-                          word_t a1, word_t a2, word_t a3)
-{
-    kaal_ipc_buffer_t *b = harness_ipcbuf();
-    b->caps_or_badges[0] = x0;
-    b->caps_or_badges[1] = x1;
-    word_t nx = x1 != 0 ? 2 : x0 != 0 ? 1 : 0;
-    return harness_invoke(slot, lbl, len, nx, a0, a1, a2, a3);
-}
-
-static word_t frame_map(word_t frame, word_t vs, vaddr_t va, word_t rights, word_t attr)
-{
-    return label(inv(frame, KAAL_INV_FRAME_MAP, 3, vs, 0, va, rights, attr, 0));
-}
-static word_t table_map(word_t table, word_t vs, vaddr_t va)
-{
-    return label(inv(table, KAAL_INV_PAGE_TABLE_MAP, 2, vs, 0, va, 0, 0, 0));
-}
-static word_t assign(word_t pool, word_t vs)
-{
-    return label(inv(pool, KAAL_INV_ASID_POOL_ASSIGN, 0, vs, 0, 0, 0, 0, 0));
-}
-static word_t cnode_delete(word_t slot)
-{
-    return label(harness_invoke(KAAL_CAP_INIT_CNODE, KAAL_INV_CNODE_DELETE, 2, 0, slot, ROOT_DEPTH, 0, 0));
-}
-
-/* A fresh VSpace with an ASID from the initial pool. */
-static word_t new_vspace(void)
-{
-    word_t vs = retype(KAAL_OBJ_VSPACE);
-    cr_assert_eq(assign(KAAL_CAP_INIT_ASID_POOL, vs), KAAL_NO_ERROR);
-    cr_assert(cap_vspace_has_asid(cap_at(vs)));
-    return vs;
-}
-
-typedef struct tables {
-    word_t pud, pd, pt;
-} tables_t;
-
-/* Tables down to `depth` (1 PUD, 2 +PD, 3 +PT) for VA in vs. */
-static tables_t new_tables(word_t vs, unsigned depth)
-{
-    tables_t t = {0, 0, 0};
-    t.pud = retype(KAAL_OBJ_PAGE_UPPER_DIR);
-    cr_assert_eq(table_map(t.pud, vs, VA), KAAL_NO_ERROR);
-    if (depth >= 2) {
-        t.pd = retype(KAAL_OBJ_PAGE_DIRECTORY);
-        cr_assert_eq(table_map(t.pd, vs, VA), KAAL_NO_ERROR);
-    }
-    if (depth >= 3) {
-        t.pt = retype(KAAL_OBJ_PAGE_TABLE);
-        cr_assert_eq(table_map(t.pt, vs, VA), KAAL_NO_ERROR);
-    }
-    return t;
-}
-
-static bool lookup(word_t vs, vaddr_t va, kaal_vspace_walk_t *w)
-{
-    return kaal_vspace_lookup(cap_paddr(cap_at(vs)), va, w);
-}
-
-/* Invariant: every user-accessible leaf of vs's tables is recorded by a
- * mapped frame capability in the root CNode (same ASID, vaddr, object),
- * and every mapped frame capability with a live ASID whose entry names it
- * agrees with that entry. */
-static void check_vspace(word_t vs)
-{
-    cap_t v = cap_at(vs);
-    word_t asid = cap_vspace_asid(v);
-    cte_t *cn = harness_slot(0);
-    kaal_inv_report_t rep = kaal_invariants_check();
-    cr_assert_eq(rep.problems, 0, "kernel invariants: %s", rep.msg[0]);
-    cr_assert(vspace_asid_table_well_formed());
-    for (word_t s = 0; s < (1u << KAAL_ROOT_CNODE_BITS); s++) {
-        cap_t c = cn[s].cap;
-        cr_assert(vspace_cap_well_formed(c), "slot %lu: cap 0x%lx 0x%lx ill-formed", s, c.w0, c.w1);
-        if (cap_type(c) != CAP_FRAME || !cap_frame_mapped(c) || cap_mapped_asid(c) != asid) {
-            continue;
-        }
-        pte_t *e = vspace_entry_of_cap(c);
-        kaal_vspace_walk_t w;
-        if (e != NULL && (*e & PTE_AP_EL0) != 0) {
-            cr_assert(lookup(vs, cap_mapped_vaddr(c), &w), "slot %lu: entry but no walk", s);
-            cr_assert_eq(w.paddr, cap_paddr(c), "slot %lu maps 0x%lx, walk finds 0x%lx", s,
-                         cap_paddr(c), w.paddr);
-        }
-    }
-    /* Reverse: walk a few interesting addresses. */
-    vaddr_t probes[] = {VA, VA + 0x1000, VA + 0x200000, HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP - 0x1000};
-    for (unsigned i = 0; i < KAAL_ARRAY_SIZE(probes); i++) {
-        kaal_vspace_walk_t w;
-        if (!lookup(vs, probes[i], &w)) {
-            continue;
-        }
-        bool found = false;
-        for (word_t s = 0; s < (1u << KAAL_ROOT_CNODE_BITS) && !found; s++) {
-            cap_t c = cn[s].cap;
-            found = cap_type(c) == CAP_FRAME && cap_frame_mapped(c) && cap_mapped_asid(c) == asid &&
-                    cap_mapped_vaddr(c) == w.vbase && cap_paddr(c) == w.paddr;
-        }
-        cr_assert(found, "mapping at 0x%lx (frame 0x%lx) has no frame cap", probes[i], w.paddr);
-    }
-}
+#include "vspace_helpers.h"
 
 /* ---- pure format helpers --------------------------------------------- */
 
@@ -209,10 +43,8 @@ Test(vspace, pte_format)
 
 Test(vspace, map_4k_through_three_tables)
 {
-    boot(0);
-    word_t vs = new_vspace();
-    new_tables(vs, 3);
-    word_t f = retype(KAAL_OBJ_FRAME_4K);
+    vspace_fixture_t v = vspace_fixture(3);
+    word_t vs = v.vs, f = v.f;
     kaal_vspace_walk_t w;
     cr_assert(!lookup(vs, VA, &w));
     cr_assert_eq(frame_map(f, vs, VA, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, 0), KAAL_NO_ERROR);
@@ -252,10 +84,8 @@ Test(vspace, map_into_root_vspace)
 
 Test(vspace, map_errors_alignment_and_range)
 {
-    boot(0);
-    word_t vs = new_vspace();
-    new_tables(vs, 3);
-    word_t f = retype(KAAL_OBJ_FRAME_4K);
+    vspace_fixture_t v = vspace_fixture(3);
+    word_t vs = v.vs, f = v.f;
     word_t rw = KAAL_RIGHT_READ | KAAL_RIGHT_WRITE;
     cr_assert_eq(frame_map(f, vs, VA + 0x800, rw, 0), KAAL_ALIGNMENT_ERROR);
     harness_regs_t r = inv(f, KAAL_INV_FRAME_MAP, 3, vs, 0, HAL_USER_VADDR_BASE - 0x1000, rw, 0, 0);
@@ -320,10 +150,8 @@ Test(vspace, map_double_and_elsewhere)
 
 Test(vspace, remap_changes_rights_and_attributes)
 {
-    boot(0);
-    word_t vs = new_vspace();
-    new_tables(vs, 3);
-    word_t f = retype(KAAL_OBJ_FRAME_4K);
+    vspace_fixture_t v = vspace_fixture(3);
+    word_t vs = v.vs, f = v.f;
     word_t rw = KAAL_RIGHT_READ | KAAL_RIGHT_WRITE;
     kaal_vspace_walk_t w;
     cr_assert_eq(frame_map(f, vs, VA, rw, 0), KAAL_NO_ERROR);
@@ -346,10 +174,8 @@ Test(vspace, remap_changes_rights_and_attributes)
 
 Test(vspace, unmap_twice_and_remap_elsewhere)
 {
-    boot(0);
-    word_t vs = new_vspace();
-    new_tables(vs, 3);
-    word_t f = retype(KAAL_OBJ_FRAME_4K);
+    vspace_fixture_t v = vspace_fixture(3);
+    word_t vs = v.vs, f = v.f;
     kaal_vspace_walk_t w;
     cr_assert_eq(frame_map(f, vs, VA, KAAL_RIGHT_READ, 0), KAAL_NO_ERROR);
     cr_assert_eq(label(inv(f, KAAL_INV_FRAME_UNMAP, 0, 0, 0, 0, 0, 0, 0)), KAAL_NO_ERROR);
@@ -553,11 +379,8 @@ Test(vspace, walk_1g_block_entry)
 
 Test(vspace, deleting_frame_cap_unmaps)
 {
-    boot(0);
-    word_t vs = new_vspace();
-    new_tables(vs, 3);
-    word_t f = retype(KAAL_OBJ_FRAME_4K);
-    cr_assert_eq(frame_map(f, vs, VA, KAAL_RIGHT_READ, 0), KAAL_NO_ERROR);
+    vspace_fixture_t v = vspace_fixture_mapped(3);
+    word_t vs = v.vs, f = v.f;
     kaal_vspace_walk_t w;
     cr_assert(lookup(vs, VA, &w));
     cr_assert_eq(cnode_delete(f), KAAL_NO_ERROR);
@@ -567,11 +390,9 @@ Test(vspace, deleting_frame_cap_unmaps)
 
 Test(vspace, deleting_table_cap_unmaps_range)
 {
-    boot(0);
-    word_t vs = new_vspace();
-    tables_t t = new_tables(vs, 3);
-    word_t f = retype(KAAL_OBJ_FRAME_4K);
-    cr_assert_eq(frame_map(f, vs, VA, KAAL_RIGHT_READ, 0), KAAL_NO_ERROR);
+    vspace_fixture_t v = vspace_fixture_mapped(3);
+    word_t vs = v.vs, f = v.f;
+    tables_t t = v.t;
     kaal_vspace_walk_t w;
     cr_assert_eq(cnode_delete(t.pd), KAAL_NO_ERROR);
     cr_assert(!lookup(vs, VA, &w), "the directory's whole GiB is gone");
@@ -590,11 +411,8 @@ Test(vspace, deleting_table_cap_unmaps_range)
 
 Test(vspace, deleting_vspace_frees_asid)
 {
-    boot(0);
-    word_t vs = new_vspace();
-    new_tables(vs, 3);
-    word_t f = retype(KAAL_OBJ_FRAME_4K);
-    cr_assert_eq(frame_map(f, vs, VA, KAAL_RIGHT_READ, 0), KAAL_NO_ERROR);
+    vspace_fixture_t v = vspace_fixture_mapped(3);
+    word_t vs = v.vs, f = v.f;
     word_t asid = cap_vspace_asid(cap_at(vs));
     cr_assert_neq(asid_lookup_vspace(asid), 0);
     /* A thread whose VTABLE is this VSpace. */

@@ -31,6 +31,16 @@ static inline void world_boot(void)
     th_next = empty_slot(0);
 }
 
+/* The root thread of the world; set by thread_world_setup(). */
+static tcb_t *root __attribute__((unused));
+
+/* The set-up of the thread tests: TestSuite(name, .init = thread_world_setup). */
+static inline void thread_world_setup(void)
+{
+    world_boot();
+    root = harness_root();
+}
+
 static inline word_t new_slot(void) { return th_next++; }
 
 /* One object of type (size bits for CNode / untyped) in a new root slot. */
@@ -202,6 +212,19 @@ static inline tcb_t *do_reply(word_t info, word_t m0) { return sys(KAAL_SYS_REPL
 static inline tcb_t *do_reply_recv(word_t cap, word_t info, word_t m0)
 {
     return sys(KAAL_SYS_REPLY_RECV, cap, info, m0, 0, 0, 0);
+}
+
+/* Thread t, made current, sends one word w on cap (the usual way to queue a
+ * sender) or receives on cap (the usual way to queue a receiver). */
+static inline tcb_t *send_as(th_t t, word_t cap, word_t w)
+{
+    become(t.t);
+    return do_send(cap, mi(0, 0, 1), w);
+}
+static inline tcb_t *recv_as(th_t t, word_t cap)
+{
+    become(t.t);
+    return do_recv(cap);
 }
 
 #endif

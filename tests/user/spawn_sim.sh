@@ -1,6 +1,6 @@
 #!/bin/sh
 # The spawn system test in kaal-sim: a root task builds a small system from
-# a boot archive (user/tests/spawn_root.c, tests/user/spawn_test.system),
+# a boot archive (tests/user/progs/spawn_root.c, tests/user/spawn_test.system),
 # the children run in their own address spaces and share one page; reading
 # another's memory, writing code and executing data each fault to the
 # root, which restarts the first once; one writes through the UART's

@@ -2,6 +2,7 @@
  * archives (hand-made and the boot archive mkcpio builds), and malformed
  * ones rejected without reading outside the archive. */
 #include <kaal/cpio.h>
+#include "cpio_writer.h"
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,20 +14,7 @@ static size_t arc_len;
 /* Append an entry the way mkcpio does. */
 static void add(const char *name, unsigned mode, const void *data, size_t size)
 {
-    size_t namesize = strlen(name) + 1;
-    arc_len += (size_t)sprintf((char *)arc + arc_len,
-                               "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X", 1u,
-                               mode, 0u, 0u, 1u, 0u, size, 0u, 0u, 0u, 0u, namesize, 0u);
-    memcpy(arc + arc_len, name, namesize);
-    arc_len += namesize;
-    while (arc_len % 4) {
-        arc[arc_len++] = 0;
-    }
-    memcpy(arc + arc_len, data, size);
-    arc_len += size;
-    while (arc_len % 4) {
-        arc[arc_len++] = 0;
-    }
+    cpio_append(arc, &arc_len, name, mode, data, size);
 }
 
 static void build_good(void)

@@ -1,9 +1,10 @@
 /* The spawn API and the system builder (user/libkaal/src/spawn*.c,
  * system.c) compiled natively and run against the in-process kernel
- * (tests/harness.c) through spawn_shim.c: processes are really made,
+ * (tests/core/harness.c) through spawn_shim.c: processes are really made,
  * mapped, started and killed by the kernel; untyped accounting is checked
  * by asking the kernel (kaal_spawn_check_all_free). */
 #include "harness.h"
+#include "cpio_writer.h"
 #include "spawn_shim.h"
 #include "vspace.h"
 #include "invariants.h"
@@ -275,20 +276,7 @@ static size_t arc_len;
 
 static void arc_add(const char *name, const void *data, size_t size)
 {
-    size_t namesize = strlen(name) + 1;
-    arc_len += (size_t)sprintf((char *)arc + arc_len,
-                               "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X%08zX%08X",
-                               1u, 0100644u, 0u, 0u, 1u, 0u, size, 0u, 0u, 0u, 0u, namesize, 0u);
-    memcpy(arc + arc_len, name, namesize);
-    arc_len += namesize;
-    while (arc_len % 4) {
-        arc[arc_len++] = 0;
-    }
-    memcpy(arc + arc_len, data, size);
-    arc_len += size;
-    while (arc_len % 4) {
-        arc[arc_len++] = 0;
-    }
+    cpio_append(arc, &arc_len, name, 0100644u, data, size);
 }
 
 static void make_archive(const char *system_text)

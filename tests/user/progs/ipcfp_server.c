@@ -1,6 +1,6 @@
 /*
  * Server of the arm64 IPC fast-path test (tests/user/ipcfp.system, run by
- * user/tests/ipcfp_root.c). Slot 2 is the endpoint.
+ * tests/user/progs/ipcfp_root.c). Slot 2 is the endpoint.
  *
  * Phase 1: answers each Call with a reply computed from the message
  * (label, length, message registers, badge), so that the root's checksum

@@ -1,5 +1,5 @@
 /*
- * Root task of the arm64 IPC fast-path test (hal/arm64/tests: ipcfp-*).
+ * Root task of the arm64 IPC fast-path test (tests/qemu: ipcfp-*).
  * Builds tests/user/ipcfp.system from the boot module: one server process
  * (another address space) at priority 254, on endpoint `ep`; the root comes
  * down to 254 too.
