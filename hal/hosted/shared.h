@@ -12,7 +12,7 @@
  * process (after a fork each has its own copy): a variable of the backend
  * is marked HOSTED_PRIVATE when it is the process's own (its slot, its
  * window bookkeeping, its timers and stacks) or a set-up constant written
- * before the first fork. hal/hosted/tests/check_shared.py fails the build's
+ * before the first fork. tests/system/check_shared.py fails the build's
  * tests on any backend variable marked neither, and on any core variable
  * outside the shared range.
  */

@@ -7,7 +7,7 @@
  *    call returns when the kernel halts, with its status.
  *  - harness (hosted_boot_only + direct kaal_entry_* calls): the kernel is
  *    booted but no user code runs; a test plays the current thread by
- *    writing its registers and calling kaal_entry_syscall() (tests/harness.c,
+ *    writing its registers and calling kaal_entry_syscall() (tests/core/harness.c,
  *    fuzz/). No signal handlers, window or timers are installed.
  */
 #ifndef HOSTED_H
