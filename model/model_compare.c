@@ -1,0 +1,231 @@
+/*
+ * Comparing two model states (the model's and the abstraction of the
+ * core's), by identity: containers and objects by physical address, slots
+ * by (container, index), parents by the key of the parent slot. The first
+ * difference is described in words.
+ */
+#include "model_int.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static char msg[512];
+
+static const char *cap_name(unsigned t)
+{
+    static const char *const n[] = {"null", "untyped", "endpoint", "notification", "reply",
+                                    "cnode", "tcb", "irq_control", "irq_handler", "zombie",
+                                    "frame", "page_table", "vspace", "asid_control", "asid_pool"};
+    return t < sizeof(n) / sizeof(n[0]) ? n[t] : "?";
+}
+
+static int cap_str(char *b, size_t n, const m_cap_t *c)
+{
+    return snprintf(b, n, "%s(obj 0x%" PRIx64 " rights %u bits %u flags %u/%u data 0x%" PRIx64
+                    " data2 0x%" PRIx64 ")",
+                    cap_name(c->type), c->obj, c->rights, c->bits, c->flag, c->flag2, c->data,
+                    c->data2);
+}
+
+typedef struct key {
+    uint64_t cont;
+    uint32_t index;
+    int valid;
+} key_t;
+
+static key_t parent_key(const m_state_t *m, int s)
+{
+    key_t k = {0, 0, 0};
+    int p = m->slot[s].parent;
+    if (p == M_NONE) {
+        return k;
+    }
+    uint32_t idx;
+    int c = model_container_of_slot(m, p, &idx);
+    if (c != M_NONE) {
+        k.cont = m->cont[c].id;
+        k.index = idx;
+        k.valid = 1;
+    }
+    return k;
+}
+
+static const char *compare_slots(const m_state_t *a, const m_container_t *ca, const m_state_t *b,
+                                 const m_container_t *cb)
+{
+    for (uint32_t i = 0; i < ca->count; i++) {
+        const m_slot_t *sa = &a->slot[ca->first + i], *sb = &b->slot[cb->first + i];
+        if (memcmp(&sa->cap, &sb->cap, sizeof(sa->cap)) != 0) {
+            char x[200], y[200];
+            cap_str(x, sizeof(x), &sa->cap);
+            cap_str(y, sizeof(y), &sb->cap);
+            snprintf(msg, sizeof(msg), "slot %u of object 0x%" PRIx64 ": model %s, core %s", i,
+                     ca->id, x, y);
+            return msg;
+        }
+        if (sa->cap.type == M_CAP_NULL) {
+            continue;
+        }
+        if (sa->revocable != sb->revocable) {
+            snprintf(msg, sizeof(msg), "slot %u of object 0x%" PRIx64 " (%s): revocable model %u, core %u",
+                     i, ca->id, cap_name(sa->cap.type), sa->revocable, sb->revocable);
+            return msg;
+        }
+        key_t ka = parent_key(a, (int)(ca->first + i)), kb = parent_key(b, (int)(cb->first + i));
+        if (ka.valid != kb.valid || ka.cont != kb.cont || ka.index != kb.index) {
+            snprintf(msg, sizeof(msg),
+                     "slot %u of object 0x%" PRIx64 " (%s): parent model %s0x%" PRIx64 "[%u], core %s0x%" PRIx64 "[%u]",
+                     i, ca->id, cap_name(sa->cap.type), ka.valid ? "" : "none ", ka.cont, ka.index,
+                     kb.valid ? "" : "none ", kb.cont, kb.index);
+            return msg;
+        }
+    }
+    return NULL;
+}
+
+static const char *compare_containers(const m_state_t *a, const m_state_t *b, const char *an,
+                                      const char *bn)
+{
+    for (uint32_t i = 0; i < a->ncont; i++) {
+        const m_container_t *ca = &a->cont[i];
+        if (ca->kind == M_CT_DEAD) {
+            continue;
+        }
+        int j = model_find_container(b, ca->id);
+        if (j == M_NONE || b->cont[j].kind != ca->kind || b->cont[j].count != ca->count) {
+            snprintf(msg, sizeof(msg), "object 0x%" PRIx64 " (kind %u, %u slots) is in the %s, not in the %s",
+                     ca->id, ca->kind, ca->count, an, bn);
+            return msg;
+        }
+    }
+    return NULL;
+}
+
+static const char *compare_thread(const m_thread_t *x, const m_thread_t *y)
+{
+    static const char *const rn[M_NREGS] = {"CAP/BADGE", "INFO", "MR0", "MR1", "MR2", "MR3"};
+    const char *f = NULL;
+    uint64_t mv = 0, cv = 0;
+    if (x->state != y->state) {
+        f = "state", mv = x->state, cv = y->state;
+    } else if (x->blocked_on != y->blocked_on) {
+        f = "blocked on", mv = x->blocked_on, cv = y->blocked_on;
+    } else if (x->prio != y->prio) {
+        f = "priority", mv = x->prio, cv = y->prio;
+    } else if (x->mcp != y->mcp) {
+        f = "MCP", mv = x->mcp, cv = y->mcp;
+    } else if (x->ipc_buffer != y->ipc_buffer) {
+        f = "IPC buffer", mv = x->ipc_buffer, cv = y->ipc_buffer;
+    } else if (x->bound != y->bound) {
+        f = "bound notification", mv = x->bound, cv = y->bound;
+    } else if (x->fault_ep != y->fault_ep) {
+        f = "fault endpoint", mv = x->fault_ep, cv = y->fault_ep;
+    }
+    for (unsigned r = 0; f == NULL && r < M_NREGS; r++) {
+        if (x->regs[r] != y->regs[r]) {
+            f = rn[r], mv = x->regs[r], cv = y->regs[r];
+        }
+    }
+    if (f == NULL) {
+        return NULL;
+    }
+    snprintf(msg, sizeof(msg), "thread 0x%" PRIx64 ": %s model 0x%" PRIx64 ", core 0x%" PRIx64,
+             x->id, f, mv, cv);
+    return msg;
+}
+
+static const char *compare_queue(const char *what, uint64_t id, const uint64_t *qa, uint32_t na,
+                                 const uint64_t *qb, uint32_t nb)
+{
+    if (na != nb || memcmp(qa, qb, na * sizeof(qa[0])) != 0) {
+        snprintf(msg, sizeof(msg), "%s 0x%" PRIx64 ": queue model %u threads (head 0x%" PRIx64
+                 "), core %u threads (head 0x%" PRIx64 ")",
+                 what, id, na, na ? qa[0] : 0, nb, nb ? qb[0] : 0);
+        return msg;
+    }
+    return NULL;
+}
+
+static const char *compare_objects(const m_state_t *a, const m_state_t *b)
+{
+    if (a->nthreads != b->nthreads || a->neps != b->neps || a->nntfns != b->nntfns) {
+        snprintf(msg, sizeof(msg), "object counts (threads, endpoints, notifications): model %u %u %u, core %u %u %u",
+                 a->nthreads, a->neps, a->nntfns, b->nthreads, b->neps, b->nntfns);
+        return msg;
+    }
+    for (uint32_t i = 0; i < a->nthreads; i++) {
+        int j = model_find_thread(b, a->thread[i].id);
+        if (j == M_NONE) {
+            snprintf(msg, sizeof(msg), "thread 0x%" PRIx64 " is in the model, not in the core",
+                     a->thread[i].id);
+            return msg;
+        }
+        const char *d = compare_thread(&a->thread[i], &b->thread[j]);
+        if (d != NULL) {
+            return d;
+        }
+    }
+    for (uint32_t i = 0; i < a->neps; i++) {
+        int j = model_find_ep(b, a->ep[i].id);
+        if (j == M_NONE) {
+            snprintf(msg, sizeof(msg), "endpoint 0x%" PRIx64 " is in the model, not in the core", a->ep[i].id);
+            return msg;
+        }
+        if (a->ep[i].state != b->ep[j].state) {
+            snprintf(msg, sizeof(msg), "endpoint 0x%" PRIx64 ": state model %u, core %u", a->ep[i].id,
+                     a->ep[i].state, b->ep[j].state);
+            return msg;
+        }
+        const char *d = compare_queue("endpoint", a->ep[i].id, a->ep[i].queue, a->ep[i].n,
+                                      b->ep[j].queue, b->ep[j].n);
+        if (d != NULL) {
+            return d;
+        }
+    }
+    for (uint32_t i = 0; i < a->nntfns; i++) {
+        const m_notification_t *x = &a->ntfn[i];
+        int j = model_find_ntfn(b, x->id);
+        if (j == M_NONE) {
+            snprintf(msg, sizeof(msg), "notification 0x%" PRIx64 " is in the model, not in the core", x->id);
+            return msg;
+        }
+        const m_notification_t *y = &b->ntfn[j];
+        if (x->state != y->state || x->word != y->word || x->bound != y->bound) {
+            snprintf(msg, sizeof(msg), "notification 0x%" PRIx64 ": state/word/bound model %u 0x%" PRIx64
+                     " 0x%" PRIx64 ", core %u 0x%" PRIx64 " 0x%" PRIx64,
+                     x->id, x->state, x->word, x->bound, y->state, y->word, y->bound);
+            return msg;
+        }
+        const char *d = compare_queue("notification", x->id, x->queue, x->n, y->queue, y->n);
+        if (d != NULL) {
+            return d;
+        }
+    }
+    return NULL;
+}
+
+const char *model_compare(const m_state_t *model, const m_state_t *core)
+{
+    if (core->overflow) {
+        return "the core's state does not fit the model's arrays (M_MAX_*)";
+    }
+    const char *d = compare_containers(model, core, "model", "core");
+    if (d == NULL) {
+        d = compare_containers(core, model, "core", "model");
+    }
+    if (d != NULL) {
+        return d;
+    }
+    for (uint32_t i = 0; i < core->ncont; i++) {
+        const m_container_t *cb = &core->cont[i];
+        if (cb->kind == M_CT_DEAD) {
+            continue;
+        }
+        const m_container_t *ca = &model->cont[model_find_container(model, cb->id)];
+        d = compare_slots(model, ca, core, cb);
+        if (d != NULL) {
+            return d;
+        }
+    }
+    return compare_objects(model, core);
+}

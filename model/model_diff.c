@@ -1,0 +1,124 @@
+/* Differential checking driver (model_diff.h). */
+#include "model_diff.h"
+#include "abstract.h"
+#include "kernel.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+static m_state_t initial, live, core;
+static m_step_t step;
+static m_input_t input;
+static int pending;          /* 0 none, 1 syscall, 2 other step */
+static const char *other;
+static mdiff_stats_t stats;
+
+#define MAX_REASONS 32u
+static struct {
+    const char *why;
+    uint64_t n;
+} reasons[MAX_REASONS];
+
+static void count_reason(const char *why)
+{
+    for (unsigned i = 0; i < MAX_REASONS; i++) {
+        if (reasons[i].why == why || reasons[i].why == NULL) {
+            reasons[i].why = why;
+            reasons[i].n++;
+            return;
+        }
+    }
+}
+
+void mdiff_init(void)
+{
+    model_abstract(&initial);
+    model_copy(&live, &initial);
+    pending = 0;
+}
+
+void mdiff_reset(void)
+{
+    model_copy(&live, &initial);
+    pending = 0;
+}
+
+void mdiff_before_syscall(int64_t sysno, const uint64_t regs[6])
+{
+    memset(&input, 0, sizeof(input));
+    input.thread = model_thread_id(ks.cur);
+    input.sysno = sysno;
+    memcpy(input.regs, regs, sizeof(input.regs));
+    model_syscall(&live, &input, model_phys_words, &step);
+    pending = 1;
+}
+
+void mdiff_other_step(const char *what)
+{
+    other = what;
+    pending = 2;
+}
+
+static const char *check_memory(void)
+{
+    static char msg[200];
+    for (unsigned i = 0; i < step.nwrites; i++) {
+        const uint64_t *w = model_phys_words(step.write[i].paddr);
+        if (w == NULL || *w != step.write[i].value) {
+            snprintf(msg, sizeof(msg), "IPC buffer word at 0x%" PRIx64 ": model 0x%" PRIx64
+                     ", core 0x%" PRIx64, step.write[i].paddr, step.write[i].value,
+                     w == NULL ? 0 : *w);
+            return msg;
+        }
+    }
+    return NULL;
+}
+
+const char *mdiff_after(void)
+{
+    static char msg[1024];
+    stats.steps++;
+    if (pending != 1 || step.outcome == M_NOT_MODELLED) {
+        count_reason(pending == 1 ? step.why : pending == 2 ? other : "no input");
+        stats.unmodelled++;
+        model_abstract(&live); /* re-sync */
+        pending = 0;
+        return NULL;
+    }
+    pending = 0;
+    model_abstract(&core);
+    const char *d = check_memory();
+    if (d == NULL) {
+        d = model_compare(&live, &core);
+    }
+    if (d == NULL) {
+        stats.compared++;
+        return NULL;
+    }
+    if (step.known != NULL) {
+        count_reason(step.known);
+        stats.known++;
+        model_abstract(&live);
+        return NULL;
+    }
+    snprintf(msg, sizeof(msg),
+             "model and kernel disagree after syscall %" PRId64 " by thread 0x%" PRIx64
+             " (CAP 0x%" PRIx64 " INFO 0x%" PRIx64 " MR0-3 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
+             " 0x%" PRIx64 "): %s",
+             input.sysno, input.thread, input.regs[0], input.regs[1], input.regs[2],
+             input.regs[3], input.regs[4], input.regs[5], d);
+    model_abstract(&live);
+    return msg;
+}
+
+const mdiff_stats_t *mdiff_stats(void) { return &stats; }
+
+void mdiff_print_stats(void)
+{
+    fprintf(stderr, "model: %" PRIu64 " steps, %" PRIu64 " compared equal, %" PRIu64
+            " not modelled (re-synced), %" PRIu64 " known divergences\n",
+            stats.steps, stats.compared, stats.unmodelled, stats.known);
+    for (unsigned i = 0; i < MAX_REASONS && reasons[i].why != NULL; i++) {
+        fprintf(stderr, "  %8" PRIu64 "  %s\n", reasons[i].n, reasons[i].why);
+    }
+}

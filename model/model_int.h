@@ -1,0 +1,75 @@
+/*
+ * Internal interface between the model's files (not for users of the
+ * model: they include model.h).
+ */
+#ifndef KAAL_MODEL_INT_H
+#define KAAL_MODEL_INT_H
+
+#include "model.h"
+
+/* A lookup failure (docs/abi.md "Errors": seL4's lookup fault). */
+typedef struct m_lf {
+    uint64_t type; /* enum kaal_lookup_failure */
+    uint64_t bits_left, bits_found, guard_found, guard_size;
+} m_lf_t;
+
+/* An error reply: label = code, MR0..MR(n-1) = details. */
+typedef struct m_err {
+    uint32_t code;
+    uint32_t n;
+    uint64_t mr[6];
+} m_err_t;
+
+/* What an invocation has to work with (decoded from the inputs). */
+typedef struct m_inv {
+    m_state_t *m;
+    int thread;            /* index in m->thread */
+    int slot;              /* the invoked capability's slot */
+    uint64_t label, length;
+    uint64_t mr[KAAL_MSG_MAX_LENGTH];
+    unsigned nextra;
+    int extra[KAAL_MSG_MAX_EXTRA_CAPS];
+    uint32_t reply_len;    /* results (none for the modelled invocations) */
+    const char *unmodelled; /* set when the invocation is not modelled */
+} m_inv_t;
+
+/* Errors (m_err_t filled, code returned). */
+uint32_t m_error(m_err_t *e, uint32_t code);
+uint32_t m_err_arg(m_err_t *e, uint64_t index);
+uint32_t m_err_range(m_err_t *e, uint64_t min, uint64_t max);
+uint32_t m_err_lookup(m_err_t *e, bool source, const m_lf_t *lf);
+uint32_t m_err_missing(m_err_t *e, bool source, uint64_t bits_left);
+
+/* seL4 resolveAddressBits from root: *slot and bits left, or a fault. */
+bool m_resolve(const m_state_t *m, const m_cap_t *root, uint64_t cptr, unsigned nbits,
+               int *slot, unsigned *left, m_lf_t *lf);
+/* A syscall's capability pointer in thread t's CSpace (64 bits, may stop
+ * early): the slot, or M_NONE with *lf. */
+int m_lookup_slot(const m_state_t *m, int t, uint64_t cptr, m_lf_t *lf);
+/* seL4 lookupSlotForCNodeOp: exactly depth bits from root. */
+uint32_t m_lookup_cnode_op(const m_state_t *m, const m_cap_t *root, uint64_t index,
+                           uint64_t depth, bool source, int *slot, m_err_t *e);
+
+/* Capabilities. */
+bool m_same_region(const m_cap_t *a, const m_cap_t *b);
+bool m_same_object(const m_cap_t *a, const m_cap_t *b);
+bool m_covers(const m_state_t *m, int a, const m_cap_t *b);
+bool m_has_children(const m_state_t *m, int s);
+/* Is the capability in slot s the last one to its object? */
+bool m_is_final(const m_state_t *m, int s, const bool *deleted);
+uint64_t m_badge_of(const m_cap_t *c);
+
+/* Tree edits. */
+void m_insert_derived(m_state_t *m, int src, int dest, const m_cap_t *cap, bool revocable);
+void m_move(m_state_t *m, int src, int dest, const m_cap_t *cap);
+void m_swap(m_state_t *m, int a, const m_cap_t *ca, int b, const m_cap_t *cb);
+/* Delete slot s's capability; NULL, or why it is not modelled (then
+ * nothing changed). */
+const char *m_delete(m_state_t *m, int s);
+const char *m_revoke(m_state_t *m, int s);
+
+/* Invocations (model_cnode.c, model_untyped.c). */
+uint32_t m_cnode_invoke(m_inv_t *inv, m_err_t *e);
+uint32_t m_untyped_invoke(m_inv_t *inv, m_err_t *e);
+
+#endif
