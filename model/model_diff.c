@@ -59,6 +59,14 @@ void mdiff_other_step(const char *what)
     pending = 2;
 }
 
+void mdiff_noop_step(void)
+{
+    memset(&step, 0, sizeof(step));
+    memset(&input, 0, sizeof(input));
+    input.thread = model_thread_id(ks.cur);
+    pending = 1;
+}
+
 static const char *check_memory(void)
 {
     static char msg[200];

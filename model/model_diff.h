@@ -29,6 +29,9 @@ void mdiff_init(void);
 void mdiff_reset(void);
 void mdiff_before_syscall(int64_t sysno, const uint64_t regs[6]);
 void mdiff_other_step(const char *what);
+/* Before a step the model says changes nothing it compares (a thread
+ * switch by the harness, a timer tick): compared after, as a syscall. */
+void mdiff_noop_step(void);
 /* NULL, or the first difference (with the step's inputs), static text. */
 const char *mdiff_after(void);
 const mdiff_stats_t *mdiff_stats(void);

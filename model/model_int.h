@@ -68,8 +68,9 @@ void m_swap(m_state_t *m, int a, const m_cap_t *ca, int b, const m_cap_t *cb);
 const char *m_delete(m_state_t *m, int s);
 const char *m_revoke(m_state_t *m, int s);
 
-/* Invocations (model_cnode.c, model_untyped.c). */
+/* Invocations (model_cnode.c, model_untyped.c, model_tcb.c). */
 uint32_t m_cnode_invoke(m_inv_t *inv, m_err_t *e);
 uint32_t m_untyped_invoke(m_inv_t *inv, m_err_t *e);
+uint32_t m_tcb_invoke(m_inv_t *inv, m_err_t *e);
 
 #endif

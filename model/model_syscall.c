@@ -268,12 +268,15 @@ static void handle_invocation(ctx_t *c, const uint64_t *regs)
     case M_CAP_UNTYPED:
         r = m_untyped_invoke(&inv, &e);
         break;
+    case M_CAP_TCB:
+        r = m_tcb_invoke(&inv, &e);
+        break;
     case M_CAP_ZOMBIE:
         r = m_err_arg(&e, 0);
         e.code = r = KAAL_INVALID_CAPABILITY;
         break;
     default:
-        not_modelled(c, "invocation of a TCB, IRQ or address-space capability");
+        not_modelled(c, "invocation of an IRQ or address-space capability");
         return;
     }
     if (inv.unmodelled != NULL) {
@@ -284,7 +287,9 @@ static void handle_invocation(ctx_t *c, const uint64_t *regs)
         reply_error(c, &e, false);
         return;
     }
-    m->thread[c->t].regs[M_R_INFO] = msginfo(0, 0, inv.reply_len);
+    if (m->thread[c->t].state == M_TS_RUNNABLE) { /* not if it suspended itself */
+        m->thread[c->t].regs[M_R_INFO] = msginfo(0, 0, inv.reply_len);
+    }
 }
 
 /* ---- the entry -------------------------------------------------------- */
