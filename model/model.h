@@ -20,11 +20,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define M_MAX_SLOTS 2048u
-#define M_MAX_CONTAINERS 64u
-#define M_MAX_THREADS 16u
-#define M_MAX_EPS 32u
-#define M_MAX_NTFNS 32u
+/* Sizes: the fuzz world uses a few hundred slots; the random tests' root
+ * CNode alone has 4096. */
+#define M_MAX_SLOTS 16384u
+#define M_MAX_CONTAINERS 512u
+#define M_MAX_THREADS 32u
+#define M_MAX_EPS 256u
+#define M_MAX_NTFNS 256u
 #define M_QUEUE_MAX M_MAX_THREADS
 #define M_NONE (-1)
 

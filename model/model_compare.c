@@ -93,8 +93,9 @@ static const char *compare_containers(const m_state_t *a, const m_state_t *b, co
         }
         int j = model_find_container(b, ca->id);
         if (j == M_NONE || b->cont[j].kind != ca->kind || b->cont[j].count != ca->count) {
-            snprintf(msg, sizeof(msg), "object 0x%" PRIx64 " (kind %u, %u slots) is in the %s, not in the %s",
-                     ca->id, ca->kind, ca->count, an, bn);
+            snprintf(msg, sizeof(msg), "object 0x%" PRIx64 " (kind %u, %u slots) is in the %s, not in the %s%s",
+                     ca->id, ca->kind, ca->count, an, bn,
+                     j == M_NONE ? "" : " (there: another kind or size)");
             return msg;
         }
     }
@@ -209,23 +210,24 @@ const char *model_compare(const m_state_t *model, const m_state_t *core)
     if (core->overflow) {
         return "the core's state does not fit the model's arrays (M_MAX_*)";
     }
+    /* slots of the objects both hold first: the most telling difference */
+    for (uint32_t i = 0; i < core->ncont; i++) {
+        const m_container_t *cb = &core->cont[i];
+        int j = cb->kind == M_CT_DEAD ? M_NONE : model_find_container(model, cb->id);
+        if (j == M_NONE || model->cont[j].kind != cb->kind || model->cont[j].count != cb->count) {
+            continue;
+        }
+        const char *d = compare_slots(model, &model->cont[j], core, cb);
+        if (d != NULL) {
+            return d;
+        }
+    }
     const char *d = compare_containers(model, core, "model", "core");
     if (d == NULL) {
         d = compare_containers(core, model, "core", "model");
     }
     if (d != NULL) {
         return d;
-    }
-    for (uint32_t i = 0; i < core->ncont; i++) {
-        const m_container_t *cb = &core->cont[i];
-        if (cb->kind == M_CT_DEAD) {
-            continue;
-        }
-        const m_container_t *ca = &model->cont[model_find_container(model, cb->id)];
-        d = compare_slots(model, ca, core, cb);
-        if (d != NULL) {
-            return d;
-        }
     }
     return compare_objects(model, core);
 }

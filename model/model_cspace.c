@@ -238,6 +238,8 @@ static uint64_t region_size(const m_cap_t *c)
     case M_CAP_UNTYPED:
     case M_CAP_FRAME:
         return 1ull << c->bits;
+    case M_CAP_ZOMBIE: /* what is left of a TCB or CNode being deleted */
+        return c->flag2 ? 1ull << KAAL_TCB_SIZE_BITS : 1ull << (c->bits + KAAL_SLOT_SIZE_BITS);
     default:
         return 1;
     }
@@ -248,7 +250,7 @@ static bool physical(const m_cap_t *c)
     switch (c->type) {
     case M_CAP_UNTYPED: case M_CAP_ENDPOINT: case M_CAP_NOTIFICATION: case M_CAP_CNODE:
     case M_CAP_TCB: case M_CAP_FRAME: case M_CAP_PAGE_TABLE: case M_CAP_VSPACE:
-    case M_CAP_ASID_POOL:
+    case M_CAP_ASID_POOL: case M_CAP_ZOMBIE:
         return true;
     default:
         return false;

@@ -1,9 +1,11 @@
 /* Differential checking driver (model_diff.h). */
 #include "model_diff.h"
 #include "abstract.h"
+#include "model_int.h"
 #include "kernel.h"
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static m_state_t initial, live, core;
@@ -85,6 +87,18 @@ static const char *check_memory(void)
 const char *mdiff_after(void)
 {
     static char msg[1024];
+    static int trace = -1;
+    if (trace < 0) {
+        const char *t = getenv("KAAL_MODEL_TRACE");
+        trace = t != NULL && t[0] == '1';
+    }
+    if (trace) {
+        fprintf(stderr, "model: step %" PRIu64 ": %s sys %" PRId64 " CAP 0x%" PRIx64 " INFO 0x%" PRIx64
+                " MR 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64 " -> %s\n",
+                stats.steps, pending == 1 ? "syscall" : "other", input.sysno, input.regs[0],
+                input.regs[1], input.regs[2], input.regs[3], input.regs[4], input.regs[5],
+                pending != 1 ? other : step.outcome == M_NOT_MODELLED ? step.why : "modelled");
+    }
     stats.steps++;
     if (pending != 1 || step.outcome == M_NOT_MODELLED) {
         count_reason(pending == 1 ? step.why : pending == 2 ? other : "no input");
@@ -95,6 +109,12 @@ const char *mdiff_after(void)
     }
     pending = 0;
     model_abstract(&core);
+    if (core.overflow) {
+        count_reason("the kernel's state does not fit the model's arrays (M_MAX_*)");
+        stats.unmodelled++;
+        model_copy(&live, &core);
+        return NULL;
+    }
     const char *d = check_memory();
     if (d == NULL) {
         d = model_compare(&live, &core);
@@ -109,12 +129,18 @@ const char *mdiff_after(void)
         model_abstract(&live);
         return NULL;
     }
+    int mt = model_find_thread(&live, input.thread), ct = model_find_thread(&core, input.thread);
+    char replies[160] = "";
+    if (mt != M_NONE && ct != M_NONE) {
+        snprintf(replies, sizeof(replies), " [caller's INFO: model 0x%" PRIx64 ", core 0x%" PRIx64 "]",
+                 live.thread[mt].regs[M_R_INFO], core.thread[ct].regs[M_R_INFO]);
+    }
     snprintf(msg, sizeof(msg),
              "model and kernel disagree after syscall %" PRId64 " by thread 0x%" PRIx64
              " (CAP 0x%" PRIx64 " INFO 0x%" PRIx64 " MR0-3 0x%" PRIx64 " 0x%" PRIx64 " 0x%" PRIx64
-             " 0x%" PRIx64 "): %s",
+             " 0x%" PRIx64 "): %s%s",
              input.sysno, input.thread, input.regs[0], input.regs[1], input.regs[2],
-             input.regs[3], input.regs[4], input.regs[5], d);
+             input.regs[3], input.regs[4], input.regs[5], d, replies);
     model_abstract(&live);
     return msg;
 }

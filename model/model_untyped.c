@@ -44,7 +44,7 @@ static m_cap_t new_cap(uint64_t type, uint64_t size_bits, uint64_t pa, bool devi
         break;
     case KAAL_OBJ_NOTIFICATION:
         c.type = M_CAP_NOTIFICATION;
-        c.rights = KAAL_RIGHTS_ALL;
+        c.rights = KAAL_RIGHT_READ | KAAL_RIGHT_WRITE; /* seL4: a notification has no Grant */
         break;
     case KAAL_OBJ_CNODE:
         c.type = M_CAP_CNODE;
