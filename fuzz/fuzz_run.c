@@ -131,12 +131,14 @@ static void other_step(const char *what)
 #endif
 }
 
-static void noop_step(void)
+static void noop_step(unsigned kernel_entries)
 {
 #ifdef HAVE_MODEL
     if (model_on) {
-        mdiff_noop_step();
+        mdiff_noop_step(kernel_entries);
     }
+#else
+    (void)kernel_entries;
 #endif
 }
 
@@ -180,7 +182,7 @@ static bool step(input_t *in)
 #endif
         halted = hosted_drive_syscall(sysno, regs, out);
     } else if (op == 11) {
-        noop_step(); /* the model: nothing it compares changes */
+        noop_step(0); /* the model: nothing it compares changes */
         unsigned t = in_byte(in) % (WORLD_THREADS + 1u);
         tcb_t *tcb = world.tcb[t];
         if (tcb != NULL && thread_runnable(tcb) && tcb != ks.cur) {
@@ -200,7 +202,7 @@ static bool step(input_t *in)
         halted = hosted_drive_fault(&f, out);
     } else {
         /* Let time pass to the timer deadline: a preemption tick. */
-        noop_step();
+        noop_step(1);
         hosted_device_raise_at(HAL_HOSTED_IRQ_TIMER, hosted_now());
         halted = hosted_drive_interrupt(out);
     }

@@ -139,9 +139,14 @@ static const char *compare_queue(const char *what, uint64_t id, const uint64_t *
                                  const uint64_t *qb, uint32_t nb)
 {
     if (na != nb || memcmp(qa, qb, na * sizeof(qa[0])) != 0) {
-        snprintf(msg, sizeof(msg), "%s 0x%" PRIx64 ": queue model %u threads (head 0x%" PRIx64
-                 "), core %u threads (head 0x%" PRIx64 ")",
-                 what, id, na, na ? qa[0] : 0, nb, nb ? qb[0] : 0);
+        int at = snprintf(msg, sizeof(msg), "%s 0x%" PRIx64 ": queue model", what, id);
+        for (uint32_t i = 0; i < na && at > 0 && (size_t)at < sizeof(msg) / 2; i++) {
+            at += snprintf(msg + at, sizeof(msg) - (size_t)at, " 0x%" PRIx64, qa[i]);
+        }
+        at += snprintf(msg + at, sizeof(msg) - (size_t)at, ", core");
+        for (uint32_t i = 0; i < nb && at > 0 && (size_t)at < sizeof(msg) - 24; i++) {
+            at += snprintf(msg + at, sizeof(msg) - (size_t)at, " 0x%" PRIx64, qb[i]);
+        }
         return msg;
     }
     return NULL;

@@ -12,6 +12,7 @@ static m_state_t initial, live, core;
 static m_step_t step;
 static m_input_t input;
 static int pending;          /* 0 none, 1 syscall, 2 other step */
+static uint64_t entries;     /* ks.entries expected after the step */
 static const char *other;
 static mdiff_stats_t stats;
 
@@ -51,6 +52,7 @@ void mdiff_before_syscall(int64_t sysno, const uint64_t regs[6])
     input.thread = model_thread_id(ks.cur);
     input.sysno = sysno;
     memcpy(input.regs, regs, sizeof(input.regs));
+    entries = ks.entries + 1u;
     model_syscall(&live, &input, model_phys_words, &step);
     pending = 1;
 }
@@ -61,8 +63,9 @@ void mdiff_other_step(const char *what)
     pending = 2;
 }
 
-void mdiff_noop_step(void)
+void mdiff_noop_step(unsigned kernel_entries)
 {
+    entries = ks.entries + kernel_entries;
     memset(&step, 0, sizeof(step));
     memset(&input, 0, sizeof(input));
     input.thread = model_thread_id(ks.cur);
@@ -100,6 +103,10 @@ const char *mdiff_after(void)
                 pending != 1 ? other : step.outcome == M_NOT_MODELLED ? step.why : "modelled");
     }
     stats.steps++;
+    if (pending == 1 && step.outcome == M_MODELLED && ks.entries != entries) {
+        step.outcome = M_NOT_MODELLED; /* interrupts are inputs the model does not see */
+        step.why = "an interrupt was taken during the step";
+    }
     if (pending != 1 || step.outcome == M_NOT_MODELLED) {
         count_reason(pending == 1 ? step.why : pending == 2 ? other : "no input");
         stats.unmodelled++;

@@ -112,11 +112,14 @@ static uint32_t sched(m_inv_t *inv, m_thread_t *t, m_err_t *e)
     if (inv->label != KAAL_INV_TCB_SET_PRIORITY) {
         t->mcp = (uint32_t)a0;
     }
-    if (prio != t->prio) {
+    if (inv->label != KAAL_INV_TCB_SET_MC_PRIORITY) {
+        /* a blocked thread moves to its new place: behind the threads of
+         * its (new) priority, even when the priority is unchanged (seL4
+         * MCS reorderEP) */
         uint32_t *n, *state;
         uint64_t *q = queue_of(m, t, &n, &state);
         t->prio = (uint32_t)prio;
-        if (q != NULL) { /* a blocked thread moves to its new place */
+        if (q != NULL) {
             queue_remove(q, n, t->id);
             queue_insert(m, q, n, t->id, t->prio);
         }
