@@ -110,7 +110,7 @@ static uint32_t abs_state(word_t s)
 {
     switch (s) {
     case TS_RUNNING: return M_TS_RUNNABLE;
-    case TS_RESTART: return M_TS_RUNNABLE; /* runnable; where it resumes is not compared */
+    case TS_RESTART: return M_TS_RESTART; /* compared as runnable (model_compare.c) */
     case TS_BLOCKED_ON_RECV: return M_TS_BLOCKED_RECV;
     case TS_BLOCKED_ON_SEND: return M_TS_BLOCKED_SEND;
     case TS_BLOCKED_ON_REPLY: return M_TS_BLOCKED_REPLY;
@@ -147,6 +147,15 @@ static void add_thread(m_state_t *m, const tcb_t *t)
     x->ipc_buffer = t->ipc_buffer;
     x->bound = pa_of(t->bound_ntfn);
     x->fault_ep = t->fault_ep;
+    if (t->state == TS_BLOCKED_ON_SEND) {
+        x->ipc_badge = t->ipc_badge;
+        x->ipc_grant = t->ipc_can_grant != 0;
+        x->ipc_grant_reply = t->ipc_can_grant_reply != 0;
+        x->ipc_is_call = t->ipc_is_call != 0;
+    } else if (t->state == TS_BLOCKED_ON_RECV) {
+        x->ipc_grant = t->ipc_can_grant != 0;
+    }
+    x->fault = t->fault[0] != 0;
 }
 
 static uint32_t abs_queue(m_state_t *m, const tcb_t *head, uint64_t *q)

@@ -114,6 +114,13 @@ typedef struct m_thread {
     uint64_t ipc_buffer;  /* user vaddr of the IPC buffer, 0 = none */
     uint64_t bound;       /* bound notification paddr, 0 */
     uint64_t fault_ep;    /* cptr */
+    /* What a blocked thread is doing (0 when not blocked in Send / Recv):
+     * the badge and rights of the capability it sends with, whether it is
+     * a Call; for a receiver, whether its capability has Grant. */
+    uint64_t ipc_badge;
+    uint8_t ipc_grant, ipc_grant_reply, ipc_is_call;
+    uint8_t fault;        /* a fault message is pending (not modelled) */
+    uint32_t pad2;
 } m_thread_t;
 
 enum { M_EP_IDLE = 0, M_EP_SEND = 1, M_EP_RECV = 2 };
@@ -151,7 +158,7 @@ typedef struct m_state {
 
 /* What the model predicts about memory after a step: IPC buffer words
  * the step writes (MR4.. of a reply). Checked against RAM afterwards. */
-#define M_MAX_MEMWRITES 8u
+#define M_MAX_MEMWRITES 136u
 typedef struct m_memwrite {
     uint64_t paddr;
     uint64_t value;

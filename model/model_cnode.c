@@ -59,7 +59,7 @@ static m_cap_t update_data(bool preserve, uint64_t data, m_cap_t c)
 }
 
 /* deriveCap: the null capability for what cannot be copied. */
-static uint32_t derive(const m_state_t *m, int src, m_cap_t c, m_cap_t *out, m_err_t *e)
+uint32_t m_derive(const m_state_t *m, int src, m_cap_t c, m_cap_t *out, m_err_t *e)
 {
     m_cap_t null = {0};
     *out = c;
@@ -100,7 +100,7 @@ static bool revocable_copy(const m_cap_t *new_cap, const m_cap_t *src)
 }
 
 /* Copy and Mint: insert new_cap below src (seL4 cteInsert). */
-static void insert_copy(m_state_t *m, int src, int dest, const m_cap_t *new_cap)
+void m_insert_copy(m_state_t *m, int src, int dest, const m_cap_t *new_cap)
 {
     m_cap_t *s = &m->slot[src].cap;
     bool rev = revocable_copy(new_cap, s);
@@ -143,7 +143,7 @@ static uint32_t copy_family(m_inv_t *inv, int dest, m_err_t *e)
         if (inv->length < 5) {
             return m_error(e, KAAL_TRUNCATED_MESSAGE);
         }
-        if (derive(m, src, mask_rights(arg(inv, 4), c), &new_cap, e) != KAAL_NO_ERROR) {
+        if (m_derive(m, src, mask_rights(arg(inv, 4), c), &new_cap, e) != KAAL_NO_ERROR) {
             return e->code;
         }
         break;
@@ -152,7 +152,7 @@ static uint32_t copy_family(m_inv_t *inv, int dest, m_err_t *e)
             return m_error(e, KAAL_TRUNCATED_MESSAGE);
         }
         c = update_data(false, arg(inv, 5), mask_rights(arg(inv, 4), c));
-        if (derive(m, src, c, &new_cap, e) != KAAL_NO_ERROR) {
+        if (m_derive(m, src, c, &new_cap, e) != KAAL_NO_ERROR) {
             return e->code;
         }
         break;
@@ -172,7 +172,7 @@ static uint32_t copy_family(m_inv_t *inv, int dest, m_err_t *e)
     if (inv->label == KAAL_INV_CNODE_MOVE || inv->label == KAAL_INV_CNODE_MUTATE) {
         m_move(m, src, dest, &new_cap);
     } else {
-        insert_copy(m, src, dest, &new_cap);
+        m_insert_copy(m, src, dest, &new_cap);
     }
     return KAAL_NO_ERROR;
 }
@@ -235,16 +235,7 @@ static uint32_t cancel_badged_sends(m_inv_t *inv, int dest, m_err_t *e)
         return m_error(e, KAAL_ILLEGAL_OPERATION);
     }
     if (c->data != 0) {
-        int ep = model_find_ep(inv->m, c->obj);
-        for (uint32_t i = 0; ep != M_NONE && i < inv->m->ep[ep].n; i++) {
-            /* a queued sender with this badge would restart */
-            int t = model_find_thread(inv->m, inv->m->ep[ep].queue[i]);
-            (void)t;
-            if (inv->m->ep[ep].state == M_EP_SEND) {
-                inv->unmodelled = "CancelBadgedSends with queued senders";
-                return KAAL_NO_ERROR;
-            }
-        }
+        m_cancel_badged_sends(inv->m, c->obj, c->data);
     }
     return KAAL_NO_ERROR;
 }

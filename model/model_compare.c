@@ -107,7 +107,11 @@ static const char *compare_thread(const m_thread_t *x, const m_thread_t *y)
     static const char *const rn[M_NREGS] = {"CAP/BADGE", "INFO", "MR0", "MR1", "MR2", "MR3"};
     const char *f = NULL;
     uint64_t mv = 0, cv = 0;
-    if (x->state != y->state) {
+    /* Restart (runnable, re-executes its syscall) and running are one
+     * state to the model: where a thread resumes is not compared. */
+    uint32_t xs = x->state == M_TS_RESTART ? M_TS_RUNNABLE : x->state;
+    uint32_t ys = y->state == M_TS_RESTART ? M_TS_RUNNABLE : y->state;
+    if (xs != ys) {
         f = "state", mv = x->state, cv = y->state;
     } else if (x->blocked_on != y->blocked_on) {
         f = "blocked on", mv = x->blocked_on, cv = y->blocked_on;
@@ -121,6 +125,15 @@ static const char *compare_thread(const m_thread_t *x, const m_thread_t *y)
         f = "bound notification", mv = x->bound, cv = y->bound;
     } else if (x->fault_ep != y->fault_ep) {
         f = "fault endpoint", mv = x->fault_ep, cv = y->fault_ep;
+    } else if (x->ipc_badge != y->ipc_badge) {
+        f = "badge of its blocked send", mv = x->ipc_badge, cv = y->ipc_badge;
+    } else if (x->ipc_grant != y->ipc_grant || x->ipc_grant_reply != y->ipc_grant_reply ||
+               x->ipc_is_call != y->ipc_is_call) {
+        f = "grant/grant-reply/call bits of its blocked IPC",
+        mv = (uint64_t)x->ipc_grant << 8 | (uint64_t)x->ipc_grant_reply << 4 | x->ipc_is_call;
+        cv = (uint64_t)y->ipc_grant << 8 | (uint64_t)y->ipc_grant_reply << 4 | y->ipc_is_call;
+    } else if (x->fault != y->fault) {
+        f = "pending fault", mv = x->fault, cv = y->fault;
     }
     for (unsigned r = 0; f == NULL && r < M_NREGS; r++) {
         if (x->regs[r] != y->regs[r]) {

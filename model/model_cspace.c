@@ -406,15 +406,9 @@ static const char *final_effect(const m_state_t *m, const m_cap_t *c)
     switch (c->type) {
     case M_CAP_UNTYPED: case M_CAP_REPLY: case M_CAP_IRQ_CONTROL: case M_CAP_ASID_CONTROL:
         return NULL;
-    case M_CAP_ENDPOINT: {
-        int e = model_find_ep(m, c->obj);
-        return e == M_NONE || m->ep[e].n == 0 ? NULL : "delete: endpoint with queued threads";
-    }
-    case M_CAP_NOTIFICATION: {
-        int n = model_find_ntfn(m, c->obj);
-        return n == M_NONE || (m->ntfn[n].n == 0 && m->ntfn[n].bound == 0)
-                   ? NULL : "delete: notification with waiters or a bound thread";
-    }
+    case M_CAP_ENDPOINT:
+    case M_CAP_NOTIFICATION:
+        return NULL; /* queued threads restart, a bound thread is unbound */
     case M_CAP_CNODE: {
         int k = model_find_container(m, c->obj);
         if (k != M_NONE) {
@@ -445,6 +439,9 @@ static const char *final_effect(const m_state_t *m, const m_cap_t *c)
 
 static void drop_records(m_state_t *m, const m_cap_t *c)
 {
+    if (c->type == M_CAP_ENDPOINT || c->type == M_CAP_NOTIFICATION) {
+        m_cancel_all(m, c->obj);
+    }
     if (c->type == M_CAP_ENDPOINT) {
         int e = model_find_ep(m, c->obj);
         if (e != M_NONE) {

@@ -59,6 +59,28 @@ bool m_has_children(const m_state_t *m, int s);
 bool m_is_final(const m_state_t *m, int s, const bool *deleted);
 uint64_t m_badge_of(const m_cap_t *c);
 
+/* deriveCap (Copy, Mint, capability transfer): *out, or an error; the
+ * null capability for what cannot be copied. */
+uint32_t m_derive(const m_state_t *m, int src, m_cap_t c, m_cap_t *out, m_err_t *e);
+/* Copy / Mint / transfer: insert new_cap below src (seL4 cteInsert). */
+void m_insert_copy(m_state_t *m, int src, int dest, const m_cap_t *new_cap);
+
+/* Endpoints and notifications (model_ipc.c). */
+void m_cancel_badged_sends(m_state_t *m, uint64_t ep, uint64_t badge);
+/* Restart every thread queued on an object being destroyed. */
+void m_cancel_all(m_state_t *m, uint64_t obj);
+void m_enqueue(m_state_t *m, uint64_t *q, uint32_t *n, uint64_t tid);
+bool m_ipc_buffer(const m_state_t *m, int t, bool receiving, m_phys_fn phys, uint64_t *pa,
+                  const uint64_t **words);
+bool m_transfer(m_state_t *m, int s, int r, uint64_t ep, uint64_t badge, bool grant,
+                m_phys_fn phys, m_step_t *st);
+/* NULL, or why it is not modelled. */
+const char *m_ep_send(m_state_t *m, int s, const m_cap_t *cap, bool call, bool blocking,
+                      m_phys_fn phys, m_step_t *st);
+const char *m_ep_receive(m_state_t *m, int r, const m_cap_t *cap, bool blocking, m_phys_fn phys,
+                         m_step_t *st);
+const char *m_reply(m_state_t *m, int r, int slot, m_phys_fn phys, m_step_t *st);
+
 /* Tree edits. */
 void m_insert_derived(m_state_t *m, int src, int dest, const m_cap_t *cap, bool revocable);
 void m_move(m_state_t *m, int src, int dest, const m_cap_t *cap);

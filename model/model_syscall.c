@@ -9,6 +9,7 @@
 
 typedef struct ctx {
     m_state_t *m;
+    m_phys_fn phys;
     int t;                 /* the calling thread */
     const uint64_t *buf;   /* its IPC buffer (words), or NULL */
     uint64_t buf_pa;
@@ -72,26 +73,6 @@ static void invalid_cap(ctx_t *c, bool clear_badge)
     reply_error(c, &e, clear_badge);
 }
 
-/* Threads wait in priority order, FIFO among equals (docs/abi.md
- * "Endpoint queues"). */
-static void enqueue(m_state_t *m, uint64_t *q, uint32_t *n, uint64_t tid)
-{
-    int t = model_find_thread(m, tid);
-    uint32_t at = *n;
-    for (uint32_t i = 0; i < *n; i++) {
-        int o = model_find_thread(m, q[i]);
-        if (o != M_NONE && t != M_NONE && m->thread[o].prio < m->thread[t].prio) {
-            at = i;
-            break;
-        }
-    }
-    for (uint32_t i = *n; i > at; i--) {
-        q[i] = q[i - 1];
-    }
-    q[at] = tid;
-    (*n)++;
-}
-
 /* ---- notifications (docs/abi.md "Notifications") -------------------- */
 
 static void signal(ctx_t *c, const m_cap_t *cap)
@@ -124,8 +105,28 @@ static void signal(ctx_t *c, const m_cap_t *cap)
     }
     if (nt->state == M_NTFN_IDLE && nt->bound != 0) {
         int b = model_find_thread(m, nt->bound);
-        if (b == M_NONE || m->thread[b].state == M_TS_BLOCKED_RECV) {
-            not_modelled(c, "signal: wakes a bound thread blocked on an endpoint");
+        if (b == M_NONE) {
+            not_modelled(c, "signal: bound thread without a record");
+            return;
+        }
+        m_thread_t *bt = &m->thread[b];
+        int e = bt->state == M_TS_BLOCKED_RECV ? model_find_ep(m, bt->blocked_on) : M_NONE;
+        if (e != M_NONE) { /* taken off the endpoint's queue, woken with the badge */
+            m_endpoint_t *ep = &m->ep[e];
+            for (uint32_t i = 0, k = 0; i < ep->n; i++) {
+                if (ep->queue[i] != bt->id) {
+                    ep->queue[k++] = ep->queue[i];
+                }
+            }
+            ep->n--;
+            if (ep->n == 0) {
+                ep->state = M_EP_IDLE;
+            }
+            bt->state = M_TS_RUNNABLE;
+            bt->blocked_on = 0;
+            bt->ipc_grant = 0;
+            bt->regs[M_R_CAP] = cap->data;
+            bt->regs[M_R_INFO] = 0;
             return;
         }
     }
@@ -161,7 +162,7 @@ static void ntfn_receive(ctx_t *c, const m_cap_t *cap, bool blocking)
     }
     t->state = M_TS_BLOCKED_NTFN;
     t->blocked_on = nt->id;
-    enqueue(m, nt->queue, &nt->n, t->id);
+    m_enqueue(m, nt->queue, &nt->n, t->id);
     nt->state = M_NTFN_WAITING;
 }
 
@@ -178,7 +179,10 @@ static void handle_recv(ctx_t *c, uint64_t cptr, bool blocking)
         return;
     }
     if (cap->type == M_CAP_ENDPOINT) {
-        not_modelled(c, "receive on an endpoint");
+        const char *why = m_ep_receive(m, c->t, cap, blocking, c->phys, c->st);
+        if (why != NULL) {
+            not_modelled(c, why);
+        }
         return;
     }
     int n = model_find_ntfn(m, cap->obj);
@@ -191,7 +195,47 @@ static void handle_recv(ctx_t *c, uint64_t cptr, bool blocking)
 
 /* ---- invocations ---------------------------------------------------- */
 
-static void handle_invocation(ctx_t *c, const uint64_t *regs)
+/* Send, NBSend, Call on an endpoint, notification or reply capability. */
+static void send_ipc(ctx_t *c, int s, uint64_t info, bool call, bool blocking)
+{
+    m_state_t *m = c->m;
+    const m_cap_t *cap = &m->slot[s].cap;
+    m_err_t e;
+    m_lf_t lf;
+    bool ok = cap->type == M_CAP_REPLY ? !cap->flag : (cap->rights & KAAL_RIGHT_WRITE) != 0;
+    if (!ok) {
+        invalid_cap(c, true);
+        return;
+    }
+    /* the extra caps must resolve (with a readable buffer), or nothing is sent */
+    uint64_t pa;
+    const uint64_t *sbuf;
+    bool has = m_ipc_buffer(m, c->t, false, c->phys, &pa, &sbuf);
+    unsigned nx = (unsigned)kaal_msginfo_extra_caps(info);
+    for (unsigned i = 0; has && i < nx; i++) {
+        if (m_lookup_slot(m, c->t, sbuf[1 + KAAL_MSG_MAX_LENGTH + 1 + i], &lf) == M_NONE) {
+            m_err_lookup(&e, false, &lf);
+            reply_error(c, &e, true);
+            return;
+        }
+    }
+    const char *why = NULL;
+    if (cap->type == M_CAP_NOTIFICATION) {
+        signal(c, cap);
+        m->thread[c->t].regs[M_R_INFO] = 0;
+    } else if (cap->type == M_CAP_ENDPOINT) {
+        m_cap_t copy = *cap;
+        why = m_ep_send(m, c->t, &copy, call, blocking, c->phys, c->st);
+    } else {
+        why = m_reply(m, c->t, s, c->phys, c->st);
+        m->thread[c->t].regs[M_R_INFO] = 0;
+    }
+    if (why != NULL) {
+        not_modelled(c, why);
+    }
+}
+
+static void handle_invocation(ctx_t *c, const uint64_t *regs, bool call, bool blocking)
 {
     m_state_t *m = c->m;
     static m_inv_t inv;
@@ -223,26 +267,9 @@ static void handle_invocation(ctx_t *c, const uint64_t *regs)
     }
     inv.slot = s;
     const m_cap_t *cap = &m->slot[s].cap;
-    if (cap->type == M_CAP_NOTIFICATION) {
-        if ((cap->rights & KAAL_RIGHT_WRITE) == 0) {
-            invalid_cap(c, true);
-            return;
-        }
-        /* the extra caps must resolve (with a buffer), or nothing is sent */
-        unsigned nx = (unsigned)kaal_msginfo_extra_caps(info);
-        for (unsigned i = 0; c->buf != NULL && i < nx; i++) {
-            if (m_lookup_slot(m, c->t, c->buf[1 + KAAL_MSG_MAX_LENGTH + 1 + i], &lf) == M_NONE) {
-                m_err_lookup(&e, false, &lf);
-                reply_error(c, &e, true);
-                return;
-            }
-        }
-        signal(c, cap);
-        m->thread[c->t].regs[M_R_INFO] = 0;
-        return;
-    }
-    if (cap->type == M_CAP_ENDPOINT || cap->type == M_CAP_REPLY) {
-        not_modelled(c, "send on an endpoint or reply capability");
+    if (cap->type == M_CAP_NOTIFICATION || cap->type == M_CAP_ENDPOINT ||
+        cap->type == M_CAP_REPLY) {
+        send_ipc(c, s, regs[M_R_INFO], call, blocking);
         return;
     }
     /* Extra caps (seL4 lookupExtraCaps): none without an IPC buffer. */
@@ -296,15 +323,21 @@ static void handle_invocation(ctx_t *c, const uint64_t *regs)
 
 void model_syscall(m_state_t *m, const m_input_t *in, m_phys_fn phys, m_step_t *st)
 {
-    ctx_t c = {m, M_NONE, NULL, 0, st};
+    ctx_t c = {m, phys, M_NONE, NULL, 0, st};
     memset(st, 0, sizeof(*st));
     c.t = model_find_thread(m, in->thread);
     if (c.t == M_NONE) {
         not_modelled(&c, "the calling thread has no capability (no record)");
         return;
     }
-    find_buffer(&c, phys);
     m_thread_t *t = &m->thread[c.t];
+    if (t->state != M_TS_RUNNABLE) {
+        /* a thread the harness switched to without the kernel activating
+         * it (Restart): a state no real syscall starts in */
+        not_modelled(&c, "the calling thread is not running (Restart)");
+        return;
+    }
+    find_buffer(&c, phys);
     for (unsigned i = 0; i < M_NREGS; i++) {
         t->regs[i] = in->regs[i]; /* the syscall's inputs */
     }
@@ -315,24 +348,22 @@ void model_syscall(m_state_t *m, const m_input_t *in, m_phys_fn phys, m_step_t *
     case KAAL_SYS_CALL:
     case KAAL_SYS_SEND:
     case KAAL_SYS_NBSEND:
-        handle_invocation(&c, in->regs);
+        handle_invocation(&c, in->regs, in->sysno == KAAL_SYS_CALL, in->sysno != KAAL_SYS_NBSEND);
         break;
     case KAAL_SYS_RECV:
     case KAAL_SYS_NBRECV:
         handle_recv(&c, in->regs[M_R_CAP], in->sysno == KAAL_SYS_RECV);
         break;
     case KAAL_SYS_REPLY:
-        if (has_reply) {
-            not_modelled(&c, "reply to a caller");
-        }
-        break;
-    case KAAL_SYS_REPLY_RECV:
-        if (has_reply) {
-            not_modelled(&c, "reply to a caller");
-        } else {
+    case KAAL_SYS_REPLY_RECV: {
+        const char *why = has_reply ? m_reply(m, c.t, caller, phys, st) : NULL;
+        if (why != NULL) {
+            not_modelled(&c, why);
+        } else if (in->sysno == KAAL_SYS_REPLY_RECV) {
             handle_recv(&c, in->regs[M_R_CAP], true);
         }
         break;
+    }
     case KAAL_SYS_YIELD:
     case KAAL_SYS_DEBUG_PUTCHAR:
         break;

@@ -84,6 +84,9 @@ static void cancel_ipc(m_state_t *m, m_thread_t *t)
         }
     }
     t->blocked_on = 0;
+    t->ipc_badge = 0;
+    t->ipc_grant = t->ipc_grant_reply = t->ipc_is_call = 0;
+    t->fault = 0; /* a pending fault is cancelled */
 }
 
 static uint32_t sched(m_inv_t *inv, m_thread_t *t, m_err_t *e)
@@ -127,7 +130,10 @@ static uint32_t sched(m_inv_t *inv, m_thread_t *t, m_err_t *e)
     return KAAL_NO_ERROR;
 }
 
-static bool stopped(const m_thread_t *t) { return t->state != M_TS_RUNNABLE; }
+static bool stopped(const m_thread_t *t)
+{
+    return t->state != M_TS_RUNNABLE && t->state != M_TS_RESTART;
+}
 
 static uint32_t resume(m_inv_t *inv, m_thread_t *t)
 {
