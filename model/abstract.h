@@ -7,9 +7,6 @@
 
 #include "model.h"
 
-/* The container id of the kernel's IRQ notification slots (not in RAM). */
-#define M_IRQ_SLOTS_ID 0xffffffffffff0000ull
-
 /* Fill m with the abstraction of the live kernel state (ks). */
 void model_abstract(m_state_t *m);
 /* Words of RAM at paddr (128 of them readable), or NULL: the model's

@@ -88,6 +88,10 @@ typedef struct m_container {
     uint32_t bits;   /* CNode radix */
 } m_container_t;
 
+/* The id of the container that holds the kernel's IRQ notification slots
+ * (one per line; not in RAM). */
+#define M_IRQ_SLOTS_ID 0xffffffffffff0000ull
+
 #define M_TCB_CTABLE 0u
 #define M_TCB_VTABLE 1u
 #define M_TCB_REPLY 2u

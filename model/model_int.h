@@ -29,7 +29,8 @@ typedef struct m_inv {
     uint64_t mr[KAAL_MSG_MAX_LENGTH];
     unsigned nextra;
     int extra[KAAL_MSG_MAX_EXTRA_CAPS];
-    uint32_t reply_len;    /* results (none for the modelled invocations) */
+    uint32_t reply_len;    /* results: MR0.. = reply[0..] */
+    uint64_t reply[4];
     const char *unmodelled; /* set when the invocation is not modelled */
 } m_inv_t;
 
@@ -94,5 +95,7 @@ const char *m_revoke(m_state_t *m, int s);
 uint32_t m_cnode_invoke(m_inv_t *inv, m_err_t *e);
 uint32_t m_untyped_invoke(m_inv_t *inv, m_err_t *e);
 uint32_t m_tcb_invoke(m_inv_t *inv, m_err_t *e);
+/* IRQ and address-space capabilities (model_other.c). */
+uint32_t m_other_invoke(m_inv_t *inv, m_err_t *e);
 
 #endif

@@ -303,8 +303,8 @@ static void handle_invocation(ctx_t *c, const uint64_t *regs, bool call, bool bl
         e.code = r = KAAL_INVALID_CAPABILITY;
         break;
     default:
-        not_modelled(c, "invocation of an IRQ or address-space capability");
-        return;
+        r = m_other_invoke(&inv, &e);
+        break;
     }
     if (inv.unmodelled != NULL) {
         not_modelled(c, inv.unmodelled);
@@ -315,6 +315,9 @@ static void handle_invocation(ctx_t *c, const uint64_t *regs, bool call, bool bl
         return;
     }
     if (m->thread[c->t].state == M_TS_RUNNABLE) { /* not if it suspended itself */
+        for (unsigned i = 0; i < inv.reply_len; i++) {
+            set_mr(c, &m->thread[c->t], i, inv.reply[i]);
+        }
         m->thread[c->t].regs[M_R_INFO] = msginfo(0, 0, inv.reply_len);
     }
 }
@@ -331,10 +334,11 @@ void model_syscall(m_state_t *m, const m_input_t *in, m_phys_fn phys, m_step_t *
         return;
     }
     m_thread_t *t = &m->thread[c.t];
+    if (t->state == M_TS_RESTART) {
+        t->state = M_TS_RUNNABLE; /* the kernel activated it: it runs */
+    }
     if (t->state != M_TS_RUNNABLE) {
-        /* a thread the harness switched to without the kernel activating
-         * it (Restart): a state no real syscall starts in */
-        not_modelled(&c, "the calling thread is not running (Restart)");
+        not_modelled(&c, "the calling thread is not runnable in the model");
         return;
     }
     find_buffer(&c, phys);
