@@ -16,6 +16,7 @@
 #ifndef KAAL_MODEL_DIFF_H
 #define KAAL_MODEL_DIFF_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct mdiff_stats {
@@ -37,6 +38,10 @@ void mdiff_noop_step(unsigned kernel_entries);
 /* NULL, or the first difference (with the step's inputs), static text. */
 const char *mdiff_after(void);
 const mdiff_stats_t *mdiff_stats(void);
+/* The caller knows that the interrupts its steps take change nothing the
+ * model compares (a line without a handler), and that a step may take
+ * several kernel entries (restarts): compare such steps too. */
+void mdiff_allow_interrupts(bool allow);
 /* Print the statistics and the most frequent unmodelled reasons. */
 void mdiff_print_stats(void);
 
