@@ -221,7 +221,7 @@ uint32_t m_tcb_invoke(m_inv_t *inv, m_err_t *e)
         inv->unmodelled = "ReadRegisters (register contents)";
         return KAAL_NO_ERROR;
     case KAAL_INV_TCB_WRITE_REGISTERS:
-        if (inv->length < 2 || inv->length < 2u + arg(inv, 1)) {
+        if (inv->length < 2 || arg(inv, 1) > inv->length - 2u) { /* no overflow */
             return m_error(e, KAAL_TRUNCATED_MESSAGE);
         }
         if (self) {
