@@ -95,12 +95,15 @@ static void add_container(m_state_t *m, uint64_t id, uint32_t kind, uint32_t cou
     c->count = count;
     c->bits = bits;
     c->first = m->nslots;
-    for (uint32_t i = 0; i < count; i++) {
-        m_slot_t *s = &m->slot[m->nslots++];
-        s->cap = abs_cap(slots[i].cap);
+    m_slot_t *s = &m->slot[m->nslots];
+    memset(s, 0, count * sizeof(*s));
+    m->nslots += count;
+    for (uint32_t i = 0; i < count; i++, s++) {
         s->parent = M_NONE;
-        s->revocable = !cap_is_null(slots[i].cap) && mdb_revocable(&slots[i]);
-        memset(s->pad, 0, sizeof(s->pad));
+        if (!cap_is_null(slots[i].cap)) {
+            s->cap = abs_cap(slots[i].cap);
+            s->revocable = mdb_revocable(&slots[i]);
+        }
     }
 }
 
@@ -265,9 +268,12 @@ void model_abstract(m_state_t *m)
         }
     }
     /* 3. slots on the list outside every such object */
+    static int at[M_MAX_SLOTS];
     for (uint32_t i = 0; i < n; i++) {
-        if (locate(m, list[i]) == M_NONE) {
+        at[i] = locate(m, list[i]);
+        if (at[i] == M_NONE) {
             add_container(m, pa_of(list[i]), M_CT_ORPHAN, 1, 0, list[i]);
+            at[i] = locate(m, list[i]);
         }
     }
     /* 4. parents: a stack of the open ancestors along the preorder list */
@@ -275,7 +281,7 @@ void model_abstract(m_state_t *m)
     static const cte_t *kstack[M_MAX_SLOTS];
     uint32_t depth = 0;
     for (uint32_t i = 0; i < n; i++) {
-        int s = locate(m, list[i]);
+        int s = at[i];
         if (s == M_NONE) {
             continue;
         }

@@ -223,10 +223,28 @@ static const char *compare_objects(const m_state_t *a, const m_state_t *b)
     return NULL;
 }
 
+/* Same layout (containers in the same order at the same places) and the
+ * same bytes: then the states are equal (slot indices, parents included,
+ * mean the same in both). The common case; otherwise the field-by-field
+ * comparison below decides. */
+static bool same_bytes(const m_state_t *a, const m_state_t *b)
+{
+    return a->ncont == b->ncont && a->nslots == b->nslots && a->nthreads == b->nthreads &&
+           a->neps == b->neps && a->nntfns == b->nntfns &&
+           memcmp(a->cont, b->cont, a->ncont * sizeof(a->cont[0])) == 0 &&
+           memcmp(a->slot, b->slot, a->nslots * sizeof(a->slot[0])) == 0 &&
+           memcmp(a->thread, b->thread, a->nthreads * sizeof(a->thread[0])) == 0 &&
+           memcmp(a->ep, b->ep, a->neps * sizeof(a->ep[0])) == 0 &&
+           memcmp(a->ntfn, b->ntfn, a->nntfns * sizeof(a->ntfn[0])) == 0;
+}
+
 const char *model_compare(const m_state_t *model, const m_state_t *core)
 {
     if (core->overflow) {
         return "the core's state does not fit the model's arrays (M_MAX_*)";
+    }
+    if (same_bytes(model, core)) {
+        return NULL;
     }
     /* slots of the objects both hold first: the most telling difference */
     for (uint32_t i = 0; i < core->ncont; i++) {
