@@ -323,7 +323,10 @@ static void op_copy_family(word_t label)
     addr_t d = pick_addr(), s = pick_addr();
     cap_t before = s.slot->cap;
     word_t rights = rn(3) == 0 ? KAAL_RIGHTS_ALL : rn(16);
-    word_t data = rn(3) == 0 ? 0 : 1 + rn(1000);
+    /* Badges from a small set, so that one capability gets several Mints
+     * with the same badge (the derivation tree must keep them apart:
+     * revoking one leaves the other). */
+    word_t data = rn(3) == 0 ? 0 : 1 + rn(8);
     if (label == KAAL_INV_CNODE_MUTATE && rn(2) == 0) {
         data = rn(4); /* a small guard size, guard 0 */
     }
