@@ -26,12 +26,19 @@
 #include "fastpath.h"
 #define HAVE_FASTPATH 1
 #endif
+#if __has_include("model_diff.h")
+/* The executable model (model/, docs/model.md): run beside the kernel,
+ * compared after every step. */
+#include "model_diff.h"
+#define HAVE_MODEL 1
+#endif
 #if __has_include("invariants.h")
 #include "invariants.h"
 #define HAVE_INVARIANTS 1
 #endif
 
 world_t world;
+static bool model_on;
 
 typedef struct input {
     const uint8_t *p;
@@ -108,6 +115,43 @@ static void fill_ipc_buffer(input_t *in)
     }
 }
 
+static void other_step(const char *what)
+{
+#ifdef HAVE_MODEL
+    if (model_on) {
+        mdiff_other_step(what);
+    }
+#else
+    (void)what;
+#endif
+}
+
+static void noop_step(unsigned kernel_entries)
+{
+#ifdef HAVE_MODEL
+    if (model_on) {
+        mdiff_noop_step(kernel_entries);
+    }
+#else
+    (void)kernel_entries;
+#endif
+}
+
+/* After a step: the kernel's state must be the model's (the model
+ * re-syncs from the kernel after a step it does not model). */
+static void check_model(void)
+{
+#ifdef HAVE_MODEL
+    if (model_on) {
+        const char *d = mdiff_after();
+        if (d != NULL) {
+            fprintf(stderr, "fuzz: %s\n", d);
+            abort();
+        }
+    }
+#endif
+}
+
 /* One step; returns false when the machine stopped. */
 static bool step(input_t *in)
 {
@@ -126,8 +170,14 @@ static bool step(input_t *in)
             regs[i] = biased_word(in);
         }
         fill_ipc_buffer(in);
+#ifdef HAVE_MODEL
+        if (model_on) {
+            mdiff_before_syscall(sysno, regs); /* the same inputs, before the kernel */
+        }
+#endif
         halted = hosted_drive_syscall(sysno, regs, out);
     } else if (op == 11) {
+        noop_step(0); /* the model: nothing it compares changes */
         unsigned t = in_byte(in) % (WORLD_THREADS + 1u);
         tcb_t *tcb = world.tcb[t];
         if (tcb != NULL && thread_runnable(tcb) && tcb != ks.cur) {
@@ -138,13 +188,16 @@ static bool step(input_t *in)
             thread_switch_to(tcb);
         }
     } else if (op == 12) {
+        other_step("device interrupt");
         hosted_device_raise_at(HAL_HOSTED_IRQ_TEST_FIRST + in_byte(in) % 4u, hosted_now());
         halted = hosted_drive_interrupt(out);
     } else if (op == 13) {
+        other_step("user fault");
         kaal_fault_info_t f = {1u + in_byte(in) % 3u, biased_word(in), in_byte(in), in_byte(in)};
         halted = hosted_drive_fault(&f, out);
     } else {
         /* Let time pass to the timer deadline: a preemption tick. */
+        noop_step(1);
         hosted_device_raise_at(HAL_HOSTED_IRQ_TIMER, hosted_now());
         halted = hosted_drive_interrupt(out);
     }
@@ -213,6 +266,9 @@ int fuzz_setup(void)
         fprintf(stderr, "fuzz: snapshot failed\n");
         return -1;
     }
+#ifdef HAVE_MODEL
+    mdiff_init(); /* the model starts from the snapshot's abstraction */
+#endif
     done = 0;
     return 0;
 }
@@ -221,6 +277,11 @@ unsigned fuzz_run(const uint8_t *data, size_t size, bool fast)
 {
     input_t in = {data, data + size};
     snap_restore();
+#ifdef HAVE_MODEL
+    if (model_on) {
+        mdiff_reset();
+    }
+#endif
 #ifdef HAVE_FASTPATH
     kaal_fastpath_set_enabled(fast);
 #else
@@ -231,9 +292,31 @@ unsigned fuzz_run(const uint8_t *data, size_t size, bool fast)
         bool go_on = step(&in);
         i++;
         check_invariants();
+        check_model();
         if (!go_on) {
             break;
         }
     }
     return i;
+}
+
+bool fuzz_set_model(bool on)
+{
+#ifdef HAVE_MODEL
+    model_on = on;
+    return true;
+#else
+    (void)on;
+    model_on = false;
+    return false;
+#endif
+}
+
+void fuzz_print_model_stats(void)
+{
+#ifdef HAVE_MODEL
+    if (model_on) {
+        mdiff_print_stats();
+    }
+#endif
 }

@@ -22,5 +22,11 @@ int fuzz_boot_world(void);
  * or off, kaal_invariants_check() after every step (abort when broken).
  * Returns the number of steps run. */
 unsigned fuzz_run(const uint8_t *data, size_t size, bool fast);
+/* Differential check against the executable model (model/, docs/model.md)
+ * after every step of fuzz_run: a difference aborts. Returns false if the
+ * model is not linked in (then it stays off). Off until set. */
+bool fuzz_set_model(bool on);
+/* Print how many steps the model compared, re-synced, and why. */
+void fuzz_print_model_stats(void);
 
 #endif

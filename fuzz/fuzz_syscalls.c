@@ -18,6 +18,11 @@
  *       the kernel state `ks` (fast-path fields aside), virtual time and
  *       the console must be identical afterwards, or it is a crash.
  *   KAAL_FUZZ_DIFF=2  as 1, and print the fast-path IPCs of each input.
+ *   KAAL_FUZZ_MODEL=0  turn off the differential check against the
+ *       executable model (model/, docs/model.md), which is on by default:
+ *       after every step the abstraction of the kernel's state must equal
+ *       the model's, or it is a crash. KAAL_FUZZ_MODEL=2: also print, at
+ *       exit, how many steps were compared and why others were not.
  */
 #include "fuzz_run.h"
 #include "fuzz_snapshot.h"
@@ -37,6 +42,8 @@ static int env_digit(const char *name)
     const char *e = getenv(name);
     return e != NULL && e[0] >= '0' && e[0] <= '9' ? e[0] - '0' : 0;
 }
+
+static void print_model_stats(void) { fuzz_print_model_stats(); }
 
 static void check_restore(void)
 {
@@ -115,6 +122,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (diff < 0) {
         diff = env_digit("KAAL_FUZZ_DIFF");
         check = env_digit("KAAL_FUZZ_CHECK_RESTORE");
+        const char *m = getenv("KAAL_FUZZ_MODEL");
+        (void)fuzz_set_model(m == NULL || m[0] != '0');
+        if (env_digit("KAAL_FUZZ_MODEL") == 2) {
+            atexit(print_model_stats);
+        }
         if (fuzz_setup() != 0) {
             abort();
         }

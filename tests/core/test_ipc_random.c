@@ -11,10 +11,59 @@
  * runnable thread but the current one is queued; blocked threads are on
  * the queue of what they wait for) must hold.
  *
+ * Every syscall is also run in the executable model (model/,
+ * docs/model.md) on the same inputs, and the abstraction of the kernel's
+ * state must equal the model's after it (the model re-syncs after what it
+ * does not model). KAAL_MODEL=0 turns that off.
+ *
  * KAAL_RANDOM_SEED / KAAL_RANDOM_STEPS override the defaults.
  */
-#include "thread_helpers.h"
+#include "harness.h"
+#include "model_diff.h"
 #include "random_helpers.h"
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+/* Every kernel entry of the helpers goes through the model check: the
+ * helpers' calls of harness_syscall / harness_invoke are renamed. */
+static harness_regs_t checked_syscall(int64_t sysno, word_t cap, word_t info, word_t mr0, word_t mr1,
+                                      word_t mr2, word_t mr3);
+static harness_regs_t checked_invoke(word_t cptr, word_t label, word_t length, word_t extra_caps,
+                                     word_t mr0, word_t mr1, word_t mr2, word_t mr3);
+#define harness_syscall checked_syscall
+#define harness_invoke checked_invoke
+#include "thread_helpers.h"
+#undef harness_syscall
+#undef harness_invoke
+
+static bool model_on;
+
+static void model_check(void)
+{
+    if (model_on) {
+        const char *d = mdiff_after();
+        cr_assert_null(d, "%s", d);
+    }
+}
+
+static harness_regs_t checked_syscall(int64_t sysno, word_t cap, word_t info, word_t mr0, word_t mr1,
+                                      word_t mr2, word_t mr3)
+{
+    if (model_on) {
+        uint64_t regs[6] = {cap, info, mr0, mr1, mr2, mr3};
+        mdiff_before_syscall(sysno, regs);
+    }
+    harness_regs_t r = harness_syscall(sysno, cap, info, mr0, mr1, mr2, mr3);
+    model_check();
+    return r;
+}
+
+static harness_regs_t checked_invoke(word_t cptr, word_t label, word_t length, word_t extra_caps,
+                                     word_t mr0, word_t mr1, word_t mr2, word_t mr3)
+{
+    return checked_syscall(KAAL_SYS_CALL, cptr, kaal_msginfo(label, 0, extra_caps, length), mr0, mr1,
+                           mr2, mr3);
+}
 
 #define DEFAULT_SEED 0x4b61614c49504331ull /* "KaaLIPC1" */
 #define DEFAULT_STEPS 20000u
@@ -114,6 +163,11 @@ static void build_world(void)
                       0), 0);
     cr_assert_eq(inv4(w.irq, KAAL_INV_IRQ_SET_NOTIFICATION, 0, 0, 0, 0, 0, w.nt_b[1], 0, 0), 0);
     check_all();
+    const char *m = getenv("KAAL_MODEL");
+    model_on = m == NULL || m[0] != '0';
+    if (model_on) {
+        mdiff_init(); /* from here on every kernel entry is checked */
+    }
 }
 
 /* ---- a thread's turn ------------------------------------------------------------------- */
@@ -166,7 +220,11 @@ static void thread_turn(unsigned me)
     if (c == KAAL_ARRAY_SIZE(nos)) {
         kaal_fault_info_t f = {.kind = 1 + rn(3), .addr = rnd(), .status = rn(64), .number = rn(32)};
         uint64_t out[6];
+        if (model_on) {
+            mdiff_other_step("user fault");
+        }
         cr_assert_eq(hosted_drive_fault(&f, out), -1);
+        model_check();
         return;
     }
     sys(nos[c], pick_cap(me), pick_info(), rnd(), rn(5), rnd(), rn(3));
@@ -265,6 +323,10 @@ Test(ipc_random, twenty_thousand_steps, .timeout = 600)
            seed, steps, by_state[TS_RUNNING], by_state[TS_RESTART], by_state[TS_BLOCKED_ON_RECV],
            by_state[TS_BLOCKED_ON_SEND], by_state[TS_BLOCKED_ON_REPLY],
            by_state[TS_BLOCKED_ON_NOTIFICATION], by_state[TS_INACTIVE]);
+    if (model_on) {
+        mdiff_print_stats();
+        cr_assert_gt(mdiff_stats()->compared, 0, "the model compared steps");
+    }
     /* Every blocking state was visited. */
     cr_assert_gt(by_state[TS_BLOCKED_ON_RECV], 0);
     cr_assert_gt(by_state[TS_BLOCKED_ON_SEND], 0);
