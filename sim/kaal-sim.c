@@ -32,6 +32,8 @@ static void usage(FILE *f)
             "                   logged with host syscalls, kernel entries and fast-path\n"
             "                   IPCs so far; the log is printed at exit (bench/),\n"
             "                   then the number of host processes used\n"
+            "  --allow-rdtsc    let user code read the TSC (rdtsc, rdtscp; the hosted\n"
+            "                   benchmark's clock); default: a UserException (#GP)\n"
             "  --one-process    run every address space in this host process (the\n"
             "                   window is emptied at each switch; slower across\n"
             "                   address spaces, simplest to follow in gdb)\n"
@@ -85,6 +87,8 @@ int main(int argc, char **argv)
             cfg.no_fastpath = true;
         } else if (strcmp(a, "--stats") == 0) {
             cfg.stats = true;
+        } else if (strcmp(a, "--allow-rdtsc") == 0) {
+            cfg.allow_rdtsc = true;
         } else if (strcmp(a, "--one-process") == 0) {
             cfg.one_process = true;
         } else if (strcmp(a, "--ram") == 0 && i + 1 < argc) {

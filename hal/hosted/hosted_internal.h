@@ -31,6 +31,7 @@ struct hosted_machine {
     char *stats_log;
     size_t stats_len;
     bool user_mode;
+    bool allow_rdtsc; /* user code may read the TSC (confine.c) */
 
     uint64_t now;
     uint64_t deadline;
@@ -97,12 +98,32 @@ uint64_t hosted_next_event_time(void);
 
 /* gate.S */
 extern uintptr_t hosted_kstack_top;
+extern uintptr_t hosted_user_rsp; /* the user's rsp at the last gate entry */
 extern volatile uint8_t hosted_in_kernel;
 void hosted_gate_entry(void);
+extern const char hosted_gate_clean[], hosted_gate_read_ret[], hosted_gate_end[];
 HAL_NORETURN void hosted_restore_user(struct hal_uctx *c);
+/* entry.c: the gate found the user's rsp outside the window. */
+HAL_NORETURN void hosted_gate_bad_stack(void);
+
+/* xstate.c: the FP/vector state of each context (XSAVE images) */
+extern uint8_t *hosted_cur_xarea; /* the slot of hosted_cur_uctx */
+void hosted_xstate_reset(uint64_t ram_bytes);
+uint8_t *hosted_xarea(const struct hal_uctx *c);
+void hosted_xstate_init(const struct hal_uctx *c);
+void hosted_xstate_from_frame(const struct hal_uctx *c, const void *fpstate);
+
+/* fs.c: the FS base (user TLS) of this process */
+void hosted_fs_start(void);
+void hosted_fs_user(uint64_t base); /* load base for user code */
+void hosted_fs_kernel(void);        /* load kaal-sim's own, before any libc call */
+
+/* confine.c: seccomp filter, TSC and ptrace rules for user code */
+void hosted_confine(bool allow_rdtsc, bool debuggable);
 
 /* entry.c: kernel entries and the exit to user */
 extern struct hal_uctx *hosted_cur_uctx; /* the context gate.S saves into */
+void hosted_set_current(struct hal_uctx *c); /* hosted_cur_uctx and its xarea */
 void hosted_entry_begin(void);           /* what every kernel entry does first */
 HAL_NORETURN void hosted_kernel_exit(void);
 HAL_NORETURN void hosted_syscall_entry(void);

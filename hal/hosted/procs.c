@@ -187,6 +187,7 @@ void hosted_procs_halt(int status)
     }
     hosted_ps.request = REQ_HALT;
     hosted_ps.request_status = status;
+    hosted_fs_kernel();
     procs_hand_to(0);
     for (;;) {
         pause(); /* the original kills this process */

@@ -7,10 +7,12 @@
  */
 #define _GNU_SOURCE
 #include "hosted_internal.h"
+#include "hostsys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 /* The ranges this process installed in its window since the window was
  * last emptied, so that emptying it clears only those (a few small mmaps)
@@ -23,13 +25,20 @@ static HOSTED_PRIVATE bool window_clean; /* false: it may hold pages not in fill
 
 bool hosted_in_window(uintptr_t a) { return a >= HAL_USER_VADDR_BASE && a < HAL_USER_VADDR_TOP; }
 
+/* mmap without libc (the kernel path runs with the user's FS: hostsys.h). */
+static long window_mmap(uintptr_t at, uint64_t len, int prot, int flags, int fd, uint64_t off)
+{
+    hm.host_syscalls++;
+    return hostsys_call(SYS_mmap, (long)at, (long)len, prot, flags, fd, (long)off);
+}
+
 static void window_clear(uintptr_t lo, uintptr_t hi)
 {
-    void *p = mmap((void *)lo, hi - lo, PROT_NONE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
-    hm.host_syscalls++;
-    if (p == MAP_FAILED) {
-        perror("kaal-sim: clearing the user window");
+    long r = window_mmap(lo, hi - lo, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    if (hostsys_failed(r)) {
+        hosted_fs_kernel();
+        fprintf(stderr, "kaal-sim: clearing the user window failed (%ld)\n", r);
         abort();
     }
 }
@@ -113,9 +122,7 @@ bool hosted_window_fill(uintptr_t addr, bool write, bool exec)
         return false;
     }
     int prot = PROT_READ | (w.writable ? PROT_WRITE : 0) | (w.executable ? PROT_EXEC : 0);
-    void *p = mmap((void *)(uintptr_t)w.vbase, size, prot, MAP_SHARED | MAP_FIXED, fd, (off_t)off);
-    hm.host_syscalls++;
-    if (p == MAP_FAILED) {
+    if (hostsys_failed(window_mmap((uintptr_t)w.vbase, size, prot, MAP_SHARED | MAP_FIXED, fd, off))) {
         return false;
     }
     window_note_fill((uintptr_t)w.vbase, (uintptr_t)w.vbase + size);
