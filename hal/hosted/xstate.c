@@ -106,7 +106,7 @@ void hosted_xstate_from_frame(const struct hal_uctx *c, const void *fpstate)
     }
     uint32_t magic, size;
     memcpy(&magic, (const uint8_t *)fpstate + 464, 4);
-    memcpy(&size, (const uint8_t *)fpstate + 472, 4); /* xstate_size */
+    memcpy(&size, (const uint8_t *)fpstate + 480, 4); /* xstate_size (after magic1, extended_size, xfeatures) */
     uint8_t *x = hosted_xarea(c);
     if (magic != 0x46505853u /* FP_XSTATE_MAGIC1 */ || size > hosted_xslot_bytes ||
         size < XSAVE_LEGACY + XSAVE_HEADER) {

@@ -8,6 +8,7 @@ sim=$1; prog=$2; want=$3; shift 3
 out1=$("$sim" --root "$prog" --no-module "$@" 2>&1 </dev/null); st1=$?
 out2=$("$sim" --root "$prog" --no-module "$@" 2>&1 </dev/null); st2=$?
 echo "$out1"
+[ "$st1" = 77 ] && exit 77 # a test that does not apply to this host
 [ "$st1" = 0 ] && [ "$st2" = 0 ] || { echo "FAIL: exit status $st1 and $st2, expected 0"; exit 1; }
 [ "$out1" = "$out2" ] || { echo "FAIL: two runs printed different output"; \
     echo "$out2" | diff - /dev/stdin <<E
