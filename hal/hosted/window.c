@@ -122,7 +122,12 @@ bool hosted_window_fill(uintptr_t addr, bool write, bool exec)
         return false;
     }
     int prot = PROT_READ | (w.writable ? PROT_WRITE : 0) | (w.executable ? PROT_EXEC : 0);
-    if (hostsys_failed(window_mmap((uintptr_t)w.vbase, size, prot, MAP_SHARED | MAP_FIXED, fd, off))) {
+    /* One-process mode (make debug): pages the thread cannot write are
+     * private mappings, so that gdb can write breakpoints into them (a
+     * copy on write of this process's view; refilled, the page shows RAM
+     * again). They show RAM as a shared mapping does until gdb writes. */
+    int share = w.writable || !hm.one_process ? MAP_SHARED : MAP_PRIVATE;
+    if (hostsys_failed(window_mmap((uintptr_t)w.vbase, size, prot, share | MAP_FIXED, fd, off))) {
         return false;
     }
     window_note_fill((uintptr_t)w.vbase, (uintptr_t)w.vbase + size);
