@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <unistd.h>
 
 extern const unsigned char kaal_roottask_elf[];
 extern const unsigned long kaal_roottask_elf_size;
@@ -67,8 +69,27 @@ static void *read_file(const char *path, size_t *size)
     return buf;
 }
 
+/* Run with the host's address-space randomization off (re-executing
+ * this program once if it is on), so that every address of kaal-sim, and
+ * so anything a user program may read of them in the default mode (the
+ * gate page's target), is the same in every run: the output of a run
+ * depends on its inputs only (docs/architecture.md). gdb starts programs
+ * so already. If the host refuses, the run goes on randomized. */
+static void fixed_addresses(char **argv)
+{
+    int p = personality(0xffffffff);
+    if (p == -1 || (p & ADDR_NO_RANDOMIZE) != 0) {
+        return;
+    }
+    if (personality((unsigned long)p | ADDR_NO_RANDOMIZE) == -1) {
+        return;
+    }
+    execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char **argv)
 {
+    fixed_addresses(argv);
     hosted_config_t cfg = {0};
     cfg.root_elf = kaal_roottask_elf;
     cfg.root_elf_size = kaal_roottask_elf_size;

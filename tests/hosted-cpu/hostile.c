@@ -17,7 +17,7 @@
 
 #define NO_FAULT_LABEL 99u
 
-void hostile_action(void);
+kaal_word_t hostile_action(void);
 extern const char hostile_pc[];
 
 /* Each routine is entered by a call, with a 16-byte aligned stack. */
@@ -110,6 +110,12 @@ __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
 /* a store to the gate page */
 __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
         "mov $0x0ffff000, %eax\nhostile_pc: movb $0xc3, (%rax)\nret\n");
+#elif defined(HOSTILE_GATE_READ)
+/* read the gate page's jump target (a kaal-sim address in the default
+ * mode) and print it: the output must still be the same in every run */
+#define HOSTILE_PRINTS 1
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x0ffffff8, %eax\nhostile_pc: mov (%rax), %rax\nret\n");
 #else
 #error "define one HOSTILE_* (tests/hosted-cpu/meson.build)"
 #endif
@@ -120,7 +126,12 @@ static kaal_cptr_t fault_ep;
 __attribute__((noreturn)) static void victim(kaal_word_t arg)
 {
     (void)arg;
-    hostile_action();
+    kaal_word_t v = hostile_action();
+#ifdef HOSTILE_PRINTS
+    kaal_printf("hostile: read 0x%lx\n", v);
+#else
+    (void)v;
+#endif
     kaal_word_t mr[KAAL_MSG_NUM_REGS] = {0, 0, 0, 0};
     (void)kaal_call(fault_ep, kaal_msginfo(NO_FAULT_LABEL, 0, 0, 0), mr);
     for (;;) {
