@@ -36,6 +36,8 @@ static void usage(FILE *f)
             "                   then the number of host processes used\n"
             "  --allow-rdtsc    let user code read the TSC (rdtsc, rdtscp; the hosted\n"
             "                   benchmark's clock); default: a UserException (#GP)\n"
+            "  --guard          run user code in host processes that map nothing of\n"
+            "                   kaal-sim (traced; slower; contains hostile code)\n"
             "  --one-process    run every address space in this host process (the\n"
             "                   window is emptied at each switch; slower across\n"
             "                   address spaces, simplest to follow in gdb)\n"
@@ -108,6 +110,8 @@ int main(int argc, char **argv)
             cfg.no_fastpath = true;
         } else if (strcmp(a, "--stats") == 0) {
             cfg.stats = true;
+        } else if (strcmp(a, "--guard") == 0) {
+            cfg.guard = true;
         } else if (strcmp(a, "--allow-rdtsc") == 0) {
             cfg.allow_rdtsc = true;
         } else if (strcmp(a, "--one-process") == 0) {

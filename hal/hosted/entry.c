@@ -36,6 +36,9 @@ static void window_switch(void) { hosted_procs_switch(hm.want_root, hm.want_asid
 
 HAL_NORETURN void hosted_kernel_exit(void)
 {
+    if (hm.guard) {
+        hosted_guard_run(); /* user code in processes of its own (guard_run.c) */
+    }
     /* Set before the switch: another process may resume this thread. */
     hosted_set_current(kaal_kernel_exit());
     window_switch();

@@ -32,6 +32,7 @@ struct hosted_machine {
     size_t stats_len;
     bool user_mode;
     bool allow_rdtsc; /* user code may read the TSC (confine.c) */
+    bool guard;       /* --guard: user code in traced processes (guard.c) */
 
     uint64_t now;
     uint64_t deadline;
@@ -108,6 +109,7 @@ HAL_NORETURN void hosted_gate_bad_stack(void);
 
 /* xstate.c: the FP/vector state of each context (XSAVE images) */
 extern uint8_t *hosted_cur_xarea; /* the slot of hosted_cur_uctx */
+extern uint64_t hosted_xslot_bytes; /* a slot's size */
 void hosted_xstate_reset(uint64_t ram_bytes);
 uint8_t *hosted_xarea(const struct hal_uctx *c);
 void hosted_xstate_init(const struct hal_uctx *c);
@@ -117,6 +119,13 @@ void hosted_xstate_from_frame(const struct hal_uctx *c, const void *fpstate);
 void hosted_fs_start(void);
 void hosted_fs_user(uint64_t base); /* load base for user code */
 void hosted_fs_kernel(void);        /* load kaal-sim's own, before any libc call */
+
+/* guard.c: --guard, user code in processes of its own */
+void hosted_guard_start(void);
+void hosted_guard_stop(void);
+HAL_NORETURN void hosted_guard_run(void); /* the kernel exit, for ever */
+void hosted_guard_flush(uint64_t asid, uint64_t lo, uint64_t hi);
+void hosted_guard_flush_asid(uint64_t asid);
 
 /* confine.c: seccomp filter, TSC and ptrace rules for user code */
 void hosted_confine(bool allow_rdtsc, bool debuggable);
@@ -135,7 +144,17 @@ struct ucontext_t;
 void hosted_uctx_save(struct ucontext_t *uc);
 
 /* window.c: the user window of this process */
+struct hosted_fill {
+    uint64_t vbase, size, off;
+    int fd, prot;
+    bool writable;
+};
 bool hosted_in_window(uintptr_t a);
+/* The mapping that makes the access at addr allowed in address space
+ * root (the frame's whole page, the RAM or device memfd and offset, the
+ * rights); false: the access is a VM fault. */
+bool hosted_window_lookup(uint64_t root, uintptr_t addr, bool write, bool exec,
+                          struct hosted_fill *f);
 bool hosted_window_fill(uintptr_t addr, bool write, bool exec);
 void hosted_window_clear(uint64_t lo, uint64_t hi);
 void hosted_window_empty(void);

@@ -70,6 +70,15 @@ static void make_window(void)
 
 void hosted_user_start(void)
 {
+    if (hm.guard) { /* no user code in this process (guard.c) */
+        hosted_procs_start(true);
+        hm.user_mode = true;
+        hm.want_root = 0;
+        hm.want_asid = 0;
+        hosted_confine(hm.allow_rdtsc, true);
+        hosted_guard_start();
+        return;
+    }
     hosted_procs_start(hm.one_process);
     hosted_fs_start();
     hm.user_mode = true;
@@ -89,6 +98,12 @@ void hosted_user_start(void)
 
 void hosted_user_stop(void)
 {
+    if (hm.guard) {
+        hosted_guard_stop();
+        hosted_procs_stop();
+        hm.user_mode = false;
+        return;
+    }
     hosted_fs_kernel();
     hosted_procs_stop();
     hosted_traps_stop();

@@ -94,12 +94,10 @@ void hosted_window_reset(void)
     filled_overflow = false;
 }
 
-/* Install the frame containing addr if the current VSpace allows access.
- * Returns false when the access is a VM fault. */
-bool hosted_window_fill(uintptr_t addr, bool write, bool exec)
+bool hosted_window_lookup(uint64_t root, uintptr_t addr, bool write, bool exec,
+                          struct hosted_fill *f)
 {
     kaal_vspace_walk_t w;
-    uint64_t root = hosted_procs_root();
     if (!hosted_in_window(addr) || root == 0 || !kaal_vspace_lookup(root, addr, &w)) {
         return false;
     }
@@ -110,26 +108,38 @@ bool hosted_window_fill(uintptr_t addr, bool write, bool exec)
     if (w.vbase < HAL_USER_VADDR_BASE || w.vbase + size > HAL_USER_VADDR_TOP) {
         return false;
     }
-    int fd;
-    uint64_t off;
     if (w.paddr >= HAL_HOSTED_RAM_BASE && w.paddr + size <= HAL_HOSTED_RAM_BASE + hm.ram_bytes) {
-        fd = hm.ram_fd;
-        off = w.paddr - HAL_HOSTED_RAM_BASE;
+        f->fd = hm.ram_fd;
+        f->off = w.paddr - HAL_HOSTED_RAM_BASE;
     } else if (w.paddr >= HOSTED_DEVICE_BASE && w.paddr + size <= HOSTED_DEVICE_BASE + HOSTED_DEVICE_SIZE) {
-        fd = hm.dev_fd;
-        off = w.paddr - HOSTED_DEVICE_BASE;
+        f->fd = hm.dev_fd;
+        f->off = w.paddr - HOSTED_DEVICE_BASE;
     } else {
         return false;
     }
-    int prot = PROT_READ | (w.writable ? PROT_WRITE : 0) | (w.executable ? PROT_EXEC : 0);
+    f->vbase = w.vbase;
+    f->size = size;
+    f->writable = w.writable;
+    f->prot = PROT_READ | (w.writable ? PROT_WRITE : 0) | (w.executable ? PROT_EXEC : 0);
+    return true;
+}
+
+/* Install the frame containing addr if the current VSpace allows access.
+ * Returns false when the access is a VM fault. */
+bool hosted_window_fill(uintptr_t addr, bool write, bool exec)
+{
+    struct hosted_fill f;
+    if (!hosted_window_lookup(hosted_procs_root(), addr, write, exec, &f)) {
+        return false;
+    }
     /* One-process mode (make debug): pages the thread cannot write are
      * private mappings, so that gdb can write breakpoints into them (a
      * copy on write of this process's view; refilled, the page shows RAM
      * again). They show RAM as a shared mapping does until gdb writes. */
-    int share = w.writable || !hm.one_process ? MAP_SHARED : MAP_PRIVATE;
-    if (hostsys_failed(window_mmap((uintptr_t)w.vbase, size, prot, share | MAP_FIXED, fd, off))) {
+    int share = f.writable || !hm.one_process ? MAP_SHARED : MAP_PRIVATE;
+    if (hostsys_failed(window_mmap((uintptr_t)f.vbase, f.size, f.prot, share | MAP_FIXED, f.fd, f.off))) {
         return false;
     }
-    window_note_fill((uintptr_t)w.vbase, (uintptr_t)w.vbase + size);
+    window_note_fill((uintptr_t)f.vbase, (uintptr_t)(f.vbase + f.size));
     return true;
 }

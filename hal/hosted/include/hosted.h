@@ -32,6 +32,8 @@ typedef struct hosted_config {
                                   (for gdb); default: one host process each */
     bool allow_rdtsc;          /* user code may execute rdtsc/rdtscp (default: a
                                   UserException #GP; docs/architecture.md) */
+    bool guard;                /* user code in traced host processes that map
+                                  nothing of the kernel (docs/architecture.md) */
 } hosted_config_t;
 
 /* Boot and run until the kernel halts; returns the halt status
