@@ -116,6 +116,17 @@ __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
 #define HOSTILE_PRINTS 1
 __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
         "mov $0x0ffffff8, %eax\nhostile_pc: mov (%rax), %rax\nret\n");
+#elif defined(HOSTILE_KERNEL_READ)
+/* read kaal-sim's first page (its base without address randomization):
+ * the default mode does not stop it; --guard maps nothing there */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x555555554000, %rax\nhostile_pc: mov (%rax), %rax\nret\n");
+#elif defined(HOSTILE_KERNEL_JUMP)
+/* jump to the gate page's jump target: kaal-sim's gate code in the
+ * default mode (not tested there: it is not stopped), int3 filler under
+ * --guard, a non-canonical address */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x0ffffff8, %eax\nmov (%rax), %rax\nhostile_pc: jmp *%rax\n");
 #else
 #error "define one HOSTILE_* (tests/hosted-cpu/meson.build)"
 #endif
