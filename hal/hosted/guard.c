@@ -263,6 +263,7 @@ struct guard_proc *guard_proc_for(uint64_t root, uint64_t asid)
     if (g->pid == 0) {
         spawn(g);
     } else {
+        guard_xstate_collect(g->xlive, NULL);
         hosted_guard_flush_window(g, HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP);
     }
     g->root = root;
@@ -296,6 +297,15 @@ void hosted_guard_flush_asid(uint64_t asid)
             hosted_guard_flush_window(g, HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP);
             g->root = 0;
             g->asid = 0;
+        }
+    }
+}
+
+void hosted_guard_xstate_reset(const struct hal_uctx *c)
+{
+    for (unsigned i = 0; i < GUARD_MAX_PROCS; i++) {
+        if (guard_procs[i].xlive == c) {
+            guard_procs[i].xlive = NULL; /* the slot is the new state */
         }
     }
 }

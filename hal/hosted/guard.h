@@ -23,6 +23,10 @@ struct guard_proc {
     pid_t pid; /* 0: none yet */
     uint64_t root, asid, last_use;
     struct user_regs_struct regs;
+    /* The thread whose XSAVE state the process's CPU holds (NULL: none):
+     * read back into its slot only when another thread needs the CPU
+     * (guard_run.c), so a thread that keeps running costs no regset. */
+    const struct hal_uctx *xlive;
 };
 
 /* What stopped a user process. */
@@ -40,6 +44,9 @@ int guard_wait(struct guard_proc *g);
 HAL_NORETURN void guard_fail(const char *what);
 /* Remove [lo, hi) from g's window. */
 void hosted_guard_flush_window(struct guard_proc *g, uint64_t lo, uint64_t hi);
+/* Bring every thread's XSAVE state held by a process other than keep
+ * (NULL: all) into its slot (guard_run.c). */
+void guard_xstate_collect(const struct hal_uctx *c, const struct guard_proc *keep);
 /* ptrace, counted as a host syscall. */
 long guard_ptrace(int req, pid_t pid, void *addr, void *data);
 /* The XSAVE image size of the host's ptrace regset. */

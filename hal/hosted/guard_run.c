@@ -70,15 +70,40 @@ static void load_thread(struct guard_proc *g)
             guard_fail("PTRACE_SETREGS");
         }
     }
+    if (g->xlive == c) {
+        return; /* the process's CPU holds this thread's state already */
+    }
+    guard_xstate_collect(g->xlive, NULL);
+    guard_xstate_collect(c, g); /* it may have run in another process */
     memcpy(guard_xbuf, hosted_cur_xarea, guard_xsize);
     struct iovec iov = {guard_xbuf, guard_xsize};
     if (guard_ptrace(PTRACE_SETREGSET, g->pid, (void *)NT_X86_XSTATE, &iov) != 0) {
         guard_fail("PTRACE_SETREGSET (XSAVE state)");
     }
+    g->xlive = c;
 }
 
-/* g's stopped registers (g->regs, read already) and XSAVE image into
- * hosted_cur_uctx. */
+void guard_xstate_collect(const struct hal_uctx *c, const struct guard_proc *keep)
+{
+    if (c == NULL) {
+        return;
+    }
+    for (unsigned i = 0; i < GUARD_MAX_PROCS; i++) {
+        struct guard_proc *g = &guard_procs[i];
+        if (g == keep || g->xlive != c || g->pid == 0) {
+            continue;
+        }
+        struct iovec iov = {guard_xbuf, guard_xsize};
+        if (guard_ptrace(PTRACE_GETREGSET, g->pid, (void *)NT_X86_XSTATE, &iov) != 0) {
+            guard_fail("PTRACE_GETREGSET (XSAVE state)");
+        }
+        memcpy(hosted_xarea(c), guard_xbuf, guard_xsize);
+        g->xlive = NULL;
+    }
+}
+
+/* g's stopped registers (g->regs, read already) into hosted_cur_uctx
+ * (its XSAVE state stays in the process: g->xlive). */
 static void save_thread(struct guard_proc *g)
 {
     hal_uctx_t *c = hosted_cur_uctx;
@@ -101,11 +126,6 @@ static void save_thread(struct guard_proc *g)
     c->r[HOSTED_R_R13] = r->r13;
     c->r[HOSTED_R_R14] = r->r14;
     c->r[HOSTED_R_R15] = r->r15;
-    struct iovec iov = {guard_xbuf, guard_xsize};
-    if (guard_ptrace(PTRACE_GETREGSET, g->pid, (void *)NT_X86_XSTATE, &iov) != 0) {
-        guard_fail("PTRACE_GETREGSET (XSAVE state)");
-    }
-    memcpy(hosted_cur_xarea, guard_xbuf, guard_xsize);
 }
 
 /* Install the page of addr in g's window if its VSpace allows the access. */
@@ -142,19 +162,23 @@ static enum guard_event gate(struct guard_proc *g)
 {
     uintptr_t sp = g->regs.rsp;
     g->regs.rip = HAL_HOSTED_GATE_VADDR;
-    for (unsigned i = 0; i < 2; i++) { /* a misaligned word may cross a page */
-        uintptr_t a = sp + 7u * i;
-        if (!hosted_in_window(a) || !hosted_in_window(sp)) {
-            return fault(g, KAAL_FAULT_VM_DATA, HAL_HOSTED_GATE_VADDR, a, 14, 4);
-        }
-        errno = 0;
-        (void)guard_ptrace(PTRACE_PEEKDATA, g->pid, (void *)a, NULL);
-        if (errno != 0 && !fill(g, a, false, false)) {
-            return fault(g, KAAL_FAULT_VM_DATA, HAL_HOSTED_GATE_VADDR, a, 14, 4);
-        }
+    if (!hosted_in_window(sp) || !hosted_in_window(sp + 7u)) {
+        return fault(g, KAAL_FAULT_VM_DATA, HAL_HOSTED_GATE_VADDR, sp, 14, 4);
     }
     errno = 0;
     long ret = guard_ptrace(PTRACE_PEEKDATA, g->pid, (void *)sp, NULL);
+    for (unsigned i = 0; errno != 0 && i < 2; i++) { /* a misaligned word may cross a page */
+        uintptr_t a = sp + 7u * i;
+        if (!fill(g, a, false, false)) {
+            errno = 0;
+            (void)guard_ptrace(PTRACE_PEEKDATA, g->pid, (void *)(a & ~(uintptr_t)7), NULL);
+            if (errno != 0) {
+                return fault(g, KAAL_FAULT_VM_DATA, HAL_HOSTED_GATE_VADDR, a, 14, 4);
+            }
+        }
+        errno = 0;
+        ret = guard_ptrace(PTRACE_PEEKDATA, g->pid, (void *)sp, NULL);
+    }
     if (errno != 0) {
         return fault(g, KAAL_FAULT_VM_DATA, HAL_HOSTED_GATE_VADDR, sp, 14, 4);
     }
@@ -190,6 +214,9 @@ static enum guard_event classify(struct guard_proc *g, int sig)
     if (sig == SIGVTALRM) {
         return watchdog(g);
     }
+    if (sig == SIGTRAP && rip == GATE_STOP) {
+        return gate(g); /* every byte of the gate page is int3: no TF trap ends here */
+    }
     siginfo_t si;
     if (sig != SIGSEGV && sig != SIGBUS && sig != SIGILL && sig != SIGFPE && sig != SIGTRAP &&
         sig != SIGSYS) {
@@ -202,9 +229,6 @@ static enum guard_event classify(struct guard_proc *g, int sig)
     uintptr_t addr = (uintptr_t)si.si_addr;
     switch (sig) {
     case SIGTRAP:
-        if (rip == GATE_STOP && si.si_code == SI_KERNEL) {
-            return gate(g);
-        }
         return fault(g, KAAL_FAULT_USER_EXCEPTION, rip, 0, si.si_code == TRAP_TRACE ? 1u : 3u, code);
     case SIGSYS:
         return fault(g, KAAL_FAULT_USER_EXCEPTION, rip, 0, 6, (uint64_t)(unsigned)si.si_syscall);

@@ -126,6 +126,8 @@ void hosted_guard_stop(void);
 HAL_NORETURN void hosted_guard_run(void); /* the kernel exit, for ever */
 void hosted_guard_flush(uint64_t asid, uint64_t lo, uint64_t hi);
 void hosted_guard_flush_asid(uint64_t asid);
+/* c's slot was reset (xstate.c): no process holds c's state any more. */
+void hosted_guard_xstate_reset(const struct hal_uctx *c);
 
 /* confine.c: seccomp filter, TSC and ptrace rules for user code */
 void hosted_confine(bool allow_rdtsc, bool debuggable);

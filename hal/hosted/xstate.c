@@ -89,6 +89,9 @@ void hosted_xstate_init(const struct hal_uctx *c)
     if (hosted_xtable == NULL) {
         return; /* not yet set up (never in a run) */
     }
+    if (hm.guard) {
+        hosted_guard_xstate_reset(c);
+    }
     uint8_t *x = hosted_xarea(c);
     memset(x, 0, XSAVE_LEGACY + XSAVE_HEADER); /* XSTATE_BV 0: all in init state */
     uint16_t fcw = 0x37f;
