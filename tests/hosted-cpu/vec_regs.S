@@ -119,6 +119,22 @@ vec_wait: /* (kaal_cptr_t ntfn): Recv */
     pop %r15
     ret
 
+    /* Call, Recv and ReplyRecv on an endpoint, no message words (xas.c). */
+    .globl xas_call, xas_recv, xas_reply_recv
+xas_call: /* (kaal_cptr_t ep) */
+    mov $-1, %rdx /* KAAL_SYS_CALL */
+    jmp 1f
+xas_recv:
+    mov $-5, %rdx /* KAAL_SYS_RECV */
+    jmp 1f
+xas_reply_recv:
+    mov $-2, %rdx /* KAAL_SYS_REPLY_RECV */
+1:  push %r15
+    xor %esi, %esi
+    call kaal_hosted_gate
+    pop %r15
+    ret
+
     .section .rodata
     .align 64
 lanes: .quad 0, 1, 2, 3, 4, 5, 6, 7
