@@ -12,7 +12,9 @@
  * kaal-sim's own base again (hosted_fs_kernel).
  *
  * A base that the host refuses (not a canonical user address) loads 0
- * instead, so that TLS accesses of that thread fault.
+ * instead, so that TLS accesses of that thread fault. Builds whose kernel
+ * code is instrumented (fuzz, sanitizers: thread-local counters in every
+ * function) define HOSTED_KERNEL_FS_ONLY and keep kaal-sim's own FS.
  */
 #define _GNU_SOURCE
 #include "hosted_internal.h"
@@ -41,6 +43,9 @@ void hosted_fs_start(void)
 
 void hosted_fs_user(uint64_t base)
 {
+#ifdef HOSTED_KERNEL_FS_ONLY
+    base = kernel_fs; /* an instrumented build (meson.build): no user TLS */
+#endif
     if (base == loaded_fs) {
         return;
     }
