@@ -53,6 +53,11 @@ void hosted_xstate_reset(uint64_t ram_bytes)
         fprintf(stderr, "kaal-sim: this CPU or host does not enable XSAVE\n");
         exit(70);
     }
+    __cpuid_count(0xd, 1, a, b, c, d);
+    if ((a & 1u) == 0) { /* gate.S saves with XSAVEOPT */
+        fprintf(stderr, "kaal-sim: this CPU has no XSAVEOPT\n");
+        exit(70);
+    }
     uint64_t slots = ram_bytes >> KAAL_TCB_SIZE_BITS;
     if (hosted_xtable != NULL && slots <= hosted_xslots) {
         return;
