@@ -25,8 +25,9 @@ SUB" line (bench/user/bench_root.c), printed with two decimals.
 FILE): more than 10 % above fails, below passes with a hint to regenerate.
 
 hosted: runs BUILD/bench/peers (pipe and futex round trips, a getppid
-syscall, the TSC frequency), then kaal-sim --stats with the benchmark root
-task with the fast path on and with --no-fastpath. Each time is the best
+syscall, the TSC frequency), then kaal-sim --stats --allow-rdtsc with the benchmark root
+task with the fast path on, with --no-fastpath, and with --guard (user code in
+traced processes that map nothing of kaal-sim: its cost, "... with --guard"). Each time is the best
 (minimum) of --runs runs (default 3), the runs of the two modes and the
 peers interleaved: the machines this runs on are shared VMs whose noise
 only ever adds time; the counters are the same in every run. Cycles become
@@ -71,6 +72,7 @@ PEER_LABEL = {
 IPC = ["ipc_same_as_0", "ipc_same_as_4", "ipc_same_as_120",
        "ipc_cross_as_0", "ipc_cross_as_4", "ipc_cross_as_120"]
 NOFP = "/nofp"  # suffix of the fast-path-off figures (baseline keys)
+GUARD = "/guard"  # suffix of the kaal-sim --guard figures (hosted only)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BASELINE = os.path.join(HERE, "baseline")
@@ -307,12 +309,15 @@ def peers(build):
     return hz, res
 
 
-def kernel(build, fast):
+def kernel(build, fast, guard=False):
     sim = os.path.join(build, "sim", "kaal-sim")
     elf = os.path.join(build, "bench", "bench_root.elf")
-    cmd = [sim, "--stats", "--quiet", "--root", elf, "--module", elf]
+    # --allow-rdtsc: the benchmark root task times itself with rdtsc.
+    cmd = [sim, "--stats", "--quiet", "--allow-rdtsc", "--root", elf, "--module", elf]
     if not fast:
         cmd.append("--no-fastpath")
+    if guard:
+        cmd.append("--guard")
     begin, res, checks = {}, {}, {}
     for line in run(cmd).splitlines():
         c = HCHECK.match(line)
@@ -348,7 +353,7 @@ def best(runs):
 
 
 def measure(build, n):
-    ons, offs, hzs, peer_runs, checks = [], [], [], [], []
+    ons, offs, guards, hzs, peer_runs, checks = [], [], [], [], [], []
     for _ in range(n):
         hz, pr = peers(build)
         hzs.append(hz)
@@ -357,9 +362,11 @@ def measure(build, n):
         ons.append(r)
         r, c_off = kernel(build, False)
         offs.append(r)
-        checks.append((c_on, c_off))
+        r, c_guard = kernel(build, True, guard=True)
+        guards.append(r)
+        checks.append((c_on, c_off, c_guard))
     peer = {k: min(p[k] for p in peer_runs) for k in peer_runs[0]}
-    return statistics.median(hzs), peer, best(ons), best(offs), checks
+    return statistics.median(hzs), peer, best(ons), best(offs), best(guards), checks
 
 
 def main():
@@ -376,13 +383,16 @@ def main():
             a64, a64_results = arm64_measure(argv[argv.index("--arm64") + 1], find_qemu(argv))
         except BenchError as e:
             sys.exit("bench: %s" % e)
-    hz, peer, on, off, checks = measure(build, n)
+    hz, peer, on, off, grd, checks = measure(build, n)
     hosted_results = []
-    for c_on, c_off in checks:
+    for c_on, c_off, c_guard in checks:
         for k in IPC:
             hosted_results.append(("hosted %s: replies identical with the fast path on and off" % k,
                                    c_on.get(k) is not None and c_on.get(k) == c_off.get(k),
                                    "on %s, off %s" % (c_on.get(k), c_off.get(k))))
+            hosted_results.append(("hosted %s: replies identical with --guard" % k,
+                                   c_on.get(k) == c_guard.get(k),
+                                   "default %s, --guard %s" % (c_on.get(k), c_guard.get(k))))
     ns = lambda cyc: cyc * 1e9 / hz
 
     print("KaaL benchmarks (hosted: kaal-sim on this machine; best of %d runs; TSC %.2f GHz)" %
@@ -410,6 +420,8 @@ def main():
         row(label, key, on.get(key), pk)
         if key in IPC:
             row("  ... with --no-fastpath", key + NOFP, off.get(key), pk)
+        if on.get(key) is not None:
+            row("  ... with --guard", key + GUARD, grd.get(key), pk)
     print("-" * 156)
     for pk, lab in PEER_LABEL.items():
         print("Linux peer: %-30s %8.0f ns" % (lab, ns(peer[pk])))

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
+#include <unistd.h>
 
 extern const unsigned char kaal_roottask_elf[];
 extern const unsigned long kaal_roottask_elf_size;
@@ -32,6 +34,10 @@ static void usage(FILE *f)
             "                   logged with host syscalls, kernel entries and fast-path\n"
             "                   IPCs so far; the log is printed at exit (bench/),\n"
             "                   then the number of host processes used\n"
+            "  --allow-rdtsc    let user code read the TSC (rdtsc, rdtscp; the hosted\n"
+            "                   benchmark's clock); default: a UserException (#GP)\n"
+            "  --guard          run user code in host processes that map nothing of\n"
+            "                   kaal-sim (traced; slower; contains hostile code)\n"
             "  --one-process    run every address space in this host process (the\n"
             "                   window is emptied at each switch; slower across\n"
             "                   address spaces, simplest to follow in gdb)\n"
@@ -65,8 +71,27 @@ static void *read_file(const char *path, size_t *size)
     return buf;
 }
 
+/* Run with the host's address-space randomization off (re-executing
+ * this program once if it is on), so that every address of kaal-sim, and
+ * so anything a user program may read of them in the default mode (the
+ * gate page's target), is the same in every run: the output of a run
+ * depends on its inputs only (docs/architecture.md). gdb starts programs
+ * so already. If the host refuses, the run goes on randomized. */
+static void fixed_addresses(char **argv)
+{
+    int p = personality(0xffffffff);
+    if (p == -1 || (p & ADDR_NO_RANDOMIZE) != 0) {
+        return;
+    }
+    if (personality((unsigned long)p | ADDR_NO_RANDOMIZE) == -1) {
+        return;
+    }
+    execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char **argv)
 {
+    fixed_addresses(argv);
     hosted_config_t cfg = {0};
     cfg.root_elf = kaal_roottask_elf;
     cfg.root_elf_size = kaal_roottask_elf_size;
@@ -85,6 +110,10 @@ int main(int argc, char **argv)
             cfg.no_fastpath = true;
         } else if (strcmp(a, "--stats") == 0) {
             cfg.stats = true;
+        } else if (strcmp(a, "--guard") == 0) {
+            cfg.guard = true;
+        } else if (strcmp(a, "--allow-rdtsc") == 0) {
+            cfg.allow_rdtsc = true;
         } else if (strcmp(a, "--one-process") == 0) {
             cfg.one_process = true;
         } else if (strcmp(a, "--ram") == 0 && i + 1 < argc) {

@@ -24,7 +24,6 @@
 #define UCTX_R13 120
 #define UCTX_R14 128
 #define UCTX_R15 136
-#define UCTX_FP 160 /* fxsave64 image, 16-byte aligned */
 
 #ifndef __ASSEMBLER__
 #include <hal/uctx.h>
@@ -51,9 +50,6 @@ ASM_OFFSET_OK(r[HOSTED_R_R12], UCTX_R12);
 ASM_OFFSET_OK(r[HOSTED_R_R13], UCTX_R13);
 ASM_OFFSET_OK(r[HOSTED_R_R14], UCTX_R14);
 ASM_OFFSET_OK(r[HOSTED_R_R15], UCTX_R15);
-ASM_OFFSET_OK(fp, UCTX_FP);
-_Static_assert(UCTX_FP % 16 == 0 && sizeof(((struct hal_uctx *)0)->fp) == 512,
-               "asm_offsets.h: fxsave64 needs 512 bytes, 16-byte aligned");
 #endif
 
 #endif

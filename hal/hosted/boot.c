@@ -20,6 +20,9 @@ HOSTED_SHARED struct hosted_machine hm;
 static void machine_reset(const hosted_config_t *cfg)
 {
     hosted_memory_reset(cfg->ram_bytes != 0 ? cfg->ram_bytes : 64ull << 20);
+    hosted_xstate_reset(hm.ram_bytes);
+    hm.allow_rdtsc = cfg->allow_rdtsc;
+    hm.guard = cfg->guard;
     memset(hm.dev, 0, HOSTED_DEVICE_SIZE);
     hm.quiet = cfg->quiet;
     hm.one_process = cfg->one_process;

@@ -5,12 +5,13 @@
  * log with the machine's counters instead (hosted.h).
  */
 #include "hosted_internal.h"
+#include "hostsys.h"
 
 #include <hal/console.h>
 
-#include <stdio.h>
+#include <errno.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/syscall.h>
 
 #define CONSOLE_KEEP (256u * 1024u)
 #define STATS_KEEP (64u * 1024u)
@@ -35,6 +36,26 @@ void hosted_console_reset(void)
 const char *hosted_console_text(void) { return hm.console; }
 const char *hosted_stats_text(void) { return hm.stats_log != NULL ? hm.stats_log : ""; }
 
+/* Append " name=value" to buf at *k (kernel path: no libc formatting,
+ * which would use FS; hostsys.h). */
+static void put_counter(char *buf, size_t *k, const char *name, uint64_t v)
+{
+    char digits[20];
+    unsigned n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10u);
+        v /= 10u;
+    } while (v != 0 && n < sizeof(digits));
+    buf[(*k)++] = ' ';
+    for (const char *p = name; *p != '\0'; p++) {
+        buf[(*k)++] = *p;
+    }
+    buf[(*k)++] = '=';
+    while (n > 0) {
+        buf[(*k)++] = digits[--n];
+    }
+}
+
 /* A marker line "@@..." ends at hm.console_len: move it from the console
  * to the stats log with the counters (cfg.stats). True if it was one. */
 static bool stats_marker(void)
@@ -44,13 +65,15 @@ static bool stats_marker(void)
     if (!hm.stats || n < 2 || line[0] != '@' || line[1] != '@') {
         return false;
     }
-    char tail[96];
-    int k = snprintf(tail, sizeof(tail), " hs=%llu ke=%llu fp=%llu\n",
-                     (unsigned long long)hm.host_syscalls, (unsigned long long)hm.entries,
-                     (unsigned long long)(kaal_fastpath_hits(FASTPATH_CALL) +
-                                          kaal_fastpath_hits(FASTPATH_REPLY_RECV)));
+    char tail[96]; /* 3 x (5 + 20 digits) + newline */
+    size_t k = 0;
+    put_counter(tail, &k, "hs", hm.host_syscalls);
+    put_counter(tail, &k, "ke", hm.entries);
+    put_counter(tail, &k, "fp",
+                kaal_fastpath_hits(FASTPATH_CALL) + kaal_fastpath_hits(FASTPATH_REPLY_RECV));
+    tail[k++] = '\n';
     n--; /* the marker without its newline, then the counters */
-    if (k > 0 && hm.stats_len + n + (size_t)k < STATS_KEEP) {
+    if (hm.stats_len + n + k < STATS_KEEP) {
         memcpy(hm.stats_log + hm.stats_len, line, n);
         memcpy(hm.stats_log + hm.stats_len + n, tail, (size_t)k);
         hm.stats_len += n + (size_t)k;
@@ -65,8 +88,20 @@ static bool stats_marker(void)
 void hosted_console_flush(void)
 {
     if (!hm.quiet && hm.console_len > hm.console_line) {
-        ssize_t n = write(1, hm.console + hm.console_line, hm.console_len - hm.console_line);
-        (void)n;
+        const char *p = hm.console + hm.console_line;
+        size_t left = hm.console_len - hm.console_line;
+        /* All of it, whatever signal interrupts (bounded: a failure ends it). */
+        while (left > 0) {
+            long r = hostsys_call(SYS_write, 1, (long)(uintptr_t)p, (long)left, 0, 0, 0);
+            if (r == -EINTR) {
+                continue;
+            }
+            if (r <= 0) {
+                break;
+            }
+            p += r;
+            left -= (size_t)r;
+        }
         hm.host_syscalls++;
     }
     hm.console_line = hm.console_len;

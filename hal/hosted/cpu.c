@@ -30,6 +30,9 @@ void hal_idle_wait(void)
 void hal_halt(int status)
 {
     hosted_console_flush();
+    if (hm.user_mode) {
+        hosted_fs_kernel(); /* libc from here on (hostsys.h) */
+    }
     hosted_procs_halt(status); /* returns in the process that halts */
 
     hm.halt_status = status;

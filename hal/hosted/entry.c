@@ -5,7 +5,8 @@
  *   SIGSEGV & co (trap.c)         --> hosted_fault_entry   -> kaal_entry_fault
  *   watchdog (trap.c)             --> hosted_preempt_entry
  *   each then: hosted_kernel_exit -> kaal_kernel_exit, switch to the
- *   address space's process (procs.c), hosted_restore_user (gate.S)
+ *   address space's process (procs.c), load the thread's TLS base (fs.c),
+ *   hosted_restore_user (gate.S)
  *
  * Every entry runs on the kernel stack, from an empty stack.
  */
@@ -14,6 +15,12 @@
 /* The context gate.S saves into and restores from: set before the switch
  * to another address space's process, which then resumes it. */
 HOSTED_SHARED struct hal_uctx *hosted_cur_uctx;
+
+void hosted_set_current(struct hal_uctx *c)
+{
+    hosted_cur_uctx = c;
+    hosted_cur_xarea = hosted_xarea(c);
+}
 
 void hosted_entry_begin(void)
 {
@@ -29,18 +36,23 @@ static void window_switch(void) { hosted_procs_switch(hm.want_root, hm.want_asid
 
 HAL_NORETURN void hosted_kernel_exit(void)
 {
+    if (hm.guard) {
+        hosted_guard_run(); /* user code in processes of its own (guard_run.c) */
+    }
     /* Set before the switch: another process may resume this thread. */
-    hosted_cur_uctx = kaal_kernel_exit();
+    hosted_set_current(kaal_kernel_exit());
     window_switch();
     hm.watch_entries = hm.entries + hm.fills;
     hm.watch_idle_ticks = 0;
+    hosted_fs_user(hosted_cur_uctx->r[HOSTED_R_FSBASE]);
     hosted_restore_user(hosted_cur_uctx);
 }
 
 void hal_return_to_user(hal_uctx_t *c)
 {
-    hosted_cur_uctx = c;
+    hosted_set_current(c);
     window_switch();
+    hosted_fs_user(hosted_cur_uctx->r[HOSTED_R_FSBASE]);
     hosted_restore_user(hosted_cur_uctx);
 }
 
@@ -58,6 +70,18 @@ HAL_NORETURN void hosted_fault_entry(void)
     kaal_fault_info_t f = hm.fault;
     kaal_entry_fault(&f);
     hosted_kernel_exit();
+}
+
+/* The gate found the user's rsp outside the user window: the thread
+ * stands at the gate page (gate.S saved it so) and its stack read faults,
+ * as the call's push would have faulted on a CPU. */
+HAL_NORETURN void hosted_gate_bad_stack(void)
+{
+    hm.fault.kind = KAAL_FAULT_VM_DATA;
+    hm.fault.addr = hosted_user_rsp;
+    hm.fault.status = 4; /* x86 page-fault error code: user-mode read, not present */
+    hm.fault.number = 14;
+    hosted_fault_entry();
 }
 
 HAL_NORETURN void hosted_preempt_entry(void)

@@ -31,6 +31,8 @@ struct hosted_machine {
     char *stats_log;
     size_t stats_len;
     bool user_mode;
+    bool allow_rdtsc; /* user code may read the TSC (confine.c) */
+    bool guard;       /* --guard: user code in traced processes (guard.c) */
 
     uint64_t now;
     uint64_t deadline;
@@ -97,12 +99,42 @@ uint64_t hosted_next_event_time(void);
 
 /* gate.S */
 extern uintptr_t hosted_kstack_top;
+extern uintptr_t hosted_user_rsp; /* the user's rsp at the last gate entry */
 extern volatile uint8_t hosted_in_kernel;
 void hosted_gate_entry(void);
+extern const char hosted_gate_clean[], hosted_gate_read_ret[], hosted_gate_end[];
 HAL_NORETURN void hosted_restore_user(struct hal_uctx *c);
+/* entry.c: the gate found the user's rsp outside the window. */
+HAL_NORETURN void hosted_gate_bad_stack(void);
+
+/* xstate.c: the FP/vector state of each context (XSAVE images) */
+extern uint8_t *hosted_cur_xarea; /* the slot of hosted_cur_uctx */
+extern uint64_t hosted_xslot_bytes; /* a slot's size */
+void hosted_xstate_reset(uint64_t ram_bytes);
+uint8_t *hosted_xarea(const struct hal_uctx *c);
+void hosted_xstate_init(const struct hal_uctx *c);
+void hosted_xstate_from_frame(const struct hal_uctx *c, const void *fpstate);
+
+/* fs.c: the FS base (user TLS) of this process */
+void hosted_fs_start(void);
+void hosted_fs_user(uint64_t base); /* load base for user code */
+void hosted_fs_kernel(void);        /* load kaal-sim's own, before any libc call */
+
+/* guard.c: --guard, user code in processes of its own */
+void hosted_guard_start(void);
+void hosted_guard_stop(void);
+HAL_NORETURN void hosted_guard_run(void); /* the kernel exit, for ever */
+void hosted_guard_flush(uint64_t asid, uint64_t lo, uint64_t hi);
+void hosted_guard_flush_asid(uint64_t asid);
+/* c's slot was reset (xstate.c): no process holds c's state any more. */
+void hosted_guard_xstate_reset(const struct hal_uctx *c);
+
+/* confine.c: seccomp filter, TSC and ptrace rules for user code */
+void hosted_confine(bool allow_rdtsc, bool debuggable);
 
 /* entry.c: kernel entries and the exit to user */
 extern struct hal_uctx *hosted_cur_uctx; /* the context gate.S saves into */
+void hosted_set_current(struct hal_uctx *c); /* hosted_cur_uctx and its xarea */
 void hosted_entry_begin(void);           /* what every kernel entry does first */
 HAL_NORETURN void hosted_kernel_exit(void);
 HAL_NORETURN void hosted_syscall_entry(void);
@@ -114,7 +146,17 @@ struct ucontext_t;
 void hosted_uctx_save(struct ucontext_t *uc);
 
 /* window.c: the user window of this process */
+struct hosted_fill {
+    uint64_t vbase, size, off;
+    int fd, prot;
+    bool writable;
+};
 bool hosted_in_window(uintptr_t a);
+/* The mapping that makes the access at addr allowed in address space
+ * root (the frame's whole page, the RAM or device memfd and offset, the
+ * rights); false: the access is a VM fault. */
+bool hosted_window_lookup(uint64_t root, uintptr_t addr, bool write, bool exec,
+                          struct hosted_fill *f);
 bool hosted_window_fill(uintptr_t addr, bool write, bool exec);
 void hosted_window_clear(uint64_t lo, uint64_t hi);
 void hosted_window_empty(void);

@@ -150,6 +150,10 @@ static void queue_flush(struct as_proc *p, uint64_t lo, uint64_t hi)
 
 void hosted_procs_flush(uint64_t asid, uint64_t lo, uint64_t hi)
 {
+    if (hm.guard) {
+        hosted_guard_flush(asid, lo, hi);
+        return;
+    }
     for (unsigned s = 0; s < hosted_ps.nslots; s++) {
         struct as_proc *p = &hosted_ps.slot[s];
         if (p->root == 0 || p->asid != asid) {
@@ -165,6 +169,10 @@ void hosted_procs_flush(uint64_t asid, uint64_t lo, uint64_t hi)
 
 void hosted_procs_flush_asid(uint64_t asid)
 {
+    if (hm.guard) {
+        hosted_guard_flush_asid(asid);
+        return;
+    }
     for (unsigned s = 0; s < hosted_ps.nslots; s++) {
         struct as_proc *p = &hosted_ps.slot[s];
         if (p->root == 0 || p->asid != asid) {
@@ -187,6 +195,7 @@ void hosted_procs_halt(int status)
     }
     hosted_ps.request = REQ_HALT;
     hosted_ps.request_status = status;
+    hosted_fs_kernel();
     procs_hand_to(0);
     for (;;) {
         pause(); /* the original kills this process */

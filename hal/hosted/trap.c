@@ -5,6 +5,9 @@
  *     a touch the current VSpace allows -> install the page (window.c), retry
  *     anything else -> save the registers (uctx.c), resume on the kernel
  *     stack in hosted_fault_entry (entry.c)
+ *   SIGSEGV from a #GP (si_code SI_KERNEL: hlt, rdtsc, ...) -> UserException 13
+ *   SIGSYS (a host syscall from user code, confine.c) -> UserException 6
+ *   the gate's read of the user's stack (gate.S) -> a fill or the VM fault
  *   the same inside the kernel: a kernel bug, reported, abort()
  *
  *   watchdog (thread CPU-time timer, SIGVTALRM): a user thread that made no
@@ -35,36 +38,90 @@ static HOSTED_PRIVATE bool watchdog_made;
 static const int trap_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP};
 #define NUM_TRAP_SIGNALS (sizeof(trap_signals) / sizeof(trap_signals[0]))
 
-/* Leave the signal handler into fn on the kernel stack. */
+/* Leave the signal handler into fn on the kernel stack, every flag clear
+ * (TF, AC, DF: the kernel's C code must not trace, check alignment or
+ * copy backwards). */
 static void redirect_to_kernel(ucontext_t *uc, void (*fn)(void))
 {
     hosted_in_kernel = 1;
     greg_t *g = uc->uc_mcontext.gregs;
     g[REG_RIP] = (greg_t)(uintptr_t)fn;
     g[REG_RSP] = (greg_t)(hosted_kstack_top - 8u);
-    g[REG_EFL] &= ~(greg_t)0x40400; /* clear DF and AC for C code */
+    g[REG_EFL] = 0x202;
     if (uc->uc_mcontext.fpregs != NULL) {
         uc->uc_mcontext.fpregs->mxcsr = 0x1f80;
         uc->uc_mcontext.fpregs->cwd = 0x37f;
     }
 }
 
-HAL_NORETURN static void kernel_bug(const char *what, ucontext_t *uc, siginfo_t *si)
+HAL_NORETURN static void kernel_bug(int sig, ucontext_t *uc, siginfo_t *si)
 {
-    fprintf(stderr, "kaal-sim: %s inside the kernel at rip %#llx (address %p)\n", what,
+    hosted_fs_kernel(); /* before any libc call, strsignal included */
+    fprintf(stderr, "kaal-sim: %s inside the kernel at rip %#llx (address %p)\n", strsignal(sig),
             (unsigned long long)uc->uc_mcontext.gregs[REG_RIP], si->si_addr);
     abort();
+}
+
+static bool in_gate(uintptr_t rip)
+{
+    return rip >= (uintptr_t)hosted_gate_entry && rip < (uintptr_t)hosted_gate_end;
+}
+
+/* A user exception: x86 vector `number` at pc, code as the fault's Code. */
+static void user_exception(ucontext_t *uc, uint64_t pc, uint64_t number, uint64_t code)
+{
+    hosted_uctx_save(uc);
+    hosted_cur_uctx->r[HOSTED_R_RIP] = pc;
+    hm.fault.kind = KAAL_FAULT_USER_EXCEPTION;
+    hm.fault.addr = pc;
+    hm.fault.status = code;
+    hm.fault.number = number;
+    redirect_to_kernel(uc, hosted_fault_entry);
+}
+
+/* The gate's read of the return address faulted (gate.S): fill the page
+ * if the VSpace maps it, else the thread takes the VM fault at the gate
+ * (its GPRs are saved already; the vector state is still the user's). */
+static void gate_read_fault(int sig, siginfo_t *si, ucontext_t *uc)
+{
+    uintptr_t addr = (uintptr_t)si->si_addr;
+    if (sig == SIGSEGV && hosted_window_fill(addr, false, false)) {
+        hm.fills++;
+        return;
+    }
+    hosted_xstate_from_frame(hosted_cur_uctx, uc->uc_mcontext.fpregs);
+    hm.fault.kind = KAAL_FAULT_VM_DATA;
+    hm.fault.addr = addr;
+    hm.fault.status = (uint64_t)uc->uc_mcontext.gregs[REG_ERR];
+    hm.fault.number = 14;
+    redirect_to_kernel(uc, hosted_fault_entry);
 }
 
 static void on_fault(int sig, siginfo_t *si, void *ctx)
 {
     ucontext_t *uc = ctx;
+    uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (rip == (uintptr_t)hosted_gate_read_ret && (sig == SIGSEGV || sig == SIGBUS)) {
+        gate_read_fault(sig, si, uc);
+        return;
+    }
     if (hosted_in_kernel) {
-        kernel_bug(strsignal(sig), uc, si);
+        kernel_bug(sig, uc, si);
+    }
+    /* A trap before the gate cleared the flags (a TF set by user code
+     * that jumped into the gate's code): the thread stands at the gate. */
+    uint64_t pc = in_gate(rip) ? HAL_HOSTED_GATE_VADDR : rip;
+    if (in_gate(rip) && rip != (uintptr_t)hosted_gate_entry) {
+        uc->uc_mcontext.gregs[REG_RSP] = (greg_t)hosted_user_rsp;
     }
     uintptr_t addr = (uintptr_t)si->si_addr;
-    uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
     uint64_t err = (uint64_t)uc->uc_mcontext.gregs[REG_ERR];
+    if (sig == SIGSEGV && si->si_code == SI_KERNEL) {
+        /* #GP: a privileged instruction (hlt, cli, in, out), rdtsc
+         * without --allow-rdtsc, a non-canonical address */
+        user_exception(uc, pc, 13, (uint64_t)si->si_code);
+        return;
+    }
     if (sig == SIGSEGV) {
         bool exec = addr == rip;
         bool write = !exec && (err & 2u) != 0;
@@ -77,15 +134,32 @@ static void on_fault(int sig, siginfo_t *si, void *ctx)
         /* status: x86 page-fault error code (bit 0 present, 1 write, 4 fetch) */
         hm.fault.status = err;
         hm.fault.number = 14;
-    } else {
-        hm.fault.kind = KAAL_FAULT_USER_EXCEPTION;
-        hm.fault.addr = rip;
-        hm.fault.status = (uint64_t)si->si_code;
-        /* number: x86 vector (6 #UD, 0 #DE/#MF as SIGFPE, 3 #BP, 17 #AC) */
-        hm.fault.number = sig == SIGILL ? 6u : sig == SIGFPE ? 0u : sig == SIGTRAP ? 3u : 17u;
+        hosted_uctx_save(uc);
+        hosted_cur_uctx->r[HOSTED_R_RIP] = pc;
+        redirect_to_kernel(uc, hosted_fault_entry);
+        return;
     }
-    hosted_uctx_save(uc);
-    redirect_to_kernel(uc, hosted_fault_entry);
+    /* number: x86 vector (6 #UD, 0 #DE/#MF as SIGFPE, 1 #DB single step,
+     * 3 #BP, 17 #AC) */
+    uint64_t number = sig == SIGILL    ? 6u
+                      : sig == SIGFPE  ? 0u
+                      : sig == SIGTRAP ? (si->si_code == TRAP_TRACE ? 1u : 3u)
+                                       : 17u;
+    user_exception(uc, pc, number, (uint64_t)si->si_code);
+}
+
+/* SIGSYS: a host syscall from user code (confine.c's seccomp filter).
+ * The thread takes the UserException a CPU without SYSCALL gives: #UD
+ * (number 6) at the syscall instruction (2 bytes before the trap's rip),
+ * Code the host syscall number it tried. */
+static void on_sigsys(int sig, siginfo_t *si, void *ctx)
+{
+    ucontext_t *uc = ctx;
+    uintptr_t rip = (uintptr_t)uc->uc_mcontext.gregs[REG_RIP];
+    if (hosted_in_kernel) {
+        kernel_bug(sig, uc, si);
+    }
+    user_exception(uc, rip - 2u, 6, (uint64_t)(unsigned)si->si_syscall);
 }
 
 static void on_watchdog(int sig, siginfo_t *si, void *ctx)
@@ -145,6 +219,7 @@ void hosted_traps_start(void)
     for (unsigned i = 0; i < NUM_TRAP_SIGNALS; i++) {
         install_handler(trap_signals[i], on_fault);
     }
+    install_handler(SIGSYS, on_sigsys);
     install_handler(SIGVTALRM, on_watchdog);
     hosted_watchdog_start();
 }
@@ -156,6 +231,7 @@ void hosted_traps_stop(void)
         watchdog_made = false;
     }
     signal(SIGVTALRM, SIG_IGN);
+    signal(SIGSYS, SIG_DFL);
     for (unsigned i = 0; i < NUM_TRAP_SIGNALS; i++) {
         signal(trap_signals[i], SIG_DFL);
     }

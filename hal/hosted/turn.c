@@ -16,6 +16,7 @@
  */
 #define _GNU_SOURCE
 #include "procs.h"
+#include "hostsys.h"
 
 #include <hal/cpu.h>
 
@@ -30,19 +31,19 @@
 #include <time.h>
 #include <unistd.h>
 
-#define SPIN_MIN 2000u /* below this, do not poll at all */
+#define SPIN_MIN 32u /* below this, do not poll at all */
 #define SPIN_PROBE 32u
 
 static long futex_wake(uint32_t *w)
 {
     hm.host_syscalls++; /* by the holder of the turn */
-    return syscall(SYS_futex, w, FUTEX_WAKE, 1, NULL, NULL, 0);
+    return hostsys_call(SYS_futex, (long)(uintptr_t)w, FUTEX_WAKE, 1, 0, 0, 0);
 }
 
 static long futex_wait(uint32_t *w, const struct timespec *t)
 {
     hosted_self.waiting_syscalls++;
-    return syscall(SYS_futex, w, FUTEX_WAIT, 0, t, NULL, 0);
+    return hostsys_call(SYS_futex, (long)(uintptr_t)w, FUTEX_WAIT, 0, (long)(uintptr_t)t, 0, 0);
 }
 
 void procs_hand_to(unsigned s)
@@ -55,6 +56,7 @@ void procs_hand_to(unsigned s)
 
 HAL_NORETURN static void child_died(pid_t pid, int status)
 {
+    hosted_fs_kernel();
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     fprintf(stderr, "kaal-sim: the host process %d of an address space died (%s)\n", (int)pid,
             sig != 0 ? strsignal(sig) : "exit");
@@ -74,8 +76,7 @@ static bool spin_for_turn(uint32_t *turn)
         hosted_self.spin_skipped = 0;
         budget = SPIN_MAX;
     }
-    uint64_t start = __builtin_ia32_rdtsc();
-    while (__builtin_ia32_rdtsc() - start < budget) {
+    for (uint64_t i = 0; i < budget; i++) {
         if (__atomic_load_n(turn, __ATOMIC_RELAXED) != 0 &&
             __atomic_exchange_n(turn, 0u, __ATOMIC_SEQ_CST) != 0) {
             hosted_self.spin_budget = SPIN_MAX;
@@ -104,7 +105,8 @@ static void wait_for_turn(void)
         if (!hosted_self.is_child) {
             int status;
             hosted_self.waiting_syscalls++;
-            pid_t dead = waitpid(-1, &status, WNOHANG);
+            pid_t dead = (pid_t)hostsys_call(SYS_wait4, -1, (long)(uintptr_t)&status, WNOHANG,
+                                             0, 0, 0);
             if (dead > 0) {
                 child_died(dead, status);
             }
@@ -117,6 +119,7 @@ static void wait_for_turn(void)
 
 bool procs_fork_slot(unsigned s)
 {
+    hosted_fs_kernel(); /* fork is libc's: it needs kaal-sim's own FS */
     pid_t parent = getpid();
     hm.host_syscalls++;
     hosted_ps.processes_used++;

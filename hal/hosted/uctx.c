@@ -2,7 +2,8 @@
  * User contexts of the hosted machine (hal/uctx.h): the x86-64 registers
  * of hal_arch.h, which gate.S saves and restores at the offsets of
  * asm_offsets.h (checked here), and which a signal handler saves from the
- * host's ucontext (hosted_uctx_save).
+ * host's ucontext (hosted_uctx_save). The FP/vector state is in the
+ * context's slot of xstate.c.
  */
 #define _GNU_SOURCE
 #include "hosted_internal.h"
@@ -21,21 +22,14 @@ void hal_uctx_init(hal_uctx_t *c, word_t pc, word_t sp, word_t arg0)
     c->r[HAL_R_SP] = (sp & ~0xfull) - 8u;
     c->r[HAL_R_ARG0] = arg0;
     c->r[HAL_R_FLAGS] = 0x202; /* IF (ignored in user mode) and the fixed bit */
-    /* fxsave image defaults: FCW 0x37f, MXCSR 0x1f80. */
-    c->fp[0] = 0x7f;
-    c->fp[1] = 0x03;
-    c->fp[24] = 0x80;
-    c->fp[25] = 0x1f;
+    hosted_xstate_init(c);     /* FP/vector registers zero */
 }
 
 void hal_uctx_sanitize(hal_uctx_t *c)
 {
+    /* TF, AC and the system flags are no part of a thread's state. The
+     * FP/vector state is not user-writable (only the CPU writes it). */
     c->r[HAL_R_FLAGS] = (c->r[HAL_R_FLAGS] & X86_FLAGS_USER) | 0x202;
-    /* MXCSR reserved bits fault fxrstor: keep only the defined ones. */
-    uint32_t mxcsr;
-    memcpy(&mxcsr, &c->fp[24], 4);
-    mxcsr &= 0xffff;
-    memcpy(&c->fp[24], &mxcsr, 4);
 }
 
 /* r[] index of each host ucontext register (sys/ucontext.h REG_*). */
@@ -58,7 +52,10 @@ void hosted_uctx_save(struct ucontext_t *uc)
     for (size_t i = 0; i < sizeof(from_ucontext) / sizeof(from_ucontext[0]); i++) {
         c->r[from_ucontext[i].r] = (uint64_t)g[from_ucontext[i].reg];
     }
-    if (uc->uc_mcontext.fpregs != NULL) {
-        memcpy(c->fp, uc->uc_mcontext.fpregs, sizeof(c->fp));
-    }
+    c->r[HOSTED_R_RFLAGS] = (c->r[HOSTED_R_RFLAGS] & X86_FLAGS_USER) | 0x202;
+    hosted_xstate_from_frame(c, uc->uc_mcontext.fpregs);
 }
+
+_Static_assert(HAL_USER_VADDR_BASE == 0x10000000ull && HAL_USER_VADDR_TOP == 0x70000000ull &&
+                   HAL_HOSTED_GATE_VADDR == 0x0ffff000ull,
+               "gate.S repeats the window's bounds and the gate's address");

@@ -5,8 +5,8 @@
  * HAL_HOSTED_GATE_VADDR) and by traps (trap.c); the kernel runs on its own
  * stack and returns through hosted_restore_user (entry.c). Each address
  * space has its own host process (procs.c). User code shares its host
- * process with the kernel: this is a simulation, not a security boundary
- * (docs/hal.md).
+ * process with the kernel; confine.c keeps its mistakes from reaching
+ * Linux (docs/architecture.md "What user code can reach").
  *
  * This file sets the machinery up for a run and takes it down again.
  */
@@ -39,15 +39,18 @@ static void *map_or_die(void *at, size_t size, int prot, int flags, const char *
     return p;
 }
 
+/* The gate page: `jmp *4082(%rip)` at offset 0 through the pointer in the
+ * page's last 8 bytes; every other byte int3, so that a jump anywhere
+ * else into the page is a breakpoint trap of user code. */
 static void make_gate_page(void)
 {
     uint8_t *g = map_or_die((void *)HAL_HOSTED_GATE_VADDR, 4096, PROT_READ | PROT_WRITE,
                             MAP_FIXED_NOREPLACE, "the call gate");
-    /* jmp *0(%rip); .quad hosted_gate_entry */
-    static const uint8_t jmp[6] = {0xff, 0x25, 0, 0, 0, 0};
+    static const uint8_t jmp[6] = {0xff, 0x25, 0xf2, 0x0f, 0, 0}; /* disp32 4082 = 4088 - 6 */
     uintptr_t target = (uintptr_t)hosted_gate_entry;
+    memset(g, 0xcc, 4096);
     memcpy(g, jmp, sizeof(jmp));
-    memcpy(g + sizeof(jmp), &target, sizeof(target));
+    memcpy(g + 4088, &target, sizeof(target));
     if (mprotect(g, 4096, PROT_READ | PROT_EXEC) != 0) {
         perror("kaal-sim: mprotect gate");
         exit(70);
@@ -67,7 +70,17 @@ static void make_window(void)
 
 void hosted_user_start(void)
 {
+    if (hm.guard) { /* no user code in this process (guard.c) */
+        hosted_procs_start(true);
+        hm.user_mode = true;
+        hm.want_root = 0;
+        hm.want_asid = 0;
+        hosted_confine(hm.allow_rdtsc, true);
+        hosted_guard_start();
+        return;
+    }
     hosted_procs_start(hm.one_process);
+    hosted_fs_start();
     hm.user_mode = true;
     hm.want_root = 0;
     hm.want_asid = 0;
@@ -79,11 +92,19 @@ void hosted_user_start(void)
     stack_t ss = {.ss_sp = signal_stack, .ss_size = SIGSTACK_SIZE, .ss_flags = 0};
     sigaltstack(&ss, NULL);
     hosted_traps_start();
+    hosted_confine(hm.allow_rdtsc, hm.one_process);
     hosted_in_kernel = 1;
 }
 
 void hosted_user_stop(void)
 {
+    if (hm.guard) {
+        hosted_guard_stop();
+        hosted_procs_stop();
+        hm.user_mode = false;
+        return;
+    }
+    hosted_fs_kernel();
     hosted_procs_stop();
     hosted_traps_stop();
     hosted_window_clear(HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP);

@@ -7,10 +7,12 @@
  */
 #define _GNU_SOURCE
 #include "hosted_internal.h"
+#include "hostsys.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 
 /* The ranges this process installed in its window since the window was
  * last emptied, so that emptying it clears only those (a few small mmaps)
@@ -23,13 +25,20 @@ static HOSTED_PRIVATE bool window_clean; /* false: it may hold pages not in fill
 
 bool hosted_in_window(uintptr_t a) { return a >= HAL_USER_VADDR_BASE && a < HAL_USER_VADDR_TOP; }
 
+/* mmap without libc (the kernel path runs with the user's FS: hostsys.h). */
+static long window_mmap(uintptr_t at, uint64_t len, int prot, int flags, int fd, uint64_t off)
+{
+    hm.host_syscalls++;
+    return hostsys_call(SYS_mmap, (long)at, (long)len, prot, flags, fd, (long)off);
+}
+
 static void window_clear(uintptr_t lo, uintptr_t hi)
 {
-    void *p = mmap((void *)lo, hi - lo, PROT_NONE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
-    hm.host_syscalls++;
-    if (p == MAP_FAILED) {
-        perror("kaal-sim: clearing the user window");
+    long r = window_mmap(lo, hi - lo, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+    if (hostsys_failed(r)) {
+        hosted_fs_kernel();
+        fprintf(stderr, "kaal-sim: clearing the user window failed (%ld)\n", r);
         abort();
     }
 }
@@ -85,12 +94,10 @@ void hosted_window_reset(void)
     filled_overflow = false;
 }
 
-/* Install the frame containing addr if the current VSpace allows access.
- * Returns false when the access is a VM fault. */
-bool hosted_window_fill(uintptr_t addr, bool write, bool exec)
+bool hosted_window_lookup(uint64_t root, uintptr_t addr, bool write, bool exec,
+                          struct hosted_fill *f)
 {
     kaal_vspace_walk_t w;
-    uint64_t root = hosted_procs_root();
     if (!hosted_in_window(addr) || root == 0 || !kaal_vspace_lookup(root, addr, &w)) {
         return false;
     }
@@ -101,23 +108,38 @@ bool hosted_window_fill(uintptr_t addr, bool write, bool exec)
     if (w.vbase < HAL_USER_VADDR_BASE || w.vbase + size > HAL_USER_VADDR_TOP) {
         return false;
     }
-    int fd;
-    uint64_t off;
     if (w.paddr >= HAL_HOSTED_RAM_BASE && w.paddr + size <= HAL_HOSTED_RAM_BASE + hm.ram_bytes) {
-        fd = hm.ram_fd;
-        off = w.paddr - HAL_HOSTED_RAM_BASE;
+        f->fd = hm.ram_fd;
+        f->off = w.paddr - HAL_HOSTED_RAM_BASE;
     } else if (w.paddr >= HOSTED_DEVICE_BASE && w.paddr + size <= HOSTED_DEVICE_BASE + HOSTED_DEVICE_SIZE) {
-        fd = hm.dev_fd;
-        off = w.paddr - HOSTED_DEVICE_BASE;
+        f->fd = hm.dev_fd;
+        f->off = w.paddr - HOSTED_DEVICE_BASE;
     } else {
         return false;
     }
-    int prot = PROT_READ | (w.writable ? PROT_WRITE : 0) | (w.executable ? PROT_EXEC : 0);
-    void *p = mmap((void *)(uintptr_t)w.vbase, size, prot, MAP_SHARED | MAP_FIXED, fd, (off_t)off);
-    hm.host_syscalls++;
-    if (p == MAP_FAILED) {
+    f->vbase = w.vbase;
+    f->size = size;
+    f->writable = w.writable;
+    f->prot = PROT_READ | (w.writable ? PROT_WRITE : 0) | (w.executable ? PROT_EXEC : 0);
+    return true;
+}
+
+/* Install the frame containing addr if the current VSpace allows access.
+ * Returns false when the access is a VM fault. */
+bool hosted_window_fill(uintptr_t addr, bool write, bool exec)
+{
+    struct hosted_fill f;
+    if (!hosted_window_lookup(hosted_procs_root(), addr, write, exec, &f)) {
         return false;
     }
-    window_note_fill((uintptr_t)w.vbase, (uintptr_t)w.vbase + size);
+    /* One-process mode (make debug): pages the thread cannot write are
+     * private mappings, so that gdb can write breakpoints into them (a
+     * copy on write of this process's view; refilled, the page shows RAM
+     * again). They show RAM as a shared mapping does until gdb writes. */
+    int share = f.writable || !hm.one_process ? MAP_SHARED : MAP_PRIVATE;
+    if (hostsys_failed(window_mmap((uintptr_t)f.vbase, f.size, f.prot, share | MAP_FIXED, f.fd, f.off))) {
+        return false;
+    }
+    window_note_fill((uintptr_t)f.vbase, (uintptr_t)(f.vbase + f.size));
     return true;
 }

@@ -8,8 +8,10 @@
  *
  * struct hal_uctx: r[] holds the x86-64 registers in the order of the
  * HOSTED_R_* indices below (gate.S saves and restores them at the offsets
- * of hal/hosted/asm_offsets.h, which checks them against these), then
- * fp[512], the fxsave64 image (x87/SSE state), 16-byte aligned.
+ * of hal/hosted/asm_offsets.h, which checks them against these). The
+ * FP/vector state (the XSAVE image of every component XCR0 enables, up to
+ * AVX-512) is bigger than a TCB: it lives in a table beside RAM, one slot
+ * per TCB (hal/hosted/xstate.c).
  */
 #ifndef HAL_ARCH_H
 #define HAL_ARCH_H
@@ -38,7 +40,7 @@
 #define HOSTED_R_R13 15u
 #define HOSTED_R_R14 16u
 #define HOSTED_R_R15 17u
-#define HOSTED_R_FSBASE 18u /* TLS: stored only */
+#define HOSTED_R_FSBASE 18u /* TLS: the FS base while the thread runs */
 
 #define HAL_UCTX_NUSER 19u
 #define HAL_UCTX_NREGS 20u /* r[19]: padding */
@@ -60,7 +62,6 @@
 
 struct hal_uctx {
     uint64_t r[HAL_UCTX_NREGS];
-    uint8_t fp[512] __attribute__((aligned(16)));
 };
 
 /* The user window: the only host addresses user mappings may occupy. */

@@ -30,6 +30,10 @@ typedef struct hosted_config {
                                   (hal_boot_info_t.root_cnode_bits) */
     bool one_process;          /* run every address space in this host process
                                   (for gdb); default: one host process each */
+    bool allow_rdtsc;          /* user code may execute rdtsc/rdtscp (default: a
+                                  UserException #GP; docs/architecture.md) */
+    bool guard;                /* user code in traced host processes that map
+                                  nothing of the kernel (docs/architecture.md) */
 } hosted_config_t;
 
 /* Boot and run until the kernel halts; returns the halt status

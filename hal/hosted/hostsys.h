@@ -1,0 +1,35 @@
+/*
+ * Host syscalls of the kernel path (run mode), made without libc.
+ *
+ * While user code runs, FS holds the user thread's TLS base (fs.c), and
+ * the kernel keeps it loaded across kernel entries when the next thread
+ * has the same base (no host syscall). So code reachable from a kernel
+ * entry must not use FS: no _Thread_local, no stack protector, and no
+ * libc function that touches its thread control block (errno, stdio
+ * locks, cancellation points: write, fork, printf...). The few host
+ * syscalls of the kernel path go through hostsys_call() instead; any
+ * other libc use first calls hosted_fs_kernel() (fs.c).
+ */
+#ifndef HOSTED_HOSTSYS_H
+#define HOSTED_HOSTSYS_H
+
+#include <stdint.h>
+
+/* syscall(nr, a0..a5): the raw result (-errno on failure). */
+static inline long hostsys_call(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
+{
+    register long r10 __asm__("r10") = a3;
+    register long r8 __asm__("r8") = a4;
+    register long r9 __asm__("r9") = a5;
+    long ret;
+    __asm__ volatile("syscall"
+                     : "=a"(ret)
+                     : "0"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
+                     : "rcx", "r11", "memory");
+    return ret;
+}
+
+/* Whether a raw result is an error (-4095..-1). */
+static inline int hostsys_failed(long ret) { return ret < 0 && ret > -4096; }
+
+#endif

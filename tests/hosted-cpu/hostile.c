@@ -1,0 +1,190 @@
+/*
+ * A hostile program (tests/hosted-cpu): the root task starts a thread of
+ * its own address space whose fault endpoint the root task listens on;
+ * the thread does one thing user code must not get away with (HOSTILE_*,
+ * below, each an asm routine `hostile_action` with the label `hostile_pc`
+ * on the instruction that must fault). The root task prints the fault
+ * message it receives and halts with status 0:
+ *
+ *   hostile: UserException pc=hostile_pc number N code C
+ *   hostile: VMFault pc=... addr A prefetch P fsr F
+ *   hostile: no fault          (the action returned)
+ *
+ * so that kaal-sim's exit status, the fault and its number, and the whole
+ * output (byte for byte across runs) are what tests/hosted-cpu checks.
+ */
+#include "hc.h"
+
+#define NO_FAULT_LABEL 99u
+
+kaal_word_t hostile_action(void);
+extern const char hostile_pc[];
+
+/* Each routine is entered by a call, with a 16-byte aligned stack. */
+#if defined(HOSTILE_SYSCALL)
+/* a host syscall: getpid */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $39, %eax\nhostile_pc: syscall\nret\n");
+#elif defined(HOSTILE_EXIT)
+/* exit_group(0): kaal-sim must not exit with it */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $231, %eax\nxor %edi, %edi\nhostile_pc: syscall\nret\n");
+#elif defined(HOSTILE_OPEN)
+/* open("/proc/self/status") */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "lea path(%rip), %rdi\nxor %esi, %esi\nmov $2, %eax\nhostile_pc: syscall\nret\n"
+        "path: .asciz \"/proc/self/status\"\n");
+#elif defined(HOSTILE_PAUSE)
+/* pause(): would hang kaal-sim */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $34, %eax\nhostile_pc: syscall\nret\n");
+#elif defined(HOSTILE_SIGACTION)
+/* rt_sigaction(SIGSEGV, {SIG_DFL}): would take the CPU's traps away */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "sub $40, %rsp\nmovq $0, (%rsp)\nmovq $0, 8(%rsp)\nmovq $0, 16(%rsp)\nmovq $0, 24(%rsp)\n"
+        "mov $11, %edi\nmov %rsp, %rsi\nxor %edx, %edx\nmov $8, %r10d\nmov $13, %eax\n"
+        "hostile_pc: syscall\nadd $40, %rsp\nret\n");
+#elif defined(HOSTILE_PTRACE)
+/* ptrace(PTRACE_ATTACH, 1) */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $16, %edi\nmov $1, %esi\nxor %edx, %edx\nxor %r10d, %r10d\nmov $101, %eax\n"
+        "hostile_pc: syscall\nret\n");
+#elif defined(HOSTILE_INT80)
+/* the 32-bit syscall entry: getpid */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $20, %eax\nhostile_pc: int $0x80\nret\n");
+#elif defined(HOSTILE_RDTSC)
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "hostile_pc: rdtsc\nret\n");
+#elif defined(HOSTILE_HLT)
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "hostile_pc: hlt\nret\n");
+#elif defined(HOSTILE_UD2)
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "hostile_pc: ud2\nret\n");
+#elif defined(HOSTILE_INT3)
+/* a breakpoint: the trap reports the address after int3 */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "int3\nhostile_pc: ret\n");
+#elif defined(HOSTILE_CPUID)
+/* cpuid is not privileged on x86: it runs */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "push %rbx\nxor %eax, %eax\nxor %ecx, %ecx\nhostile_pc: cpuid\npop %rbx\nret\n");
+#elif defined(HOSTILE_TF)
+/* set the trap flag: a single-step trap after the next instruction */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "pushfq\norq $0x100, (%rsp)\npopfq\nnop\nhostile_pc: nop\nret\n");
+#elif defined(HOSTILE_TF_GATE)
+/* the trap flag set right before the gate: the thread stands at the gate */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $-9, %rdx\npushfq\norq $0x100, (%rsp)\npopfq\nhostile_pc: call kaal_hosted_gate\nret\n");
+#elif defined(HOSTILE_AC)
+/* alignment check on, then a misaligned load */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "pushfq\norq $0x40000, (%rsp)\npopfq\nlea 1(%rsp), %rax\nhostile_pc: mov (%rax), %rax\nret\n");
+#elif defined(HOSTILE_AC_GATE)
+/* alignment check on and a misaligned rsp, then a kernel call
+ * (DebugPutChar of a newline): the call itself is the misaligned push */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "push %rbp\nmov %rsp, %rbp\nsub $3, %rsp\npushfq\norq $0x40000, (%rsp)\npopfq\n"
+        "mov $-9, %rdx\nmov $10, %edi\nhostile_pc: call kaal_hosted_gate\nmov %rbp, %rsp\npop %rbp\nret\n");
+#elif defined(HOSTILE_DF_GATE)
+/* the direction flag set across a kernel call (DebugPutChar of a newline): the
+ * kernel must not copy backwards, and DF is the thread's own */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "std\nmov $-9, %rdx\nmov $10, %edi\ncall kaal_hosted_gate\n"
+        "pushfq\npop %rax\ncld\ntest $0x400, %eax\njnz 1f\nhostile_pc: ud2\n1: ret\n");
+#elif defined(HOSTILE_BAD_RSP)
+/* rsp outside the window (in kaal-sim's half), then a jump to the gate */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x7f0000001000, %rsp\nmov $-9, %rdx\nhostile_pc: jmp kaal_hosted_gate\n");
+#elif defined(HOSTILE_UNMAPPED_RSP)
+/* rsp inside the window but unmapped, then a jump to the gate */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x6ff00003, %rsp\nmov $-9, %rdx\nhostile_pc: jmp kaal_hosted_gate\n");
+#elif defined(HOSTILE_GATE_MIDDLE)
+/* a jump into the middle of the gate page */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x0ffff100, %eax\nhostile_pc: jmp *%rax\n");
+#elif defined(HOSTILE_GATE_WRITE)
+/* a store to the gate page */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x0ffff000, %eax\nhostile_pc: movb $0xc3, (%rax)\nret\n");
+#elif defined(HOSTILE_GATE_READ)
+/* read the gate page's jump target (a kaal-sim address in the default
+ * mode) and print it: the output must still be the same in every run */
+#define HOSTILE_PRINTS 1
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x0ffffff8, %eax\nhostile_pc: mov (%rax), %rax\nret\n");
+#elif defined(HOSTILE_KERNEL_READ)
+/* read kaal-sim's first page (its base without address randomization):
+ * the default mode does not stop it; --guard maps nothing there */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x555555554000, %rax\nhostile_pc: mov (%rax), %rax\nret\n");
+#elif defined(HOSTILE_KERNEL_JUMP)
+/* jump to the gate page's jump target: kaal-sim's gate code in the
+ * default mode (not tested there: it is not stopped), int3 filler under
+ * --guard, a non-canonical address */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x0ffffff8, %eax\nmov (%rax), %rax\nhostile_pc: jmp *%rax\n");
+#else
+#error "define one HOSTILE_* (tests/hosted-cpu/meson.build)"
+#endif
+
+static unsigned char stack[HC_STACK_BYTES] __attribute__((aligned(16)));
+static kaal_cptr_t fault_ep;
+
+__attribute__((noreturn)) static void victim(kaal_word_t arg)
+{
+    (void)arg;
+    kaal_word_t v = hostile_action();
+#ifdef HOSTILE_PRINTS
+    kaal_printf("hostile: read 0x%lx\n", v);
+#else
+    (void)v;
+#endif
+    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {0, 0, 0, 0};
+    (void)kaal_call(fault_ep, kaal_msginfo(NO_FAULT_LABEL, 0, 0, 0), mr);
+    for (;;) {
+    }
+}
+
+static void print_pc(kaal_word_t pc)
+{
+    if (pc == (kaal_word_t)(uintptr_t)hostile_pc) {
+        kaal_printf("pc=hostile_pc");
+    } else {
+        kaal_printf("pc=0x%lx", pc);
+    }
+}
+
+int kaal_main(kaal_word_t arg)
+{
+    if (!hc_init(arg)) {
+        return 1;
+    }
+    kaal_cptr_t tcb = hc_retype(KAAL_OBJ_TCB, 1);
+    fault_ep = hc_retype(KAAL_OBJ_ENDPOINT, 1);
+    if (tcb == 0 || fault_ep == 0 ||
+        hc_start(tcb, victim, 0, stack, fault_ep, 10, 0) != KAAL_NO_ERROR) {
+        kaal_printf("hostile: cannot start the thread\n");
+        return 1;
+    }
+    kaal_msg_t m = kaal_recv(fault_ep);
+    kaal_word_t label = kaal_msginfo_label(m.info);
+    kaal_ipc_buffer_t *buf = kaal_ipc_buffer();
+    if (label == 3) {
+        kaal_printf("hostile: UserException ");
+        print_pc(m.mr[0]);
+        kaal_printf(" number %lu code %lu\n", m.mr[3], buf->msg[4]);
+    } else if (label == 5) {
+        kaal_printf("hostile: VMFault ");
+        print_pc(m.mr[0]);
+        kaal_printf(" addr 0x%lx prefetch %lu fsr 0x%lx\n", m.mr[1], m.mr[2], m.mr[3]);
+    } else if (label == NO_FAULT_LABEL) {
+        kaal_printf("hostile: no fault\n");
+    } else {
+        kaal_printf("hostile: fault label %lu\n", label);
+    }
+    return 0;
+}

@@ -1,0 +1,125 @@
+/*
+ * TLS on the hosted CPU (tests/hosted-cpu): a thread's TLS base (TCB
+ * SetTLSBase, register 18) is its FS base whenever its code runs, as
+ * TPIDR_EL0 is on arm64. Threads A and C share one base, B has another;
+ * each checks %fs:0 (its block's own address) around yields and kernel
+ * calls and adds its step to %fs:8 (the block's sum, checked at the end). The root task
+ * then sets its own base (SetTLSBase on itself) and reads it back, and a
+ * last thread D, whose base is an address its VSpace does not map, makes
+ * kernel calls (the kernel must not depend on FS) and then faults on its
+ * first %fs access, at that address. Prints "tls: PASS" and then the
+ * fault D took; halts with status 0.
+ */
+#include "hc.h"
+
+#define ROUNDS 4u
+#define UNMAPPED_TLS 0x5f000000ul /* in the window, mapped by nothing */
+
+struct block {
+    kaal_word_t self;
+    kaal_word_t value;
+};
+
+static struct block blocks[3];
+static unsigned char stacks[4][HC_STACK_BYTES] __attribute__((aligned(16)));
+static kaal_cptr_t done_ntfn, park_ntfn, fault_ep;
+static volatile unsigned errors;
+
+static kaal_word_t fs_read(unsigned off)
+{
+    kaal_word_t v;
+    if (off == 0) {
+        __asm__ volatile("mov %%fs:0, %0" : "=r"(v));
+    } else {
+        __asm__ volatile("mov %%fs:8, %0" : "=r"(v));
+    }
+    return v;
+}
+
+static void fs_write_value(kaal_word_t v) { __asm__ volatile("mov %0, %%fs:8" ::"r"(v) : "memory"); }
+
+static void expect(const char *who, kaal_word_t self, const char *when)
+{
+    kaal_word_t s = fs_read(0);
+    if (s != self) {
+        kaal_printf("tls: %s sees fs:0 0x%lx %s, expected 0x%lx (MISMATCH)\n", who, s, when, self);
+        errors++;
+    }
+}
+
+/* A and C: block 0; B: block 1. Each adds its step to fs:8 per round. */
+__attribute__((noreturn)) static void worker(kaal_word_t k)
+{
+    static const char *const names[3] = {"A", "B", "C"};
+    struct block *b = &blocks[k == 1 ? 1 : 0];
+    kaal_word_t self = (kaal_word_t)(uintptr_t)b;
+    for (unsigned round = 0; round < ROUNDS; round++) {
+        expect(names[k], self, "at a round's start");
+        kaal_yield();
+        expect(names[k], self, "after a yield");
+        fs_write_value(fs_read(8) + k + 1); /* no kernel entry in between */
+        kaal_printf("tls: %s round %u\n", names[k], round);
+        kaal_yield();
+    }
+    kaal_signal(done_ntfn);
+    for (;;) {
+        (void)kaal_wait(park_ntfn);
+    }
+}
+
+__attribute__((noreturn)) static void unmapped(kaal_word_t arg)
+{
+    (void)arg;
+    kaal_yield();
+    kaal_printf("tls: D runs with an unmapped TLS base\n");
+    (void)fs_read(0); /* faults */
+    kaal_printf("tls: D read its TLS (MISMATCH)\n");
+    for (;;) {
+        (void)kaal_wait(park_ntfn);
+    }
+}
+
+int kaal_main(kaal_word_t arg)
+{
+    if (!hc_init(arg)) {
+        return 1;
+    }
+    for (unsigned i = 0; i < 3; i++) {
+        blocks[i].self = (kaal_word_t)(uintptr_t)&blocks[i];
+    }
+    kaal_cptr_t tcbs = hc_retype(KAAL_OBJ_TCB, 4);
+    done_ntfn = hc_retype(KAAL_OBJ_NOTIFICATION, 1);
+    park_ntfn = hc_retype(KAAL_OBJ_NOTIFICATION, 1);
+    fault_ep = hc_retype(KAAL_OBJ_ENDPOINT, 1);
+    if (tcbs == 0 || done_ntfn == 0 || park_ntfn == 0 || fault_ep == 0) {
+        return 1;
+    }
+    for (kaal_word_t k = 0; k < 3; k++) {
+        kaal_word_t tls = (kaal_word_t)(uintptr_t)&blocks[k == 1 ? 1 : 0];
+        if (hc_start(tcbs + k, worker, k, stacks[k], 0, 10, tls) != KAAL_NO_ERROR) {
+            kaal_printf("tls: cannot start a thread\n");
+            return 1;
+        }
+    }
+    for (unsigned i = 0; i < 3; i++) {
+        (void)kaal_wait(done_ntfn);
+    }
+    /* A and C added 1 and 3 per round to block 0, B 2 to block 1. */
+    if (blocks[0].value != ROUNDS * 4u || blocks[1].value != ROUNDS * 2u || blocks[2].value != 0) {
+        kaal_printf("tls: blocks hold %lu and %lu (MISMATCH)\n", blocks[0].value, blocks[1].value);
+        errors++;
+    }
+    if (kaal_tcb_set_tls_base(KAAL_CAP_INIT_TCB, (kaal_word_t)(uintptr_t)&blocks[2]) !=
+        KAAL_NO_ERROR) {
+        kaal_printf("tls: SetTLSBase on the root failed\n");
+        return 1;
+    }
+    expect("root", (kaal_word_t)(uintptr_t)&blocks[2], "after its own SetTLSBase");
+    kaal_printf(errors == 0 ? "tls: PASS\n" : "tls: FAILED\n");
+    if (hc_start(tcbs + 3, unmapped, 0, stacks[3], fault_ep, 10, UNMAPPED_TLS) != KAAL_NO_ERROR) {
+        return 1;
+    }
+    kaal_msg_t m = kaal_recv(fault_ep);
+    kaal_printf("tls: D: fault label %lu addr 0x%lx\n", kaal_msginfo_label(m.info), m.mr[1]);
+    return errors == 0 ? 0 : 1;
+}
