@@ -203,8 +203,9 @@ static inline unsigned frame_size_bits(enum frame_size s)
 {
     return s == FRAME_4K ? KAAL_PAGE_BITS : s == FRAME_2M ? KAAL_LARGE_PAGE_BITS : KAAL_HUGE_PAGE_BITS;
 }
+/*@ logic integer cap_frame_rights_of(cap_t c) = (c.w0 >> 7) & 3; */
 /*@ assigns \nothing;
-    ensures \result == ((c.w0 >> 7) & 3); */
+    ensures \result == cap_frame_rights_of(c); */
 static inline word_t cap_frame_rights(cap_t c) { return cap_field(c, 7, 2); }
 /*@ assigns \nothing;
     ensures \result <==> ((c.w0 >> 9) & 1) != 0; */

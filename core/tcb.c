@@ -195,21 +195,21 @@ static kerr_t check_read_registers(invocation_t *inv, tcb_t *t, word_t *flags, w
 }
 
 /* Reply with registers 0..n-1 of t, only the register MRs if the caller
- * has no IPC buffer. Proved: it reads registers below n <= NUSER and sets
+ * has no writable IPC buffer (seL4 invokeTCB_ReadRegisters). Proved: it reads registers below n <= NUSER and sets
  * reply words below n, inside the message. */
 /*@ requires \valid(inv) && \valid_read(t) && 1 <= n <= HAL_UCTX_NUSER;
     assigns inv->reply_len, inv->caller->ctx.r[0 .. HAL_UCTX_NREGS - 1],
-            inv->buf[1 .. KAAL_MSG_MAX_LENGTH];
+            inv->reply_buf->msg[0 .. KAAL_MSG_MAX_LENGTH - 1];
 */
 static void reply_registers(invocation_t *inv, const tcb_t *t, word_t n)
 {
-    if (inv->buf == NULL && n > KAAL_MSG_NUM_REGS) {
-        n = KAAL_MSG_NUM_REGS; /* no IPC buffer: only the register MRs */
+    if (inv->reply_buf == NULL && n > KAAL_MSG_NUM_REGS) {
+        n = KAAL_MSG_NUM_REGS; /* no writable IPC buffer: only the register MRs */
     }
-    //@ assert registers_only: inv->buf == \null ==> n <= KAAL_MSG_NUM_REGS;
+    //@ assert registers_only: inv->reply_buf == \null ==> n <= KAAL_MSG_NUM_REGS;
     /*@ loop invariant 0 <= i <= n <= HAL_UCTX_NUSER;
         loop assigns i, inv->reply_len, inv->caller->ctx.r[0 .. HAL_UCTX_NREGS - 1],
-                     inv->buf[1 .. KAAL_MSG_MAX_LENGTH];
+                     inv->reply_buf->msg[0 .. KAAL_MSG_MAX_LENGTH - 1];
         loop variant n - i; */
     for (unsigned i = 0; i < n; i++) {
         inv_set_reply(inv, i, user_reg(t, i));
