@@ -205,3 +205,20 @@ bool cdt_is_final(const cte_t *slot)
     }
     return n == NULL || !cap_same_object(slot->cap, n->cap);
 }
+
+/* seL4 setUntypedCapAsFull. */
+static void set_untyped_full(cte_t *src, cap_t new_cap)
+{
+    cap_t s = src->cap;
+    if (cap_type(s) == CAP_UNTYPED && cap_type(new_cap) == CAP_UNTYPED &&
+        cap_paddr(s) == cap_paddr(new_cap) && cap_untyped_bits(s) == cap_untyped_bits(new_cap)) {
+        src->cap = cap_untyped_set_watermark(s, KAAL_BIT(cap_untyped_bits(s)));
+    }
+}
+
+void cte_insert(cap_t new_cap, cte_t *src, cte_t *dest)
+{
+    bool revocable = cap_is_revocable(new_cap, src->cap);
+    set_untyped_full(src, new_cap);
+    cdt_insert(src, dest, new_cap, revocable, revocable);
+}

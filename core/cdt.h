@@ -72,6 +72,22 @@ bool cdt_has_children(const cte_t *slot);
     assigns \nothing; */
 bool cdt_is_final(const cte_t *slot);
 
+/* seL4 cteInsert: put new_cap, derived from the cap in src, into the empty
+ * dest as src's child or sibling; copying a whole untyped marks the
+ * source full so that only one of the two can allocate. */
+/* The checked request (requires, proved at the CNode call sites): dest
+ * empty, src not empty (so they differ), new_cap not null.
+ * ACSL: ASSUMED, not proved: the assigns clause (set_untyped_full writes
+ * src->cap, then cdt_insert, whose proved contract in cdt.c assigns the
+ * rest; cdt_insert's contract is proved in the cdt test but not listed for cte_insert). */
+/*@ requires \valid(src) && \valid(dest) && src != dest;
+    requires cap_type_of(dest->cap) == CAP_NULL && cap_type_of(src->cap) != CAP_NULL;
+    requires cap_type_of(new_cap) != CAP_NULL;
+    assigns src->cap, src->next, dest->cap, dest->prev, dest->next, mdb_ptr(src->next)->prev;
+*/
+void cte_insert(cap_t new_cap, cte_t *src, cte_t *dest);
+
+
 #include "kernel.h"
 static inline cte_t *cdt_head(void) { return &ks.idle.slots[TCB_CTABLE]; }
 

@@ -121,6 +121,28 @@ void ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool grant, tcb_t
     }
 }
 
+/* ---- cancelling ---------------------------------------------------------- */
+
+void ipc_cancel(tcb_t *t)
+{
+    switch (t->state) {
+    case TS_BLOCKED_ON_SEND:
+    case TS_BLOCKED_ON_RECV:
+        ep_cancel_thread(t);
+        break;
+    case TS_BLOCKED_ON_NOTIFICATION:
+        ntfn_cancel_waiter(t);
+        break;
+    case TS_BLOCKED_ON_REPLY:
+        reply_cancel(t);
+        thread_set_state(t, TS_INACTIVE);
+        break;
+    default:
+        return;
+    }
+    t->fault[0] = 0; /* a fault being sent is forgotten: it recurs on restart */
+}
+
 /* ---- syscalls ------------------------------------------------------------- */
 
 static void send_endpoint(tcb_t *t, cap_t c, bool is_call, bool is_blocking)

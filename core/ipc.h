@@ -30,5 +30,9 @@ void ipc_handle_reply(tcb_t *t);
  * ep: the endpoint used, for unwrapping, or NULL for a reply), and the
  * badge. Sets receiver's INFO, BADGE and message registers. */
 void ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool grant, tcb_t *receiver);
+/* Remove t from whatever it is blocked on (endpoint, notification, reply)
+ * and forget a fault being sent; t is left INACTIVE-or-as-set by the
+ * caller (seL4 cancelIPC). */
+void ipc_cancel(tcb_t *t);
 
 #endif

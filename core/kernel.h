@@ -7,7 +7,9 @@
 #ifndef KAAL_KERNEL_H
 #define KAAL_KERNEL_H
 
+#include "kprintf.h"
 #include "objects.h"
+#include "util.h"
 #include <hal/entry.h>
 #include <kaal/bootinfo.h>
 
@@ -56,9 +58,5 @@ struct kstate {
 };
 
 extern struct kstate ks;
-
-/* kprintf-style console output (core/kprintf.c). */
-void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void kputs(const char *s);
 
 #endif

@@ -20,10 +20,4 @@ typedef enum kaal_error kerr_t;
 #define KAAL_IS_ALIGNED(x, bits) (((x) & KAAL_MASK(bits)) == 0)
 #define KAAL_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Freestanding memory helpers (core/util.c). */
-void kmemset(void *dst, int c, size_t n);
-void kmemcpy(void *dst, const void *src, size_t n);
-int kmemcmp(const void *a, const void *b, size_t n);
-size_t kstrlen(const char *s);
-
 #endif

@@ -10,7 +10,6 @@
  */
 #include "untyped.h"
 #include "cnode.h"
-#include "lifecycle.h"
 #include "objtype.h"
 
 typedef struct retype_args {
