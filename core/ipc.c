@@ -84,10 +84,15 @@ static word_t transfer_caps(const extra_caps_t *caps, endpoint_t *ep, tcb_t *rec
 static word_t copy_mrs(tcb_t *sender, const kaal_ipc_buffer_t *sbuf, tcb_t *receiver,
                        kaal_ipc_buffer_t *rbuf, word_t n)
 {
-    word_t limit = (sbuf == NULL || rbuf == NULL) ? KAAL_MSG_NUM_REGS : KAAL_MSG_MAX_LENGTH;
     word_t i = 0;
-    for (; i < n && i < limit; i++) {
-        (void)thread_set_mr(receiver, rbuf, (unsigned)i, thread_get_mr(sender, sbuf, (unsigned)i));
+    for (; i < n && i < KAAL_MSG_NUM_REGS; i++) {
+        (void)thread_set_mr(receiver, NULL, (unsigned)i, thread_get_mr(sender, NULL, (unsigned)i));
+    }
+    if (sbuf == NULL || rbuf == NULL) {
+        return i;
+    }
+    for (; i < n && i < KAAL_MSG_MAX_LENGTH; i++) {
+        rbuf->msg[i] = sbuf->msg[i]; /* msg[i] of both buffers (msg.h) */
     }
     return i;
 }

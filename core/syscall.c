@@ -56,17 +56,25 @@ static void handle_invocation(tcb_t *t, bool is_call, bool is_blocking)
 {
     word_t info = t->ctx.r[HAL_R_INFO];
     word_t cptr = t->ctx.r[HAL_R_CAP];
-    invocation_t inv = {0};
+    invocation_t inv; /* every field set below; extra[] up to num_extra */
     lookup_fault_t lf = {0};
     cte_t *slot;
 
+    /* one lookup in the common case: a writable buffer is readable too */
+    kaal_ipc_buffer_t *wbuf = ipcbuf_lookup(t, true);
     inv.caller = t;
-    inv.buf = ipcbuf_lookup(t, false);
+    inv.buf = wbuf != NULL ? wbuf : ipcbuf_lookup(t, false);
+    inv.reply_buf = NULL;
     inv.label = kaal_msginfo_label(info);
     inv.length = kaal_msginfo_length(info);
+    inv.num_extra = 0;
+    inv.slot = NULL;
+    inv.cap = cap_null();
     inv.is_call = is_call;
     inv.is_blocking = is_blocking;
     inv.cptr = cptr;
+    inv.err = (syscall_error_t){0};
+    inv.reply_len = 0;
     if (inv.length > KAAL_MSG_MAX_LENGTH) {
         inv.length = KAAL_MSG_MAX_LENGTH; /* seL4 truncates too */
     }
@@ -91,7 +99,7 @@ static void handle_invocation(tcb_t *t, bool is_call, bool is_blocking)
         ipc_send_on_cap(t, slot, is_call, is_blocking);
         return;
     }
-    inv.reply_buf = ipcbuf_lookup(t, true);
+    inv.reply_buf = wbuf;
     kerr_t r = dispatch_invocation(&inv);
     if (r == KAAL_PREEMPTED) {
         /* Restart the syscall later, unless the work stopped the caller
