@@ -1,6 +1,5 @@
 /* Capability semantics as pure functions (see capability.h). */
 #include "capability.h"
-#include "cdt.h"
 
 bool cap_is_physical(cap_t c)
 {
@@ -179,28 +178,4 @@ bool cap_is_revocable(cap_t new_cap, cap_t src_cap)
 bool cap_has_cancel_send_rights(cap_t c)
 {
     return cap_type(c) == CAP_ENDPOINT && cap_rights(c) == KAAL_RIGHTS_ALL;
-}
-
-/* Contract in capability.h (proved). */
-kerr_t cap_derive(const cte_t *slot, cap_t cap, cap_t *out, syscall_error_t *e)
-{
-    *out = cap;
-    switch (cap_type(cap)) {
-    case CAP_ZOMBIE:
-    case CAP_IRQ_CONTROL:
-    case CAP_REPLY:
-        *out = cap_null();
-        return KAAL_NO_ERROR;
-    case CAP_UNTYPED:
-        return cdt_has_children(slot) ? err_set(e, KAAL_REVOKE_FIRST) : KAAL_NO_ERROR;
-    case CAP_FRAME:
-        *out = cap_frame_set_mapping(cap, false, 0, 0);
-        return KAAL_NO_ERROR;
-    case CAP_PAGE_TABLE:
-        return cap_pt_mapped(cap) ? KAAL_NO_ERROR : err_set(e, KAAL_ILLEGAL_OPERATION);
-    case CAP_VSPACE:
-        return cap_vspace_has_asid(cap) ? KAAL_NO_ERROR : err_set(e, KAAL_ILLEGAL_OPERATION);
-    default:
-        return KAAL_NO_ERROR;
-    }
 }

@@ -19,7 +19,6 @@
 #ifndef KAAL_CAPABILITY_H
 #define KAAL_CAPABILITY_H
 
-#include "errors.h"
 #include "objects.h"
 
 /* True if c names a block of RAM (table above). */
@@ -54,27 +53,7 @@ bool cap_is_revocable(cap_t new_cap, cap_t src_cap);
 
 /* CancelBadgedSends needs an endpoint cap with every right. */
 /*@ assigns \nothing;
-    ensures \result <==> cap_type_of(c) == CAP_ENDPOINT && ((c.w0 >> 5) & 15) == KAAL_RIGHTS_ALL; */
+    ensures \result <==> cap_type_of(c) == CAP_ENDPOINT && cap_rights_of(c) == KAAL_RIGHTS_ALL; */
 bool cap_has_cancel_send_rights(cap_t c);
-
-/* seL4 deriveCap: the capability to put in a new slot when copying cap out
- * of slot. Zombie, IRQControl and reply caps derive to the null cap (the
- * caller reports IllegalOperation); an untyped with children fails with
- * RevokeFirst; a frame derives unmapped; a page table must be mapped and a
- * VSpace must have an ASID (IllegalOperation otherwise). */
-/*@ requires \valid_read(slot) && \valid(out) && \valid(e) && \separated(out, e);
-    assigns *out, e->type;
-    ensures result: \result == KAAL_NO_ERROR || \result == KAAL_REVOKE_FIRST ||
-                    \result == KAAL_ILLEGAL_OPERATION;
-    ensures error: \result != KAAL_NO_ERROR ==> e->type == \result;
-    ensures revoke_first: \result == KAAL_REVOKE_FIRST ==> cap_type_of(cap) == CAP_UNTYPED;
-    ensures nulled: \result == KAAL_NO_ERROR && (cap_type_of(cap) == CAP_ZOMBIE ||
-      cap_type_of(cap) == CAP_IRQ_CONTROL || cap_type_of(cap) == CAP_REPLY) ==>
-      cap_type_of(*out) == CAP_NULL;
-    ensures kept: \result == KAAL_NO_ERROR && cap_type_of(cap) != CAP_ZOMBIE &&
-      cap_type_of(cap) != CAP_IRQ_CONTROL && cap_type_of(cap) != CAP_REPLY &&
-      cap_type_of(cap) != CAP_FRAME ==> *out == cap;
-*/
-KAAL_MUST_CHECK kerr_t cap_derive(const cte_t *slot, cap_t cap, cap_t *out, syscall_error_t *e);
 
 #endif

@@ -139,7 +139,7 @@ static void invoke_rotate(cte_t *src, cte_t *dest, cte_t *pivot, cap_t new_src, 
 /* SaveCaller: move the caller's one-shot reply cap to dest. */
 /*@ requires \valid(src) && \valid(dest) && src != dest;
     requires cap_type_of(dest->cap) == CAP_NULL;
-    requires cap_type_of(src->cap) == CAP_REPLY && ((src->cap.w0 >> 5) & 1) == 0;
+    requires cap_type_of(src->cap) == CAP_REPLY && !cap_reply_master_of(src->cap);
 */
 static void invoke_save_caller(cte_t *src, cte_t *dest)
 {

@@ -1,6 +1,6 @@
 /*
  * CNode invocations (cnode.c). The capability operations they share with
- * IPC are capability.c's (cap_derive) and cdt.c's (cte_insert).
+ * IPC are cdt.c's (cap_derive, cte_insert).
  *
  * Arguments as seL4's CNode methods (docs/abi.md); every one starts
  * with the target slot (MR0 index, MR1 depth) resolved from the invoked

@@ -45,8 +45,9 @@ bool fastpath_try(tcb_t *t, int64_t no);
  * its context. If the fast path completes it (as fastpath_try, plus what
  * kaal_entry_syscall does first: ks.entries, restart_pc), returns the
  * context of the thread to resume (ks.cur), else NULL with nothing
- * changed: the caller then runs the general syscall entry, which offers
- * the syscall to fastpath_try again (it fails the same way). After a taken
+ * changed but ks.fastpath_declined set: the caller then runs the general
+ * syscall entry, which clears the flag and goes straight to the slow path
+ * (no second run of the checks). After a taken
  * fast path kaal_kernel_exit() would do nothing unless an interrupt is
  * pending (the caller checks). */
 hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info);

@@ -122,7 +122,7 @@ kerr_t decode_irq_control_invocation(invocation_t *inv)
 /* ---- IRQHandler ------------------------------------------------------------ */
 
 /*@ predicate irq_ntfn_ok(cap_t c) =
-      cap_type_of(c) == CAP_NOTIFICATION && (((c.w0 >> 5) & 15) & KAAL_RIGHT_WRITE) != 0;
+      cap_type_of(c) == CAP_NOTIFICATION && (cap_rights_of(c) & KAAL_RIGHT_WRITE) != 0;
 */
 
 static void clear_notification(unsigned irq)

@@ -54,6 +54,8 @@ struct kstate {
     word_t entries;         /* kernel entries since boot (statistics) */
     word_t fastpath_enabled; /* Call/ReplyRecv fast paths on (fastpath.h; kaal_boot: on) */
     word_t fastpath_hits[2]; /* syscalls the fast paths completed (statistics) */
+    word_t fastpath_declined; /* the entry's fast path just declined this syscall
+                                 (fastpath_entry_*): the slow path must not try again */
     word_t booted;
 };
 

@@ -18,6 +18,7 @@
 #include "ipc.h"
 #include "fault.h"
 #include "irq.h"
+#include "hal_switch.h"
 #include "sched.h"
 #include <hal/console.h>
 #include <hal/cpu.h>
@@ -157,8 +158,12 @@ void kaal_entry_syscall(void)
 
     ks.entries++;
     t->restart_pc = t->ctx.r[HAL_R_PC] - HAL_SYSCALL_INSN_BYTES;
-    if ((no == KAAL_SYS_CALL || no == KAAL_SYS_REPLY_RECV) && fastpath_try(t, no)) {
-        return; /* done, dest chosen: identical to the slow path (fastpath.h) */
+    if (no == KAAL_SYS_CALL || no == KAAL_SYS_REPLY_RECV) {
+        if (ks.fastpath_declined != 0) {
+            ks.fastpath_declined = 0; /* the arm64 entry tried it already */
+        } else if (fastpath_try(t, no)) {
+            return; /* done, dest chosen: identical to the slow path (fastpath.h) */
+        }
     }
     switch (no) {
     case KAAL_SYS_CALL:
@@ -223,13 +228,6 @@ static void activate_thread(tcb_t *t)
     }
 }
 
-/* hal_irq_pending, inline where the backend offers it (arm64 hal_arch.h) */
-#ifdef HAL_ARCH_SWITCH_INLINE
-#define exit_irq_pending hal_arch_irq_pending
-#else
-#define exit_irq_pending hal_irq_pending
-#endif
-
 /* kaal_kernel_exit in general: schedule, take pending interrupts, idle. */
 static __attribute__((noinline)) hal_uctx_t *kernel_exit_loop(void)
 {
@@ -254,7 +252,7 @@ hal_uctx_t *kaal_kernel_exit(void)
      * cur runnable and not idle, no interrupt is taken, activate_thread
      * does nothing to a RUNNING thread), without its calls. */
     tcb_t *c = ks.cur;
-    if (ks.resched == 0 && c != &ks.idle && c->state == TS_RUNNING && !exit_irq_pending()) {
+    if (ks.resched == 0 && c != &ks.idle && c->state == TS_RUNNING && !switch_irq_pending()) {
         return &c->ctx;
     }
     return kernel_exit_loop();

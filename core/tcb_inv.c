@@ -345,12 +345,12 @@ typedef struct tcb_space {
       s->set_buffer &&
       (s->buffer == 0 ==> s->buffer_src == \null) &&
       (s->buffer != 0 ==> s->buffer_src == slot &&
-         cap_type_of(s->buffer_cap) == CAP_FRAME && ((s->buffer_cap.w0 >> 9) & 1) == 0 &&
+         cap_type_of(s->buffer_cap) == CAP_FRAME && !cap_frame_device_of(s->buffer_cap) &&
          (s->buffer & ((1 << TCB_IPC_BUFFER_BITS) - 1)) == 0);
     predicate tcb_roots_ok(tcb_space_t *s, cte_t *cs, cte_t *vs) =
       s->croot_src == cs && s->vroot_src == vs &&
       cap_type_of(s->croot) == CAP_CNODE &&
-      cap_type_of(s->vroot) == CAP_VSPACE && ((s->vroot.w0 >> 5) & 1) != 0;
+      cap_type_of(s->vroot) == CAP_VSPACE && cap_vspace_has_asid_of(s->vroot);
 */
 
 /* Check an IPC buffer frame and address (seL4 checkValidIPCBuffer). */
@@ -707,7 +707,7 @@ static kerr_t decode_sched(invocation_t *inv, tcb_t *t)
 /* BindNotification: extra cap 0 a notification cap with the Read right;
  * neither the thread nor the notification bound, and no waiters on it. */
 /*@ predicate tcb_bind_ok(cap_t c) =
-      cap_type_of(c) == CAP_NOTIFICATION && (((c.w0 >> 5) & 15) & KAAL_RIGHT_READ) != 0 &&
+      cap_type_of(c) == CAP_NOTIFICATION && (cap_rights_of(c) & KAAL_RIGHT_READ) != 0 &&
       ntfn_of(c)->head == \null && ntfn_of(c)->bound == \null;
 */
 /*@ requires \valid(inv) && \valid_read(t) && \separated(t, inv);
