@@ -151,7 +151,7 @@ static inline cap_t cap_untyped(paddr_t pa, unsigned size_bits, bool device, wor
     ensures \result <==> cap_untyped_device_of(c); */
 static inline bool cap_untyped_device(cap_t c) { return cap_field(c, 5, 1) != 0; }
 /*@ assigns \nothing;
-    ensures \result == cap_untyped_bits_of(c); */
+    ensures \result == cap_untyped_bits_of(c) && \result <= 63; */
 static inline unsigned cap_untyped_bits(cap_t c) { return (unsigned)cap_field(c, 6, 6); }
 /*@ assigns \nothing;
     ensures \result == cap_untyped_watermark_of(c); */
@@ -167,7 +167,7 @@ static inline cap_t cap_notification(paddr_t pa, word_t rights, word_t badge)
     return cap_make(CAP_NOTIFICATION, rights & KAAL_RIGHTS_ALL, pa, badge);
 }
 /*@ assigns \nothing;
-    ensures \result == cap_rights_of(c); */
+    ensures \result == cap_rights_of(c) && \result <= 15; */
 static inline word_t cap_rights(cap_t c) { return cap_field(c, 5, 4); }
 /*@ assigns \nothing;
     ensures \result == cap_badge_of(c); */
@@ -217,7 +217,7 @@ static inline cap_t cap_frame(paddr_t pa, enum frame_size sz, word_t rights, boo
     return cap_make(CAP_FRAME, (word_t)sz | ((rights & 3u) << 2) | ((device ? 1u : 0u) << 4), pa, 0);
 }
 /*@ assigns \nothing;
-    ensures \result == cap_frame_size_of(c); */
+    ensures \result == cap_frame_size_of(c) && \result <= 3; */
 static inline enum frame_size cap_frame_size(cap_t c) { return (enum frame_size)cap_field(c, 5, 2); }
 /*@ assigns \nothing;
     ensures \result == (s == FRAME_4K ? 12 : s == FRAME_2M ? 21 : 30); */
@@ -254,7 +254,7 @@ static inline cap_t cap_page_table(paddr_t pa, unsigned level)
     return cap_make(CAP_PAGE_TABLE, level & 3u, pa, 0);
 }
 /*@ assigns \nothing;
-    ensures \result == cap_pt_level_of(c); */
+    ensures \result == cap_pt_level_of(c) && \result <= 3; */
 static inline unsigned cap_pt_level(cap_t c) { return (unsigned)cap_field(c, 5, 2); }
 /*@ assigns \nothing;
     ensures \result <==> cap_pt_mapped_of(c); */
