@@ -4,38 +4,13 @@
 #include "kernel.h"
 #include <hal/vspace.h>
 
-/* ACSL: ASSUMED, not proved (a physical address turned into a pointer). */
-/*@ assigns \nothing;
-    ensures \result == asid_pool_of(pa); */
-static asid_pool_t *pool_at(paddr_t pa) { return (asid_pool_t *)hal_phys_to_kvirt(pa); }
-
-paddr_t asid_lookup_vspace(word_t asid)
-{
-    if (asid == 0 || asid_high(asid) >= KAAL_NUM_ASID_POOLS) {
-        return 0;
-    }
-    paddr_t pool = ks.asid_table[asid_high(asid)];
-    if (pool == 0) {
-        return 0;
-    }
-    return pool_at(pool)->vspace[asid_low(asid)];
-}
-
-bool asid_vspace_cap_valid(cap_t c)
-{
-    if (cap_type(c) != CAP_VSPACE || !cap_vspace_has_asid(c)) {
-        return false;
-    }
-    return asid_lookup_vspace(cap_vspace_asid(c)) == cap_paddr(c);
-}
-
 void asid_vspace_deleted(word_t asid, paddr_t root)
 {
     if (root == 0 || asid_lookup_vspace(asid) != root) {
         return; /* already stale: its pool went first */
     }
     hal_vspace_flush_asid(asid);
-    pool_at(ks.asid_table[asid_high(asid)])->vspace[asid_low(asid)] = 0;
+    asid_pool_at(ks.asid_table[asid_high(asid)])->vspace[asid_low(asid)] = 0;
 }
 
 void asid_pool_deleted(word_t base, paddr_t pool)
@@ -44,7 +19,7 @@ void asid_pool_deleted(word_t base, paddr_t pool)
     if (high >= KAAL_NUM_ASID_POOLS || ks.asid_table[high] != pool) {
         return;
     }
-    asid_pool_t *p = pool_at(pool);
+    asid_pool_t *p = asid_pool_at(pool);
     for (word_t i = 0; i < KAAL_BIT(KAAL_ASID_POOL_BITS); i++) {
         if (p->vspace[i] != 0) {
             hal_vspace_flush_asid(base + i);
@@ -101,8 +76,8 @@ typedef struct make_pool_req {
       q->high < KAAL_NUM_ASID_POOLS && ks.asid_table[q->high] == 0;
     ensures untyped: \result == KAAL_NO_ERROR ==>
       q->untyped == inv->extra[0] && cap_type_of(q->untyped->cap) == CAP_UNTYPED &&
-      !asid_untyped_device(q->untyped->cap) &&
-      asid_untyped_bits(q->untyped->cap) == KAAL_ASID_POOL_SIZE_BITS &&
+      !cap_untyped_device_of(q->untyped->cap) &&
+      cap_untyped_bits_of(q->untyped->cap) == KAAL_ASID_POOL_SIZE_BITS &&
       !asid_slot_has_children(q->untyped);
     ensures dest: \result == KAAL_NO_ERROR ==>
       \valid(q->dest) && kobj_slot(q->dest) && cap_type_of(q->dest->cap) == CAP_NULL &&
@@ -151,8 +126,8 @@ static kerr_t make_pool_args(invocation_t *inv, make_pool_req_t *q)
  * decode_asid_control_invocation calls it. */
 /*@ requires \valid(untyped) && kobj_slot(untyped) && \valid(dest) && kobj_slot(dest);
     requires untyped != dest;
-    requires cap_type_of(untyped->cap) == CAP_UNTYPED && !asid_untyped_device(untyped->cap) &&
-             asid_untyped_bits(untyped->cap) == KAAL_ASID_POOL_SIZE_BITS &&
+    requires cap_type_of(untyped->cap) == CAP_UNTYPED && !cap_untyped_device_of(untyped->cap) &&
+             cap_untyped_bits_of(untyped->cap) == KAAL_ASID_POOL_SIZE_BITS &&
              !asid_slot_has_children(untyped);
     requires cap_type_of(dest->cap) == CAP_NULL;
     requires high < KAAL_NUM_ASID_POOLS && ks.asid_table[high] == 0;
@@ -227,11 +202,11 @@ typedef struct assign_req {
       inv->label == KAAL_INV_ASID_POOL_ASSIGN && inv->num_extra >= 1;
     ensures vspace: \result == KAAL_NO_ERROR ==>
       q->vs == inv->extra[0] && cap_type_of(q->vs->cap) == CAP_VSPACE &&
-      !asid_vspace_has_asid(q->vs->cap);
+      !cap_vspace_has_asid_of(q->vs->cap);
     ensures pool: \result == KAAL_NO_ERROR ==>
-      q->base == inv->cap.w1 &&
+      q->base == cap_asid_base_of(inv->cap) &&
       q->pool == ks.asid_table[(q->base >> KAAL_ASID_POOL_BITS) % KAAL_NUM_ASID_POOLS] &&
-      q->pool != 0 && q->pool == (inv->cap.w0 >> 16) && \valid(asid_pool_of(q->pool));
+      q->pool != 0 && q->pool == cap_paddr_of(inv->cap) && \valid(asid_pool_of(q->pool));
     ensures free_asid: \result == KAAL_NO_ERROR ==>
       q->low < 512 && asid_pool_of(q->pool)->vspace[q->low] == 0 &&
       (q->base == 0 ==> q->low != 0);
@@ -249,7 +224,7 @@ static kerr_t assign_args(invocation_t *inv, assign_req_t *q)
     if (cap_type(vs->cap) != CAP_VSPACE || cap_vspace_has_asid(vs->cap)) {
         return err_invalid_cap(e, 1);
     }
-    word_t base = inv->cap.w1;
+    word_t base = cap_asid_pool_base(inv->cap);
     paddr_t pool = ks.asid_table[asid_high(base) % KAAL_NUM_ASID_POOLS];
     if (pool == 0) {
         lookup_fault_t lf = {.type = KAAL_LOOKUP_INVALID_ROOT};
@@ -258,7 +233,7 @@ static kerr_t assign_args(invocation_t *inv, assign_req_t *q)
     if (pool != cap_paddr(inv->cap)) {
         return err_invalid_cap(e, 0);
     }
-    word_t low = free_low_asid(pool_at(pool), base);
+    word_t low = free_low_asid(asid_pool_at(pool), base);
     if (low >= KAAL_BIT(KAAL_ASID_POOL_BITS)) {
         return err_set(e, KAAL_DELETE_FIRST);
     }
@@ -274,14 +249,14 @@ static kerr_t assign_args(invocation_t *inv, assign_req_t *q)
  * proves its precondition, the checked request, where
  * decode_asid_pool_invocation calls it. */
 /*@ requires \valid(q.vs) && kobj_slot(q.vs);
-    requires cap_type_of(q.vs->cap) == CAP_VSPACE && !asid_vspace_has_asid(q.vs->cap);
+    requires cap_type_of(q.vs->cap) == CAP_VSPACE && !cap_vspace_has_asid_of(q.vs->cap);
     requires q.pool != 0 && \valid(asid_pool_of(q.pool));
     requires q.low < 512 && asid_pool_of(q.pool)->vspace[q.low] == 0;
     requires q.base == 0 ==> q.low != 0;
 */
 static void assign_asid(assign_req_t q)
 {
-    pool_at(q.pool)->vspace[q.low] = cap_paddr(q.vs->cap);
+    asid_pool_at(q.pool)->vspace[q.low] = cap_paddr(q.vs->cap);
     q.vs->cap = cap_vspace(cap_paddr(q.vs->cap), true, q.base + q.low);
 }
 

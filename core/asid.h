@@ -19,6 +19,7 @@
 
 #include "invocation.h"
 #include "kernel.h"
+#include <hal/phys.h>
 
 /* ACSL (docs/verification.md): asid_pool_of(pa) is the ASID pool object
  * at physical address pa (hal_phys_to_kvirt; abstract). asid_pools_ok:
@@ -33,9 +34,6 @@
         \valid(asid_pool_of(ks.asid_table[h])) &&
         \separated(asid_pool_of(ks.asid_table[h]), inv, &ks) &&
         (\forall cte_t *s; kobj_slot(s) ==> \separated(s, asid_pool_of(ks.asid_table[h])));
-    logic integer asid_untyped_bits(cap_t c) = (c.w0 >> 6) & 63;
-    predicate asid_untyped_device(cap_t c) = ((c.w0 >> 5) & 1) != 0;
-    predicate asid_vspace_has_asid(cap_t c) = ((c.w0 >> 5) & 1) != 0;
 */
 
 /*@ assigns \nothing;
@@ -45,15 +43,38 @@ static inline word_t asid_high(word_t asid) { return asid >> KAAL_ASID_POOL_BITS
     ensures \result == (asid & 511) && \result < 512; */
 static inline word_t asid_low(word_t asid) { return asid & KAAL_MASK(KAAL_ASID_POOL_BITS); }
 
+/* ---- steps shared with the IPC fast path (fastpath.c): static inline ---- */
+
+/* ACSL: ASSUMED, not proved (a physical address turned into a pointer). */
+/*@ assigns \nothing;
+    ensures \result == asid_pool_of(pa); */
+KAAL_INLINE asid_pool_t *asid_pool_at(paddr_t pa) { return (asid_pool_t *)hal_phys_to_kvirt(pa); }
+
 /* Root table of the VSpace that asid currently names, or 0 if asid is out
  * of range, its pool is gone or its entry is free. */
 /* ACSL: ASSUMED, not proved (it reads the pool through a physical
  * address): reads only. */
 /*@ assigns \nothing; */
-paddr_t asid_lookup_vspace(word_t asid);
+KAAL_INLINE paddr_t asid_lookup_vspace(word_t asid)
+{
+    if (asid == 0 || asid_high(asid) >= KAAL_NUM_ASID_POOLS) {
+        return 0;
+    }
+    paddr_t pool = ks.asid_table[asid_high(asid)];
+    if (pool == 0) {
+        return 0;
+    }
+    return asid_pool_at(pool)->vspace[asid_low(asid)];
+}
 
 /* True if c is a VSpace capability with an ASID that still names c's root. */
-bool asid_vspace_cap_valid(cap_t c);
+KAAL_INLINE bool asid_vspace_cap_valid(cap_t c)
+{
+    if (cap_type(c) != CAP_VSPACE || !cap_vspace_has_asid(c)) {
+        return false;
+    }
+    return asid_lookup_vspace(cap_vspace_asid(c)) == cap_paddr(c);
+}
 
 /* The VSpace at root with ASID asid is being destroyed: free the ASID if it
  * still names root, and forget its cached translations. */

@@ -87,12 +87,35 @@ _Static_assert(sizeof(cte_t) == (1u << KAAL_SLOT_SIZE_BITS), "slot is 32 bytes")
 #define CAP_PADDR_SHIFT 16u
 #define CAP_PADDR_MASK 0xffffffffffff0000ull
 
-/*@ logic integer cap_type_of(cap_t c) = c.w0 & 0x1f; */
+/* ACSL: the capability layout as logic accessors, one per field, in this
+ * one place: every C accessor below is proved equal to its logic accessor,
+ * and contracts outside cap.h use these names, never the bits. */
+/*@ logic integer cap_type_of(cap_t c) = c.w0 & 0x1f;
+    logic integer cap_paddr_of(cap_t c) = c.w0 >> 16;
+    logic integer cap_rights_of(cap_t c) = (c.w0 >> 5) & 15;
+    logic integer cap_badge_of(cap_t c) = c.w1;
+    predicate cap_reply_master_of(cap_t c) = ((c.w0 >> 5) & 1) != 0;
+    predicate cap_untyped_device_of(cap_t c) = ((c.w0 >> 5) & 1) != 0;
+    logic integer cap_untyped_bits_of(cap_t c) = (c.w0 >> 6) & 63;
+    logic integer cap_untyped_watermark_of(cap_t c) = c.w1;
+    logic integer cnode_radix_of(cap_t c) = (c.w0 >> 5) & 63;
+    logic integer cap_frame_size_of(cap_t c) = (c.w0 >> 5) & 3;
+    logic integer cap_frame_rights_of(cap_t c) = (c.w0 >> 7) & 3;
+    predicate cap_frame_device_of(cap_t c) = ((c.w0 >> 9) & 1) != 0;
+    predicate cap_frame_mapped_of(cap_t c) = ((c.w0 >> 10) & 1) != 0;
+    logic integer cap_mapped_asid_of(cap_t c) = c.w1 >> 48;
+    logic integer cap_mapped_vaddr_of(cap_t c) = c.w1 & 0x0000ffffffffffff;
+    logic integer cap_pt_level_of(cap_t c) = (c.w0 >> 5) & 3;
+    predicate cap_pt_mapped_of(cap_t c) = ((c.w0 >> 7) & 1) != 0;
+    predicate cap_vspace_has_asid_of(cap_t c) = ((c.w0 >> 5) & 1) != 0;
+    logic integer cap_vspace_asid_of(cap_t c) = c.w1;
+    logic integer cap_asid_base_of(cap_t c) = c.w1;
+*/
 /*@ assigns \nothing;
     ensures \result == cap_type_of(c); */
 static inline enum cap_type cap_type(cap_t c) { return (enum cap_type)(c.w0 & 0x1fu); }
 /*@ assigns \nothing;
-    ensures \result == (c.w0 >> CAP_PADDR_SHIFT); */
+    ensures \result == cap_paddr_of(c); */
 static inline paddr_t cap_paddr(cap_t c) { return c.w0 >> CAP_PADDR_SHIFT; }
 static inline void *cap_ptr(cap_t c) { return hal_phys_to_kvirt(cap_paddr(c)); }
 /*@ requires lo < 64 && bits < 64;
@@ -125,13 +148,13 @@ static inline cap_t cap_untyped(paddr_t pa, unsigned size_bits, bool device, wor
     return cap_make(CAP_UNTYPED, (device ? 1u : 0u) | ((word_t)size_bits << 1), pa, watermark);
 }
 /*@ assigns \nothing;
-    ensures \result <==> ((c.w0 >> 5) & 1) != 0; */
+    ensures \result <==> cap_untyped_device_of(c); */
 static inline bool cap_untyped_device(cap_t c) { return cap_field(c, 5, 1) != 0; }
 /*@ assigns \nothing;
-    ensures \result == ((c.w0 >> 6) & 63); */
+    ensures \result == cap_untyped_bits_of(c) && \result <= 63; */
 static inline unsigned cap_untyped_bits(cap_t c) { return (unsigned)cap_field(c, 6, 6); }
 /*@ assigns \nothing;
-    ensures \result == c.w1; */
+    ensures \result == cap_untyped_watermark_of(c); */
 static inline word_t cap_untyped_watermark(cap_t c) { return c.w1; }
 
 /* ---- endpoint / notification ---- */
@@ -144,10 +167,10 @@ static inline cap_t cap_notification(paddr_t pa, word_t rights, word_t badge)
     return cap_make(CAP_NOTIFICATION, rights & KAAL_RIGHTS_ALL, pa, badge);
 }
 /*@ assigns \nothing;
-    ensures \result == ((c.w0 >> 5) & 15); */
+    ensures \result == cap_rights_of(c) && \result <= 15; */
 static inline word_t cap_rights(cap_t c) { return cap_field(c, 5, 4); }
 /*@ assigns \nothing;
-    ensures \result == c.w1; */
+    ensures \result == cap_badge_of(c); */
 static inline word_t cap_badge(cap_t c) { return c.w1; }
 
 /* ---- reply ---- */
@@ -156,7 +179,7 @@ static inline cap_t cap_reply(paddr_t tcb_pa, bool master, bool grant)
     return cap_make(CAP_REPLY, (master ? 1u : 0u) | (grant ? 2u : 0u), tcb_pa, 0);
 }
 /*@ assigns \nothing;
-    ensures \result <==> ((c.w0 >> 5) & 1) != 0; */
+    ensures \result <==> cap_reply_master_of(c); */
 static inline bool cap_reply_master(cap_t c) { return cap_field(c, 5, 1) != 0; }
 static inline bool cap_reply_grant(cap_t c) { return cap_field(c, 6, 1) != 0; }
 
@@ -168,7 +191,6 @@ static inline cap_t cap_cnode(paddr_t pa, unsigned radix, word_t guard, unsigned
                     (guard & ((1ull << CNODE_GUARD_BITS) - 1u)) |
                         ((word_t)(guard_size & 0x3fu) << CNODE_GUARD_BITS));
 }
-/*@ logic integer cnode_radix_of(cap_t c) = (c.w0 >> 5) & 63; */
 /*@ assigns \nothing;
     ensures \result == cnode_radix_of(c) && \result < 64; */
 static inline unsigned cap_cnode_radix(cap_t c) { return (unsigned)cap_field(c, 5, 6); }
@@ -195,7 +217,7 @@ static inline cap_t cap_frame(paddr_t pa, enum frame_size sz, word_t rights, boo
     return cap_make(CAP_FRAME, (word_t)sz | ((rights & 3u) << 2) | ((device ? 1u : 0u) << 4), pa, 0);
 }
 /*@ assigns \nothing;
-    ensures \result == ((c.w0 >> 5) & 3); */
+    ensures \result == cap_frame_size_of(c) && \result <= 3; */
 static inline enum frame_size cap_frame_size(cap_t c) { return (enum frame_size)cap_field(c, 5, 2); }
 /*@ assigns \nothing;
     ensures \result == (s == FRAME_4K ? 12 : s == FRAME_2M ? 21 : 30); */
@@ -204,19 +226,19 @@ static inline unsigned frame_size_bits(enum frame_size s)
     return s == FRAME_4K ? KAAL_PAGE_BITS : s == FRAME_2M ? KAAL_LARGE_PAGE_BITS : KAAL_HUGE_PAGE_BITS;
 }
 /*@ assigns \nothing;
-    ensures \result == ((c.w0 >> 7) & 3); */
+    ensures \result == cap_frame_rights_of(c); */
 static inline word_t cap_frame_rights(cap_t c) { return cap_field(c, 7, 2); }
 /*@ assigns \nothing;
-    ensures \result <==> ((c.w0 >> 9) & 1) != 0; */
+    ensures \result <==> cap_frame_device_of(c); */
 static inline bool cap_frame_device(cap_t c) { return cap_field(c, 9, 1) != 0; }
 /*@ assigns \nothing;
-    ensures \result <==> ((c.w0 >> 10) & 1) != 0; */
+    ensures \result <==> cap_frame_mapped_of(c); */
 static inline bool cap_frame_mapped(cap_t c) { return cap_field(c, 10, 1) != 0; }
 /*@ assigns \nothing;
-    ensures \result == (c.w1 >> 48); */
+    ensures \result == cap_mapped_asid_of(c); */
 static inline word_t cap_mapped_asid(cap_t c) { return c.w1 >> 48; }
 /*@ assigns \nothing;
-    ensures \result == (c.w1 & CAP_VADDR_MASK); */
+    ensures \result == cap_mapped_vaddr_of(c); */
 static inline vaddr_t cap_mapped_vaddr(cap_t c) { return c.w1 & CAP_VADDR_MASK; }
 /*@ assigns \nothing; */
 static inline cap_t cap_frame_set_mapping(cap_t c, bool mapped, word_t asid, vaddr_t va)
@@ -232,10 +254,10 @@ static inline cap_t cap_page_table(paddr_t pa, unsigned level)
     return cap_make(CAP_PAGE_TABLE, level & 3u, pa, 0);
 }
 /*@ assigns \nothing;
-    ensures \result == ((c.w0 >> 5) & 3); */
+    ensures \result == cap_pt_level_of(c) && \result <= 3; */
 static inline unsigned cap_pt_level(cap_t c) { return (unsigned)cap_field(c, 5, 2); }
 /*@ assigns \nothing;
-    ensures \result <==> ((c.w0 >> 7) & 1) != 0; */
+    ensures \result <==> cap_pt_mapped_of(c); */
 static inline bool cap_pt_mapped(cap_t c) { return cap_field(c, 7, 1) != 0; }
 static inline cap_t cap_pt_set_mapping(cap_t c, bool mapped, word_t asid, vaddr_t va)
 {
@@ -249,14 +271,17 @@ static inline cap_t cap_vspace(paddr_t pa, bool has_asid, word_t asid)
     return cap_make(CAP_VSPACE, has_asid ? 1u : 0u, pa, has_asid ? asid : 0);
 }
 /*@ assigns \nothing;
-    ensures \result <==> ((c.w0 >> 5) & 1) != 0; */
+    ensures \result <==> cap_vspace_has_asid_of(c); */
 static inline bool cap_vspace_has_asid(cap_t c) { return cap_field(c, 5, 1) != 0; }
 /*@ assigns \nothing;
-    ensures \result == c.w1; */
+    ensures \result == cap_vspace_asid_of(c); */
 static inline word_t cap_vspace_asid(cap_t c) { return c.w1; }
 
 static inline cap_t cap_asid_control(void) { return cap_make(CAP_ASID_CONTROL, 0, 0, 0); }
 static inline cap_t cap_asid_pool(paddr_t pa, word_t base) { return cap_make(CAP_ASID_POOL, 0, pa, base); }
+/*@ assigns \nothing;
+    ensures \result == cap_asid_base_of(c); */
+static inline word_t cap_asid_pool_base(cap_t c) { return c.w1; }
 
 /* ---- field setters (derivation: rights masks, badges, guards) ---- */
 static inline cap_t cap_set_field(cap_t c, unsigned lo, unsigned bits, word_t v)

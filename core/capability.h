@@ -53,7 +53,7 @@ bool cap_is_revocable(cap_t new_cap, cap_t src_cap);
 
 /* CancelBadgedSends needs an endpoint cap with every right. */
 /*@ assigns \nothing;
-    ensures \result <==> cap_type_of(c) == CAP_ENDPOINT && ((c.w0 >> 5) & 15) == KAAL_RIGHTS_ALL; */
+    ensures \result <==> cap_type_of(c) == CAP_ENDPOINT && cap_rights_of(c) == KAAL_RIGHTS_ALL; */
 bool cap_has_cancel_send_rights(cap_t c);
 
 #endif

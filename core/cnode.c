@@ -5,52 +5,9 @@
  */
 #include "cnode.h"
 #include "delete.h"
-#include "lifecycle.h"
+#include "endpoint.h"
 #include "sched.h"
 #include "untyped.h"
-
-/* ---- shared capability operations ---------------------------------------- */
-
-/* Contract in cnode.h (proved). */
-kerr_t cap_derive(const cte_t *slot, cap_t cap, cap_t *out, syscall_error_t *e)
-{
-    *out = cap;
-    switch (cap_type(cap)) {
-    case CAP_ZOMBIE:
-    case CAP_IRQ_CONTROL:
-    case CAP_REPLY:
-        *out = cap_null();
-        return KAAL_NO_ERROR;
-    case CAP_UNTYPED:
-        return cdt_has_children(slot) ? err_set(e, KAAL_REVOKE_FIRST) : KAAL_NO_ERROR;
-    case CAP_FRAME:
-        *out = cap_frame_set_mapping(cap, false, 0, 0);
-        return KAAL_NO_ERROR;
-    case CAP_PAGE_TABLE:
-        return cap_pt_mapped(cap) ? KAAL_NO_ERROR : err_set(e, KAAL_ILLEGAL_OPERATION);
-    case CAP_VSPACE:
-        return cap_vspace_has_asid(cap) ? KAAL_NO_ERROR : err_set(e, KAAL_ILLEGAL_OPERATION);
-    default:
-        return KAAL_NO_ERROR;
-    }
-}
-
-/* seL4 setUntypedCapAsFull. */
-static void set_untyped_full(cte_t *src, cap_t new_cap)
-{
-    cap_t s = src->cap;
-    if (cap_type(s) == CAP_UNTYPED && cap_type(new_cap) == CAP_UNTYPED &&
-        cap_paddr(s) == cap_paddr(new_cap) && cap_untyped_bits(s) == cap_untyped_bits(new_cap)) {
-        src->cap = cap_untyped_set_watermark(s, KAAL_BIT(cap_untyped_bits(s)));
-    }
-}
-
-void cte_insert(cap_t new_cap, cte_t *src, cte_t *dest)
-{
-    bool revocable = cap_is_revocable(new_cap, src->cap);
-    set_untyped_full(src, new_cap);
-    cdt_insert(src, dest, new_cap, revocable, revocable);
-}
 
 kerr_t cnode_long_op_result(const invocation_t *inv, kerr_t r)
 {
@@ -182,7 +139,7 @@ static void invoke_rotate(cte_t *src, cte_t *dest, cte_t *pivot, cap_t new_src, 
 /* SaveCaller: move the caller's one-shot reply cap to dest. */
 /*@ requires \valid(src) && \valid(dest) && src != dest;
     requires cap_type_of(dest->cap) == CAP_NULL;
-    requires cap_type_of(src->cap) == CAP_REPLY && ((src->cap.w0 >> 5) & 1) == 0;
+    requires cap_type_of(src->cap) == CAP_REPLY && !cap_reply_master_of(src->cap);
 */
 static void invoke_save_caller(cte_t *src, cte_t *dest)
 {
@@ -305,7 +262,7 @@ static kerr_t decode_save_caller(invocation_t *inv, cte_t *dest)
     return KAAL_NO_ERROR;
 }
 
-/* The checked request is ep_cancel_badged_sends's requires (lifecycle.h). */
+/* The checked request is ep_cancel_badged_sends's requires (endpoint.h). */
 /*@ requires \valid(inv) && \valid_read(dest) && \separated(inv, dest);
     ensures error: \result != KAAL_NO_ERROR ==>
       \result == KAAL_ILLEGAL_OPERATION && \result == inv->err.type;

@@ -3,7 +3,10 @@
  * fixed bound; the call graph has no cycle.
  */
 #include "delete.h"
-#include "lifecycle.h"
+#include "endpoint.h"
+#include "irq.h"
+#include "ntfn.h"
+#include "tcb.h"
 #include <hal/irq.h>
 
 /* Upper bounds that no real state reaches: a loop that hits one returns

@@ -1,7 +1,6 @@
 /* Endpoints and the queues of blocked threads (see endpoint.h). */
 #include "endpoint.h"
 #include "ipc.h"
-#include "lifecycle.h"
 #include "ntfn.h"
 #include "reply.h"
 #include "sched.h"

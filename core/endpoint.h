@@ -55,4 +55,15 @@ void ep_cancel_thread(tcb_t *t);
  * notification queue it is blocked on, if any. */
 void ipc_requeue(tcb_t *t);
 
+/* Threads blocked on ep are made to restart their syscall (which then
+ * fails on the deleted capability); the queue becomes empty. */
+void ep_cancel_all(endpoint_t *ep);
+/* Senders queued on ep with this badge restart their syscall. */
+/* ACSL: requires the checked request of CNode CancelBadgedSends (a
+ * non-zero badge), proved at its call site. No assigns clause (it changes
+ * threads and the scheduler): Frama-C assumes the prototype's default
+ * `assigns *ep`, too small, so no proved property reads memory after it. */
+/*@ requires \valid(ep) && badge != 0; */
+void ep_cancel_badged_sends(endpoint_t *ep, word_t badge);
+
 #endif

@@ -18,24 +18,14 @@
 #include "reply.h"
 #include "sched.h"
 #include "asid.h"
-#include <hal/timer.h>
+#include "vspace.h"
 #include <hal/vspace.h>
 
 /* Everything on the fast path is inlined into its two entries: no calls but
- * to the few core functions it shares with the slow path. */
-#define FP_INLINE static inline __attribute__((always_inline))
-
-/* The HAL's switch primitives, inline where the backend offers them
- * (arm64 hal_arch.h: the same instructions as the functions). */
-#ifdef HAL_ARCH_SWITCH_INLINE
-#define fp_timer_now_ticks hal_arch_timer_now_ticks
-#define fp_timer_set_deadline_ticks hal_arch_timer_set_deadline_ticks
-#define fp_vspace_activate hal_arch_vspace_activate
-#else
-#define fp_timer_now_ticks hal_timer_now_ticks
-#define fp_timer_set_deadline_ticks hal_timer_set_deadline_ticks
-#define fp_vspace_activate hal_vspace_activate
-#endif
+ * to the few core functions it shares with the slow path. The scheduler,
+ * ASID, time-slice and derivation-tree steps are the slow path's own
+ * static inline functions (sched.h, asid.h, vspace.h, cdt.h). */
+#define FP_INLINE KAAL_INLINE
 
 static const unsigned fp_mr_reg[KAAL_MSG_NUM_REGS] = {HAL_R_MR0, HAL_R_MR1, HAL_R_MR2,
                                                        HAL_R_MR3};
@@ -65,14 +55,7 @@ FP_INLINE bool dest_runs_next(const tcb_t *t, const tcb_t *dest)
     if (dest->prio < t->prio || dest->in_ready_queue) {
         return false;
     }
-    uint64_t l1 = ks.ready_l1;
-    if (l1 == 0) {
-        return true;
-    }
-    /* sched_highest_prio() (sched.c) written out: no call on the fast path */
-    unsigned i = 63u - (unsigned)__builtin_clzll(l1);
-    word_t highest = i * 64u + 63u - (unsigned)__builtin_clzll(ks.ready_l2[i]);
-    return highest < dest->prio;
+    return ks.ready_l1 == 0 || sched_highest_prio() < (int)dest->prio;
 }
 
 /* seL4 copyMRs for a registers-only message, and the receiver's INFO and
@@ -87,87 +70,23 @@ FP_INLINE void transfer_regs(const tcb_t *src, tcb_t *dst, word_t info, word_t b
     dst->ctx.r[HAL_R_BADGE] = badge;
 }
 
-/* vspace_activate_thread(dest) (vspace.c) with asid_vspace_cap_valid and
- * asid_lookup_vspace (asid.c) written out: dest's VSpace if its cap is a
- * VSpace with an ASID that still names it, else no address space. */
-FP_INLINE void activate_vspace(const tcb_t *dest)
-{
-    cap_t vs = dest->slots[TCB_VTABLE].cap;
-    if (cap_type(vs) == CAP_VSPACE && cap_vspace_has_asid(vs)) {
-        word_t asid = cap_vspace_asid(vs);
-        paddr_t found = 0;
-        if (asid != 0 && asid_high(asid) < KAAL_NUM_ASID_POOLS) {
-            paddr_t pool = ks.asid_table[asid_high(asid)];
-            if (pool != 0) {
-                found = ((asid_pool_t *)hal_phys_to_kvirt(pool))->vspace[asid_low(asid)];
-            }
-        }
-        if (found == cap_paddr(vs)) {
-            fp_vspace_activate(cap_paddr(vs), asid);
-            return;
-        }
-    }
-    fp_vspace_activate(0, 0);
-}
-
 /* Make dest (runnable, in no queue) the current thread instead of t, as
  * sched_possible_switch_to + sched_schedule do when dest is chosen: it is
  * enqueued and dequeued again (links cleared, bitmap back as it was), then
- * thread_switch_to(dest) (sched.c: charge_current, vspace_activate_thread,
- * account_and_arm) with t == ks.cur, neither of them idle, written out
- * here with one reading of the clock where thread_switch_to reads it twice
- * (the same as two readings at one instant; on hosted the clock does not
- * move within an entry, so the result is the same to the bit). */
+ * thread_switch_to(dest) (sched.c) with t == ks.cur, neither of them idle:
+ * the same steps (sched_charge, vspace_activate_thread, sched_start_slice)
+ * with one reading of the clock where thread_switch_to reads it twice (the
+ * same as two readings at one instant; on hosted the clock does not move
+ * within an entry, so the result is the same to the bit). */
 FP_INLINE void switch_to_dest(tcb_t *t, tcb_t *dest)
 {
     dest->sched_next = NULL;
     dest->sched_prev = NULL;
-    uint64_t now = fp_timer_now_ticks();
-    uint64_t used = now - ks.slice_start;
-    t->time_slice = used >= t->time_slice ? 0 : t->time_slice - used;
-    activate_vspace(dest);
+    uint64_t now = switch_timer_now_ticks();
+    sched_charge(t, now);
+    vspace_activate_thread(dest);
     ks.cur = dest;
-    if (dest->time_slice == 0) {
-        dest->time_slice = KAAL_TIME_SLICE_TICKS;
-    }
-    ks.timer_deadline = now + dest->time_slice;
-    ks.slice_start = now;
-    fp_timer_set_deadline_ticks(ks.timer_deadline);
-}
-
-/* cdt_insert(src, dest, cap, false, false) (cdt.c) written out: dest goes
- * right after src, with no flags (mdb_clear, then the next pointer, which
- * is aligned: no flag bits). Inline, so the fast path makes no call and
- * needs few callee-saved registers. */
-FP_INLINE void fp_cdt_insert(cte_t *src, cte_t *dest, cap_t cap)
-{
-    cte_t *after = mdb_next(src);
-    dest->cap = cap;
-    dest->prev = src;
-    dest->next = (word_t)(uintptr_t)after;
-    if (after != NULL) {
-        after->prev = dest;
-    }
-    mdb_set_next(src, dest);
-}
-
-/* cdt_remove(slot) (cdt.c) written out, for a slot known to hold a cap. */
-FP_INLINE void fp_cdt_remove(cte_t *slot)
-{
-    cte_t *p = slot->prev;
-    cte_t *n = mdb_next(slot);
-    if (p != NULL) {
-        mdb_set_next(p, n);
-    }
-    if (n != NULL) {
-        n->prev = p;
-        if (mdb_first_badged(slot)) {
-            mdb_set_flags(n, mdb_revocable(n), true);
-        }
-    }
-    slot->cap = cap_null();
-    slot->prev = NULL;
-    mdb_clear(slot);
+    sched_start_slice(dest, now);
 }
 
 /* ---- Call ----------------------------------------------------------------- */
@@ -248,14 +167,14 @@ FP_INLINE bool fastpath_call(tcb_t *t, word_t cptr, word_t info)
     dest->state = TS_RUNNING;
     /* caller_after_send -> reply_setup_caller: cte_insert of a reply cap
      * derived from the master is cdt_insert, neither revocable nor first
-     * badged (cap_is_revocable is false for reply caps; set_untyped_full
+     * badged: cdt_link_after (cap_is_revocable is false for reply caps; set_untyped_full
      * does nothing but for untypeds) */
     t->state = TS_BLOCKED_ON_REPLY;
     if (__builtin_expect(cap_is_null(t->slots[TCB_REPLY].cap), 0)) { /* reply_setup_master's test */
         reply_setup_master(t);
     }
-    fp_cdt_insert(&t->slots[TCB_REPLY], &dest->slots[TCB_CALLER],
-                  cap_reply(hal_kvirt_to_phys(t), false, dest->ipc_can_grant != 0));
+    cdt_link_after(&t->slots[TCB_REPLY], &dest->slots[TCB_CALLER],
+                   cap_reply(hal_kvirt_to_phys(t), false, dest->ipc_can_grant != 0));
     switch_to_dest(t, dest);
     ks.fastpath_hits[FASTPATH_CALL]++;
     return true;
@@ -318,8 +237,8 @@ FP_INLINE bool fastpath_reply_recv(tcb_t *t, word_t cptr, word_t info)
     transfer_regs(t, caller, info, 0);
     /* cap_delete_one of a (non-master) reply cap: finalise_leaf and
      * vspace_object_deleted do nothing for it, whether final or not; what
-     * remains is cdt_remove (the slot holds the reply cap) */
-    fp_cdt_remove(&t->slots[TCB_CALLER]);
+     * remains is cdt_remove of a slot holding a cap: cdt_unlink */
+    cdt_unlink(&t->slots[TCB_CALLER]);
     caller->state = TS_RUNNING;
     /* ipc_handle_recv -> ep_receive -> ep_enqueue (the caller slot is
      * empty already) */
@@ -362,6 +281,7 @@ hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info)
 {
     tcb_t *t = ks.cur;
     if (ks.fastpath_enabled == 0 || !fastpath_call(t, cptr, info)) {
+        ks.fastpath_declined = 1; /* kaal_entry_syscall: no second try */
         return NULL;
     }
     return fastpath_done(t);
@@ -371,6 +291,7 @@ hal_uctx_t *fastpath_entry_reply_recv(word_t cptr, word_t info)
 {
     tcb_t *t = ks.cur;
     if (ks.fastpath_enabled == 0 || !fastpath_reply_recv(t, cptr, info)) {
+        ks.fastpath_declined = 1; /* kaal_entry_syscall: no second try */
         return NULL;
     }
     return fastpath_done(t);

@@ -10,7 +10,7 @@
  */
 #include "fault.h"
 #include "endpoint.h"
-#include "invocation.h"
+#include "msg.h"
 #include "sched.h"
 
 /* ---- delivery ---------------------------------------------------------- */
@@ -102,21 +102,6 @@ void fault_unknown_syscall(tcb_t *t, word_t number)
 
 /* ---- the message ---------------------------------------------------------- */
 
-/* Message register i of the receiver; returns how many MRs now hold the
- * message (i + 1, or fewer without a buffer). */
-static word_t put_mr(tcb_t *r, kaal_ipc_buffer_t *rbuf, unsigned i, word_t v)
-{
-    if (i < KAAL_MSG_NUM_REGS) {
-        thread_set_mr(r, NULL, i, v);
-        return i + 1u;
-    }
-    if (rbuf == NULL || i >= KAAL_MSG_MAX_LENGTH) {
-        return KAAL_MSG_NUM_REGS;
-    }
-    rbuf->msg[i] = v;
-    return i + 1u;
-}
-
 /* UnknownSyscall: every user register (the PC is the address of the
  * syscall instruction), then the syscall number. */
 static word_t unknown_syscall_mrs(tcb_t *f, tcb_t *r, kaal_ipc_buffer_t *rbuf)
@@ -124,7 +109,7 @@ static word_t unknown_syscall_mrs(tcb_t *f, tcb_t *r, kaal_ipc_buffer_t *rbuf)
     word_t n = 0;
     for (unsigned i = 0; i <= HAL_UCTX_NUSER; i++) {
         word_t v = i == HAL_UCTX_NUSER ? f->fault[1] : i == HAL_R_PC ? f->restart_pc : f->ctx.r[i];
-        n = put_mr(r, rbuf, i, v);
+        n = thread_set_mr(r, rbuf, i, v);
     }
     return n;
 }
@@ -136,17 +121,17 @@ void fault_transfer(tcb_t *faulter, tcb_t *receiver, kaal_ipc_buffer_t *rbuf, wo
     word_t n;
     switch (label) {
     case FAULT_VM:
-        (void)put_mr(receiver, rbuf, 0, f->restart_pc);
-        (void)put_mr(receiver, rbuf, 1, f->fault[1]);
-        (void)put_mr(receiver, rbuf, 2, f->fault[2]);
-        n = put_mr(receiver, rbuf, 3, f->fault[3]);
+        (void)thread_set_mr(receiver, rbuf, 0, f->restart_pc);
+        (void)thread_set_mr(receiver, rbuf, 1, f->fault[1]);
+        (void)thread_set_mr(receiver, rbuf, 2, f->fault[2]);
+        n = thread_set_mr(receiver, rbuf, 3, f->fault[3]);
         break;
     case FAULT_USER_EXCEPTION:
-        (void)put_mr(receiver, rbuf, 0, f->restart_pc);
-        (void)put_mr(receiver, rbuf, 1, f->ctx.r[HAL_R_SP]);
-        (void)put_mr(receiver, rbuf, 2, f->ctx.r[HAL_R_FLAGS]);
-        (void)put_mr(receiver, rbuf, 3, f->fault[1]);
-        n = put_mr(receiver, rbuf, 4, f->fault[2]);
+        (void)thread_set_mr(receiver, rbuf, 0, f->restart_pc);
+        (void)thread_set_mr(receiver, rbuf, 1, f->ctx.r[HAL_R_SP]);
+        (void)thread_set_mr(receiver, rbuf, 2, f->ctx.r[HAL_R_FLAGS]);
+        (void)thread_set_mr(receiver, rbuf, 3, f->fault[1]);
+        n = thread_set_mr(receiver, rbuf, 4, f->fault[2]);
         break;
     default: /* FAULT_UNKNOWN_SYSCALL */
         n = unknown_syscall_mrs(f, receiver, rbuf);
@@ -172,7 +157,7 @@ bool fault_handle_reply(tcb_t *faulter, tcb_t *replier)
     static const unsigned exc_regs[3] = {HAL_R_PC, HAL_R_SP, HAL_R_FLAGS};
     word_t info = replier->ctx.r[HAL_R_INFO];
     word_t len = kaal_msginfo_length(info);
-    word_t *buf = thread_ipc_buffer(replier);
+    const kaal_ipc_buffer_t *buf = ipcbuf_lookup(replier, false);
     switch (faulter->fault[0]) {
     case FAULT_UNKNOWN_SYSCALL:
         for (unsigned i = 0; i < len && i < HAL_UCTX_NUSER; i++) {

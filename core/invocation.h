@@ -2,7 +2,7 @@
  * Invocations: a Send/NBSend/Call on a capability to a kernel object.
  *
  * The syscall layer (syscall.c) looks up the invoked capability and the
- * extra capabilities, builds an invocation_t, and calls the decoder of the
+ * extra capabilities (msg.c), builds an invocation_t, and calls the decoder of the
  * object type (decode_<type>_invocation). A decoder checks every argument
  * and either fails with an error (filling inv->err, changing nothing) or
  * performs the operation, which cannot fail on bad input (seL4's
@@ -13,7 +13,7 @@
 #ifndef KAAL_INVOCATION_H
 #define KAAL_INVOCATION_H
 
-#include "cspace.h"
+#include "msg.h"
 
 #define KAAL_PREEMPTED ((kerr_t)100) /* internal: restart the syscall */
 
@@ -26,7 +26,8 @@ typedef struct invocation {
     cap_t cap;           /* the invoked capability */
     word_t cptr;         /* its capability pointer */
     cte_t *extra[KAAL_MSG_MAX_EXTRA_CAPS];
-    word_t *buf;         /* caller's IPC buffer (kernel view), or NULL */
+    const kaal_ipc_buffer_t *buf; /* caller's buffer to read arguments from, or NULL */
+    kaal_ipc_buffer_t *reply_buf; /* caller's buffer to write replies to, or NULL */
     bool is_call;
     bool is_blocking;
     syscall_error_t err;
@@ -52,21 +53,15 @@ typedef struct invocation {
     assigns \nothing; */
 word_t inv_arg(const invocation_t *inv, unsigned i);
 /* Set reply message register i; reply length becomes max(len, i + 1). */
-/* ACSL: ASSUMED, not proved (core/syscall.c, through thread_set_mr): it
+/* ACSL: ASSUMED, not proved (core/msg.c, through thread_set_mr): it
  * writes the reply length and one message register of the caller, a CPU
- * register or word 1 + i of its IPC buffer. */
+ * register or msg[i] of its writable IPC buffer (reply_buf; dropped when
+ * that is NULL). */
 /*@ requires \valid(inv) && i < KAAL_MSG_MAX_LENGTH;
     assigns inv->reply_len, inv->caller->ctx.r[0 .. HAL_UCTX_NREGS - 1],
-            inv->buf[1 .. KAAL_MSG_MAX_LENGTH];
+            inv->reply_buf->msg[0 .. KAAL_MSG_MAX_LENGTH - 1];
 */
 void inv_set_reply(invocation_t *inv, unsigned i, word_t v);
-
-/* Message registers of thread t: 0..3 in registers, the rest in its IPC
- * buffer (ignored if t has none). */
-word_t thread_get_mr(tcb_t *t, word_t *buf, unsigned i);
-void thread_set_mr(tcb_t *t, word_t *buf, unsigned i, word_t v);
-/* Kernel view of t's IPC buffer, or NULL if it has no valid one. */
-word_t *thread_ipc_buffer(tcb_t *t);
 
 /* Object decoders (one per capability type that can be invoked). */
 KAAL_MUST_CHECK kerr_t decode_untyped_invocation(invocation_t *inv);

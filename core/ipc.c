@@ -13,72 +13,24 @@
 #include "cnode.h"
 #include "endpoint.h"
 #include "fault.h"
-#include "invocation.h"
+#include "msg.h"
 #include "ntfn.h"
 #include "reply.h"
 #include "sched.h"
 
-/* ---- registers and buffers ----------------------------------------------- */
-
-kaal_ipc_buffer_t *ipc_buffer_of(tcb_t *t, bool receiving)
-{
-    cap_t fc = t->slots[TCB_BUFFER].cap;
-    word_t need = receiving ? (KAAL_RIGHT_READ | KAAL_RIGHT_WRITE) : KAAL_RIGHT_READ;
-    if (cap_type(fc) != CAP_FRAME || (cap_frame_rights(fc) & need) != need) {
-        return NULL;
-    }
-    return (kaal_ipc_buffer_t *)thread_ipc_buffer(t);
-}
-
-/* Error reply to t (label = code, details in MRs), as for invocations. */
-static void reply_error(tcb_t *t, kerr_t code, const syscall_error_t *e)
-{
-    word_t mr[6] = {0};
-    syscall_error_t err = *e;
-    err.type = code;
-    unsigned n = syscall_error_encode(&err, mr);
-    word_t *buf = thread_ipc_buffer(t);
-    for (unsigned i = 0; i < n; i++) {
-        thread_set_mr(t, buf, i, mr[i]);
-    }
-    t->ctx.r[HAL_R_BADGE] = 0;
-    t->ctx.r[HAL_R_INFO] = kaal_msginfo(code, 0, 0, n);
-}
+/* ---- capabilities ---------------------------------------------------------- */
 
 static void reply_invalid_cap(tcb_t *t)
 {
     syscall_error_t e = {0};
     (void)err_invalid_cap(&e, 0);
-    reply_error(t, KAAL_INVALID_CAPABILITY, &e);
+    msg_reply_error(t, &e);
 }
-
-/* ---- extra capabilities ------------------------------------------------- */
 
 typedef struct extra_caps {
     cte_t *slot[KAAL_MSG_MAX_EXTRA_CAPS];
-    unsigned n;
+    word_t n;
 } extra_caps_t;
-
-/* seL4 lookupExtraCaps: the slots named by the sender's caps_or_badges.
- * No buffer: no capabilities. */
-static kerr_t lookup_extra_caps(tcb_t *t, const kaal_ipc_buffer_t *buf, word_t info,
-                                extra_caps_t *out, syscall_error_t *e)
-{
-    lookup_fault_t lf = {0};
-    word_t count = kaal_msginfo_extra_caps(info);
-    out->n = 0;
-    if (buf == NULL) {
-        return KAAL_NO_ERROR;
-    }
-    for (word_t i = 0; i < count && i < KAAL_MSG_MAX_EXTRA_CAPS; i++) {
-        if (cspace_lookup_slot(t, buf->caps_or_badges[i], &out->slot[i], &lf) != KAAL_NO_ERROR) {
-            out->n = 0;
-            return err_failed_lookup(e, false, &lf);
-        }
-        out->n = (unsigned)i + 1u;
-    }
-    return KAAL_NO_ERROR;
-}
 
 /* The empty slot where receiver accepts a capability, or NULL (seL4
  * getReceiveSlots). */
@@ -126,19 +78,21 @@ static word_t transfer_caps(const extra_caps_t *caps, endpoint_t *ep, tcb_t *rec
     return i;
 }
 
-/* seL4 copyMRs: returns the number of message registers delivered. */
+/* seL4 copyMRs: returns the number of message registers delivered (the
+ * buffer words only when the sender's is readable and the receiver's
+ * writable). */
 static word_t copy_mrs(tcb_t *sender, const kaal_ipc_buffer_t *sbuf, tcb_t *receiver,
                        kaal_ipc_buffer_t *rbuf, word_t n)
 {
     word_t i = 0;
     for (; i < n && i < KAAL_MSG_NUM_REGS; i++) {
-        thread_set_mr(receiver, NULL, (unsigned)i, thread_get_mr(sender, NULL, (unsigned)i));
+        (void)thread_set_mr(receiver, NULL, (unsigned)i, thread_get_mr(sender, NULL, (unsigned)i));
     }
     if (sbuf == NULL || rbuf == NULL) {
         return i;
     }
     for (; i < n && i < KAAL_MSG_MAX_LENGTH; i++) {
-        rbuf->msg[i] = sbuf->msg[i];
+        rbuf->msg[i] = sbuf->msg[i]; /* msg[i] of both buffers (msg.h) */
     }
     return i;
 }
@@ -147,11 +101,12 @@ static void normal_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool gr
                             tcb_t *receiver, kaal_ipc_buffer_t *rbuf)
 {
     word_t info = sender->ctx.r[HAL_R_INFO];
-    kaal_ipc_buffer_t *sbuf = ipc_buffer_of(sender, false);
+    kaal_ipc_buffer_t *sbuf = ipcbuf_lookup(sender, false);
     extra_caps_t caps = {.n = 0};
     syscall_error_t e = {0};
-    if (grant) {
-        (void)lookup_extra_caps(sender, sbuf, info, &caps, &e);
+    if (grant) { /* a failed lookup transfers no cap (seL4 doNormalTransfer) */
+        (void)msg_lookup_extra_caps(sender, sbuf, kaal_msginfo_extra_caps(info), caps.slot,
+                                    &caps.n, &e);
     }
     word_t len = kaal_msginfo_length(info);
     word_t sent = copy_mrs(sender, sbuf, receiver, rbuf, len);
@@ -163,7 +118,7 @@ static void normal_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool gr
 
 void ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool grant, tcb_t *receiver)
 {
-    kaal_ipc_buffer_t *rbuf = ipc_buffer_of(receiver, true);
+    kaal_ipc_buffer_t *rbuf = ipcbuf_lookup(receiver, true);
     if (sender->fault[0] == FAULT_NULL) {
         normal_transfer(sender, ep, badge, grant, receiver, rbuf);
     } else {
@@ -171,21 +126,29 @@ void ipc_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool grant, tcb_t
     }
 }
 
-/* ---- syscalls ------------------------------------------------------------- */
+/* ---- cancelling ---------------------------------------------------------- */
 
-/* Check the extra-cap cptrs of t's message resolve (seL4 looks them up
- * for every invocation); on failure reply the error. */
-static bool extra_caps_resolve(tcb_t *t)
+void ipc_cancel(tcb_t *t)
 {
-    extra_caps_t caps;
-    syscall_error_t e = {0};
-    if (lookup_extra_caps(t, ipc_buffer_of(t, false), t->ctx.r[HAL_R_INFO], &caps, &e) ==
-        KAAL_NO_ERROR) {
-        return true;
+    switch (t->state) {
+    case TS_BLOCKED_ON_SEND:
+    case TS_BLOCKED_ON_RECV:
+        ep_cancel_thread(t);
+        break;
+    case TS_BLOCKED_ON_NOTIFICATION:
+        ntfn_cancel_waiter(t);
+        break;
+    case TS_BLOCKED_ON_REPLY:
+        reply_cancel(t);
+        thread_set_state(t, TS_INACTIVE);
+        break;
+    default:
+        return;
     }
-    reply_error(t, KAAL_FAILED_LOOKUP, &e);
-    return false;
+    t->fault[0] = 0; /* a fault being sent is forgotten: it recurs on restart */
 }
+
+/* ---- syscalls ------------------------------------------------------------- */
 
 static void send_endpoint(tcb_t *t, cap_t c, bool is_call, bool is_blocking)
 {
@@ -229,9 +192,6 @@ void ipc_send_on_cap(tcb_t *t, cte_t *slot, bool is_call, bool is_blocking)
     }
     if (!ok) {
         reply_invalid_cap(t);
-        return;
-    }
-    if (!extra_caps_resolve(t)) {
         return;
     }
     if (cap_type(c) == CAP_ENDPOINT) {

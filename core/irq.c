@@ -1,5 +1,6 @@
 /* Interrupts (see irq.h). */
 #include "irq.h"
+#include "delete.h"
 #include "ntfn.h"
 #include "sched.h"
 #include <hal/irq.h>
@@ -58,4 +59,14 @@ void irq_handle_pending(void)
         break;
     }
     hal_irq_end(irq);
+}
+
+void irq_handler_deleted(unsigned irq)
+{
+    if (irq >= HAL_NUM_IRQS) {
+        return;
+    }
+    (void)cap_delete_one(&ks.irq_slots[irq]); /* a notification: never long */
+    ks.irq_state[irq] = IRQ_INACTIVE;
+    hal_irq_mask(irq, true);
 }

@@ -7,5 +7,7 @@
 void irq_init(void);
 /* Take and handle one pending interrupt, if any. */
 void irq_handle_pending(void);
+/* The IRQHandler of irq is deleted: forget its notification, mask it. */
+void irq_handler_deleted(unsigned irq);
 
 #endif

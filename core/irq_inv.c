@@ -14,7 +14,6 @@
 #include "cnode.h"
 #include "delete.h"
 #include "invocation.h"
-#include "lifecycle.h"
 #include <hal/irq.h>
 
 /* ---- IRQControl ------------------------------------------------------------ */
@@ -123,7 +122,7 @@ kerr_t decode_irq_control_invocation(invocation_t *inv)
 /* ---- IRQHandler ------------------------------------------------------------ */
 
 /*@ predicate irq_ntfn_ok(cap_t c) =
-      cap_type_of(c) == CAP_NOTIFICATION && (((c.w0 >> 5) & 15) & KAAL_RIGHT_WRITE) != 0;
+      cap_type_of(c) == CAP_NOTIFICATION && (cap_rights_of(c) & KAAL_RIGHT_WRITE) != 0;
 */
 
 static void clear_notification(unsigned irq)
@@ -204,14 +203,4 @@ kerr_t decode_irq_handler_invocation(invocation_t *inv)
     default:
         return err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
     }
-}
-
-void irq_handler_deleted(unsigned irq)
-{
-    if (irq >= HAL_NUM_IRQS) {
-        return;
-    }
-    clear_notification(irq);
-    ks.irq_state[irq] = IRQ_INACTIVE;
-    hal_irq_mask(irq, true);
 }

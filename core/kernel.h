@@ -7,7 +7,9 @@
 #ifndef KAAL_KERNEL_H
 #define KAAL_KERNEL_H
 
+#include "kprintf.h"
 #include "objects.h"
+#include "util.h"
 #include <hal/entry.h>
 #include <kaal/bootinfo.h>
 
@@ -52,13 +54,11 @@ struct kstate {
     word_t entries;         /* kernel entries since boot (statistics) */
     word_t fastpath_enabled; /* Call/ReplyRecv fast paths on (fastpath.h; kaal_boot: on) */
     word_t fastpath_hits[2]; /* syscalls the fast paths completed (statistics) */
+    word_t fastpath_declined; /* the entry's fast path just declined this syscall
+                                 (fastpath_entry_*): the slow path must not try again */
     word_t booted;
 };
 
 extern struct kstate ks;
-
-/* kprintf-style console output (core/kprintf.c). */
-void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void kputs(const char *s);
 
 #endif

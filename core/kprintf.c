@@ -3,7 +3,7 @@
  * Supports %s %c %d %u %x %p %% with l/ll length and a zero-padded width.
  */
 #include <stdarg.h>
-#include "kernel.h"
+#include "kprintf.h"
 #include <hal/console.h>
 
 void kputs(const char *s)

@@ -1,7 +1,6 @@
 /* Notifications (see ntfn.h). */
 #include "ntfn.h"
 #include "endpoint.h"
-#include "lifecycle.h"
 #include "sched.h"
 
 /* Give t the word w as a completed Wait / Poll / bound signal. */

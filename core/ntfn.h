@@ -41,4 +41,7 @@ void ntfn_bind(notification_t *n, tcb_t *t);
     ensures t->bound_ntfn == \null; */
 void ntfn_unbind(tcb_t *t);
 
+/* Waiters on n restart; a bound thread is unbound. */
+void ntfn_cancel_all(notification_t *n);
+
 #endif

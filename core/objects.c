@@ -1,13 +1,12 @@
 /*
  * Kernel objects: sizes, fresh capabilities and initial state (objtype.h,
- * lifecycle.h object_init).
+ * objects.h object_init).
  *
  * Retype zeroes a new object's memory (untyped.c) before object_init, so
  * only non-zero fields are set here. Zero is a valid idle endpoint /
  * notification, an empty CNode and an empty page table.
  */
 #include "objtype.h"
-#include "lifecycle.h"
 
 unsigned object_size_bits(enum kaal_object_type t, word_t user_bits)
 {

@@ -129,4 +129,7 @@ static inline notification_t *ntfn_of_cap(cap_t c) { return (notification_t *)ca
       (\forall integer i; 0 <= i < (1 << cnode_radix_of(c)) ==> kobj_slot(\result + i)); */
 static inline cte_t *cnode_of_cap(cap_t c) { return (cte_t *)cap_ptr(c); }
 
+/* Initialise a fresh object of type `type` (memory already zeroed; objects.c). */
+void object_init(enum kaal_object_type type, void *obj, unsigned size_bits);
+
 #endif

@@ -42,71 +42,6 @@ static void bitmap_clear(unsigned prio)
     }
 }
 
-#ifdef __FRAMAC__
-/* ACSL: ASSUMED, not proved: what gcc documents for __builtin_clzll (the
- * number of leading 0-bits of x != 0), added to the contract in Frama-C's
- * libc, which only bounds the result. Only the proof tool reads this. */
-/*@ requires x != 0;
-    assigns \result \from x;
-    ensures clz_exact: 0 <= \result <= 63 &&
-      (1 << (63 - \result)) <= x < (1 << (64 - \result));
-*/
-int __builtin_clzll(unsigned long long x);
-#endif
-
-/* The highest set bit of x: 2^result <= x < 2^(result + 1). */
-/*@ requires x != 0;
-    assigns \nothing;
-    ensures 0 <= \result <= 63;
-    ensures top: (1 << \result) <= x < (1 << (\result + 1));
-*/
-static unsigned highest_bit(uint64_t x) { return 63u - (unsigned)__builtin_clzll(x); }
-
-_Static_assert(KAAL_NUM_PRIOS == 256, "four L2 words: the contracts below name them");
-
-/* The highest L2 word with a ready thread: its L1 bit is set and the L1
- * bits of the words above are clear. */
-/*@ requires 0 < l1 < 16;
-    assigns \nothing;
-    ensures word: \result < 4 && (l1 & (1 << \result)) != 0;
-    ensures above: (\result < 1 ==> (l1 & 2) == 0) && (\result < 2 ==> (l1 & 4) == 0) &&
-                   (\result < 3 ==> (l1 & 8) == 0);
-*/
-static inline unsigned highest_word(uint64_t l1) { return highest_bit(l1); }
-
-/* The two-level bitmap's invariant (core/invariants.c checks it at run
- * time): L1 has one bit per L2 word, set exactly when the word is not 0. */
-/*@ predicate bitmap_ok =
-      ks.ready_l1 < 16 &&
-      (ks.ready_l2[0] != 0 <==> (ks.ready_l1 & 1) != 0) &&
-      (ks.ready_l2[1] != 0 <==> (ks.ready_l1 & 2) != 0) &&
-      (ks.ready_l2[2] != 0 <==> (ks.ready_l1 & 4) != 0) &&
-      (ks.ready_l2[3] != 0 <==> (ks.ready_l1 & 8) != 0);
-*/
-
-/* The highest priority with a ready thread, or -1 if none: its bit is the
- * top bit of its L2 word and the words above are empty, so no higher
- * priority has a ready thread. */
-/*@ requires bitmap_ok;
-    assigns \nothing;
-    ensures idle: ks.ready_l1 == 0 ==> \result == -1;
-    ensures range: ks.ready_l1 != 0 ==> 0 <= \result < KAAL_NUM_PRIOS;
-    ensures top_in_word: ks.ready_l1 != 0 ==>
-      (1 << (\result % 64)) <= ks.ready_l2[\result / 64] < (1 << (\result % 64 + 1));
-    ensures higher_empty: ks.ready_l1 != 0 ==>
-      (\result / 64 < 1 ==> ks.ready_l2[1] == 0) &&
-      (\result / 64 < 2 ==> ks.ready_l2[2] == 0) &&
-      (\result / 64 < 3 ==> ks.ready_l2[3] == 0);
-*/
-int sched_highest_prio(void)
-{
-    if (ks.ready_l1 == 0) {
-        return -1;
-    }
-    unsigned i = highest_word(ks.ready_l1);
-    return (int)(i * 64 + highest_bit(ks.ready_l2[i]));
-}
-
 void sched_enqueue(tcb_t *t)
 {
     if (t->in_ready_queue || t == &ks.idle) {
@@ -207,17 +142,14 @@ void thread_set_state(tcb_t *t, enum thread_state s)
 
 static void account_and_arm(tcb_t *next)
 {
-    uint64_t now = hal_timer_now_ticks();
+    uint64_t now = switch_timer_now_ticks();
     if (next == &ks.idle) {
         ks.timer_deadline = UINT64_MAX;
-    } else {
-        if (next->time_slice == 0) {
-            next->time_slice = KAAL_TIME_SLICE_TICKS;
-        }
-        ks.timer_deadline = now + next->time_slice;
+        ks.slice_start = now;
+        switch_timer_set_deadline_ticks(UINT64_MAX);
+        return;
     }
-    ks.slice_start = now;
-    hal_timer_set_deadline_ticks(ks.timer_deadline);
+    sched_start_slice(next, now);
 }
 
 static void charge_current(void)
@@ -226,8 +158,7 @@ static void charge_current(void)
     if (c == &ks.idle) {
         return;
     }
-    uint64_t used = hal_timer_now_ticks() - ks.slice_start;
-    c->time_slice = used >= c->time_slice ? 0 : c->time_slice - used;
+    sched_charge(c, switch_timer_now_ticks());
 }
 
 void thread_switch_to(tcb_t *t)

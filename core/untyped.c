@@ -10,7 +10,6 @@
  */
 #include "untyped.h"
 #include "cnode.h"
-#include "lifecycle.h"
 #include "objtype.h"
 
 typedef struct retype_args {
@@ -40,11 +39,11 @@ typedef struct retype_args {
     predicate untyped_mem_ok(cap_t u, retype_args_t *a) =
       a->obj_bits < KAAL_WORD_BITS &&
       a->count * (1 << a->obj_bits) <=
-        (1 << untyped_bits_of(u)) - (a->reset ? 0 : u.w1) &&
-      (untyped_device_of(u) ==> untyped_frame_type(a->type) || a->type == KAAL_OBJ_UNTYPED) &&
-      a->alloc == untyped_align_up(untyped_paddr_of(u) + (a->reset ? 0 : u.w1), 1 << a->obj_bits) &&
+        (1 << cap_untyped_bits_of(u)) - (a->reset ? 0 : cap_untyped_watermark_of(u)) &&
+      (cap_untyped_device_of(u) ==> untyped_frame_type(a->type) || a->type == KAAL_OBJ_UNTYPED) &&
+      a->alloc == untyped_align_up(cap_paddr_of(u) + (a->reset ? 0 : cap_untyped_watermark_of(u)), 1 << a->obj_bits) &&
       a->alloc % (1 << a->obj_bits) == 0 &&
-      untyped_paddr_of(u) + (a->reset ? 0 : u.w1) <= a->alloc;
+      cap_paddr_of(u) + (a->reset ? 0 : cap_untyped_watermark_of(u)) <= a->alloc;
     predicate untyped_retype_ok(cte_t *uslot, retype_args_t *a) =
       \valid(uslot) && kobj_slot(uslot) && untyped_cap_ok(uslot->cap) &&
       untyped_type_ok(a->type, a->user_bits) &&
@@ -213,16 +212,16 @@ static kerr_t check_memory(invocation_t *inv, retype_args_t *a)
         return err_invalid_arg(&inv->err, 1);
     }
     /*@ assert one: (1 << a->obj_bits) <= a->count * (1 << a->obj_bits); */
-    /*@ assert pow: (1 << untyped_bits_of(u)) <= (1 << KAAL_MAX_UNTYPED_BITS); */
+    /*@ assert pow: (1 << cap_untyped_bits_of(u)) <= (1 << KAAL_MAX_UNTYPED_BITS); */
     /*@ assert small: (1 << a->obj_bits) <= (1 << KAAL_MAX_UNTYPED_BITS) &&
           wm <= (1 << KAAL_MAX_UNTYPED_BITS); */
     a->alloc = untyped_alloc_base(cap_paddr(u), wm, a->obj_bits);
     /*@ assert fits: a->obj_bits < KAAL_WORD_BITS &&
-          a->count * (1 << a->obj_bits) <= (1 << untyped_bits_of(u)) - (a->reset ? 0 : u.w1); */
-    /*@ assert device: untyped_device_of(u) ==>
+          a->count * (1 << a->obj_bits) <= (1 << cap_untyped_bits_of(u)) - (a->reset ? 0 : cap_untyped_watermark_of(u)); */
+    /*@ assert device: cap_untyped_device_of(u) ==>
           untyped_frame_type(a->type) || a->type == KAAL_OBJ_UNTYPED; */
-    /*@ assert alloc: a->alloc == untyped_align_up(untyped_paddr_of(u) + wm, 1 << a->obj_bits) &&
-          a->alloc % (1 << a->obj_bits) == 0 && untyped_paddr_of(u) + wm <= a->alloc; */
+    /*@ assert alloc: a->alloc == untyped_align_up(cap_paddr_of(u) + wm, 1 << a->obj_bits) &&
+          a->alloc % (1 << a->obj_bits) == 0 && cap_paddr_of(u) + wm <= a->alloc; */
     return KAAL_NO_ERROR;
 }
 

@@ -33,14 +33,11 @@
  * bits, is < 2^48), but the provers derive neither monotonicity of 2^n
  * nor bounds of >> by themselves. The decoder requires it of the invoked
  * capability. */
-/*@ logic integer untyped_bits_of(cap_t c) = (c.w0 >> 6) & 63;
-    logic integer untyped_paddr_of(cap_t c) = c.w0 >> 16;
-    predicate untyped_device_of(cap_t c) = ((c.w0 >> 5) & 1) != 0;
-    predicate untyped_cap_ok(cap_t c) =
-      cap_type_of(c) == CAP_UNTYPED && untyped_bits_of(c) <= KAAL_MAX_UNTYPED_BITS &&
-      c.w1 <= (1 << untyped_bits_of(c)) &&
-      (1 << untyped_bits_of(c)) <= (1 << KAAL_MAX_UNTYPED_BITS) &&
-      untyped_paddr_of(c) < 0x1000000000000;
+/*@ predicate untyped_cap_ok(cap_t c) =
+      cap_type_of(c) == CAP_UNTYPED && cap_untyped_bits_of(c) <= KAAL_MAX_UNTYPED_BITS &&
+      cap_untyped_watermark_of(c) <= (1 << cap_untyped_bits_of(c)) &&
+      (1 << cap_untyped_bits_of(c)) <= (1 << KAAL_MAX_UNTYPED_BITS) &&
+      cap_paddr_of(c) < 0x1000000000000;
 */
 
 /* Bytes left above watermark wm in an untyped of 2^size_bits bytes.

@@ -1,5 +1,5 @@
 /* Freestanding memory and string helpers for the core. */
-#include "types.h"
+#include "util.h"
 
 /*@ requires \valid((uint8_t *)dst + (0 .. n - 1));
     assigns ((uint8_t *)dst)[0 .. n - 1];

@@ -184,7 +184,7 @@ void vspace_object_deleted(cap_t c, bool final)
         break;
     case CAP_ASID_POOL:
         if (final) {
-            asid_pool_deleted(c.w1, cap_paddr(c));
+            asid_pool_deleted(cap_asid_pool_base(c), cap_paddr(c));
         }
         break;
     default:
@@ -224,7 +224,8 @@ bool vspace_cap_well_formed(cap_t c)
         return cap_vspace_has_asid(c) ? cap_vspace_asid(c) != 0 && cap_vspace_asid(c) < KAAL_BIT(16)
                                       : c.w1 == 0;
     case CAP_ASID_POOL:
-        return KAAL_IS_ALIGNED(c.w1, KAAL_ASID_POOL_BITS) && c.w1 < KAAL_BIT(16);
+        return KAAL_IS_ALIGNED(cap_asid_pool_base(c), KAAL_ASID_POOL_BITS) &&
+               cap_asid_pool_base(c) < KAAL_BIT(16);
     default:
         return true;
     }
@@ -256,14 +257,4 @@ bool vspace_asid_table_well_formed(void)
         }
     }
     return true;
-}
-
-void vspace_activate_thread(tcb_t *t)
-{
-    cap_t vs = t->slots[TCB_VTABLE].cap;
-    if (asid_vspace_cap_valid(vs)) {
-        hal_vspace_activate(cap_paddr(vs), cap_vspace_asid(vs));
-    } else {
-        hal_vspace_activate(0, 0);
-    }
 }

@@ -23,6 +23,8 @@
 #ifndef KAAL_VSPACE_H
 #define KAAL_VSPACE_H
 
+#include "asid.h"
+#include "hal_switch.h"
 #include "objects.h"
 
 typedef uint64_t pte_t;
@@ -45,19 +47,12 @@ typedef uint64_t pte_t;
  * translation table (a page-table object in RAM, reached through its
  * physical address). It is abstract: the walk's assumed contract returns
  * such entries, and the proved decoders require that they are separate
- * from the invocation record and from capability slots. The field logic
- * functions name a Frame / PageTable capability's bits (core/cap.h). */
+ * from the invocation record and from capability slots. A capability's
+ * fields are cap.h's logic accessors (cap_frame_size_of, ...). */
 /*@ axiomatic VspaceTables {
       predicate vspace_pte(pte_t *p);
     }
-    logic integer vspace_frame_size_of(cap_t c) = (c.w0 >> 5) & 3;
     logic integer vspace_frame_bits(integer fs) = fs == 0 ? 12 : fs == 1 ? 21 : 30;
-    logic integer vspace_frame_rights_of(cap_t c) = (c.w0 >> 7) & 3;
-    predicate vspace_frame_mapped(cap_t c) = ((c.w0 >> 10) & 1) != 0;
-    logic integer vspace_pt_level_of(cap_t c) = (c.w0 >> 5) & 3;
-    predicate vspace_pt_mapped(cap_t c) = ((c.w0 >> 7) & 1) != 0;
-    logic integer vspace_paddr_of(cap_t c) = c.w0 >> 16;
-    predicate vspace_has_asid(cap_t c) = ((c.w0 >> 5) & 1) != 0;
     predicate vspace_pte_is_frame(integer e, integer level) = (e & PTE_VALID) != 0 &&
       (level == 3 ? (e & PTE_TABLE) != 0 : ((e & PTE_TABLE) == 0 && level > 0));
 */
@@ -185,6 +180,15 @@ bool vspace_asid_table_well_formed(void);
  * is a VSpace with a valid ASID, otherwise "no address space"
  * (hal_vspace_activate(0, 0)): every user access of t is then a VM fault.
  * The scheduler calls this on every switch to a user thread. */
-void vspace_activate_thread(tcb_t *t);
+/* Shared with the IPC fast path (static inline: the same code on both). */
+KAAL_INLINE void vspace_activate_thread(const tcb_t *t)
+{
+    cap_t vs = t->slots[TCB_VTABLE].cap;
+    if (asid_vspace_cap_valid(vs)) {
+        switch_vspace_activate(cap_paddr(vs), cap_vspace_asid(vs));
+    } else {
+        switch_vspace_activate(0, 0);
+    }
+}
 
 #endif

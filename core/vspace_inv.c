@@ -31,8 +31,8 @@
       ((\result == KAAL_INVALID_CAPABILITY && inv->err.invalid_cap == 1) ||
        (\result == KAAL_FAILED_LOOKUP && inv->err.lf.type == KAAL_LOOKUP_INVALID_ROOT));
     ensures checked: \result == KAAL_NO_ERROR ==>
-      cap_type_of(inv->extra[0]->cap) == CAP_VSPACE && vspace_has_asid(inv->extra[0]->cap) &&
-      *asid == inv->extra[0]->cap.w1 && *root == vspace_paddr_of(inv->extra[0]->cap);
+      cap_type_of(inv->extra[0]->cap) == CAP_VSPACE && cap_vspace_has_asid_of(inv->extra[0]->cap) &&
+      *asid == cap_vspace_asid_of(inv->extra[0]->cap) && *root == cap_paddr_of(inv->extra[0]->cap);
 */
 static kerr_t get_vspace(invocation_t *inv, paddr_t *root, word_t *asid)
 {
@@ -91,7 +91,7 @@ static bool in_user_range(vaddr_t va, unsigned bits)
       ((\result == KAAL_INVALID_CAPABILITY && inv->err.invalid_cap == 1) ||
        (\result == KAAL_INVALID_ARGUMENT && inv->err.invalid_arg == 0));
     ensures checked: \result == KAAL_NO_ERROR <==>
-      (inv->cap.w1 >> 48) == asid && (inv->cap.w1 & CAP_VADDR_MASK) == va;
+      cap_mapped_asid_of(inv->cap) == asid && cap_mapped_vaddr_of(inv->cap) == va;
 */
 static kerr_t check_remap(invocation_t *inv, word_t asid, vaddr_t va)
 {
@@ -128,21 +128,21 @@ typedef struct frame_map_req {
        \result == KAAL_ALIGNMENT_ERROR);
     ensures args: \result == KAAL_NO_ERROR ==> inv->length >= 3 && inv->num_extra >= 1;
     ensures vspace: \result == KAAL_NO_ERROR ==>
-      cap_type_of(inv->extra[0]->cap) == CAP_VSPACE && vspace_has_asid(inv->extra[0]->cap) &&
-      q->asid == inv->extra[0]->cap.w1 && q->root == vspace_paddr_of(inv->extra[0]->cap);
+      cap_type_of(inv->extra[0]->cap) == CAP_VSPACE && cap_vspace_has_asid_of(inv->extra[0]->cap) &&
+      q->asid == cap_vspace_asid_of(inv->extra[0]->cap) && q->root == cap_paddr_of(inv->extra[0]->cap);
     ensures size: \result == KAAL_NO_ERROR ==>
-      q->bits == vspace_frame_bits(vspace_frame_size_of(inv->cap)) &&
-      q->level == 3 - vspace_frame_size_of(inv->cap) && q->level <= 3;
+      q->bits == vspace_frame_bits(cap_frame_size_of(inv->cap)) &&
+      q->level == 3 - cap_frame_size_of(inv->cap) && q->level <= 3;
     ensures not_mapped: \result == KAAL_NO_ERROR ==>
-      (q->remap <==> vspace_frame_mapped(inv->cap)) &&
-      (q->remap ==> (inv->cap.w1 >> 48) == q->asid && (inv->cap.w1 & CAP_VADDR_MASK) == q->va);
+      (q->remap <==> cap_frame_mapped_of(inv->cap)) &&
+      (q->remap ==> cap_mapped_asid_of(inv->cap) == q->asid && cap_mapped_vaddr_of(inv->cap) == q->va);
     ensures vaddr: \result == KAAL_NO_ERROR ==>
       HAL_USER_VADDR_BASE <= q->va < HAL_USER_VADDR_TOP &&
       HAL_USER_VADDR_TOP - q->va >= (1 << q->bits) &&
       (q->va & ((1 << q->bits) - 1)) == 0;
     ensures rights: \result == KAAL_NO_ERROR ==>
-      ((q->rights & KAAL_RIGHT_READ) != 0 ==> (vspace_frame_rights_of(inv->cap) & KAAL_RIGHT_READ) != 0) &&
-      ((q->rights & KAAL_RIGHT_WRITE) != 0 ==> (vspace_frame_rights_of(inv->cap) & KAAL_RIGHT_WRITE) != 0) &&
+      ((q->rights & KAAL_RIGHT_READ) != 0 ==> (cap_frame_rights_of(inv->cap) & KAAL_RIGHT_READ) != 0) &&
+      ((q->rights & KAAL_RIGHT_WRITE) != 0 ==> (cap_frame_rights_of(inv->cap) & KAAL_RIGHT_WRITE) != 0) &&
       (q->rights & ~(KAAL_RIGHT_READ | KAAL_RIGHT_WRITE)) == 0 &&
       (q->rights != 0 ==> (q->rights & KAAL_RIGHT_READ) != 0);
     ensures attr: \result == KAAL_NO_ERROR ==>
@@ -156,8 +156,8 @@ static kerr_t frame_map_check_args(invocation_t *inv, frame_map_req_t *q)
     vaddr_t va = inv_arg(inv, 0);
     word_t rights = vspace_mask_rights(cap_frame_rights(inv->cap), inv_arg(inv, 1));
     /*@ assert no_new_rights:
-          ((rights & KAAL_RIGHT_READ) != 0 ==> (vspace_frame_rights_of(inv->cap) & KAAL_RIGHT_READ) != 0) &&
-          ((rights & KAAL_RIGHT_WRITE) != 0 ==> (vspace_frame_rights_of(inv->cap) & KAAL_RIGHT_WRITE) != 0); */
+          ((rights & KAAL_RIGHT_READ) != 0 ==> (cap_frame_rights_of(inv->cap) & KAAL_RIGHT_READ) != 0) &&
+          ((rights & KAAL_RIGHT_WRITE) != 0 ==> (cap_frame_rights_of(inv->cap) & KAAL_RIGHT_WRITE) != 0); */
     word_t attr = inv_arg(inv, 2) & (KAAL_VM_EXECUTE_NEVER | KAAL_VM_UNCACHED);
     enum frame_size fs = cap_frame_size(inv->cap);
     unsigned bits = frame_size_bits(fs), level = vspace_frame_level(fs);
@@ -198,7 +198,7 @@ static kerr_t frame_map_check_args(invocation_t *inv, frame_map_req_t *q)
       \valid(q->e) && vspace_pte(q->e) &&
       ((*q->e & PTE_VALID) == 0 ||
        (q->remap && vspace_pte_is_frame(*q->e, q->level) &&
-        (*q->e & PTE_ADDR_MASK) == vspace_paddr_of(inv->cap)));
+        (*q->e & PTE_ADDR_MASK) == cap_paddr_of(inv->cap)));
 */
 static kerr_t frame_map_check_entry(invocation_t *inv, frame_map_req_t *q)
 {
@@ -221,13 +221,13 @@ static kerr_t frame_map_check_entry(invocation_t *inv, frame_map_req_t *q)
  * precondition, the checked request, where decode_frame_map calls it. */
 /*@ requires vspace_inv_ok(inv) && cap_type_of(inv->cap) == CAP_FRAME;
     requires \valid(q.e) && vspace_pte(q.e);
-    requires q.remap ==> (inv->cap.w1 >> 48) == q.asid && (inv->cap.w1 & CAP_VADDR_MASK) == q.va;
-    requires !q.remap ==> !vspace_frame_mapped(inv->cap);
+    requires q.remap ==> cap_mapped_asid_of(inv->cap) == q.asid && cap_mapped_vaddr_of(inv->cap) == q.va;
+    requires !q.remap ==> !cap_frame_mapped_of(inv->cap);
     requires (*q.e & PTE_VALID) == 0 || q.remap;
     requires HAL_USER_VADDR_BASE <= q.va < HAL_USER_VADDR_TOP &&
              HAL_USER_VADDR_TOP - q.va >= (1 << q.bits) && (q.va & ((1 << q.bits) - 1)) == 0;
-    requires ((q.rights & KAAL_RIGHT_READ) != 0 ==> (vspace_frame_rights_of(inv->cap) & KAAL_RIGHT_READ) != 0) &&
-             ((q.rights & KAAL_RIGHT_WRITE) != 0 ==> (vspace_frame_rights_of(inv->cap) & KAAL_RIGHT_WRITE) != 0) &&
+    requires ((q.rights & KAAL_RIGHT_READ) != 0 ==> (cap_frame_rights_of(inv->cap) & KAAL_RIGHT_READ) != 0) &&
+             ((q.rights & KAAL_RIGHT_WRITE) != 0 ==> (cap_frame_rights_of(inv->cap) & KAAL_RIGHT_WRITE) != 0) &&
              (q.rights & ~(KAAL_RIGHT_READ | KAAL_RIGHT_WRITE)) == 0;
 */
 static void map_frame(invocation_t *inv, frame_map_req_t q)
@@ -334,11 +334,11 @@ typedef struct table_map_req {
        \result == KAAL_FAILED_LOOKUP || \result == KAAL_INVALID_ARGUMENT);
     ensures args: \result == KAAL_NO_ERROR ==> inv->length >= 2 && inv->num_extra >= 1;
     ensures table: \result == KAAL_NO_ERROR ==>
-      !vspace_pt_mapped(inv->cap) && q->level == vspace_pt_level_of(inv->cap) &&
+      !cap_pt_mapped_of(inv->cap) && q->level == cap_pt_level_of(inv->cap) &&
       1 <= q->level <= 3;
     ensures vspace: \result == KAAL_NO_ERROR ==>
-      cap_type_of(inv->extra[0]->cap) == CAP_VSPACE && vspace_has_asid(inv->extra[0]->cap) &&
-      q->asid == inv->extra[0]->cap.w1 && q->root == vspace_paddr_of(inv->extra[0]->cap);
+      cap_type_of(inv->extra[0]->cap) == CAP_VSPACE && cap_vspace_has_asid_of(inv->extra[0]->cap) &&
+      q->asid == cap_vspace_asid_of(inv->extra[0]->cap) && q->root == cap_paddr_of(inv->extra[0]->cap);
     ensures vaddr: \result == KAAL_NO_ERROR ==> q->va < HAL_USER_VADDR_TOP;
 */
 static kerr_t table_map_check_args(invocation_t *inv, table_map_req_t *q)
@@ -394,7 +394,7 @@ static kerr_t table_map_check_entry(invocation_t *inv, table_map_req_t *q)
  * ACSL: not proved (it writes the table and calls the HAL); WP proves its
  * precondition, the checked request, where decode_table_map calls it. */
 /*@ requires vspace_inv_ok(inv) && cap_type_of(inv->cap) == CAP_PAGE_TABLE;
-    requires !vspace_pt_mapped(inv->cap) && q.level == vspace_pt_level_of(inv->cap) &&
+    requires !cap_pt_mapped_of(inv->cap) && q.level == cap_pt_level_of(inv->cap) &&
              1 <= q.level <= 3;
     requires \valid(q.e) && vspace_pte(q.e) && (*q.e & PTE_VALID) == 0;
     requires q.va < HAL_USER_VADDR_TOP;

@@ -11,8 +11,9 @@ typedef struct ctx {
     m_state_t *m;
     m_phys_fn phys;
     int t;                 /* the calling thread */
-    const uint64_t *buf;   /* its IPC buffer (words), or NULL */
+    const uint64_t *buf;   /* its IPC buffer (words) if readable, or NULL */
     uint64_t buf_pa;
+    bool buf_writable;     /* the buffer's frame cap grants Read and Write */
     m_step_t *st;
 } ctx_t;
 
@@ -28,16 +29,21 @@ static void not_modelled(ctx_t *c, const char *why)
 }
 
 /* The IPC buffer: through the TCB's buffer frame capability and the
- * buffer address's offset in that frame (docs/abi.md "TCB invocations"). */
+ * buffer address's offset in that frame (docs/abi.md "TCB invocations").
+ * The kernel reads it only if the cap grants Read, and writes it only if
+ * it grants Read and Write (docs/abi.md "A read-only IPC buffer"). */
 static void find_buffer(ctx_t *c, m_phys_fn phys)
 {
     const m_thread_t *t = &c->m->thread[c->t];
     int s = model_slot_of(c->m, t->id, M_TCB_BUFFER);
     c->buf = NULL;
-    if (s == M_NONE || c->m->slot[s].cap.type != M_CAP_FRAME || t->ipc_buffer == 0) {
+    c->buf_writable = false;
+    if (s == M_NONE || c->m->slot[s].cap.type != M_CAP_FRAME || t->ipc_buffer == 0 ||
+        (c->m->slot[s].cap.rights & KAAL_RIGHT_READ) == 0) {
         return;
     }
     const m_cap_t *f = &c->m->slot[s].cap;
+    c->buf_writable = (f->rights & KAAL_RIGHT_WRITE) != 0;
     c->buf_pa = f->obj + (t->ipc_buffer & ((1ull << f->bits) - 1u));
     c->buf = phys != NULL ? phys(c->buf_pa) : NULL;
 }
@@ -46,31 +52,36 @@ static void set_mr(ctx_t *c, m_thread_t *t, unsigned i, uint64_t v)
 {
     if (i < KAAL_MSG_NUM_REGS) {
         t->regs[M_R_MR0 + i] = v;
-    } else if (c->buf != NULL && c->st->nwrites < M_MAX_MEMWRITES) {
+    } else if (c->buf != NULL && c->buf_writable && c->st->nwrites < M_MAX_MEMWRITES) {
         c->st->write[c->st->nwrites].paddr = c->buf_pa + 8u * (1u + i);
         c->st->write[c->st->nwrites].value = v;
         c->st->nwrites++;
     }
 }
 
-static void reply_error(ctx_t *c, const m_err_t *e, bool clear_badge)
+/* An error reply (seL4 replyFromKernel_error): the details in the MRs,
+ * the badge register cleared, the length the MRs delivered (those past
+ * the CPU registers need a writable buffer). */
+static void reply_error(ctx_t *c, const m_err_t *e)
 {
     m_thread_t *t = &c->m->thread[c->t];
-    for (unsigned i = 0; i < e->n; i++) {
+    unsigned n = e->n;
+    if ((c->buf == NULL || !c->buf_writable) && n > KAAL_MSG_NUM_REGS) {
+        n = KAAL_MSG_NUM_REGS;
+    }
+    for (unsigned i = 0; i < n; i++) {
         set_mr(c, t, i, e->mr[i]);
     }
-    if (clear_badge) {
-        t->regs[M_R_CAP] = 0;
-    }
-    t->regs[M_R_INFO] = msginfo(e->code, 0, e->n);
+    t->regs[M_R_CAP] = 0;
+    t->regs[M_R_INFO] = msginfo(e->code, 0, n);
 }
 
-static void invalid_cap(ctx_t *c, bool clear_badge)
+static void invalid_cap(ctx_t *c)
 {
     m_err_t e;
     m_err_arg(&e, 0);
     e.code = KAAL_INVALID_CAPABILITY;
-    reply_error(c, &e, clear_badge);
+    reply_error(c, &e);
 }
 
 /* ---- notifications (docs/abi.md "Notifications") -------------------- */
@@ -175,7 +186,7 @@ static void handle_recv(ctx_t *c, uint64_t cptr, bool blocking)
     const m_cap_t *cap = s == M_NONE ? NULL : &m->slot[s].cap;
     if (cap == NULL || (cap->type != M_CAP_ENDPOINT && cap->type != M_CAP_NOTIFICATION) ||
         (cap->rights & KAAL_RIGHT_READ) == 0) {
-        invalid_cap(c, true);
+        invalid_cap(c);
         return;
     }
     if (cap->type == M_CAP_ENDPOINT) {
@@ -187,7 +198,7 @@ static void handle_recv(ctx_t *c, uint64_t cptr, bool blocking)
     }
     int n = model_find_ntfn(m, cap->obj);
     if (n != M_NONE && m->ntfn[n].bound != 0 && m->ntfn[n].bound != m->thread[c->t].id) {
-        invalid_cap(c, true); /* bound to another thread */
+        invalid_cap(c); /* bound to another thread */
         return;
     }
     ntfn_receive(c, cap, blocking);
@@ -204,7 +215,7 @@ static void send_ipc(ctx_t *c, int s, uint64_t info, bool call, bool blocking)
     m_lf_t lf;
     bool ok = cap->type == M_CAP_REPLY ? !cap->flag : (cap->rights & KAAL_RIGHT_WRITE) != 0;
     if (!ok) {
-        invalid_cap(c, true);
+        invalid_cap(c);
         return;
     }
     /* the extra caps must resolve (with a readable buffer), or nothing is sent */
@@ -215,7 +226,7 @@ static void send_ipc(ctx_t *c, int s, uint64_t info, bool call, bool blocking)
     for (unsigned i = 0; has && i < nx; i++) {
         if (m_lookup_slot(m, c->t, sbuf[1 + KAAL_MSG_MAX_LENGTH + 1 + i], &lf) == M_NONE) {
             m_err_lookup(&e, false, &lf);
-            reply_error(c, &e, true);
+            reply_error(c, &e);
             return;
         }
     }
@@ -262,7 +273,7 @@ static void handle_invocation(ctx_t *c, const uint64_t *regs, bool call, bool bl
     }
     int s = m_lookup_slot(m, c->t, regs[M_R_CAP], &lf);
     if (s == M_NONE || m->slot[s].cap.type == M_CAP_NULL) {
-        invalid_cap(c, false);
+        invalid_cap(c);
         return;
     }
     inv.slot = s;
@@ -274,14 +285,11 @@ static void handle_invocation(ctx_t *c, const uint64_t *regs, bool call, bool bl
     }
     /* Extra caps (seL4 lookupExtraCaps): none without an IPC buffer. */
     unsigned want = (unsigned)kaal_msginfo_extra_caps(info);
-    if (c->buf == NULL && want > 0) {
-        c->st->known = "KD1: extra caps without an IPC buffer: kernel FailedLookup, seL4 none";
-    }
     for (unsigned i = 0; c->buf != NULL && i < want; i++) {
         int x = m_lookup_slot(m, c->t, c->buf[1 + KAAL_MSG_MAX_LENGTH + 1 + i], &lf);
         if (x == M_NONE) {
             m_err_lookup(&e, false, &lf);
-            reply_error(c, &e, false);
+            reply_error(c, &e);
             return;
         }
         inv.extra[i] = x;
@@ -311,14 +319,18 @@ static void handle_invocation(ctx_t *c, const uint64_t *regs, bool call, bool bl
         return;
     }
     if (r != KAAL_NO_ERROR) {
-        reply_error(c, &e, false);
+        reply_error(c, &e);
         return;
     }
     if (m->thread[c->t].state == M_TS_RUNNABLE) { /* not if it suspended itself */
-        for (unsigned i = 0; i < inv.reply_len; i++) {
+        unsigned n = inv.reply_len;
+        if ((c->buf == NULL || !c->buf_writable) && n > KAAL_MSG_NUM_REGS) {
+            n = KAAL_MSG_NUM_REGS; /* the length counts the MRs delivered */
+        }
+        for (unsigned i = 0; i < n; i++) {
             set_mr(c, &m->thread[c->t], i, inv.reply[i]);
         }
-        m->thread[c->t].regs[M_R_INFO] = msginfo(0, 0, inv.reply_len);
+        m->thread[c->t].regs[M_R_INFO] = msginfo(0, 0, n);
     }
 }
 
@@ -326,7 +338,7 @@ static void handle_invocation(ctx_t *c, const uint64_t *regs, bool call, bool bl
 
 void model_syscall(m_state_t *m, const m_input_t *in, m_phys_fn phys, m_step_t *st)
 {
-    ctx_t c = {m, phys, M_NONE, NULL, 0, st};
+    ctx_t c = {m, phys, M_NONE, NULL, 0, false, st};
     memset(st, 0, sizeof(*st));
     c.t = model_find_thread(m, in->thread);
     if (c.t == M_NONE) {

@@ -52,9 +52,10 @@ hal_uctx_t *kaal_kernel_exit(void);
  * (fastpath_entry_call) or ReplyRecv (fastpath_entry_reply_recv) with
  * cptr and info in its registers, all its registers already saved. If the
  * fast path completes it (as kaal_entry_syscall would), returns the
- * context of the thread to resume, else NULL with nothing changed: the
- * backend then runs kaal_entry_syscall(), which offers the syscall to the
- * fast path again (it fails the same way). After a taken fast path
+ * context of the thread to resume, else NULL with nothing changed but the
+ * core's note that the fast path declined: the backend then runs
+ * kaal_entry_syscall(), which goes straight to the slow path (the checks
+ * run once). After a taken fast path
  * kaal_kernel_exit() would do nothing unless an interrupt is pending (the
  * backend checks). A backend may instead let
  * kaal_entry_syscall() try the fast path (hosted). */
