@@ -1,0 +1,187 @@
+/*
+ * Invariant checker, address spaces (invariants_int.h): every valid entry
+ * of every translation table the MMU can reach (through the ASID table) is
+ * backed by exactly one capability that records it, and no entry reaches
+ * kernel memory.
+ *
+ *   frame entry  <-> the one Frame cap to that frame recording (asid, va);
+ *                    the entry grants no right the cap lacks
+ *   table entry  <-> the PageTable caps to that table recording it (at
+ *                    least one: seL4 derives a mapped table's copies mapped)
+ *
+ * How "exactly one" is counted in linear time: during the walk of the
+ * derivation list every mapped Frame / PageTable cap whose recorded entry
+ * still names its object is counted (a stale cap, whose entry has gone,
+ * records nothing, as in seL4); two caps to one object recording the same
+ * (asid, va) are reported for frames and counted once for tables (caps to
+ * one object are contiguous on the list, so they are compared within the
+ * run). Distinct caps thus name distinct
+ * entries, and all of them lie in the tables walked here. So if the number
+ * of such caps equals the number of valid entries found, every entry has
+ * exactly one; otherwise some entry has none.
+ */
+#include "invariants_int.h"
+#include "asid.h"
+#include "vspace.h"
+
+#define problem kaal_inv_problem
+#define addr kaal_inv_addr
+
+static bool in_kernel_memory(paddr_t base, paddr_t end)
+{
+    for (unsigned i = 0; i < ks.num_kernel_mem && i < HAL_MAX_MEM_REGIONS; i++) {
+        const hal_mem_region_t *k = &ks.kernel_mem[i];
+        if (base < k->base + k->size && k->base < end) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool table_in_ram(paddr_t pa)
+{
+    return KAAL_IS_ALIGNED(pa, KAAL_PAGE_BITS) && pa >= ks.ram_base && pa < ks.ram_end;
+}
+
+/* The entry for va at level in the VSpace asid names, each table checked
+ * to lie in RAM before it is read; NULL if any is missing. */
+static const pte_t *lookup(word_t asid, vaddr_t va, unsigned level)
+{
+    paddr_t table = asid_lookup_vspace(asid);
+    for (unsigned l = 0; table != 0 && l <= level; l++) {
+        if (!table_in_ram(table)) {
+            return NULL;
+        }
+        const pte_t *e = &vspace_table(table)[vspace_index(l, va)];
+        if (l == level) {
+            return e;
+        }
+        table = pte_is_table(*e, l) ? pte_addr(*e) : 0;
+    }
+    return NULL;
+}
+
+/* User rights an entry grants (KAAL_RIGHT_READ / WRITE). */
+static word_t pte_rights(pte_t e)
+{
+    if ((e & PTE_AP_EL0) == 0) {
+        return 0;
+    }
+    return KAAL_RIGHT_READ | ((e & PTE_AP_RO) == 0 ? KAAL_RIGHT_WRITE : 0u);
+}
+
+/* Another cap to x's object, earlier in its run, records the same entry. */
+static bool mapping_repeated(const cte_t *x, bool frame)
+{
+    for (const cte_t *p = x->prev; p != NULL && cap_same_object(p->cap, x->cap); p = p->prev) {
+        bool mapped = frame ? cap_frame_mapped(p->cap) : cap_pt_mapped(p->cap);
+        if (mapped && p->cap.w1 == x->cap.w1) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void kaal_inv_check_mapping_cap(inv_ctx_t *c, const cte_t *x)
+{
+    cap_t cap = x->cap;
+    bool frame = cap_type(cap) == CAP_FRAME;
+    if (!c->tables_ok || !(frame ? cap_frame_mapped(cap) : cap_pt_mapped(cap))) {
+        return;
+    }
+    unsigned level = frame ? vspace_frame_level(cap_frame_size(cap)) : cap_pt_level(cap) - 1u;
+    if (level > 3) {
+        return; /* ill-formed: reported by vspace_cap_well_formed */
+    }
+    const pte_t *e = lookup(cap_mapped_asid(cap), cap_mapped_vaddr(cap), level);
+    if (e == NULL || pte_addr(*e) != cap_paddr(cap) ||
+        !(frame ? pte_is_frame(*e, level) : pte_is_table(*e, level))) {
+        return; /* stale: records nothing */
+    }
+    bool repeated = mapping_repeated(x, frame);
+    if (!frame) {
+        /* seL4 derives a mapped page table's copies mapped: all record it */
+        c->n.table_maps += repeated ? 0u : 1u;
+        return;
+    }
+    if (repeated) {
+        problem(c, "two capabilities record one mapping", addr(x), cap.w1);
+    }
+    c->n.frame_maps++;
+    if ((pte_rights(*e) & ~cap_frame_rights(cap)) != 0) {
+        problem(c, "mapping grants a right its frame capability lacks", cap.w1, *e);
+    }
+}
+
+/* One entry at level: counts it, checks it; the next table to walk or 0. */
+static paddr_t visit_entry(inv_ctx_t *c, pte_t e, unsigned level)
+{
+    if ((e & PTE_VALID) == 0) {
+        return 0;
+    }
+    paddr_t pa = pte_addr(e);
+    if (pte_is_table(e, level)) {
+        c->n.table_entries++;
+        if (!table_in_ram(pa) || in_kernel_memory(pa, pa + KAAL_BIT(KAAL_PAGE_BITS))) {
+            problem(c, "table entry outside RAM or in kernel memory", e, level);
+            return 0;
+        }
+        return pa;
+    }
+    if (!pte_is_frame(e, level)) {
+        problem(c, "translation entry of no valid kind", e, level);
+        return 0;
+    }
+    c->n.frame_entries++;
+    unsigned bits = vspace_level_bits(level);
+    if (!KAAL_IS_ALIGNED(pa, bits) || in_kernel_memory(pa, pa + KAAL_BIT(bits))) {
+        problem(c, "frame entry misaligned or in kernel memory", e, level);
+    }
+    return 0;
+}
+
+/* Every entry of the tables under root (4 levels, iterative). */
+static void walk_vspace(inv_ctx_t *c, paddr_t root)
+{
+    paddr_t tab[4] = {root, 0, 0, 0};
+    unsigned idx[4] = {0, 0, 0, 0};
+    unsigned level = 0;
+    for (;;) {
+        if (idx[level] == PT_ENTRIES) {
+            if (level == 0) {
+                return;
+            }
+            level--;
+            continue;
+        }
+        pte_t e = vspace_table(tab[level])[idx[level]++];
+        paddr_t next = visit_entry(c, e, level);
+        if (next != 0 && level < 3) {
+            level++;
+            tab[level] = next;
+            idx[level] = 0;
+        }
+    }
+}
+
+void kaal_inv_check_vspaces(inv_ctx_t *c)
+{
+    for (word_t high = 0; high < KAAL_NUM_ASID_POOLS; high++) {
+        paddr_t pool = ks.asid_table[high];
+        if (pool == 0) {
+            continue;
+        }
+        const asid_pool_t *p = (const asid_pool_t *)hal_phys_to_kvirt(pool);
+        for (word_t low = 0; low < KAAL_BIT(KAAL_ASID_POOL_BITS); low++) {
+            if (p->vspace[low] != 0) {
+                walk_vspace(c, p->vspace[low]);
+            }
+        }
+    }
+    if (c->n.frame_maps != c->n.frame_entries) {
+        problem(c, "frame entries vs capabilities recording them", c->n.frame_entries, c->n.frame_maps);
+    }
+    if (c->n.table_maps != c->n.table_entries) {
+        problem(c, "table entries vs capabilities recording them", c->n.table_entries, c->n.table_maps);
+    }
+}
