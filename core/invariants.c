@@ -295,20 +295,16 @@ static bool badge_run_ok(const cte_t *prev, const cte_t *x)
            (cap_same_object(prev->cap, x->cap) && cap_badge(prev->cap) == cap_badge(x->cap));
 }
 
-/* x's nearest derivation ancestor is p (NULL: none); prev precedes x. */
+/* x's nearest derivation ancestor is p (NULL: none); prev precedes x. A
+ * badged ancestor is always of x's badge (parent_of requires it). */
 static void check_derived(inv_ctx_t *c, const cte_t *p, const cte_t *prev, const cte_t *x)
 {
-    if (p != NULL && cap_type(p->cap) == cap_type(x->cap) &&
-        (rights_of(x->cap) & ~rights_of(p->cap)) != 0) {
+    bool same_type = p != NULL && cap_type(p->cap) == cap_type(x->cap);
+    if (same_type && (rights_of(x->cap) & ~rights_of(p->cap)) != 0) {
         problem(c, "derived capability has a right its parent lacks", addr(x), rights_of(x->cap));
     }
-    if (!is_badged_type(x->cap) || cap_badge(x->cap) == 0) {
-        return;
-    }
-    bool parent_badged = p != NULL && cap_type(p->cap) == cap_type(x->cap) && cap_badge(p->cap) != 0;
-    if (parent_badged && cap_badge(p->cap) != cap_badge(x->cap)) {
-        problem(c, "derived capability changed its parent's badge", addr(x), cap_badge(x->cap));
-    } else if (!parent_badged && !badge_run_ok(prev, x)) {
+    bool parent_badged = same_type && is_badged_type(x->cap) && cap_badge(p->cap) != 0;
+    if (is_badged_type(x->cap) && cap_badge(x->cap) != 0 && !parent_badged && !badge_run_ok(prev, x)) {
         problem(c, "badge changed after it was set", addr(x), cap_badge(x->cap));
     }
 }
