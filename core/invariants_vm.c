@@ -140,25 +140,36 @@ static paddr_t visit_entry(inv_ctx_t *c, pte_t e, unsigned level)
     return 0;
 }
 
-/* Every entry of the tables under root (4 levels, iterative). */
+/* Every entry of the tables under root (4 levels, iterative; a tight
+ * loop skips the invalid entries, most of every table). */
 static void walk_vspace(inv_ctx_t *c, paddr_t root)
 {
-    paddr_t tab[4] = {root, 0, 0, 0};
+    const pte_t *tab[4] = {vspace_table(root), NULL, NULL, NULL};
     unsigned idx[4] = {0, 0, 0, 0};
     unsigned level = 0;
     for (;;) {
-        if (idx[level] == PT_ENTRIES) {
+        const pte_t *t = tab[level];
+        unsigned i = idx[level];
+        while (i + 8u <= PT_ENTRIES &&
+               ((t[i] | t[i + 1] | t[i + 2] | t[i + 3] | t[i + 4] | t[i + 5] | t[i + 6] | t[i + 7]) &
+                PTE_VALID) == 0) {
+            i += 8u;
+        }
+        while (i < PT_ENTRIES && (t[i] & PTE_VALID) == 0) {
+            i++;
+        }
+        if (i == PT_ENTRIES) {
             if (level == 0) {
                 return;
             }
             level--;
             continue;
         }
-        pte_t e = vspace_table(tab[level])[idx[level]++];
-        paddr_t next = visit_entry(c, e, level);
+        idx[level] = i + 1u;
+        paddr_t next = visit_entry(c, t[i], level);
         if (next != 0 && level < 3) {
             level++;
-            tab[level] = next;
+            tab[level] = vspace_table(next);
             idx[level] = 0;
         }
     }
