@@ -1,0 +1,334 @@
+/*
+ * The rights matrix (issue 16): every IPC syscall, notification operation,
+ * Frame Map, IPC-buffer use and CNode derivation run with capabilities
+ * holding each subset of their rights, checked against seL4's semantics:
+ * the error, the state after, and that nothing outside the thread's
+ * authority changed (the root CNode's other slots, a bystander thread
+ * blocked on another endpoint, a frame nobody names).
+ *
+ * The expected outcomes are data: each table row says which rights an
+ * operation needs and what happens with and without them, and cites the
+ * section of seL4's reference manual it follows (docs/abi.md "Rights
+ * matrix" is the same table). A row is run once per subset of the rights.
+ */
+#include "thread_helpers.h"
+#include "vspace.h"
+
+#define RW_ (KAAL_RIGHT_READ | KAAL_RIGHT_WRITE)
+#define G_ KAAL_RIGHT_GRANT
+#define GR_ KAAL_RIGHT_GRANT_REPLY
+#define BADGE 5u
+#define MSG 0x55u
+#define LABEL 7u
+
+/* ---- what must not change ---------------------------------------------------- */
+
+static struct {
+    word_t ep;    /* a bystander endpoint ... */
+    th_t t;       /* ... with a thread blocked on it */
+    word_t frame; /* a frame no operation names */
+} by;
+
+typedef struct snap {
+    cap_t caps[1u << 12];
+    uint8_t page[4096];
+    struct hal_uctx ctx;
+    word_t state;
+    endpoint_t ep;
+} snap_t;
+static snap_t snap;
+
+static void bystanders(void)
+{
+    by.ep = mk_ep();
+    by.t = mk_thread(100);
+    by.frame = mk_obj(KAAL_OBJ_FRAME_4K, 0);
+    memset(cap_ptr(cap_at(by.frame)), 0xa5, 4096);
+    become(by.t.t);
+    do_recv(by.ep);
+    become(harness_root());
+}
+
+static void take_snapshot(void)
+{
+    for (word_t i = 0; i < KAAL_ARRAY_SIZE(snap.caps); i++) {
+        snap.caps[i] = cap_at(i);
+    }
+    memcpy(snap.page, cap_ptr(cap_at(by.frame)), sizeof(snap.page));
+    snap.ctx = by.t.t->ctx;
+    snap.state = by.t.t->state;
+    snap.ep = *ep_of_cap(cap_at(by.ep));
+}
+
+/* Nothing changed but root slots allow0 / allow1 (0: none), and the
+ * kernel's invariants hold. */
+static void expect_untouched(const char *what, word_t allow0, word_t allow1)
+{
+    for (word_t i = 1; i < KAAL_ARRAY_SIZE(snap.caps); i++) {
+        cap_t c = cap_at(i);
+        if (i != allow0 && i != allow1) {
+            cr_assert(c.w0 == snap.caps[i].w0 && c.w1 == snap.caps[i].w1, "%s: root slot %lu changed", what, i);
+        }
+    }
+    cr_assert_eq(memcmp(snap.page, cap_ptr(cap_at(by.frame)), sizeof(snap.page)), 0, "%s: bystander frame", what);
+    cr_assert_eq(memcmp(&snap.ctx, &by.t.t->ctx, sizeof(snap.ctx)), 0, "%s: bystander registers", what);
+    cr_assert_eq(by.t.t->state, snap.state, "%s: bystander state", what);
+    cr_assert_eq(memcmp(&snap.ep, ep_of_cap(cap_at(by.ep)), sizeof(snap.ep)), 0, "%s: bystander endpoint", what);
+    check_invariants();
+}
+
+static void set_receive_slot(tcb_t *t, word_t slot)
+{
+    kaal_ipc_buffer_t *b = buf_of(t);
+    b->receive_cnode = ROOT;
+    b->receive_index = slot;
+    b->receive_depth = D64;
+}
+
+static word_t rights_name_buf(word_t r, char out[8])
+{
+    int n = 0;
+    out[n++] = (r & KAAL_RIGHT_READ) ? 'R' : '-';
+    out[n++] = (r & KAAL_RIGHT_WRITE) ? 'W' : '-';
+    out[n++] = (r & G_) ? 'G' : '-';
+    out[n++] = (r & GR_) ? 'g' : '-';
+    out[n] = '\0';
+    return r;
+}
+
+/* ---- endpoint and notification syscalls ------------------------------------- */
+
+enum op {
+    OP_SEND, OP_NBSEND, OP_CALL, OP_CALL_REPLY, OP_SEND_CAP,
+    OP_RECV, OP_NBRECV, OP_REPLY_RECV, OP_RECV_REPLY_GRANT, OP_REPLY_CAP,
+    OP_SIGNAL, OP_WAIT, OP_POLL,
+};
+enum outcome {
+    DELIVERED,      /* the message arrived (label, badge, MR0); the invoker sees no error */
+    DENIED,         /* InvalidCapability (MR0 = 0) to the invoker; nothing else happened */
+    CAP_MOVED,      /* delivered with extra = 1 and the cap in the receive slot */
+    CAP_DROPPED,    /* delivered with extra = 0; the receive slot stays empty */
+    REPLY_CAP,      /* delivered; the receiver holds a reply cap, the caller waits for it */
+    CALLER_STOPS,   /* delivered; no reply cap, the caller is left inactive */
+    REPLY_GRANTS,   /* the receiver's reply cap carries Grant */
+    REPLY_NO_GRANT, /* the receiver's reply cap lacks Grant */
+    SIGNALLED,      /* the badge is ORed into the notification word */
+    WAITED,         /* the word is taken (BADGE = word), the notification idle */
+};
+
+typedef struct ep_row {
+    const char *name;
+    enum op op;
+    bool ntfn;      /* the capability under test is to a notification */
+    word_t need;    /* rights required; without one: fail */
+    word_t more;    /* further rights; without them: fail_more */
+    bool more_any;  /* one of `more` suffices */
+    enum outcome ok, fail, fail_more;
+    const char *sel4; /* seL4 reference manual section */
+} ep_row_t;
+
+static const ep_row_t ep_rows[] = {
+    {"Send", OP_SEND, false, KAAL_RIGHT_WRITE, 0, false, DELIVERED, DENIED, DENIED, "4.2 Endpoints; 3.1.4 Table 3.1"},
+    {"NBSend", OP_NBSEND, false, KAAL_RIGHT_WRITE, 0, false, DELIVERED, DENIED, DENIED, "4.2; 3.1.4"},
+    {"Call", OP_CALL, false, KAAL_RIGHT_WRITE, 0, false, DELIVERED, DENIED, DENIED, "4.2; 3.1.4"},
+    {"Call reply cap", OP_CALL_REPLY, false, KAAL_RIGHT_WRITE, G_ | GR_, true, REPLY_CAP, DENIED, CALLER_STOPS,
+     "4.2.4 Calling and Replying"},
+    {"Send with a cap", OP_SEND_CAP, false, KAAL_RIGHT_WRITE, G_, false, CAP_MOVED, DENIED, CAP_DROPPED,
+     "4.2.2 Capability Transfer"},
+    {"Recv", OP_RECV, false, KAAL_RIGHT_READ, 0, false, DELIVERED, DENIED, DENIED, "4.2; 3.1.4"},
+    {"NBRecv", OP_NBRECV, false, KAAL_RIGHT_READ, 0, false, DELIVERED, DENIED, DENIED, "4.2; 3.1.4"},
+    {"ReplyRecv", OP_REPLY_RECV, false, KAAL_RIGHT_READ, 0, false, DELIVERED, DENIED, DENIED, "4.2; 3.1.4"},
+    {"Recv of a Call: reply grant", OP_RECV_REPLY_GRANT, false, KAAL_RIGHT_READ, G_, false, REPLY_GRANTS, DENIED,
+     REPLY_NO_GRANT, "4.2.4 (the reply cap copies the receiver's Grant)"},
+    {"Reply with a cap", OP_REPLY_CAP, false, KAAL_RIGHT_READ, G_, false, CAP_MOVED, DENIED, CAP_DROPPED,
+     "4.2.4 (caps move in a reply only if the reply cap has Grant)"},
+    {"Signal", OP_SIGNAL, true, KAAL_RIGHT_WRITE, 0, false, SIGNALLED, DENIED, DENIED, "5.1 Notifications; 3.1.4"},
+    {"Wait", OP_WAIT, true, KAAL_RIGHT_READ, 0, false, WAITED, DENIED, DENIED, "5.1; 3.1.4"},
+    {"Poll", OP_POLL, true, KAAL_RIGHT_READ, 0, false, WAITED, DENIED, DENIED, "5.1; 3.1.4"},
+};
+
+static enum outcome expected(const ep_row_t *row, word_t r)
+{
+    if ((r & row->need) != row->need) {
+        return row->fail;
+    }
+    bool more = row->more_any ? (r & row->more) != 0 : (r & row->more) == row->more;
+    return more ? row->ok : row->fail_more;
+}
+
+typedef struct ep_case {
+    word_t obj, cap, full, dest, xcap;
+    th_t s, r;
+} ep_case_t;
+
+/* The sender side of the send-like rows: r waits (on the full cap), s
+ * sends through the capability under test. */
+static tcb_t *run_send_side(const ep_row_t *row, ep_case_t *k)
+{
+    become(k->r.t);
+    set_receive_slot(k->r.t, k->dest);
+    do_recv(k->full);
+    take_snapshot();
+    become(k->s.t);
+    word_t extra = row->op == OP_SEND_CAP ? 1 : 0;
+    buf_of(k->s.t)->caps_or_badges[0] = k->xcap;
+    int64_t no = row->op == OP_NBSEND ? KAAL_SYS_NBSEND
+                 : (row->op == OP_CALL || row->op == OP_CALL_REPLY) ? KAAL_SYS_CALL : KAAL_SYS_SEND;
+    return sys(no, k->cap, mi(LABEL, extra, 1), MSG, 0, 0, 0);
+}
+
+/* The receiver side: s sends (or calls, with a receive slot for a reply
+ * cap) on the full cap, r receives through the capability under test. */
+static tcb_t *run_recv_side(const ep_row_t *row, ep_case_t *k)
+{
+    bool call = row->op == OP_RECV_REPLY_GRANT || row->op == OP_REPLY_CAP;
+    become(k->s.t);
+    set_receive_slot(k->s.t, k->dest);
+    sys(call ? KAAL_SYS_CALL : KAAL_SYS_SEND, k->full, mi(LABEL, 0, 1), MSG, 0, 0, 0);
+    take_snapshot();
+    become(k->r.t);
+    int64_t no = row->op == OP_NBRECV ? KAAL_SYS_NBRECV : row->op == OP_REPLY_RECV ? KAAL_SYS_REPLY_RECV
+                                                                                   : KAAL_SYS_RECV;
+    tcb_t *me = sys(no, k->cap, 0, 0, 0, 0, 0);
+    if (row->op == OP_REPLY_CAP && R_label(me) != KAAL_INVALID_CAPABILITY) {
+        /* r answers with a capability; it moves if the reply cap grants. */
+        take_snapshot();
+        buf_of(k->r.t)->caps_or_badges[0] = k->xcap;
+        sys(KAAL_SYS_REPLY, 0, mi(LABEL, 1, 1), MSG, 0, 0, 0);
+    }
+    return me;
+}
+
+static void check_delivered(const char *w, tcb_t *to, word_t badge)
+{
+    cr_assert_eq(R_label(to), LABEL, "%s: label %lu", w, R_label(to));
+    cr_assert_eq(R_mr(to, 0), MSG, "%s: MR0", w);
+    cr_assert_eq(R_badge(to), badge, "%s: badge %lu", w, R_badge(to));
+}
+
+static void check_ep_outcome(const ep_row_t *row, ep_case_t *k, tcb_t *inv, enum outcome o, const char *w)
+{
+    bool recv_side = row->op >= OP_RECV && row->op <= OP_REPLY_CAP;
+    tcb_t *waiting = recv_side ? k->s.t : k->r.t;
+    switch (o) {
+    case DENIED:
+        cr_assert_eq(R_label(inv), KAAL_INVALID_CAPABILITY, "%s: label %lu", w, R_label(inv));
+        cr_assert_eq(R_mr(inv, 0), 0, "%s: MR0", w);
+        cr_assert_eq(waiting->state, recv_side ? TS_BLOCKED_ON_SEND : TS_BLOCKED_ON_RECV, "%s: partner moved", w);
+        expect_untouched(w, 0, 0);
+        return;
+    case DELIVERED:
+    case CAP_MOVED:
+    case CAP_DROPPED:
+    case REPLY_CAP:
+    case CALLER_STOPS:
+        break;
+    case REPLY_GRANTS:
+    case REPLY_NO_GRANT:
+        check_delivered(w, k->r.t, 0);
+        cr_assert_eq(cap_type(k->r.t->slots[TCB_CALLER].cap), CAP_REPLY, "%s: reply cap", w);
+        cr_assert_eq(cap_reply_grant(k->r.t->slots[TCB_CALLER].cap), o == REPLY_GRANTS, "%s: reply grant", w);
+        expect_untouched(w, 0, 0);
+        return;
+    default:
+        cr_assert_fail("%s: outcome %d not for endpoints", w, o);
+    }
+    if (row->op == OP_REPLY_CAP) {
+        /* the caller got the reply */
+        cr_assert_eq(k->s.t->state, TS_RUNNING, "%s: caller resumed", w);
+        cr_assert_eq(R_mr(k->s.t, 0), MSG, "%s: reply MR0", w);
+        bool moved = o == CAP_MOVED;
+        cr_assert_eq(kaal_msginfo_extra_caps(R_info(k->s.t)), moved ? 1u : 0u, "%s: reply extra", w);
+        cr_assert_eq(cap_is_null(cap_at(k->dest)), !moved, "%s: reply receive slot", w);
+        expect_untouched(w, k->dest, 0);
+        return;
+    }
+    tcb_t *to = k->r.t;
+    check_delivered(w, to, recv_side ? 0 : BADGE);
+    if (!recv_side && row->op != OP_CALL && row->op != OP_CALL_REPLY) {
+        cr_assert_eq(R_info(inv), 0, "%s: sender INFO", w);
+    }
+    if (row->op == OP_SEND_CAP) {
+        bool moved = o == CAP_MOVED;
+        cr_assert_eq(kaal_msginfo_extra_caps(R_info(to)), moved ? 1u : 0u, "%s: extra", w);
+        cr_assert_eq(cap_is_null(cap_at(k->dest)), !moved, "%s: receive slot", w);
+    }
+    if (row->op == OP_CALL_REPLY) {
+        bool reply = o == REPLY_CAP;
+        cr_assert_eq(cap_type(k->r.t->slots[TCB_CALLER].cap), reply ? CAP_REPLY : CAP_NULL, "%s: reply cap", w);
+        cr_assert_eq(k->s.t->state, reply ? TS_BLOCKED_ON_REPLY : TS_INACTIVE, "%s: caller state", w);
+    }
+    if (recv_side) {
+        cr_assert(thread_runnable(k->s.t), "%s: sender released", w);
+    }
+    expect_untouched(w, k->dest, 0);
+}
+
+static void check_ntfn_outcome(ep_case_t *k, tcb_t *inv, enum outcome o, const char *w)
+{
+    notification_t *n = ntfn_of_cap(cap_at(k->obj));
+    switch (o) {
+    case DENIED:
+        cr_assert_eq(R_label(inv), KAAL_INVALID_CAPABILITY, "%s: label %lu", w, R_label(inv));
+        cr_assert_eq(n->state, inv == k->s.t ? NTFN_IDLE : NTFN_ACTIVE, "%s: notification changed", w);
+        break;
+    case SIGNALLED:
+        cr_assert_eq(R_info(inv), 0, "%s: INFO", w);
+        cr_assert(n->state == NTFN_ACTIVE && n->word == BADGE, "%s: word %lu", w, n->word);
+        break;
+    case WAITED:
+        cr_assert_eq(R_badge(inv), 9, "%s: BADGE %lu", w, R_badge(inv));
+        cr_assert_eq(n->state, NTFN_IDLE, "%s: notification still active", w);
+        break;
+    default:
+        cr_assert_fail("%s: outcome %d not for notifications", w, o);
+    }
+    expect_untouched(w, 0, 0);
+}
+
+static void run_ep_case(const ep_row_t *row, word_t r)
+{
+    char rn[8], w[96];
+    rights_name_buf(r, rn);
+    snprintf(w, sizeof(w), "%s with %s", row->name, rn);
+    ep_case_t k;
+    k.obj = row->ntfn ? mk_ntfn() : mk_ep();
+    k.cap = mint(k.obj, r, BADGE);
+    k.full = k.obj;
+    k.dest = new_slot();
+    k.xcap = mint(mk_ntfn(), KAAL_RIGHTS_ALL, 0);
+    k.s = mk_thread(100);
+    k.r = mk_thread(100);
+    enum outcome o = expected(row, r);
+    if (row->ntfn) {
+        tcb_t *inv;
+        if (row->op == OP_SIGNAL) {
+            take_snapshot();
+            become(k.s.t);
+            inv = do_send(k.cap, 0, 0);
+        } else {
+            become(harness_root());
+            do_send(mint(k.obj, KAAL_RIGHTS_ALL, 9), 0, 0);
+            take_snapshot();
+            become(k.r.t);
+            inv = row->op == OP_WAIT ? do_recv(k.cap) : do_nbrecv(k.cap);
+        }
+        check_ntfn_outcome(&k, inv, o, w);
+    } else if (row->op >= OP_RECV) {
+        check_ep_outcome(row, &k, run_recv_side(row, &k), o, w);
+    } else {
+        check_ep_outcome(row, &k, run_send_side(row, &k), o, w);
+    }
+    become(harness_root());
+}
+
+Test(rights, endpoint_and_notification_matrix, .timeout = 300)
+{
+    for (unsigned i = 0; i < KAAL_ARRAY_SIZE(ep_rows); i++) {
+        world_boot();
+        bystanders();
+        for (word_t r = 0; r <= KAAL_RIGHTS_ALL; r++) {
+            run_ep_case(&ep_rows[i], r);
+        }
+    }
+}
