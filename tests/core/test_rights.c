@@ -332,3 +332,164 @@ Test(rights, endpoint_and_notification_matrix, .timeout = 300)
         }
     }
 }
+
+/* ---- CNode Copy and Mint: rights are masked, never grow; badges are set once - */
+
+Test(rights, copy_and_mint_mask_endpoint_and_notification_rights)
+{
+    world_boot();
+    bystanders();
+    word_t objs[2] = {mk_ep(), mk_ntfn()};
+    /* seL4: an endpoint cap holds all four rights, a notification cap only
+     * Read and Write (3.1.4 Table 3.1: Grant is N/A for notifications). */
+    const word_t held[2] = {KAAL_RIGHTS_ALL, RW_};
+    for (unsigned o = 0; o < 2; o++) {
+        for (word_t a = 0; a <= KAAL_RIGHTS_ALL; a++) {
+            word_t src = mint(objs[o], a, 0); /* rights a, unbadged */
+            for (word_t b = 0; b <= KAAL_RIGHTS_ALL; b++) {
+                word_t d = new_slot(), e = new_slot();
+                take_snapshot();
+                cr_assert_eq(cn_copy(d, src, b), KAAL_NO_ERROR);
+                cr_assert_eq(cn_mint(e, src, b, 3), KAAL_NO_ERROR);
+                cr_assert_eq(cap_rights(cap_at(d)), a & b & held[o], "copy of %lx with mask %lx", a, b);
+                cr_assert_eq(cap_rights(cap_at(e)), a & b & held[o], "mint of %lx with mask %lx", a, b);
+                cr_assert_eq(cap_badge(cap_at(e)), 3);
+                expect_untouched("copy/mint", d, e);
+                cr_assert_eq(cn_delete(d), 0);
+                cr_assert_eq(cn_delete(e), 0);
+            }
+        }
+    }
+}
+
+enum cn_op { CN_COPY, CN_MINT, CN_MUTATE };
+typedef struct badge_row {
+    const char *name;
+    word_t src_badge;
+    enum cn_op op;
+    word_t data;
+    word_t err;    /* expected error */
+    word_t badge;  /* badge of the result (no error) */
+    const char *sel4;
+} badge_row_t;
+
+static const badge_row_t badge_rows[] = {
+    {"Mint badges an unbadged cap", 0, CN_MINT, 3, KAAL_NO_ERROR, 3, "4.2.1 Endpoint Badges; 3.1.2 Mint"},
+    {"Mint with badge 0 leaves it unbadged", 0, CN_MINT, 0, KAAL_NO_ERROR, 0, "4.2.1"},
+    {"Mint of a badged cap", 3, CN_MINT, 4, KAAL_ILLEGAL_OPERATION, 0, "4.2.1 (cannot be rebadged)"},
+    {"Mint of a badged cap, badge 0", 3, CN_MINT, 0, KAAL_ILLEGAL_OPERATION, 0, "4.2.1 (cannot be unbadged)"},
+    {"Copy of a badged cap keeps the badge", 3, CN_COPY, 0, KAAL_NO_ERROR, 3, "3.1.5 (badged caps have children)"},
+    {"Mutate of an endpoint/notification cap", 0, CN_MUTATE, 3, KAAL_ILLEGAL_OPERATION, 0,
+     "difference: manual 4.2.1 names Mutate, seL4's code (updateCapData, preserve) refuses it as KaaL does"},
+};
+
+Test(rights, badges_are_set_once)
+{
+    world_boot();
+    bystanders();
+    word_t objs[2] = {mk_ep(), mk_ntfn()};
+    for (unsigned o = 0; o < 2; o++) {
+        for (unsigned i = 0; i < KAAL_ARRAY_SIZE(badge_rows); i++) {
+            const badge_row_t *row = &badge_rows[i];
+            word_t src = row->src_badge != 0 ? mint(objs[o], KAAL_RIGHTS_ALL, row->src_badge)
+                                             : mint(objs[o], KAAL_RIGHTS_ALL, 0);
+            word_t d = new_slot();
+            cap_t before = cap_at(src);
+            take_snapshot();
+            word_t e = row->op == CN_COPY ? cn_copy(d, src, KAAL_RIGHTS_ALL)
+                       : row->op == CN_MINT ? cn_mint(d, src, KAAL_RIGHTS_ALL, row->data)
+                                            : cn_mutate(d, src, row->data);
+            cr_assert_eq(e, row->err, "%s: error %lu", row->name, e);
+            if (e == KAAL_NO_ERROR) {
+                cr_assert_eq(cap_badge(cap_at(d)), row->badge, "%s: badge", row->name);
+                expect_untouched(row->name, d, 0);
+            } else {
+                cr_assert(cap_is_null(cap_at(d)), "%s: nothing made", row->name);
+                cr_assert(cap_at(src).w0 == before.w0 && cap_at(src).w1 == before.w1, "%s: source changed",
+                          row->name);
+                expect_untouched(row->name, 0, 0);
+            }
+        }
+    }
+}
+
+/* seL4 maskVMRights: the rights a mapping (or a frame copy) gets. */
+typedef struct vm_row {
+    word_t have, asked, result;
+} vm_row_t;
+static const vm_row_t vm_rows[] = {
+    {0, 0, 0}, {0, KAAL_RIGHT_READ, 0}, {0, KAAL_RIGHT_WRITE, 0}, {0, RW_, 0},
+    {KAAL_RIGHT_READ, 0, 0}, {KAAL_RIGHT_READ, KAAL_RIGHT_READ, KAAL_RIGHT_READ},
+    {KAAL_RIGHT_READ, KAAL_RIGHT_WRITE, 0}, {KAAL_RIGHT_READ, RW_, KAAL_RIGHT_READ},
+    {RW_, 0, 0}, {RW_, KAAL_RIGHT_READ, KAAL_RIGHT_READ},
+    {RW_, KAAL_RIGHT_WRITE, 0}, /* write-only is not a mapping right: kernel only */
+    {RW_, RW_, RW_},
+};
+
+Test(rights, frame_copy_masks_rights)
+{
+    world_boot();
+    bystanders();
+    word_t f = mk_obj(KAAL_OBJ_FRAME_4K, 0);
+    for (unsigned i = 0; i < KAAL_ARRAY_SIZE(vm_rows); i++) {
+        const vm_row_t *row = &vm_rows[i];
+        word_t src = new_slot(), d = new_slot();
+        cr_assert_eq(cn_copy(src, f, row->have), 0);
+        cr_assert_eq(cap_frame_rights(cap_at(src)), row->have);
+        take_snapshot();
+        cr_assert_eq(cn_copy(d, src, row->asked | G_ | GR_), KAAL_NO_ERROR);
+        cr_assert_eq(cap_frame_rights(cap_at(d)), row->result, "copy of %lx with mask %lx", row->have, row->asked);
+        expect_untouched("frame copy", d, 0);
+    }
+}
+
+/* ---- Frame Map: rights masking, execute-never -------------------------------- */
+
+#define MAP_VA (HAL_USER_VADDR_BASE + 0x8000000ull)
+
+static word_t vm_space(void)
+{
+    word_t vs = mk_obj(KAAL_OBJ_VSPACE, 0);
+    cr_assert_eq(inv4(KAAL_CAP_INIT_ASID_POOL, KAAL_INV_ASID_POOL_ASSIGN, 0, 0, 0, 0, 0, vs, 0, 0), 0);
+    word_t types[3] = {KAAL_OBJ_PAGE_UPPER_DIR, KAAL_OBJ_PAGE_DIRECTORY, KAAL_OBJ_PAGE_TABLE};
+    for (unsigned i = 0; i < 3; i++) {
+        cr_assert_eq(inv4(mk_obj(types[i], 0), KAAL_INV_PAGE_TABLE_MAP, 2, MAP_VA, 0, 0, 0, vs, 0, 0), 0);
+    }
+    return vs;
+}
+
+Test(rights, frame_map_rights_and_execute)
+{
+    world_boot();
+    bystanders();
+    word_t vs = vm_space();
+    unsigned n = 0;
+    for (unsigned i = 0; i < KAAL_ARRAY_SIZE(vm_rows); i++) {
+        for (word_t xn = 0; xn < 2; xn++, n++) {
+            const vm_row_t *row = &vm_rows[i];
+            word_t f = mk_obj(KAAL_OBJ_FRAME_4K, 0);
+            word_t c = new_slot();
+            cr_assert_eq(cn_copy(c, f, row->have), 0);
+            vaddr_t va = MAP_VA + (word_t)n * 0x1000u;
+            word_t attr = xn ? KAAL_VM_EXECUTE_NEVER : 0;
+            take_snapshot();
+            word_t e = inv4(c, KAAL_INV_FRAME_MAP, 3, va, row->asked, attr, 0, vs, 0, 0);
+            cr_assert_eq(e, KAAL_NO_ERROR, "map %lx asking %lx: error %lu", row->have, row->asked, e);
+            unsigned missing;
+            pte_t *pe = vspace_lookup_entry(cap_paddr(cap_at(vs)), va, 3, &missing);
+            cr_assert_not_null(pe);
+            pte_t p = *pe;
+            bool user = (p & PTE_AP_EL0) != 0;
+            bool write = user && (p & PTE_AP_RO) == 0;
+            cr_assert_eq(user, (row->result & KAAL_RIGHT_READ) != 0, "map %lx asking %lx: readable", row->have,
+                         row->asked);
+            cr_assert_eq(write, (row->result & KAAL_RIGHT_WRITE) != 0, "map %lx asking %lx: writable", row->have,
+                         row->asked);
+            cr_assert_eq((p & PTE_UXN) != 0, xn != 0, "execute-never attribute");
+            cr_assert_neq(p & PTE_PXN, 0, "never kernel-executable");
+            kaal_vspace_walk_t wk;
+            cr_assert_eq(kaal_vspace_lookup(cap_paddr(cap_at(vs)), va, &wk), user, "no-read mapping is kernel only");
+            expect_untouched("frame map", c, 0);
+        }
+    }
+}
