@@ -493,3 +493,152 @@ Test(rights, frame_map_rights_and_execute)
         }
     }
 }
+
+/* ---- a frame as IPC buffer ------------------------------------------------------
+ * seL4 (lookupIPCBuffer; manual 4.1 Message Registers, TCB_SetIPCBuffer):
+ * the kernel reads a thread's buffer only through a frame cap it may read
+ * (ReadOnly or ReadWrite) and writes it only through a ReadWrite one;
+ * otherwise the thread has no buffer for that purpose: only the register
+ * MRs move, no caps or badges are transferred, and an invocation reply is
+ * cut to the register MRs. */
+
+enum buf_use {
+    BUF_RECEIVE,      /* the thread receives a 6-word message with a cap */
+    BUF_SEND,         /* the thread sends a 6-word message with a cap */
+    BUF_INVOKE_REPLY, /* the thread's own invocation (ReadRegisters) replies into it */
+};
+typedef struct buf_row {
+    const char *name;
+    enum buf_use use;
+    word_t rights; /* of the buffer's frame cap */
+    bool usable;   /* the buffer takes part (long message / caps / reply words) */
+    const char *sel4;
+} buf_row_t;
+
+static const buf_row_t buf_rows[] = {
+    {"receive into a read-write buffer", BUF_RECEIVE, RW_, true, "4.1; 4.2.2"},
+    {"receive into a read-only buffer", BUF_RECEIVE, KAAL_RIGHT_READ, false, "4.1 (receiver needs ReadWrite)"},
+    {"receive into a no-right buffer", BUF_RECEIVE, 0, false, "4.1"},
+    {"send from a read-write buffer", BUF_SEND, RW_, true, "4.1; 4.2.2"},
+    {"send from a read-only buffer", BUF_SEND, KAAL_RIGHT_READ, true, "4.1 (a sender's buffer need only be readable)"},
+    {"send from a no-right buffer", BUF_SEND, 0, false, "4.1"},
+};
+
+/* The rows the kernel writes the buffer in an invocation reply: kept apart
+ * (issue 16, "The bug": until the kernel checks the buffer's rights on that
+ * path, the read-only rows fail). */
+static const buf_row_t buf_reply_rows[] = {
+    {"invocation reply into a read-write buffer", BUF_INVOKE_REPLY, RW_, true, "4.1; TCB_ReadRegisters"},
+    {"invocation reply into a read-only buffer", BUF_INVOKE_REPLY, KAAL_RIGHT_READ, false,
+     "4.1 (the kernel writes only a ReadWrite buffer)"},
+    {"invocation reply into a no-right buffer", BUF_INVOKE_REPLY, 0, false, "4.1"},
+};
+
+static uint8_t page_before[4096];
+
+static void run_buf_row(const buf_row_t *row)
+{
+    world_boot();
+    bystanders();
+    word_t ep = mk_ep();
+    th_t t = mk_thread(100), p = mk_thread(100);
+    word_t bufcap = mint(t.frame, row->rights, 0);
+    cr_assert_eq(inv4(t.slot, KAAL_INV_TCB_SET_IPC_BUFFER, 1, TH_BUF_VA + (t.slot << 12), 0, 0, 0, bufcap, 0, 0),
+                 0, "%s: SetIPCBuffer", row->name);
+    word_t dest = new_slot();
+    word_t xcap = mint(mk_ntfn(), KAAL_RIGHTS_ALL, 0);
+    uint8_t *page = cap_ptr(cap_at(t.frame)); /* kernel view of t's buffer */
+    tcb_t *to;
+    switch (row->use) {
+    case BUF_RECEIVE:
+        set_receive_slot(t.t, dest);
+        memcpy(page_before, page, sizeof(page_before));
+        become(t.t);
+        do_recv(ep);
+        become(p.t);
+        buf_of(p.t)->msg[4] = 0x44;
+        buf_of(p.t)->msg[5] = 0x45;
+        buf_of(p.t)->caps_or_badges[0] = xcap;
+        take_snapshot();
+        sys(KAAL_SYS_SEND, ep, mi(LABEL, 1, 6), MSG, 1, 2, 3);
+        to = t.t;
+        break;
+    case BUF_SEND:
+        set_receive_slot(p.t, dest);
+        become(p.t);
+        do_recv(ep);
+        become(t.t);
+        ((kaal_ipc_buffer_t *)page)->msg[4] = 0x44;
+        ((kaal_ipc_buffer_t *)page)->msg[5] = 0x45;
+        ((kaal_ipc_buffer_t *)page)->caps_or_badges[0] = xcap;
+        take_snapshot();
+        sys(KAAL_SYS_SEND, ep, mi(LABEL, 1, 6), MSG, 1, 2, 3);
+        to = p.t;
+        break;
+    default:
+        memcpy(page_before, page, sizeof(page_before));
+        become(t.t);
+        take_snapshot();
+        sys(KAAL_SYS_CALL, p.slot, kaal_msginfo(KAAL_INV_TCB_READ_REGISTERS, 0, 0, 2), 0, HAL_UCTX_NUSER, 0, 0);
+        cr_assert_eq(R_label(t.t), KAAL_NO_ERROR, "%s: ReadRegisters error %lu", row->name, R_label(t.t));
+        cr_assert_eq(R_len(t.t), row->usable ? HAL_UCTX_NUSER : KAAL_MSG_NUM_REGS, "%s: reply length %lu",
+                     row->name, R_len(t.t));
+        if (!row->usable) {
+            cr_assert_eq(memcmp(page_before, page, sizeof(page_before)), 0, "%s: the kernel wrote the buffer",
+                         row->name);
+        }
+        expect_untouched(row->name, 0, 0);
+        become(harness_root());
+        return;
+    }
+    cr_assert_eq(R_label(to), LABEL, "%s: delivered", row->name);
+    cr_assert_eq(R_len(to), row->usable ? 6u : KAAL_MSG_NUM_REGS, "%s: length %lu", row->name, R_len(to));
+    cr_assert_eq(kaal_msginfo_extra_caps(R_info(to)), row->usable ? 1u : 0u, "%s: caps", row->name);
+    cr_assert_eq(cap_is_null(cap_at(dest)), !row->usable, "%s: receive slot", row->name);
+    if (row->use == BUF_RECEIVE && !row->usable) {
+        cr_assert_eq(memcmp(page_before, page, sizeof(page_before)), 0, "%s: the kernel wrote the buffer",
+                     row->name);
+    }
+    if (row->usable) {
+        cr_assert_eq(buf_of(to)->msg[5], 0x45, "%s: MR5", row->name);
+    }
+    expect_untouched(row->name, dest, 0);
+    become(harness_root());
+}
+
+Test(rights, frame_as_ipc_buffer)
+{
+    for (unsigned i = 0; i < KAAL_ARRAY_SIZE(buf_rows); i++) {
+        run_buf_row(&buf_rows[i]);
+    }
+}
+
+Test(rights, frame_as_ipc_buffer_invocation_reply)
+{
+    for (unsigned i = 0; i < KAAL_ARRAY_SIZE(buf_reply_rows); i++) {
+        run_buf_row(&buf_reply_rows[i]);
+    }
+}
+
+/* ---- reply caps are not derivable ------------------------------------------------ */
+
+Test(rights, reply_caps_cannot_be_copied_or_minted)
+{
+    world_boot();
+    bystanders();
+    word_t ep = mk_ep();
+    th_t c = mk_thread(100);
+    become(c.t);
+    do_call(ep, mi(LABEL, 0, 1), MSG);
+    become(harness_root());
+    do_recv(ep);
+    word_t saved = new_slot(), d = new_slot();
+    cr_assert_eq(cn_save_caller(saved), KAAL_NO_ERROR);
+    cr_assert_eq(cap_type(cap_at(saved)), CAP_REPLY);
+    take_snapshot();
+    /* seL4 3.1.5 Table 3.2: a reply cap cannot be derived. */
+    cr_assert_eq(cn_copy(d, saved, KAAL_RIGHTS_ALL), KAAL_ILLEGAL_OPERATION);
+    cr_assert_eq(cn_mint(d, saved, KAAL_RIGHTS_ALL, 1), KAAL_ILLEGAL_OPERATION);
+    cr_assert(cap_is_null(cap_at(d)));
+    expect_untouched("reply copy", 0, 0);
+}
