@@ -27,9 +27,10 @@
  *   - IRQs: a handler capability exists exactly for the lines issued, and
  *     only those have a notification;
  *   - address spaces: every valid entry reachable from the ASID table is
- *     recorded by capabilities (a frame entry by exactly one Frame cap,
- *     granting no right the cap lacks; a table entry by its PageTable
- *     caps), and no entry reaches the kernel's own memory.
+ *     recorded by a capability (a frame entry by a Frame cap, and granting
+ *     no right the caps recording it lack; a table entry by its PageTable
+ *     caps), and no entry reaches the kernel's own memory. (One Frame cap
+ *     per entry except where seL4 lets a stale cap alias: invariants_vm.c.)
  */
 #ifndef KAAL_INVARIANTS_H
 #define KAAL_INVARIANTS_H

@@ -1,24 +1,29 @@
 /*
  * Invariant checker, address spaces (invariants_int.h): every valid entry
  * of every translation table the MMU can reach (through the ASID table) is
- * backed by exactly one capability that records it, and no entry reaches
- * kernel memory.
+ * backed by a capability that records it, and no entry reaches kernel
+ * memory.
  *
- *   frame entry  <-> the one Frame cap to that frame recording (asid, va);
- *                    the entry grants no right the cap lacks
- *   table entry  <-> the PageTable caps to that table recording it (at
- *                    least one: seL4 derives a mapped table's copies mapped)
+ *   frame entry  <-> the Frame caps to that frame recording (asid, va); the
+ *                    entry grants no right all of them lack
+ *   table entry  <-> the PageTable caps to that table recording it
  *
- * How "exactly one" is counted in linear time: during the walk of the
- * derivation list every mapped Frame / PageTable cap whose recorded entry
- * still names its object is counted (a stale cap, whose entry has gone,
- * records nothing, as in seL4); two caps to one object recording the same
- * (asid, va) are reported for frames and counted once for tables (caps to
- * one object are contiguous on the list, so they are compared within the
- * run). Distinct caps thus name distinct
- * entries, and all of them lie in the tables walked here. So if the number
- * of such caps equals the number of valid entries found, every entry has
- * exactly one; otherwise some entry has none.
+ * Normally one Frame cap records a frame entry (copies are made unmapped).
+ * seL4's semantics allow a second one: a cap whose page table was deleted
+ * keeps its (asid, va); if a new table is mapped there and a copy of the
+ * same frame mapped at that va, both caps name the live entry (an Unmap
+ * through either removes it, in seL4 as here). Copies of a mapped page
+ * table are derived mapped (seL4), so several caps record a table entry.
+ *
+ * How "recorded" is counted in linear time: during the walk of the
+ * derivation list every mapped cap whose recorded entry still names its
+ * object is considered (a stale cap, whose entry has gone, records
+ * nothing); the caps of one object recording the same (asid, va) are
+ * counted once (caps to one object are contiguous on the list, so they are
+ * compared within the run). Distinct counts thus name distinct entries,
+ * all of them in the tables walked here: if the count equals the number of
+ * valid entries found, every entry is recorded; otherwise some entry has
+ * no capability.
  */
 #include "invariants_int.h"
 #include "asid.h"
@@ -70,16 +75,33 @@ static word_t pte_rights(pte_t e)
     return KAAL_RIGHT_READ | ((e & PTE_AP_RO) == 0 ? KAAL_RIGHT_WRITE : 0u);
 }
 
+static bool records_same(const cte_t *p, const cte_t *x, bool frame)
+{
+    bool mapped = frame ? cap_frame_mapped(p->cap) : cap_pt_mapped(p->cap);
+    return mapped && p->cap.w1 == x->cap.w1;
+}
+
 /* Another cap to x's object, earlier in its run, records the same entry. */
 static bool mapping_repeated(const cte_t *x, bool frame)
 {
     for (const cte_t *p = x->prev; p != NULL && cap_same_object(p->cap, x->cap); p = p->prev) {
-        bool mapped = frame ? cap_frame_mapped(p->cap) : cap_pt_mapped(p->cap);
-        if (mapped && p->cap.w1 == x->cap.w1) {
+        if (records_same(p, x, frame)) {
             return true;
         }
     }
     return false;
+}
+
+/* The rights of x and of every later cap in its run recording its entry. */
+static word_t recorded_rights(const cte_t *x)
+{
+    word_t r = 0;
+    for (const cte_t *n = x; n != NULL && cap_same_object(n->cap, x->cap); n = mdb_next(n)) {
+        if (records_same(n, x, true)) {
+            r |= cap_frame_rights(n->cap);
+        }
+    }
+    return r;
 }
 
 void kaal_inv_check_mapping_cap(inv_ctx_t *c, const cte_t *x)
@@ -95,20 +117,15 @@ void kaal_inv_check_mapping_cap(inv_ctx_t *c, const cte_t *x)
     }
     const pte_t *e = lookup(cap_mapped_asid(cap), cap_mapped_vaddr(cap), level);
     if (e == NULL || pte_addr(*e) != cap_paddr(cap) ||
-        !(frame ? pte_is_frame(*e, level) : pte_is_table(*e, level))) {
-        return; /* stale: records nothing */
+        !(frame ? pte_is_frame(*e, level) : pte_is_table(*e, level)) || mapping_repeated(x, frame)) {
+        return; /* stale (records nothing), or counted at the run's first recording cap */
     }
-    bool repeated = mapping_repeated(x, frame);
     if (!frame) {
-        /* seL4 derives a mapped page table's copies mapped: all record it */
-        c->n.table_maps += repeated ? 0u : 1u;
+        c->n.table_maps++;
         return;
     }
-    if (repeated) {
-        problem(c, "two capabilities record one mapping", addr(x), cap.w1);
-    }
     c->n.frame_maps++;
-    if ((pte_rights(*e) & ~cap_frame_rights(cap)) != 0) {
+    if ((pte_rights(*e) & ~recorded_rights(x)) != 0) {
         problem(c, "mapping grants a right its frame capability lacks", cap.w1, *e);
     }
 }

@@ -429,11 +429,28 @@ Test(invariants_damage, idle_thread)
 }
 
 /* ---- address spaces ---- */
-Test(invariants_damage, two_caps_one_mapping)
+/* Legal in seL4: a frame cap whose page table was deleted keeps its record;
+ * a new table and a copy of the frame mapped at the same place make two
+ * caps name one live entry. */
+static word_t stale_alias(void)
 {
-    cap_t f = cap_at(W.frame);
-    sl(W.frame_ro)->cap = cap_frame_set_mapping(cap_at(W.frame_ro), true, cap_mapped_asid(f), VA);
-    expect_problem("two capabilities record one mapping", NULL);
+    cr_assert_eq(cn_delete(W.pt), 0);
+    word_t pt2 = mk_obj(KAAL_OBJ_PAGE_TABLE, 0);
+    cr_assert_eq(inv4(pt2, KAAL_INV_PAGE_TABLE_MAP, 2, VA, 0, 0, 0, W.vs, 0, 0), 0);
+    cr_assert_eq(inv4(W.frame_ro, KAAL_INV_FRAME_MAP, 3, VA, KAAL_RIGHT_READ, 0, 0, W.vs, 0, 0), 0);
+    return pt2;
+}
+Test(invariants_damage, stale_frame_cap_aliasing_a_new_mapping_is_legal)
+{
+    (void)stale_alias();
+    check_invariants();
+}
+Test(invariants_damage, aliased_mapping_wider_than_both_caps)
+{
+    pte_t *pt = table_at(stale_alias());
+    sl(W.frame)->cap = cap_frame_set_rights(cap_at(W.frame), KAAL_RIGHT_READ);
+    pt[vspace_index(3, VA)] &= ~PTE_AP_RO; /* writable, though both caps are read-only */
+    expect_problem("mapping grants a right its frame capability lacks", NULL);
 }
 Test(invariants_damage, mapping_wider_than_cap)
 {
