@@ -14,9 +14,7 @@
  * slots found by the scans (plus the kernel's IRQ table) must equal the
  * length of the list; a linked slot anywhere else (freed memory, a stale
  * pointer) makes the two differ. Every CNode is scanned, whatever its size
- * (a capability's object lies in RAM, checked first, so the scan is
- * bounded by RAM). Cost: O(capabilities + slots of live CNodes + entries
- * of live page tables).
+ * (its object is checked to lie in RAM first, which bounds the scan).
  *
  * Untyped containment uses the preorder of the list: the capabilities
  * after an untyped U whose objects lie inside U form U's run (what Revoke
@@ -29,15 +27,12 @@
  * capability outside every open untyped must not overlap any top-level
  * untyped (it would escape Revoke); those are compared after the walk.
  *
- * Rights and badges: a second stack holds the derivation ancestors of the
- * current slot (seL4's isMDBParentOf decides parenthood; only revocable
- * caps can be parents). Each capability is compared with its nearest
- * ancestor: no right it lacks, the same badge if it is badged, and a badged
- * capability under an unbadged one must be the first of its badge (a Mint).
- * Both stacks are deep enough for every tree the kernel can build: untyped
- * nesting is at most KAAL_MAX_UNTYPED_BITS - KAAL_MIN_UNTYPED_BITS levels,
- * and below an object's original at most a badged cap; a deeper tree is
- * reported as a problem, never skipped.
+ * Rights and badges: a second stack holds the current slot's derivation
+ * ancestors (seL4's isMDBParentOf; only revocable caps are parents); each
+ * capability is compared with its nearest one. Both stacks are deep enough
+ * for any tree the kernel can build (untyped nesting is at most
+ * KAAL_MAX_UNTYPED_BITS - KAAL_MIN_UNTYPED_BITS levels, and below an
+ * object's original at most a badged cap); deeper is reported, not skipped.
  */
 #include "vspace.h"
 #include "invariants_int.h"
