@@ -318,6 +318,9 @@ static void find_free_memory(boot_ctx_t *b)
         paddr_t lo = info->kernel[i].base & ~KAAL_MASK(KAAL_PAGE_BITS);
         paddr_t hi = KAAL_ALIGN_UP(info->kernel[i].base + info->kernel[i].size, 1u << KAAL_PAGE_BITS);
         free_remove(b, lo, hi);
+        ks.kernel_mem[i].base = lo;
+        ks.kernel_mem[i].size = hi - lo;
+        ks.num_kernel_mem = i + 1u;
     }
     free_sort(b);
 }
@@ -398,7 +401,10 @@ static void make_root_thread(boot_ctx_t *b)
     cte_t *cn = b->cnode;
     cdt_insert(&cn[KAAL_CAP_INIT_CNODE], &t->slots[TCB_CTABLE], cn[KAAL_CAP_INIT_CNODE].cap, false, false);
     cdt_insert(&cn[KAAL_CAP_INIT_VSPACE], &t->slots[TCB_VTABLE], cn[KAAL_CAP_INIT_VSPACE].cap, false, false);
-    cdt_insert(&cn[KAAL_CAP_INIT_IPC_BUFFER], &t->slots[TCB_BUFFER], cn[KAAL_CAP_INIT_IPC_BUFFER].cap, false, false);
+    /* As seL4's deriveCap: the TCB's copy of the buffer cap is unmapped (one
+     * capability records each mapping: kaal_invariants_check). */
+    cap_t buf = cap_frame_set_mapping(cn[KAAL_CAP_INIT_IPC_BUFFER].cap, false, 0, 0);
+    cdt_insert(&cn[KAAL_CAP_INIT_IPC_BUFFER], &t->slots[TCB_BUFFER], buf, false, false);
     cdt_insert_root(&t->slots[TCB_REPLY], cap_reply(hal_kvirt_to_phys(t), true, true));
     hal_uctx_init(&t->ctx, b->elf.entry, b->stack_top, b->bi_va);
     t->restart_pc = b->elf.entry;

@@ -1,5 +1,8 @@
 /*
- * Invariant checker (see invariants.h).
+ * Invariant checker (see invariants.h): the derivation list, the slots of
+ * containers, untyped containment, and rights and badges from parent to
+ * child. invariants_thr.c and invariants_vm.c check the objects the walk
+ * finds (invariants_int.h).
  *
  * How every slot is reached, in bounded time and memory: all non-empty
  * slots are on the one derivation list that starts at cdt_head() (cdt.h),
@@ -10,9 +13,8 @@
  * slot must be linked, an empty one unlinked. The number of non-empty
  * slots found by the scans (plus the kernel's IRQ table) must equal the
  * length of the list; a linked slot anywhere else (freed memory, a stale
- * pointer) makes the two differ. Cost: O(capabilities + slots of live
- * CNodes), a few microseconds for a test world; CNodes of more than
- * 2^INV_MAX_SCAN_RADIX slots are not scanned (counted in `unchecked`).
+ * pointer) makes the two differ. Every CNode is scanned, whatever its size
+ * (its object is checked to lie in RAM first, which bounds the scan).
  *
  * Untyped containment uses the preorder of the list: the capabilities
  * after an untyped U whose objects lie inside U form U's run (what Revoke
@@ -24,37 +26,21 @@
  * watermark and a child out of place all break that order. A physical
  * capability outside every open untyped must not overlap any top-level
  * untyped (it would escape Revoke); those are compared after the walk.
+ *
+ * Rights and badges: a second stack holds the current slot's derivation
+ * ancestors (seL4's isMDBParentOf; only revocable caps are parents); each
+ * capability is compared with its nearest one. Both stacks are deep enough
+ * for any tree the kernel can build (untyped nesting is at most
+ * KAAL_MAX_UNTYPED_BITS - KAAL_MIN_UNTYPED_BITS levels, and below an
+ * object's original at most a badged cap); deeper is reported, not skipped.
  */
 #include "vspace.h"
-#include "invariants.h"
+#include "invariants_int.h"
 #include "cdt.h"
 
 #define INV_MAX_CAPS (1ull << 32)
-#define INV_MAX_SCAN_RADIX 16u
-#define INV_STACK 64u
-#define INV_MAX_ROOT_UT 256u
-#define INV_MAX_ORPHANS 1024u
-#define INV_MAX_QUEUE 4096u
 
-typedef struct ut_frame {
-    paddr_t base, end, limit;
-} ut_frame_t;
-
-typedef struct region {
-    paddr_t base, end;
-} region_t;
-
-typedef struct inv_ctx {
-    kaal_inv_report_t *r;
-    ut_frame_t stack[INV_STACK];
-    unsigned depth;
-    word_t deep; /* frames not pushed because the stack was full */
-    region_t root_ut[INV_MAX_ROOT_UT];
-    unsigned nroot_ut;
-    region_t orphan[INV_MAX_ORPHANS];
-    unsigned norphan;
-    word_t contained; /* non-empty slots found inside containers */
-} inv_ctx_t;
+_Static_assert(INV_STACK > KAAL_MAX_UNTYPED_BITS - KAAL_MIN_UNTYPED_BITS + 4u, "stack covers every tree");
 
 /* ---- reporting ---------------------------------------------------------- */
 
@@ -81,8 +67,7 @@ static unsigned put_hex(char *buf, unsigned at, word_t v)
     return put_str(buf, at, digits);
 }
 
-/* Record one problem: what, with two values (slot addresses, paddrs...). */
-static void problem(inv_ctx_t *c, const char *what, word_t a, word_t b)
+void kaal_inv_problem(inv_ctx_t *c, const char *what, word_t a, word_t b)
 {
     kaal_inv_report_t *r = c->r;
     r->problems++;
@@ -97,7 +82,8 @@ static void problem(inv_ctx_t *c, const char *what, word_t a, word_t b)
     (void)put_hex(buf, at, b);
 }
 
-static word_t addr(const void *p) { return (word_t)(uintptr_t)p; }
+#define problem kaal_inv_problem
+#define addr kaal_inv_addr
 
 /* ---- containers: CNode, TCB, Zombie slots --------------------------------- */
 
@@ -124,20 +110,12 @@ static void scan_container(inv_ctx_t *c, cap_t cap)
     word_t n = 0;
     switch (cap_type(cap)) {
     case CAP_CNODE:
-        if (cap_cnode_radix(cap) > INV_MAX_SCAN_RADIX) {
-            c->r->unchecked++;
-            return;
-        }
         n = KAAL_BIT(cap_cnode_radix(cap));
         break;
     case CAP_TCB:
         n = TCB_NUM_SLOTS;
         break;
     case CAP_ZOMBIE:
-        if (!cap_zombie_is_tcb(cap) && cap_zombie_radix(cap) > INV_MAX_SCAN_RADIX) {
-            c->r->unchecked++;
-            return;
-        }
         n = cap_zombie_is_tcb(cap) ? TCB_NUM_SLOTS : KAAL_BIT(cap_zombie_radix(cap));
         if (cap_zombie_count(cap) > n) {
             problem(c, "zombie count beyond its object", cap.w0, cap_zombie_count(cap));
@@ -151,108 +129,6 @@ static void scan_container(inv_ctx_t *c, cap_t cap)
 
 /* ---- objects ----------------------------------------------------------------- */
 
-static void check_ready_links(inv_ctx_t *c, const tcb_t *t)
-{
-    if (t->prio >= KAAL_NUM_PRIOS) {
-        problem(c, "tcb priority out of range", addr(t), t->prio);
-        return;
-    }
-    if (!t->in_ready_queue) {
-        return;
-    }
-    const struct ready_queue *q = &ks.ready[t->prio];
-    bool prev_ok = t->sched_prev != NULL ? t->sched_prev->sched_next == t : q->head == t;
-    bool next_ok = t->sched_next != NULL ? t->sched_next->sched_prev == t : q->tail == t;
-    if (!prev_ok || !next_ok || !(t->state == TS_RUNNING || t->state == TS_RESTART)) {
-        problem(c, "tcb ready-queue links or state wrong", addr(t), t->state);
-    }
-}
-
-/* What each TCB slot may hold (seL4: the CSpace and VSpace roots, the
- * master reply cap to this thread, a one-shot reply cap, the IPC buffer). */
-static bool tcb_slot_ok(const tcb_t *t, unsigned i)
-{
-    cap_t c = t->slots[i].cap;
-    if (cap_is_null(c)) {
-        return true;
-    }
-    switch (i) {
-    case TCB_CTABLE:
-        return cap_type(c) == CAP_CNODE;
-    case TCB_VTABLE:
-        return cap_type(c) == CAP_VSPACE;
-    case TCB_REPLY:
-        return cap_type(c) == CAP_REPLY && cap_reply_master(c) && cap_paddr(c) == hal_kvirt_to_phys(t);
-    case TCB_CALLER:
-        return cap_type(c) == CAP_REPLY && !cap_reply_master(c);
-    default:
-        return cap_type(c) == CAP_FRAME;
-    }
-}
-
-static void check_tcb(inv_ctx_t *c, const tcb_t *t)
-{
-    for (unsigned i = 0; i < TCB_NUM_SLOTS; i++) {
-        if (!tcb_slot_ok(t, i)) {
-            problem(c, "tcb slot holds the wrong kind of capability", addr(t), i);
-        }
-    }
-    if (t->state > TS_IDLE) {
-        problem(c, "tcb state invalid", addr(t), t->state);
-    }
-    check_ready_links(c, t);
-    if (t->bound_ntfn != NULL && t->bound_ntfn->bound != t) {
-        problem(c, "tcb bound notification does not point back", addr(t), addr(t->bound_ntfn));
-    }
-    bool queued = t->state == TS_BLOCKED_ON_SEND || t->state == TS_BLOCKED_ON_RECV ||
-                  t->state == TS_BLOCKED_ON_NOTIFICATION;
-    if (queued && t->blocked_on == NULL) {
-        problem(c, "blocked tcb not on any queue", addr(t), t->state);
-    }
-    if (t->ep_prev != NULL && t->ep_prev->ep_next != t) {
-        problem(c, "tcb ipc-queue links disagree", addr(t), addr(t->ep_prev));
-    }
-}
-
-/* Walk an endpoint / notification queue: links agree, all blocked on obj. */
-static void check_queue(inv_ctx_t *c, const void *obj, tcb_t *head, tcb_t *tail)
-{
-    tcb_t *prev = NULL;
-    tcb_t *t = head;
-    for (word_t i = 0; t != NULL && i < INV_MAX_QUEUE; i++) {
-        if (t->ep_prev != prev || t->blocked_on != obj) {
-            problem(c, "ipc queue entry inconsistent", addr(obj), addr(t));
-            return;
-        }
-        prev = t;
-        t = t->ep_next;
-    }
-    if (t == NULL && prev != tail) {
-        problem(c, "ipc queue tail wrong", addr(obj), addr(tail));
-    }
-}
-
-static void check_endpoint(inv_ctx_t *c, const endpoint_t *ep)
-{
-    if (ep->state > EP_RECV || (ep->state == EP_IDLE) != (ep->head == NULL)) {
-        problem(c, "endpoint state and queue disagree", addr(ep), ep->state);
-        return;
-    }
-    check_queue(c, ep, ep->head, ep->tail);
-}
-
-static void check_notification(inv_ctx_t *c, const notification_t *n)
-{
-    if (n->state > NTFN_ACTIVE || (n->state == NTFN_WAITING) != (n->head != NULL)) {
-        problem(c, "notification state and queue disagree", addr(n), n->state);
-        return;
-    }
-    check_queue(c, n, n->head, n->tail);
-    if (n->bound != NULL && n->bound->bound_ntfn != n) {
-        problem(c, "notification bound tcb does not point back", addr(n), addr(n->bound));
-    }
-}
-
 static bool cap_is_device(cap_t cap)
 {
     return (cap_type(cap) == CAP_UNTYPED && cap_untyped_device(cap)) ||
@@ -263,20 +139,21 @@ static bool cap_is_device(cap_t cap)
 static void check_object(inv_ctx_t *c, cap_t cap)
 {
     if (cap_is_physical(cap) && !cap_is_device(cap) &&
-        (cap_paddr(cap) < ks.ram_base || cap_obj_end(cap) > ks.ram_end)) {
+        (cap_paddr(cap) < ks.ram_base || cap_obj_end(cap) > ks.ram_end ||
+         cap_obj_end(cap) <= cap_paddr(cap))) {
         problem(c, "capability names memory outside RAM", cap.w0, cap.w1);
         return;
     }
     scan_container(c, cap);
     switch (cap_type(cap)) {
     case CAP_TCB:
-        check_tcb(c, tcb_of_cap(cap));
+        kaal_inv_check_tcb(c, tcb_of_cap(cap));
         break;
     case CAP_ENDPOINT:
-        check_endpoint(c, ep_of_cap(cap));
+        kaal_inv_check_endpoint(c, ep_of_cap(cap));
         break;
     case CAP_NOTIFICATION:
-        check_notification(c, ntfn_of_cap(cap));
+        kaal_inv_check_notification(c, ntfn_of_cap(cap));
         break;
     case CAP_UNTYPED:
         if (cap_untyped_watermark(cap) > KAAL_BIT(cap_untyped_bits(cap))) {
@@ -288,21 +165,40 @@ static void check_object(inv_ctx_t *c, cap_t cap)
     }
 }
 
+/* Checks made for every capability (not once per object). */
+static void check_each_cap(inv_ctx_t *c, const cte_t *x)
+{
+    switch (cap_type(x->cap)) {
+    case CAP_REPLY:
+        kaal_inv_check_reply_cap(c, x);
+        break;
+    case CAP_IRQ_HANDLER:
+        kaal_inv_check_irq_cap(c, x->cap);
+        break;
+    case CAP_FRAME:
+    case CAP_PAGE_TABLE:
+        kaal_inv_check_mapping_cap(c, x);
+        break;
+    default:
+        break;
+    }
+}
+
 /* ---- untyped containment ------------------------------------------------------ */
 
 static void note_top_level(inv_ctx_t *c, cap_t cap)
 {
-    region_t reg = {cap_paddr(cap), cap_obj_end(cap)};
+    inv_region_t reg = {cap_paddr(cap), cap_obj_end(cap)};
     if (cap_type(cap) == CAP_UNTYPED) {
         if (c->nroot_ut < INV_MAX_ROOT_UT) {
             c->root_ut[c->nroot_ut++] = reg;
         } else {
-            c->r->unchecked++;
+            problem(c, "more top-level untypeds than boot creates", reg.base, c->nroot_ut);
         }
     } else if (c->norphan < INV_MAX_ORPHANS) {
         c->orphan[c->norphan++] = reg;
     } else {
-        c->r->unchecked++;
+        problem(c, "more top-level objects than boot creates", reg.base, c->norphan);
     }
 }
 
@@ -316,11 +212,11 @@ static void track_untyped(inv_ctx_t *c, const cte_t *prev, const cte_t *x)
     }
     bool is_ut = cap_type(x->cap) == CAP_UNTYPED;
     if (c->depth == 0) {
-        if (c->deep == 0) {
+        if (is_ut || !cap_same_object(prev->cap, x->cap)) {
             note_top_level(c, x->cap);
         }
     } else if (is_ut || !cap_same_object(prev->cap, x->cap)) {
-        ut_frame_t *f = &c->stack[c->depth - 1];
+        inv_ut_frame_t *f = &c->stack[c->depth - 1];
         if (end > f->limit) {
             problem(c, "untyped child above watermark or overlapping", x->cap.w0, f->limit);
         }
@@ -328,11 +224,10 @@ static void track_untyped(inv_ctx_t *c, const cte_t *prev, const cte_t *x)
     }
     if (is_ut) {
         if (c->depth < INV_STACK) {
-            ut_frame_t nf = {base, end, base + cap_untyped_watermark(x->cap)};
+            inv_ut_frame_t nf = {base, end, base + cap_untyped_watermark(x->cap)};
             c->stack[c->depth++] = nf;
         } else {
-            c->deep++;
-            c->r->unchecked++;
+            problem(c, "untypeds nested deeper than sizes allow", x->cap.w0, c->depth);
         }
     }
 }
@@ -349,12 +244,98 @@ static void check_orphans(inv_ctx_t *c)
     }
 }
 
+/* ---- rights and badges from parent to child ------------------------------------ */
+
+static bool is_badged_type(cap_t cap)
+{
+    return cap_type(cap) == CAP_ENDPOINT || cap_type(cap) == CAP_NOTIFICATION;
+}
+
+/* seL4 isMDBParentOf(a, b), restated here so the checker does not trust
+ * the code it checks (core/cdt.c). */
+static bool parent_of(const cte_t *a, const cte_t *b)
+{
+    if (!mdb_revocable(a) || !cap_same_region(a->cap, b->cap)) {
+        return false;
+    }
+    if (is_badged_type(a->cap) && cap_badge(a->cap) != 0) {
+        return cap_badge(a->cap) == cap_badge(b->cap) && !mdb_first_badged(b);
+    }
+    return true;
+}
+
+static word_t rights_of(cap_t cap)
+{
+    switch (cap_type(cap)) {
+    case CAP_ENDPOINT:
+    case CAP_NOTIFICATION:
+        return cap_rights(cap);
+    case CAP_FRAME:
+        return cap_frame_rights(cap);
+    case CAP_REPLY:
+        return cap_reply_grant(cap) ? KAAL_RIGHT_GRANT : 0u;
+    default:
+        return 0;
+    }
+}
+
+/* A badged endpoint / notification capability x whose nearest ancestor
+ * is unbadged (or which has none) starts a run of its badge: it is the
+ * first of that badge (a Mint, or the next copy after the Mint's cap was
+ * deleted: seL4 passes the first-badged bit on), or the capability before
+ * it names the same object with the same badge. */
+static bool badge_run_ok(const cte_t *prev, const cte_t *x)
+{
+    return mdb_first_badged(x) ||
+           (cap_same_object(prev->cap, x->cap) && cap_badge(prev->cap) == cap_badge(x->cap));
+}
+
+/* x's nearest derivation ancestor is p (NULL: none); prev precedes x. A
+ * badged ancestor is always of x's badge (parent_of requires it). */
+static void check_derived(inv_ctx_t *c, const cte_t *p, const cte_t *prev, const cte_t *x)
+{
+    bool same_type = p != NULL && cap_type(p->cap) == cap_type(x->cap);
+    if (same_type && (rights_of(x->cap) & ~rights_of(p->cap)) != 0) {
+        problem(c, "derived capability has a right its parent lacks", addr(x), rights_of(x->cap));
+    }
+    bool parent_badged = same_type && is_badged_type(x->cap) && cap_badge(p->cap) != 0;
+    if (is_badged_type(x->cap) && cap_badge(x->cap) != 0 && !parent_badged && !badge_run_ok(prev, x)) {
+        problem(c, "badge changed after it was set", addr(x), cap_badge(x->cap));
+    }
+}
+
+static void track_ancestors(inv_ctx_t *c, const cte_t *prev, const cte_t *x)
+{
+    while (c->nanc > 0 && !parent_of(c->anc[c->nanc - 1], x)) {
+        c->nanc--;
+    }
+    check_derived(c, c->nanc > 0 ? c->anc[c->nanc - 1] : NULL, prev, x);
+    if (!mdb_revocable(x)) {
+        return; /* never a parent */
+    }
+    if (c->nanc < INV_STACK) {
+        c->anc[c->nanc++] = x;
+    } else {
+        problem(c, "derivation tree deeper than sizes allow", addr(x), c->nanc);
+    }
+}
+
 /* ---- the walk ------------------------------------------------------------------ */
 
-/* First capability of a run of caps to one object (zombies: always). */
-static bool first_of_run(const cte_t *prev, const cte_t *x)
+static void visit(inv_ctx_t *c, const cte_t *prev, const cte_t *x)
 {
-    return !cap_same_object(prev->cap, x->cap);
+    if (!vspace_cap_well_formed(x->cap)) {
+        problem(c, "address-space fields of a capability ill-formed", x->cap.w0, x->cap.w1);
+    }
+    /* First capability of a run of caps to one object (zombies: always). */
+    if (!cap_same_object(prev->cap, x->cap)) {
+        check_object(c, x->cap);
+    }
+    check_each_cap(c, x);
+    track_ancestors(c, prev, x);
+    if (cap_is_physical(x->cap)) {
+        track_untyped(c, prev, x);
+    }
 }
 
 static void walk_list(inv_ctx_t *c)
@@ -373,15 +354,7 @@ static void walk_list(inv_ctx_t *c)
         if (cap_is_null(x->cap)) {
             problem(c, "empty slot on the derivation list", addr(x), x->next);
         } else {
-            if (!vspace_cap_well_formed(x->cap)) {
-                problem(c, "address-space fields of a capability ill-formed", x->cap.w0, x->cap.w1);
-            }
-            if (first_of_run(prev, x)) {
-                check_object(c, x->cap);
-            }
-            if (cap_is_physical(x->cap)) {
-                track_untyped(c, prev, x);
-            }
+            visit(c, prev, x);
         }
         prev = x;
     }
@@ -406,22 +379,29 @@ kaal_inv_report_t kaal_invariants_check(void)
     kmemset(&r, 0, sizeof(r));
     c->r = &r;
     c->depth = 0;
-    c->deep = 0;
     c->nroot_ut = 0;
     c->norphan = 0;
     c->contained = 0;
+    c->nanc = 0;
+    kmemset(c->irq_cap, 0, sizeof(c->irq_cap));
+    kmemset(&c->n, 0, sizeof(c->n));
     const cte_t *head = cdt_head();
     if (!cap_is_null(head->cap) || head->prev != NULL) {
         problem(c, "derivation list head is not an empty sentinel", addr(head), head->cap.w0);
     }
-    walk_list(c);
-    if (!vspace_asid_table_well_formed()) {
+    c->tables_ok = vspace_asid_table_well_formed();
+    if (!c->tables_ok) {
         problem(c, "ASID table names memory outside RAM, or ASID 0 is assigned", 0, 0);
     }
+    walk_list(c);
     check_orphans(c);
     count_irq_slots(c);
-    if (r.unchecked == 0 && c->contained != r.caps) {
+    if (c->contained != r.caps) {
         problem(c, "capabilities on the list vs found in objects", r.caps, c->contained);
+    }
+    kaal_inv_check_threads(c);
+    if (c->tables_ok) {
+        kaal_inv_check_vspaces(c);
     }
     return r;
 }

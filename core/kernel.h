@@ -11,6 +11,7 @@
 #include "objects.h"
 #include "util.h"
 #include <hal/entry.h>
+#include <hal/boot.h>
 #include <kaal/bootinfo.h>
 
 #define KAAL_ASID_POOL_BITS 9u /* 512 ASIDs per pool */
@@ -51,6 +52,8 @@ struct kstate {
 
     tcb_t idle;             /* the idle thread: never in a queue */
     paddr_t ram_base, ram_end;
+    hal_mem_region_t kernel_mem[HAL_MAX_MEM_REGIONS]; /* the kernel's own RAM (boot info) */
+    unsigned num_kernel_mem;
     word_t entries;         /* kernel entries since boot (statistics) */
     word_t fastpath_enabled; /* Call/ReplyRecv fast paths on (fastpath.h; kaal_boot: on) */
     word_t fastpath_hits[2]; /* syscalls the fast paths completed (statistics) */

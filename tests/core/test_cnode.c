@@ -490,6 +490,7 @@ Test(cnode, save_caller_moves_reply_cap)
     cdt_insert_root(&caller->slots[TCB_REPLY], cap_reply(cap_paddr(cap_at(other)), true, true));
     cdt_insert(&caller->slots[TCB_REPLY], &me->slots[TCB_CALLER],
                cap_reply(cap_paddr(cap_at(other)), false, true), false, false);
+    caller->state = TS_BLOCKED_ON_REPLY; /* a reply cap exists only to a caller */
     check_invariants();
     cr_assert_eq(cn_save_caller(other), KAAL_DELETE_FIRST);
     cr_assert_eq(cn_save_caller(e0 + 1), KAAL_NO_ERROR);
