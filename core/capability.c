@@ -1,6 +1,19 @@
 /* Capability semantics as pure functions (see capability.h). */
 #include "capability.h"
 
+bool cap_is_vspace_kind(cap_t c)
+{
+    switch (cap_type(c)) {
+    case CAP_FRAME:
+    case CAP_PAGE_TABLE:
+    case CAP_VSPACE:
+    case CAP_ASID_POOL:
+        return true;
+    default:
+        return false;
+    }
+}
+
 bool cap_is_physical(cap_t c)
 {
     switch (cap_type(c)) {
@@ -10,13 +23,9 @@ bool cap_is_physical(cap_t c)
     case CAP_CNODE:
     case CAP_TCB:
     case CAP_ZOMBIE:
-    case CAP_FRAME:
-    case CAP_PAGE_TABLE:
-    case CAP_VSPACE:
-    case CAP_ASID_POOL:
         return true;
     default:
-        return false;
+        return cap_is_vspace_kind(c);
     }
 }
 

@@ -23,6 +23,9 @@
 
 /* True if c names a block of RAM (table above). */
 bool cap_is_physical(cap_t c);
+/* c names an address-space object: a frame, a page table (any level), a
+ * VSpace root or an ASID pool. */
+bool cap_is_vspace_kind(cap_t c);
 /* log2 of the size of the object c names; 0 if c is not physical. */
 unsigned cap_obj_size_bits(cap_t c);
 /* One past the last byte of the object c names (c physical). */

@@ -22,19 +22,6 @@ static bool cap_is_container(cap_t c)
     return cap_type(c) == CAP_CNODE || cap_type(c) == CAP_TCB;
 }
 
-static bool cap_is_vspace_kind(cap_t c)
-{
-    switch (cap_type(c)) {
-    case CAP_FRAME:
-    case CAP_PAGE_TABLE:
-    case CAP_VSPACE:
-    case CAP_ASID_POOL:
-        return true;
-    default:
-        return false;
-    }
-}
-
 /* Object clean-up before the last capability goes (seL4 finaliseCap for
  * the types that need no Zombie). */
 static void finalise_leaf(cap_t c)
