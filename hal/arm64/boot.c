@@ -17,7 +17,7 @@ extern const unsigned long kaal_roottask_elf_size;
 /* The boot archive handed to the root task (user/archive: boot.cpio, or
  * an empty one, boot_archive_none.c, in images without the demo), unless
  * the boot loader gave an initrd (QEMU -initrd, the Raspberry Pi's
- * `initramfs`): that one replaces it (docs/arm64.md "Your own archive"). */
+ * `initramfs`): that one replaces it (docs/sdk.md "On QEMU and the Raspberry Pi 4"). */
 extern const unsigned char kaal_boot_archive[];
 extern const unsigned long kaal_boot_archive_size;
 
