@@ -14,10 +14,12 @@ by Markdown viewers):
     <!-- snippet: body -DX=3 -->   the same, with -D definitions for names the
                                    text leaves to the reader
     <!-- snippet: unit -DX=3 -->   a whole translation unit with -D definitions
+    <!-- snippet: header -->       a header: compiled, not linked (the others are
+                                   linked with libkaal: they define kaal_main)
     <!-- snippet: skip -->         not compiled (say why in the text)
 
-OUTDIR/list.txt gets one line per snippet: "FILE ORIGIN FLAGS...". Exit status 1
-on a marker that is not one of these.
+OUTDIR/list.txt gets one line per snippet: "FILE ORIGIN MODE FLAGS...". Exit
+status 1 on a marker that is not one of these.
 """
 import os
 import re
@@ -38,7 +40,7 @@ def snippets(path):
             mode, flags = "unit", []
             if i > 0 and lines[i - 1].lstrip().startswith("<!-- snippet"):
                 m = MARK.match(lines[i - 1].strip())
-                if m is None or m.group(1) not in ("unit", "body", "skip"):
+                if m is None or m.group(1) not in ("unit", "body", "header", "skip"):
                     sys.exit(f"{path}:{i}: bad snippet marker: {lines[i - 1].strip()}")
                 mode, flags = m.group(1), m.group(2).split()
             j = i + 1
@@ -72,7 +74,7 @@ def main():
                     f.write("    return 0;\n}\n")
                 else:
                     f.write(f'#line {line + 1} "{origin.split(":")[0]}"\n{code}\n')
-            listing.append(" ".join([name, origin] + flags))
+            listing.append(" ".join([name, origin, mode] + flags))
     with open(os.path.join(outdir, "list.txt"), "w", encoding="utf-8") as f:
         f.write("".join(s + "\n" for s in listing))
     print(f"doc-snippets: {len(listing)} snippets from {len(docs)} files")

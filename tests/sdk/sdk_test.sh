@@ -11,7 +11,9 @@
 #    check that no compile or link command names the tree, run it on
 #    kaal-sim and on QEMU virt (kernel.img + -initrd), compare the programs'
 #    lines with EXPECTED and check status 0 on both; compile and link every
-#    doc snippet for both backends.
+#    doc snippet for both backends (the template's folder on the include
+#    path, for its proto.h). Before that, docs/sdk.md must show the
+#    template's files word for word.
 set -eu
 src=$(cd "$1" && pwd -P); hosted=$(cd "$2" && pwd -P); arm64=$3; expected=$4
 if [ ! -f "$arm64/build.ninja" ]; then
@@ -30,6 +32,17 @@ make -s -C "$src" sdk PREFIX="$tmp/sdk" HOSTED="$hosted" ARM64="$arm64"
 cp -R "$tmp/sdk/share/kaal/template" "$tmp/hello"
 python3 "$src/scripts/doc-snippets.py" "$tmp/snippets" "$src"/docs/*.md
 cp "$expected" "$tmp/expected.txt"
+# docs/sdk.md shows the template's files: they must be the installed ones.
+python3 - "$src/docs/sdk.md" "$tmp/hello" <<'PY'
+import os, sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+files = sorted(os.listdir(sys.argv[2]))
+stale = [f for f in files
+         if open(os.path.join(sys.argv[2], f), encoding="utf-8").read().rstrip("\n") not in doc]
+if stale:
+    sys.exit("FAIL: docs/sdk.md does not show these template files as they are: " + ", ".join(stale))
+print(f"docs/sdk.md shows the {len(files)} template files as installed")
+PY
 
 # The part that runs without the tree.
 cat >"$tmp/outside.sh" <<'INNER'
@@ -66,20 +79,21 @@ for b in hosted qemu; do
 done
 echo "== the C snippets of docs/*.md, against the installed headers and libkaal"
 n=0
-while read -r file origin flags; do
+while read -r file origin mode flags; do
     for pc in kaal kaal-arm64; do
         cc=$(pkg-config --variable=cc $pc)
+        if [ "$mode" = header ]; then link=(-c); else link=($(pkg-config --libs $pc)); fi
         # shellcheck disable=SC2046,SC2086
         if ! $cc $(pkg-config --cflags $pc) -O2 -Wall -Wextra -Werror -Wno-unused-parameter \
-                $flags "$tmp/snippets/$file" -o "$tmp/snippets/$file.$pc.elf" \
-                $(pkg-config --libs $pc) 2>"$tmp/snippets/$file.$pc.log"; then
+                -I "$tmp/hello" $flags "$tmp/snippets/$file" -o "$tmp/snippets/$file.$pc.out" \
+                "${link[@]}" 2>"$tmp/snippets/$file.$pc.log"; then
             cat "$tmp/snippets/$file.$pc.log"
             echo "FAIL: the snippet at $origin does not build for $pc"; fail=1
         fi
     done
     n=$((n + 1))
 done <"$tmp/snippets/list.txt"
-echo "$n snippets compiled and linked for both backends"
+echo "$n snippets built for both backends"
 exit $fail
 INNER
 
