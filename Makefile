@@ -37,7 +37,7 @@ FUZZ_TARGETS := fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_syscalls_cov fuzz
 
 BENCH_RUNS ?= 5
 
-.PHONY: sdk mutate bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+.PHONY: sdk sdk-prefix mutate bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -104,9 +104,11 @@ mutate: configure-hosted
 	@python3 scripts/mutate.py --count $(MUTANTS) --seed $(SEED)
 
 # The SDK (docs/sdk.md): meson install of both build folders into PREFIX.
-sdk: build-hosted build-arm64
-	@[ -n "$(PREFIX)" ] || { echo "make sdk: give the install folder: make sdk PREFIX=DIR" >&2; exit 2; }
+sdk: sdk-prefix build-hosted build-arm64
 	@sh scripts/sdk-install.sh "$(PREFIX)" $(HOSTED) $(ARM64)
+
+sdk-prefix:
+	@[ -n "$(PREFIX)" ] || { echo "make sdk: give the install folder: make sdk PREFIX=DIR" >&2; exit 2; }
 
 clean:
 	rm -rf build
