@@ -108,8 +108,9 @@ static void describe_machine(hal_boot_info_t *bi)
     bi->boot_module = kaal_boot_archive_size != 0 ? kaal_boot_archive : NULL;
     bi->boot_module_size = kaal_boot_archive_size;
     if (bp->initrd.size != 0) {
-        /* Not RAM for the untypeds: the core copies it to the root task. */
-        ram_carve(bi, bp->initrd.base, bp->initrd.base + bp->initrd.size);
+        /* Held by the kernel like its image (never an untyped, reported as
+         * reserved in BootInfo): the core copies it to the root task. */
+        bi->kernel[bi->num_kernel++] = bp->initrd;
         bi->boot_module = hal_phys_to_kvirt(bp->initrd.base);
         bi->boot_module_size = bp->initrd.size;
     }
