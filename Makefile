@@ -20,6 +20,9 @@
 #                hosted ns beside Linux peers (docs/performance.md)
 #   make mutate  mutation testing of core/, hal/, user/libkaal (MUTANTS=150, SEED=1;
 #                resumable; docs/testing.md); not part of make test
+#   make sdk PREFIX=DIR  install the SDK into DIR: headers, libkaal (hosted and
+#                arm64), user.ld, mkcpio, kaal-sim, the arm64 kernel images,
+#                pkg-config files and a template project (docs/sdk.md)
 #   make clean   remove build/
 
 HOSTED := build/hosted
@@ -34,7 +37,7 @@ FUZZ_TARGETS := fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_syscalls_cov fuzz
 
 BENCH_RUNS ?= 5
 
-.PHONY: mutate bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+.PHONY: sdk sdk-prefix mutate bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -99,6 +102,13 @@ SEED ?= 1
 mutate: DEPS = qemu
 mutate: configure-hosted
 	@python3 scripts/mutate.py --count $(MUTANTS) --seed $(SEED)
+
+# The SDK (docs/sdk.md): meson install of both build folders into PREFIX.
+sdk: sdk-prefix build-hosted build-arm64
+	@sh scripts/sdk-install.sh "$(PREFIX)" $(HOSTED) $(ARM64)
+
+sdk-prefix:
+	@[ -n "$(PREFIX)" ] || { echo "make sdk: give the install folder: make sdk PREFIX=DIR" >&2; exit 2; }
 
 clean:
 	rm -rf build

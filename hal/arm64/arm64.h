@@ -74,6 +74,7 @@ struct arm64_boot_params {
     hal_mem_region_t ram[ARM64_MAX_RAW_RAM]; /* mapped RAM, 2 MiB aligned */
     uint64_t num_rsv;
     hal_mem_region_t rsv[ARM64_MAX_RSV];     /* /memreserve/ ranges */
+    hal_mem_region_t initrd; /* /chosen linux,initrd-start/end; size 0 if none */
     uint64_t error;        /* enum arm64_boot_error: why early boot gave up */
 };
 enum arm64_boot_error {
@@ -120,6 +121,7 @@ struct fdt_facts {
     unsigned num_rsv;
     hal_mem_region_t rsv[ARM64_MAX_RSV];       /* /memreserve/ entries */
     int psci_method;                           /* -1 none, 0 hvc, 1 smc */
+    uint64_t initrd_start, initrd_end;         /* /chosen linux,initrd-*; 0 if absent */
 };
 
 /* True if a device tree blob starts at dtb (magic and version checked). */

@@ -15,7 +15,9 @@
 extern const unsigned char kaal_roottask_elf[];
 extern const unsigned long kaal_roottask_elf_size;
 /* The boot archive handed to the root task (user/archive: boot.cpio, or
- * an empty one, boot_archive_none.c, in images without the demo). */
+ * an empty one, boot_archive_none.c, in images without the demo), unless
+ * the boot loader gave an initrd (QEMU -initrd, the Raspberry Pi's
+ * `initramfs`): that one replaces it (docs/sdk.md "On QEMU and the Raspberry Pi 4"). */
 extern const unsigned char kaal_boot_archive[];
 extern const unsigned long kaal_boot_archive_size;
 
@@ -105,6 +107,13 @@ static void describe_machine(hal_boot_info_t *bi)
     bi->root_elf_size = kaal_roottask_elf_size;
     bi->boot_module = kaal_boot_archive_size != 0 ? kaal_boot_archive : NULL;
     bi->boot_module_size = kaal_boot_archive_size;
+    if (bp->initrd.size != 0) {
+        /* Held by the kernel like its image (never an untyped, reported as
+         * reserved in BootInfo): the core copies it to the root task. */
+        bi->kernel[bi->num_kernel++] = bp->initrd;
+        bi->boot_module = hal_phys_to_kvirt(bp->initrd.base);
+        bi->boot_module_size = bp->initrd.size;
+    }
     bi->platform = PLAT_NAME;
 }
 
@@ -125,6 +134,13 @@ static void print_banner(const hal_boot_info_t *bi)
     hal_console_puts(" MiB at ");
     arm64_put_hex(bi->num_ram > 0 ? bi->ram[0].base : 0, 1);
     hal_console_puts(arm64_boot_params.dtb_pa != 0 ? " (device tree)\n" : " (built-in map)\n");
+    if (arm64_boot_params.initrd.size != 0) {
+        hal_console_puts("[arm64] boot archive: initrd, ");
+        put_dec(arm64_boot_params.initrd.size);
+        hal_console_puts(" bytes at ");
+        arm64_put_hex(arm64_boot_params.initrd.base, 1);
+        hal_console_puts("\n");
+    }
 }
 
 static const char *boot_error_text(uint64_t e)

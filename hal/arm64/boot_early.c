@@ -219,6 +219,8 @@ static void find_ram(uint64_t x0, struct fdt_facts *facts)
     facts->num_ram = 0;
     facts->num_rsv = 0;
     facts->psci_method = -1;
+    facts->initrd_start = 0;
+    facts->initrd_end = 0;
     if (dtb != NULL) {
         fdt_read(dtb, facts);
         arm64_boot_params.dtb_pa = (uint64_t)(uintptr_t)dtb;
@@ -236,6 +238,29 @@ static void find_ram(uint64_t x0, struct fdt_facts *facts)
     }
     release_secondaries();
 #endif
+}
+
+/* The initrd, if the boot loader gave one that lies wholly in mapped RAM
+ * (boot.c reads it through the linear map and keeps it out of the
+ * untypeds); otherwise it is ignored and the built-in archive is used. */
+static void record_initrd(const struct fdt_facts *facts)
+{
+    struct arm64_boot_params *bp = &arm64_boot_params;
+    uint64_t lo = facts->initrd_start;
+    uint64_t hi = facts->initrd_end;
+    bp->initrd.base = 0;
+    bp->initrd.size = 0;
+    if (hi <= lo) {
+        return;
+    }
+    for (unsigned i = 0; i < bp->num_ram; i++) {
+        uint64_t b = bp->ram[i].base;
+        if (lo >= b && hi <= b + bp->ram[i].size) {
+            bp->initrd.base = lo;
+            bp->initrd.size = hi - lo;
+            return;
+        }
+    }
 }
 
 /* Keep the 2 MiB-aligned part of each RAM bank: that is what the linear
@@ -259,6 +284,7 @@ static void record_ram(const struct fdt_facts *facts)
     if (bp->num_ram == 0) {
         early_fail(ARM64_BOOT_NO_RAM);
     }
+    record_initrd(facts);
 }
 
 static uint64_t make_tcr(void)

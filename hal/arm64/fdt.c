@@ -1,6 +1,8 @@
 /*
- * A small flattened-device-tree reader: memory banks, /memreserve/ and the
- * PSCI conduit, nothing more.
+ * A small flattened-device-tree reader: memory banks, /memreserve/, the
+ * PSCI conduit and the initrd a boot loader placed (/chosen
+ * linux,initrd-start/end: QEMU -initrd, the Raspberry Pi's `initramfs`),
+ * nothing more.
  *
  * Runs during early boot with the MMU off, at physical addresses: no
  * absolute pointers in data, only aligned 32-bit loads (the blob is
@@ -91,7 +93,7 @@ static void read_memreserve(const uint8_t *blob, const struct fdt_header *h,
 /* State of the structure walk. */
 struct fdt_walk {
     uint32_t addr_cells, size_cells; /* of the root: apply to /memory reg */
-    bool in_memory, in_psci;         /* the depth-1 node we are in */
+    bool in_memory, in_psci, in_chosen; /* the depth-1 node we are in */
     unsigned depth;
 };
 
@@ -118,6 +120,14 @@ static void take_prop(struct fdt_walk *w, const char *name, const uint8_t *val,
         }
     } else if (w->depth == 2 && w->in_psci && str_eq(name, "method") && len >= 4) {
         out->psci_method = str_eq((const char *)val, "smc") ? 1 : 0;
+    } else if (w->depth == 2 && w->in_chosen && (len == 4 || len == 8)) {
+        /* One or two cells, whatever the root's #address-cells (Linux's
+         * binding: the property's length says). */
+        if (str_eq(name, "linux,initrd-start")) {
+            out->initrd_start = be_cells(val, len / 4u);
+        } else if (str_eq(name, "linux,initrd-end")) {
+            out->initrd_end = be_cells(val, len / 4u);
+        }
     }
 }
 
@@ -133,6 +143,8 @@ void fdt_read(const void *dtb, struct fdt_facts *out)
     out->num_ram = 0;
     out->num_rsv = 0;
     out->psci_method = -1;
+    out->initrd_start = 0;
+    out->initrd_end = 0;
     read_memreserve(blob, h, out);
 
     while (p + 4 <= end) {
@@ -148,6 +160,7 @@ void fdt_read(const void *dtb, struct fdt_facts *out)
             if (w.depth == 1) {
                 w.in_memory = is_memory_node(name);
                 w.in_psci = str_eq(name, "psci");
+                w.in_chosen = str_eq(name, "chosen");
             }
             if (++w.depth > FDT_MAX_DEPTH) {
                 return;

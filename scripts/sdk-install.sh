@@ -1,0 +1,32 @@
+#!/bin/sh
+# Install the SDK (`make sdk PREFIX=DIR`, docs/sdk.md) from built folders.
+#
+#   scripts/sdk-install.sh PREFIX HOSTED-BUILD ARM64-BUILD
+#
+# meson install of the targets tagged 'sdk' (install_tag) of both build
+# folders, with --no-rebuild (the Makefile builds first). The folders keep
+# their own prefix: each is installed into a staging folder (--destdir) and
+# its prefix's contents are copied to PREFIX, so installing never
+# reconfigures a build folder another job may be using. Every installed
+# path is relative to the prefix and kaal.pc locates itself
+# (${pcfiledir}), so PREFIX can be moved afterwards.
+set -eu
+if [ $# -ne 3 ] || [ -z "$1" ]; then
+    echo "usage: $0 PREFIX HOSTED-BUILD ARM64-BUILD (make sdk PREFIX=DIR)" >&2
+    exit 2
+fi
+prefix=$1; hosted=$2; arm64=$3
+mkdir -p "$prefix"
+prefix=$(cd "$prefix" && pwd)
+stage=$(mktemp -d "${TMPDIR:-/tmp}/kaal-sdk-stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT INT TERM
+for b in "$hosted" "$arm64"; do
+    bprefix=$(meson introspect "$b" --buildoptions |
+        python3 -c 'import json,sys; print([o["value"] for o in json.load(sys.stdin) if o["name"] == "prefix"][0])')
+    rm -rf "$stage/root"
+    meson install -C "$b" --no-rebuild --quiet --tags sdk --destdir "$stage/root" >/dev/null
+    cp -R "$stage/root$bprefix/." "$prefix/"
+done
+echo "KaaL SDK installed in $prefix:"
+echo "  export PATH=$prefix/bin:\$PATH PKG_CONFIG_PATH=$prefix/lib/pkgconfig"
+echo "  cp -r $prefix/share/kaal/template hello && cd hello && make run   (docs/sdk.md)"
