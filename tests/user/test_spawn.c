@@ -9,6 +9,7 @@
 #include "vspace.h"
 #include "invariants.h"
 #include <kaal/system.h>
+#include <kaal/tcb.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +122,12 @@ Test(spawn, create_start_kill_returns_every_byte)
     cr_assert_eq(t->ipc_buffer, KAAL_CHILD_IPCBUF_VADDR);
     cr_assert(t->state == TS_RUNNING || t->state == TS_RESTART, "state %lu", (unsigned long)t->state);
     cr_assert_eq(t->ctx.r[HAL_R_PC], p.entry);
-    cr_assert_eq(t->ctx.r[HAL_R_SP], KAAL_CHILD_STACK_TOP);
+    /* The first thread's TLS block at the top of the stack: its TP the
+     * TLS base and the second argument register, SP below the block. */
+    kaal_word_t tp = t->ctx.r[HAL_R_TLS];
+    cr_assert(tp < KAAL_CHILD_STACK_TOP && tp > KAAL_CHILD_STACK_TOP - 4096, "TP 0x%lx", (unsigned long)tp);
+    cr_assert_eq(t->ctx.r[KAAL_REG_ARG1], tp, "TP in the second argument register");
+    cr_assert(t->ctx.r[HAL_R_SP] + p.tls_memsz <= tp && t->ctx.r[HAL_R_SP] % 16u == 0, "SP below the block");
     cr_assert_eq(t->ctx.r[HAL_R_ARG0], 42);
     /* While it lives, its memory is not free. */
     kaal_word_t bytes;

@@ -117,6 +117,7 @@ typedef struct kaal_process {
     kaal_objgroup_t group;
     kaal_cptr_t cnode, vspace, tcb, ipc_frame; /* root slots */
     kaal_word_t entry, arg, priority;
+    kaal_word_t tls_memsz, tls_align; /* the ELF's PT_TLS (align 1: none given) */
     kaal_word_t fault_ep;    /* cptr in the child's CSpace, 0 = none */
     unsigned nregions;
     kaal_spawn_region_t region[KAAL_SPAWN_MAX_REGIONS];
