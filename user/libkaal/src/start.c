@@ -9,8 +9,7 @@
  */
 #include <kaal/kaal.h>
 #include <kaal/tls.h>
-
-void kaal_tls_start(void *area, size_t size, kaal_word_t given_tp);
+#include "tls_priv.h"
 
 __attribute__((noreturn)) void kaal_crt_start(kaal_word_t arg, kaal_word_t tls);
 __attribute__((noreturn)) void kaal_crt_start(kaal_word_t arg, kaal_word_t tls)

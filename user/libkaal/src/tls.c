@@ -102,7 +102,6 @@ static void set_own_base(kaal_word_t tp)
 #endif
 }
 
-void kaal_tls_start(void *area, size_t size, kaal_word_t given_tp);
 /* crt0 (start.c): the first thread's block. given_tp != 0: the creator
  * made it our TLS base and reserved kaal_tls_size() bytes around it (the
  * spawn API: the top of the stack); else [area, area + size) on our stack

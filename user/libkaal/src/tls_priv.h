@@ -8,7 +8,12 @@
 #ifndef KAAL_TLS_PRIV_H
 #define KAAL_TLS_PRIV_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <kaal/kaal.h>
+
+/* crt0 (start.c): make the first thread's TLS block (tls.c). */
+void kaal_tls_start(void *area, size_t size, kaal_word_t given_tp);
 
 #if defined(KAAL_TLS_FALLBACK)
 extern uint8_t kaal_tls_missing; /* set by crt0's TLS set-up (tls.c) */
