@@ -219,6 +219,48 @@ Test(spawn, bad_elf_images_make_nothing)
     check_all_free();
 }
 
+/* The PT_TLS segment the spawner places at the top of the stack: an
+ * alignment that is no power of two, or a block larger than half the stack,
+ * is refused before anything is made. */
+Test(spawn, bad_tls_segments_make_nothing)
+{
+    boot_and_init(0);
+    static unsigned char copy[1 << 20];
+    cr_assert_lt(kaal_roottask_elf_size, sizeof(copy));
+    const kaal_elf64_ehdr_t *eh = (const kaal_elf64_ehdr_t *)(const void *)kaal_roottask_elf;
+    size_t tls_off = 0;
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        size_t off = eh->e_phoff + (size_t)i * sizeof(kaal_elf64_phdr_t);
+        kaal_elf64_phdr_t ph;
+        memcpy(&ph, kaal_roottask_elf + off, sizeof(ph));
+        if (ph.p_type == KAAL_PT_TLS) {
+            tls_off = off;
+        }
+    }
+    cr_assert_neq(tls_off, 0, "user programs have a PT_TLS segment (user.ld)");
+    struct { const char *what; uint64_t memsz, align; } cases[] = {
+        {"alignment 24", 64, 24},
+        {"alignment above a page", 64, 8192},
+        {"larger than half the stack", 4 * 4096 / 2, 16},
+        {"larger than the stack", 1ull << 40, 16},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memcpy(copy, kaal_roottask_elf, kaal_roottask_elf_size);
+        kaal_elf64_phdr_t ph;
+        memcpy(&ph, copy + tls_off, sizeof(ph));
+        ph.p_memsz = cases[i].memsz;
+        ph.p_align = cases[i].align;
+        memcpy(copy + tls_off, &ph, sizeof(ph));
+        kaal_spawn_args_t a = args_for(copy, kaal_roottask_elf_size);
+        kaal_process_t p;
+        unsigned long calls = shim_calls;
+        cr_assert_eq(kaal_process_create(&ctx, &a, &p), KAAL_INVALID_ARGUMENT, "%s accepted", cases[i].what);
+        cr_assert_str_eq(ctx.why, "ELF: TLS segment too large or misaligned for the stack: InvalidArgument", "%s: %s", cases[i].what, ctx.why);
+        cr_assert_eq(shim_calls, calls, "%s: the kernel was invoked", cases[i].what);
+    }
+    check_all_free();
+}
+
 Test(spawn, out_of_memory_cleans_up)
 {
     boot_and_init(4);
