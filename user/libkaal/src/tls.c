@@ -54,9 +54,8 @@ size_t kaal_tls_size(void) { return (size_t)kaal_tls_area_size(TLS_MEMSZ, TLS_AL
 /* The block of TP: the image copied, the rest zero, the TCB written. */
 static void make_block(kaal_word_t tp)
 {
-    uint64_t a = TLS_ALIGN < 16u ? 16u : TLS_ALIGN;
 #if defined(__aarch64__)
-    uint8_t *block = (uint8_t *)(uintptr_t)(tp + a);
+    uint8_t *block = (uint8_t *)(uintptr_t)(tp + (TLS_ALIGN < 16u ? 16u : TLS_ALIGN));
     memset((void *)(uintptr_t)tp, 0, 16u); /* the TCB header: reserved, zero */
 #else
     uint8_t *block = (uint8_t *)(uintptr_t)(tp - ((TLS_MEMSZ + TLS_ALIGN - 1u) & ~(TLS_ALIGN - 1u)));
@@ -64,7 +63,6 @@ static void make_block(kaal_word_t tp)
     tcb[0] = tp; /* %fs:0: the thread pointer itself */
     tcb[1] = 0;
 #endif
-    (void)a;
     memcpy(block, TLS_IMAGE, (size_t)TLS_FILESZ);
     memset(block + TLS_FILESZ, 0, (size_t)(TLS_MEMSZ - TLS_FILESZ));
 }
