@@ -36,6 +36,7 @@
 #include <kaal/spawn.h>
 #include <kaal/tcb.h>
 #include <kaal/testdev.h>
+#include <kaal/tls.h>
 #include <kaal_arch.h>
 
 #define BENCH_ARG_SERVER 1u
@@ -45,14 +46,12 @@
 #define ITERS 2000u
 #define WARMUP 200u
 #define ITERS_SLOW 2000u
-#define STACK_TOP_PAD 16u
 #define PER_OP 1
 #define BENCH_ARCH "arm64 (instructions retired, PMU)"
 #else
 #define ITERS 20000u
 #define WARMUP 2000u
 #define ITERS_SLOW 1000u /* cross-AS: each round trip remaps the user window */
-#define STACK_TOP_PAD 8u /* x86-64: as if a call had pushed a return address */
 #define PER_OP 0
 #define BENCH_ARCH "hosted (rdtsc)"
 #endif
@@ -330,13 +329,11 @@ static kaal_word_t start(kaal_cptr_t tcb, kaal_cptr_t cspace, kaal_word_t cdata,
     if (err == KAAL_NO_ERROR) {
         err = kaal_tcb_set_priority(tcb, KAAL_CAP_INIT_TCB, prio);
     }
-    kaal_user_context_t regs;
-    memset(&regs, 0, sizeof(regs));
-    regs.r[KAAL_REG_PC] = (kaal_word_t)(uintptr_t)fn;
-    regs.r[KAAL_REG_SP] = (kaal_word_t)(uintptr_t)(stacks[s] + STACK_BYTES) - STACK_TOP_PAD;
-    regs.r[KAAL_REG_ARG0] = arg;
+    /* Its TLS block at the top of its stack; it reaches the root's IPC
+     * buffer through kaal_ipc_buffer(), as all threads did when the
+     * pointer was per address space (its own frame buf is unmapped). */
     if (err == KAAL_NO_ERROR) {
-        err = kaal_tcb_write_registers(tcb, true, KAAL_NUM_USER_REGS, &regs);
+        err = kaal_thread_start(tcb, fn, arg, stacks[s], STACK_BYTES, kaal_ipc_buffer());
     }
     return err;
 }

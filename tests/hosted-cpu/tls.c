@@ -11,6 +11,7 @@
  * fault D took; halts with status 0.
  */
 #include "hc.h"
+#include <kaal/tls.h>
 
 #define ROUNDS 4u
 #define UNMAPPED_TLS 0x5f000000ul /* in the window, mapped by nothing */
@@ -79,6 +80,12 @@ __attribute__((noreturn)) static void unmapped(kaal_word_t arg)
     }
 }
 
+static kaal_word_t set_own_tls_base(kaal_word_t base)
+{
+    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {base, 0, 0, 0};
+    return kaal_msg_error(kaal_call(KAAL_CAP_INIT_TCB, kaal_msginfo(KAAL_INV_TCB_SET_TLS_BASE, 0, 0, 1), mr));
+}
+
 int kaal_main(kaal_word_t arg)
 {
     if (!hc_init(arg)) {
@@ -109,12 +116,17 @@ int kaal_main(kaal_word_t arg)
         kaal_printf("tls: blocks hold %lu and %lu (MISMATCH)\n", blocks[0].value, blocks[1].value);
         errors++;
     }
-    if (kaal_tcb_set_tls_base(KAAL_CAP_INIT_TCB, (kaal_word_t)(uintptr_t)&blocks[2]) !=
-        KAAL_NO_ERROR) {
+    /* Raw SetTLSBase calls: while the root's base is block 2, libkaal's
+     * own TLS (the IPC buffer pointer, the last reply) is out of reach;
+     * the root's own block (crt0's) is its base again afterwards. */
+    kaal_word_t own = kaal_tls_base();
+    if (set_own_tls_base((kaal_word_t)(uintptr_t)&blocks[2]) != KAAL_NO_ERROR) {
         kaal_printf("tls: SetTLSBase on the root failed\n");
         return 1;
     }
     expect("root", (kaal_word_t)(uintptr_t)&blocks[2], "after its own SetTLSBase");
+    (void)set_own_tls_base(own);
+    expect("root", own, "after setting its own block back");
     kaal_printf(errors == 0 ? "tls: PASS\n" : "tls: FAILED\n");
     if (hc_start(tcbs + 3, unmapped, 0, stacks[3], fault_ep, 10, UNMAPPED_TLS) != KAAL_NO_ERROR) {
         return 1;

@@ -9,6 +9,7 @@
 #include "vspace.h"
 #include "invariants.h"
 #include <kaal/system.h>
+#include <kaal/tcb.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -121,7 +122,12 @@ Test(spawn, create_start_kill_returns_every_byte)
     cr_assert_eq(t->ipc_buffer, KAAL_CHILD_IPCBUF_VADDR);
     cr_assert(t->state == TS_RUNNING || t->state == TS_RESTART, "state %lu", (unsigned long)t->state);
     cr_assert_eq(t->ctx.r[HAL_R_PC], p.entry);
-    cr_assert_eq(t->ctx.r[HAL_R_SP], KAAL_CHILD_STACK_TOP);
+    /* The first thread's TLS block at the top of the stack: its TP the
+     * TLS base and the second argument register, SP below the block. */
+    kaal_word_t tp = t->ctx.r[HAL_R_TLS];
+    cr_assert(tp < KAAL_CHILD_STACK_TOP && tp > KAAL_CHILD_STACK_TOP - 4096, "TP 0x%lx", (unsigned long)tp);
+    cr_assert_eq(t->ctx.r[KAAL_REG_ARG1], tp, "TP in the second argument register");
+    cr_assert(t->ctx.r[HAL_R_SP] + p.tls_memsz <= tp && t->ctx.r[HAL_R_SP] % 16u == 0, "SP below the block");
     cr_assert_eq(t->ctx.r[HAL_R_ARG0], 42);
     /* While it lives, its memory is not free. */
     kaal_word_t bytes;
@@ -208,6 +214,48 @@ Test(spawn, bad_elf_images_make_nothing)
         kaal_word_t err = kaal_process_create(&ctx, &a, &p);
         cr_assert_eq(err, KAAL_INVALID_ARGUMENT, "%s accepted", cases[i].what);
         cr_assert_str_eq(ctx.why, cases[i].why, "%s", cases[i].what);
+        cr_assert_eq(shim_calls, calls, "%s: the kernel was invoked", cases[i].what);
+    }
+    check_all_free();
+}
+
+/* The PT_TLS segment the spawner places at the top of the stack: an
+ * alignment that is no power of two, or a block larger than half the stack,
+ * is refused before anything is made. */
+Test(spawn, bad_tls_segments_make_nothing)
+{
+    boot_and_init(0);
+    static unsigned char copy[1 << 20];
+    cr_assert_lt(kaal_roottask_elf_size, sizeof(copy));
+    const kaal_elf64_ehdr_t *eh = (const kaal_elf64_ehdr_t *)(const void *)kaal_roottask_elf;
+    size_t tls_off = 0;
+    for (unsigned i = 0; i < eh->e_phnum; i++) {
+        size_t off = eh->e_phoff + (size_t)i * sizeof(kaal_elf64_phdr_t);
+        kaal_elf64_phdr_t ph;
+        memcpy(&ph, kaal_roottask_elf + off, sizeof(ph));
+        if (ph.p_type == KAAL_PT_TLS) {
+            tls_off = off;
+        }
+    }
+    cr_assert_neq(tls_off, 0, "user programs have a PT_TLS segment (user.ld)");
+    struct { const char *what; uint64_t memsz, align; } cases[] = {
+        {"alignment 24", 64, 24},
+        {"alignment above a page", 64, 8192},
+        {"larger than half the stack", 4 * 4096 / 2, 16},
+        {"larger than the stack", 1ull << 40, 16},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memcpy(copy, kaal_roottask_elf, kaal_roottask_elf_size);
+        kaal_elf64_phdr_t ph;
+        memcpy(&ph, copy + tls_off, sizeof(ph));
+        ph.p_memsz = cases[i].memsz;
+        ph.p_align = cases[i].align;
+        memcpy(copy + tls_off, &ph, sizeof(ph));
+        kaal_spawn_args_t a = args_for(copy, kaal_roottask_elf_size);
+        kaal_process_t p;
+        unsigned long calls = shim_calls;
+        cr_assert_eq(kaal_process_create(&ctx, &a, &p), KAAL_INVALID_ARGUMENT, "%s accepted", cases[i].what);
+        cr_assert_str_eq(ctx.why, "ELF: TLS segment too large or misaligned for the stack: InvalidArgument", "%s: %s", cases[i].what, ctx.why);
         cr_assert_eq(shim_calls, calls, "%s: the kernel was invoked", cases[i].what);
     }
     check_all_free();

@@ -9,11 +9,15 @@
  *   5 jumper:  jumps into its data (mapped RW-, never executable): a VM fault
  *   6 uart:    writes a line through the UART's device page
  *              (hal/hosted/include/hosted.h: tx ring, advanced by tx_head)
+ * Every child first checks its TLS (the block the spawner placed at the top
+ * of its stack, its .tdata copied) and halts the system with status 3 if
+ * it is wrong.
  * Faults go to the root (fault endpoint), which restarts the peeker once.
  * Slots (from the description): 2 = `done` notification (badged), 3 =
  * `never` (nobody signals it: waiting on it parks the thread).
  */
 #include <kaal/spawn.h>
+#include <kaal/tls.h>
 #include <kaal/uart.h>
 
 #define SLOT_DONE 2u
@@ -29,9 +33,27 @@ static void uart_write(const char *s)
     }
 }
 
+static __thread kaal_word_t tls_seed = 0x5eed0001u;
+
+static void check_tls(void)
+{
+    kaal_word_t tp = kaal_tls_base();
+    if (!kaal_tls_available()) {
+        return; /* an instrumented kaal-sim: no user TLS (docs/abi.md) */
+    }
+    if (tls_seed != 0x5eed0001u || tp >= KAAL_CHILD_STACK_TOP || tp < KAAL_CHILD_STACK_TOP - 4096u ||
+        kaal_ipc_buffer() != (kaal_ipc_buffer_t *)(uintptr_t)KAAL_CHILD_IPCBUF_VADDR) {
+        kaal_printf("child: TLS wrong: seed 0x%lx, TP 0x%lx (MISMATCH)\n", (unsigned long)tls_seed,
+                    (unsigned long)tp);
+        kaal_debug_halt(3);
+    }
+    tls_seed++;
+}
+
 int kaal_main(kaal_word_t arg)
 {
     kaal_child_init();
+    check_tls();
     switch (arg) {
     case 1:
         SHM[0] = 0x5eed1234u;

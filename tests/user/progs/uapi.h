@@ -31,6 +31,9 @@ int uapi_vspace(uapi_alloc_t *a, uint64_t *buf_vaddr, uint64_t *buf_frame);
 /* A worker thread with that IPC buffer: IPC of more than four words, the
  * user context, every TCB wrapper. */
 int uapi_threads(uapi_alloc_t *a, uint64_t buf_vaddr, uint64_t buf_frame);
+/* Two threads with their own IPC buffers (mapped at free_vaddr and the
+ * next page, whose page table exists), TLS and last replies. */
+int uapi_tls(uapi_alloc_t *a, uint64_t free_vaddr);
 /* Root slot helpers shared by the libkaal parts. */
 uint64_t uapi_take(uapi_alloc_t *a);
 uint64_t uapi_make(uapi_alloc_t *a, uint64_t type, uint64_t size_bits);

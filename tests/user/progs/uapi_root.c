@@ -114,6 +114,8 @@ int kaal_main(kaal_word_t arg)
     broken |= uapi_vspace(&a, &buf_vaddr, &buf_frame);
     kaal_printf("uapi: threads, message registers, user context\n");
     broken |= uapi_threads(&a, buf_vaddr, buf_frame);
+    kaal_printf("uapi: thread-local IPC buffers, last replies and __thread\n");
+    broken |= uapi_tls(&a, buf_vaddr + 4096u);
     /* Give everything back: revoking the untyped deletes every object. */
     UAPI_EQ("revoke the test untyped", kaal_cnode_revoke(KAAL_CAP_INIT_CNODE, a.ut, KAAL_WORD_BITS),
             KAAL_NO_ERROR);

@@ -4,16 +4,20 @@
  * threads with Call / ReplyRecv, notifications, CNode Copy / Delete /
  * Revoke, and seL4's error codes with their message-register details.
  *
- * The server thread sends and receives register MRs only (MR0-3): until
- * the IPC-buffer pointer is per thread, seL4_SetMR/GetMR of both threads
- * stage MR0-3 in the root's buffer, which is safe because a Call hands
- * the CPU over synchronously.
+ * The server thread has its own IPC buffer, which it sets with
+ * seL4_SetIPCBuffer as seL4 code does; the thread itself, with its TLS
+ * block, is started by libkaal's kaal_thread_start (libsel4 has no thread
+ * start-up either: seL4 leaves that to a runtime such as sel4runtime).
  */
 #include <sel4/sel4.h>
+#include <kaal/tls.h>
 #include "uapi.h"
 
 #define DEPTH seL4_WordBits
 #define STACK_BYTES 8192u
+/* The server's IPC buffer: a free page beside the root task's image (the
+ * kernel's page table for the image's 2 MiB covers it). */
+#define SERVER_BUF_VADDR 0x101ff000u
 
 static unsigned char server_stack[STACK_BYTES] __attribute__((aligned(16)));
 static seL4_CPtr server_ep;
@@ -21,7 +25,7 @@ static seL4_CPtr server_ep;
 /* Replies MR0 + MR1 and the badge it was called with. */
 __attribute__((noreturn)) static void server(seL4_Word arg)
 {
-    (void)arg;
+    seL4_SetIPCBuffer((seL4_IPCBuffer *)(uintptr_t)arg);
     seL4_Word badge = 0;
     seL4_MessageInfo_t info = seL4_Recv(server_ep, &badge);
     for (;;) {
@@ -33,23 +37,19 @@ __attribute__((noreturn)) static void server(seL4_Word arg)
     }
 }
 
-static seL4_Error start_server(seL4_CPtr tcb)
+static seL4_Error start_server(seL4_CPtr tcb, seL4_CPtr frame)
 {
-    seL4_Error err = seL4_TCB_Configure(tcb, 0, seL4_CapInitThreadCNode, seL4_NilData, seL4_CapInitThreadVSpace,
-                                        seL4_NilData, 0, 0);
+    seL4_Error err = seL4_ARM_Page_Map(frame, seL4_CapInitThreadVSpace, SERVER_BUF_VADDR, seL4_ReadWrite,
+                                       seL4_ARM_Default_VMAttributes);
+    if (err == seL4_NoError) {
+        err = seL4_TCB_Configure(tcb, 0, seL4_CapInitThreadCNode, seL4_NilData, seL4_CapInitThreadVSpace,
+                                 seL4_NilData, SERVER_BUF_VADDR, frame);
+    }
     if (err == seL4_NoError) {
         err = seL4_TCB_SetPriority(tcb, seL4_CapInitThreadTCB, 100);
     }
-    seL4_UserContext regs = {0};
-#if defined(__aarch64__)
-    regs.pc = (seL4_Word)(uintptr_t)server;
-    regs.sp = (seL4_Word)(uintptr_t)(server_stack + STACK_BYTES) - 16u;
-#else
-    regs.rip = (seL4_Word)(uintptr_t)server;
-    regs.rsp = (seL4_Word)(uintptr_t)(server_stack + STACK_BYTES) - 8u;
-#endif
     if (err == seL4_NoError) {
-        err = seL4_TCB_WriteRegisters(tcb, 1, 0, sizeof(regs) / sizeof(seL4_Word), &regs);
+        err = (seL4_Error)kaal_thread_start(tcb, server, SERVER_BUF_VADDR, server_stack, STACK_BYTES, 0);
     }
     return err;
 }
@@ -100,7 +100,7 @@ int uapi_sel4(uint64_t first_free_offset)
     if (ut == 0 || s + 16 > bi->empty.end) {
         return 1;
     }
-    seL4_CPtr ep = s, tcb = s + 1, ntfn = s + 2, badged = s + 3, copy = s + 4, nbadged = s + 5;
+    seL4_CPtr ep = s, tcb = s + 1, ntfn = s + 2, badged = s + 3, copy = s + 4, nbadged = s + 5, frame = s + 6;
     UAPI_EQ("sel4: Retype endpoint",
             seL4_Untyped_Retype(ut, seL4_EndpointObject, 0, seL4_CapInitThreadCNode, 0, 0, ep, 1), 0);
     UAPI_EQ("sel4: Retype TCB", seL4_Untyped_Retype(ut, seL4_TCBObject, 0, seL4_CapInitThreadCNode, 0, 0, tcb, 1),
@@ -109,8 +109,10 @@ int uapi_sel4(uint64_t first_free_offset)
             seL4_Untyped_Retype(ut, seL4_NotificationObject, 0, seL4_CapInitThreadCNode, 0, 0, ntfn, 1), 0);
     UAPI_EQ("sel4: Mint badge 0x77", seL4_CNode_Mint(seL4_CapInitThreadCNode, badged, DEPTH,
                                                      seL4_CapInitThreadCNode, ep, DEPTH, seL4_AllRights, 0x77), 0);
+    UAPI_EQ("sel4: Retype a page",
+            seL4_Untyped_Retype(ut, seL4_ARM_SmallPageObject, 0, seL4_CapInitThreadCNode, 0, 0, frame, 1), 0);
     server_ep = ep;
-    UAPI_EQ("sel4: start the server", start_server(tcb), 0);
+    UAPI_EQ("sel4: start the server", start_server(tcb, frame), 0);
 
     call(badged, 40, 2, 0x77);
     call(ep, 1000, 337, 0);

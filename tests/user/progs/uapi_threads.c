@@ -6,6 +6,7 @@
  */
 #include <kaal/caps.h>
 #include <kaal/tcb.h>
+#include <kaal/tls.h>
 #include "uapi.h"
 
 #define ROOT KAAL_CAP_INIT_CNODE
@@ -18,11 +19,11 @@ static kaal_ipc_buffer_t *worker_buf;
 static kaal_cptr_t worker_ep;
 
 /* The worker: answers every message with each word + 1 and the badge as
- * label. It uses only its own buffer (kaal_ipc_buffer() is the root's
- * while it is per address space). */
+ * label, through its own IPC buffer (kaal_thread_start recorded it). */
 __attribute__((noreturn)) static void worker(kaal_word_t arg)
 {
     (void)arg;
+    kaal_ipc_buffer_t *ipc = kaal_ipc_buffer();
     kaal_msg_t m = kaal_recv(worker_ep);
     for (;;) {
         kaal_word_t n = kaal_msginfo_length(m.info);
@@ -31,7 +32,7 @@ __attribute__((noreturn)) static void worker(kaal_word_t arg)
             r[i] = m.mr[i] + 1u;
         }
         for (kaal_word_t i = KAAL_MSG_NUM_REGS; i < n; i++) {
-            worker_buf->msg[i] += 1u;
+            ipc->msg[i] += 1u;
         }
         m = kaal_reply_recv(worker_ep, kaal_msginfo(m.badge, 0, 0, n), r);
     }
@@ -153,15 +154,7 @@ int uapi_threads(uapi_alloc_t *a, uint64_t buf_vaddr, uint64_t buf_frame)
     kaal_word_t err = kaal_tcb_configure(tcb, 0, ROOT, 0, KAAL_CAP_INIT_VSPACE, 0, buf_vaddr, buf_frame);
     UAPI_EQ("Configure the worker", err, 0);
     UAPI_EQ("its priority", kaal_tcb_set_sched_params(tcb, KAAL_CAP_INIT_TCB, 100, 100), 0);
-    kaal_user_context_t regs;
-    memset(&regs, 0, sizeof(regs));
-    regs.r[KAAL_REG_PC] = (kaal_word_t)(uintptr_t)worker;
-#if defined(__aarch64__)
-    regs.sp = (kaal_word_t)(uintptr_t)(worker_stack + STACK_BYTES) - 16u;
-#else
-    regs.rsp = (kaal_word_t)(uintptr_t)(worker_stack + STACK_BYTES) - 8u; /* as if called */
-#endif
-    UAPI_EQ("start the worker", kaal_tcb_write_registers(tcb, true, KAAL_NUM_USER_REGS, &regs), 0);
+    UAPI_EQ("start the worker", kaal_thread_start(tcb, worker, 0, worker_stack, STACK_BYTES, worker_buf), 0);
     if (err != KAAL_NO_ERROR) {
         return 1;
     }

@@ -124,9 +124,18 @@ kaal_elf_error_t kaal_elf_parse(const void *image, size_t size, uint16_t machine
     out->image = bytes;
     out->size = size;
     out->entry = eh.e_entry;
+    out->tls_memsz = 0;
+    out->tls_align = 1;
     for (unsigned i = 0; i < eh.e_phnum; i++) {
         kaal_elf64_phdr_t ph;
         copy_bytes(&ph, bytes + eh.e_phoff + (uint64_t)i * sizeof(ph), sizeof(ph));
+        if (ph.p_type == KAAL_PT_TLS) {
+            /* Recorded for the loader, which places each thread's block
+             * (its image lies inside the data PT_LOAD). */
+            out->tls_memsz = ph.p_memsz;
+            out->tls_align = ph.p_align;
+            continue;
+        }
         if (ph.p_type != KAAL_PT_LOAD || ph.p_memsz == 0) {
             continue;
         }

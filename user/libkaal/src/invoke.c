@@ -11,10 +11,17 @@
  * only ever reached through kaal_ipc_buffer().
  */
 #include <kaal/caps.h>
+#include "tls_priv.h"
 
-/* The reply of the last kaal_invoke() in this address space. It becomes
- * per-thread together with kaal_ipc_buffer() (docs/abi.md). */
-static kaal_msg_t last_reply;
+/* The reply of the calling thread's last kaal_invoke(), per thread as its
+ * IPC buffer (once per address space where TLS is missing: tls_priv.h). */
+static __thread kaal_msg_t last_reply_tls;
+#if defined(KAAL_TLS_FALLBACK)
+static kaal_msg_t last_reply_shared;
+#define last_reply (*(KAAL_TLS_OK() ? &last_reply_tls : &last_reply_shared))
+#else
+#define last_reply last_reply_tls
+#endif
 
 const kaal_msg_t *kaal_last_reply(void) { return &last_reply; }
 

@@ -10,6 +10,7 @@
  * to a power of two.
  */
 #include <kaal/spawn.h>
+#include <kaal/tls.h>
 #include "spawn_priv.h"
 
 #define PAGE ((kaal_word_t)1 << KAAL_PAGE_BITS)
@@ -89,6 +90,17 @@ static kaal_word_t plan(kaal_spawn_ctx_t *ctx, const kaal_spawn_args_t *a, kaal_
     if (a->stack_pages == 0 || a->stack_pages > KAAL_SD_MAX_STACK_PAGES ||
         a->nregions > KAAL_SPAWN_MAX_REGIONS || a->priority > KAAL_MAX_PRIO) {
         return spawn_fail(ctx, "spawn arguments", KAAL_INVALID_ARGUMENT);
+    }
+    /* The first thread's TLS block goes at the top of its stack
+     * (kaal_process_start): a power-of-two alignment up to a page, the
+     * area at most half the stack. */
+    if (img->tls_align <= 1u) {
+        img->tls_align = 1u;
+    }
+    if ((img->tls_align & (img->tls_align - 1u)) != 0 || img->tls_align > PAGE ||
+        img->tls_memsz > a->stack_pages * PAGE ||
+        kaal_tls_area_size(img->tls_memsz, img->tls_align) > a->stack_pages * PAGE / 2u) {
+        return spawn_fail(ctx, "ELF: TLS segment too large or misaligned for the stack", KAAL_INVALID_ARGUMENT);
     }
     t->n = 0;
     int over = 0;
@@ -244,6 +256,8 @@ kaal_word_t kaal_process_create(kaal_spawn_ctx_t *ctx, const kaal_spawn_args_t *
         p->name[i] = name[i];
     }
     p->entry = img.entry;
+    p->tls_memsz = img.tls_memsz;
+    p->tls_align = img.tls_align;
     p->arg = a->arg;
     p->priority = a->priority;
     p->nsegs = img.nsegs;
@@ -325,20 +339,22 @@ kaal_word_t kaal_process_map_region(kaal_spawn_ctx_t *ctx, kaal_process_t *p, un
     return KAAL_NO_ERROR;
 }
 
-/* Set the start registers pc, sp and the first argument register (the
- * others below them zero), without resuming: registers 0..n-1 of the
- * TCB register order, n the highest of the three + 1. */
-#define START_REGS_COUNT                                                                          \
-    (1u + (KAAL_REG_PC > KAAL_REG_SP ? (KAAL_REG_PC > KAAL_REG_ARG0 ? KAAL_REG_PC : KAAL_REG_ARG0) \
-                                     : (KAAL_REG_SP > KAAL_REG_ARG0 ? KAAL_REG_SP : KAAL_REG_ARG0)))
-static kaal_word_t write_start_regs(kaal_cptr_t tcb, kaal_word_t pc, kaal_word_t sp, kaal_word_t arg0)
+/* Set the start registers and the TLS base, without resuming: PC the
+ * entry, the first argument register arg0, and the first thread's TLS
+ * block at the top of the stack (kaal/tls.h): the TLS base and the second
+ * argument register its TP (crt0 makes the block there), SP below it. */
+static kaal_word_t write_start_regs(const kaal_process_t *p)
 {
+    kaal_word_t need = kaal_tls_area_size(p->tls_memsz, p->tls_align);
+    kaal_word_t area = KAAL_CHILD_STACK_TOP - need;
     kaal_user_context_t regs;
     memset(&regs, 0, sizeof(regs));
-    regs.r[KAAL_REG_PC] = pc;
-    regs.r[KAAL_REG_SP] = sp;
-    regs.r[KAAL_REG_ARG0] = arg0;
-    return kaal_tcb_write_registers(tcb, false, START_REGS_COUNT, &regs);
+    regs.r[KAAL_REG_PC] = p->entry;
+    regs.r[KAAL_REG_SP] = area & ~(kaal_word_t)15u;
+    regs.r[KAAL_REG_ARG0] = p->arg;
+    regs.r[KAAL_REG_ARG1] = kaal_tls_place(area, need, p->tls_memsz, p->tls_align);
+    regs.r[KAAL_REG_TLS] = regs.r[KAAL_REG_ARG1];
+    return kaal_tcb_write_registers(p->tcb, false, KAAL_NUM_USER_REGS, &regs);
 }
 
 kaal_word_t kaal_process_start(kaal_spawn_ctx_t *ctx, kaal_process_t *p)
@@ -358,7 +374,7 @@ kaal_word_t kaal_process_start(kaal_spawn_ctx_t *ctx, kaal_process_t *p)
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "TCB SetPriority", err);
     }
-    err = write_start_regs(p->tcb, p->entry, KAAL_CHILD_STACK_TOP, p->arg);
+    err = write_start_regs(p);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "TCB WriteRegisters", err);
     }

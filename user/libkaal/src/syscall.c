@@ -2,10 +2,7 @@
 #include <kaal/kaal.h>
 #include <kaal_arch.h>
 
-static kaal_ipc_buffer_t *ipc_buffer;
-
-kaal_ipc_buffer_t *kaal_ipc_buffer(void) { return ipc_buffer; }
-void kaal_set_ipc_buffer(kaal_ipc_buffer_t *buf) { ipc_buffer = buf; }
+/* kaal_ipc_buffer() / kaal_set_ipc_buffer(): per thread, in tls.c. */
 
 kaal_msg_t kaal_syscall(kaal_word_t sysno, kaal_word_t cap, kaal_word_t info,
                         const kaal_word_t mr[KAAL_MSG_NUM_REGS])

@@ -38,7 +38,7 @@ kaal_word_t kaal_invoke(kaal_cptr_t service, kaal_word_t label, const kaal_word_
                         const kaal_cptr_t *caps, unsigned ncaps);
 /* The reply of the last invocation made through kaal_invoke() (every
  * wrapper of caps.h, tcb.h, vspace.h): label = error code, mr[] = MR0-3.
- * Per address space today; per thread when kaal_ipc_buffer() is. */
+ * Per thread, as kaal_ipc_buffer(). */
 const kaal_msg_t *kaal_last_reply(void);
 /* Word i of that reply (the error details: RangeError bounds in 0 and 1,
  * a lookup failure in 0..4, ...): MR0-3 from the reply's registers, MR4..

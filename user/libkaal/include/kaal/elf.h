@@ -72,6 +72,7 @@ typedef struct kaal_elf64_phdr {
 
 #define KAAL_ET_EXEC 2u
 #define KAAL_PT_LOAD 1u
+#define KAAL_PT_TLS 7u
 
 typedef enum kaal_elf_error {
     KAAL_ELF_OK = 0,
@@ -109,6 +110,8 @@ typedef struct kaal_elf_image {
     uint64_t vend;    /* one past the highest page */
     unsigned nsegs;   /* sorted by vaddr */
     kaal_elf_segment_t seg[KAAL_ELF_MAX_SEGMENTS];
+    uint64_t tls_memsz; /* the PT_TLS segment's p_memsz, 0 without one */
+    uint64_t tls_align; /* its p_align as given (0 or 1: none), 1 without one */
 } kaal_elf_image_t;
 
 /* Check image [image, image+size) as a user program for machine, with all

@@ -49,11 +49,11 @@ __attribute__((noreturn)) void kaal_debug_halt(int status);
 /* Type of the capability at cptr (enum cap_type numbering, docs/abi.md). */
 kaal_word_t kaal_debug_cap_identify(kaal_cptr_t cptr);
 
-/* Where this thread's IPC buffer is (NULL: none). Every part of libkaal
- * reaches the IPC buffer through kaal_ipc_buffer() alone. Today one pointer
- * per address space, set with kaal_set_ipc_buffer() (the root task:
- * bi->ipc_buffer; a spawned program: kaal_child_init()); it becomes per
- * thread (TLS) without a change to its callers (docs/abi.md). */
+/* Where the calling thread's IPC buffer is (NULL: none). Every part of
+ * libkaal reaches the IPC buffer through kaal_ipc_buffer() alone. One
+ * pointer per thread (TLS, kaal/tls.h), set with kaal_set_ipc_buffer() by
+ * the thread (the root task: bi->ipc_buffer; a spawned program:
+ * kaal_child_init()) or by its creator (kaal_thread_start). */
 kaal_ipc_buffer_t *kaal_ipc_buffer(void);
 void kaal_set_ipc_buffer(kaal_ipc_buffer_t *buf);
 

@@ -117,6 +117,7 @@ typedef struct kaal_process {
     kaal_objgroup_t group;
     kaal_cptr_t cnode, vspace, tcb, ipc_frame; /* root slots */
     kaal_word_t entry, arg, priority;
+    kaal_word_t tls_memsz, tls_align; /* the ELF's PT_TLS (align 1: none given) */
     kaal_word_t fault_ep;    /* cptr in the child's CSpace, 0 = none */
     unsigned nregions;
     kaal_spawn_region_t region[KAAL_SPAWN_MAX_REGIONS];
@@ -204,7 +205,9 @@ KAAL_SPAWN_MUST_CHECK kaal_word_t kaal_process_map_region(kaal_spawn_ctx_t *ctx,
                                                           unsigned ri, kaal_word_t frames,
                                                           kaal_word_t rights, kaal_word_t attr);
 /* Configure the TCB (CSpace, VSpace, IPC buffer, fault endpoint), set its
- * priority (authority: the root's TCB) and start registers, and resume it. */
+ * priority (authority: the root's TCB) and start registers (its TLS block
+ * at the top of the stack: TLS base = second argument register = its TP,
+ * kaal/tls.h), and resume it. */
 KAAL_SPAWN_MUST_CHECK kaal_word_t kaal_process_start(kaal_spawn_ctx_t *ctx, kaal_process_t *p);
 /* Kill: delete the region copies, destroy the group. Every byte returns to
  * the root untyped. Idempotent. */

@@ -28,6 +28,7 @@
 #define KAAL_REG_FLAGS 33u
 #define KAAL_REG_TLS 34u
 #define KAAL_REG_ARG0 0u
+#define KAAL_REG_ARG1 1u /* x1 */
 #else
 #define KAAL_NUM_USER_REGS 19u /* rip rsp rflags rax rbx rcx rdx rsi rdi rbp r8-r15 fs */
 #define KAAL_REG_PC 0u
@@ -35,6 +36,7 @@
 #define KAAL_REG_FLAGS 2u
 #define KAAL_REG_TLS 18u
 #define KAAL_REG_ARG0 8u
+#define KAAL_REG_ARG1 7u /* rsi */
 #endif
 
 typedef struct kaal_user_context {
