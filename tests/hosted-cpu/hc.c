@@ -53,7 +53,13 @@ kaal_word_t hc_start(kaal_cptr_t tcb, void (*fn)(kaal_word_t), kaal_word_t arg,
     kaal_user_context_t regs;
     memset(&regs, 0, sizeof(regs));
     regs.r[KAAL_REG_PC] = (kaal_word_t)(uintptr_t)fn;
+#if defined(__aarch64__)
+    /* AArch64: sp 16-byte aligned at entry (SCTLR_EL1.SA0 checks it) */
+    regs.r[KAAL_REG_SP] = (kaal_word_t)(uintptr_t)(stack + HC_STACK_BYTES);
+#else
+    /* x86-64: as if called, the return address pushed */
     regs.r[KAAL_REG_SP] = (kaal_word_t)(uintptr_t)(stack + HC_STACK_BYTES) - 8u;
+#endif
     regs.r[KAAL_REG_ARG0] = arg;
     regs.r[KAAL_REG_TLS] = tls; /* WriteRegisters writes it too */
     if (err == KAAL_NO_ERROR) {

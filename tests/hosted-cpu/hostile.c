@@ -8,6 +8,7 @@
  *
  *   hostile: UserException pc=hostile_pc number N code C
  *   hostile: VMFault pc=... addr A prefetch P fsr F
+ *   hostile: UnknownSyscall pc=... number N   (arm64: svc with no KaaL number)
  *   hostile: no fault          (the action returned)
  *
  * so that kaal-sim's exit status, the fault and its number, and the whole
@@ -20,8 +21,78 @@
 kaal_word_t hostile_action(void);
 extern const char hostile_pc[];
 
-/* Each routine is entered by a call, with a 16-byte aligned stack. */
+/* Each routine is entered by a call, with a 16-byte aligned stack. The
+ * arm64 twins (tests/qemu: the programs whose action exists at EL0) come
+ * first; docs/arm64.md ("User faults") has the table of both backends. */
+#if defined(__aarch64__)
 #if defined(HOSTILE_SYSCALL)
+/* a Linux syscall (getpid: x8 = 172) through `svc #0`: KaaL's syscall
+ * number register x7 holds no KaaL syscall, so an UnknownSyscall fault */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov x8, #172\nmov x7, #172\nhostile_pc: svc #0\nret\n");
+#elif defined(HOSTILE_RDTSC)
+/* the virtual counter: EL0 may read it (CNTKCTL_EL1.EL0VCTEN) */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "hostile_pc: mrs x0, cntvct_el0\nret\n");
+#elif defined(HOSTILE_HLT)
+/* a privileged instruction: mask IRQs (SCTLR_EL1.UMA clear: trapped) */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "hostile_pc: msr daifset, #2\nret\n");
+#elif defined(HOSTILE_SYSREG)
+/* a privileged system register read: UNDEFINED at EL0 */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "hostile_pc: mrs x0, sctlr_el1\nret\n");
+#elif defined(HOSTILE_UD2)
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "hostile_pc: udf #0\nret\n");
+#elif defined(HOSTILE_INT3)
+/* a breakpoint: AArch64 reports the address of the brk itself */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "hostile_pc: brk #0\nret\n");
+#elif defined(HOSTILE_CPUID)
+/* cpuid's twin: the CPU's ID register, EL1-only (UNDEFINED at EL0) */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "hostile_pc: mrs x0, midr_el1\nret\n");
+#elif defined(HOSTILE_AC)
+/* a misaligned exclusive load (of its own code, readable): an alignment
+ * fault whatever SCTLR_EL1.A */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "adr x1, hostile_pc\nadd x1, x1, #1\nhostile_pc: ldxr x0, [x1]\nret\n");
+#elif defined(HOSTILE_AC_GATE)
+/* a misaligned stack pointer used for a load: an SP alignment fault (EC
+ * 0x26) with SCTLR_EL1.SA0 set on hardware; QEMU does not check it, so
+ * tests/qemu does not run this one */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov x9, sp\nsub x10, x9, #8\nmov sp, x10\nhostile_pc: ldr x0, [sp]\n"
+        "mov sp, x9\nret\n");
+#elif defined(HOSTILE_GATE_WRITE)
+/* a store to the program's own code (read-only, executable) */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "adr x1, hostile_pc\nhostile_pc: strb wzr, [x1]\nret\n");
+#elif defined(HOSTILE_WILD_STORE)
+/* a store outside the thread's mappings */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov x1, #0x5f000000\nhostile_pc: str xzr, [x1]\nret\n");
+#elif defined(HOSTILE_KERNEL_READ)
+/* a load from the kernel's half (TTBR1): EL0 may not touch it */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov x1, #0xffff000000000000\nhostile_pc: ldr x0, [x1]\nret\n");
+#elif defined(HOSTILE_KERNEL_JUMP)
+/* a jump into the kernel's half: the fetch faults at the target */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov x1, #0xffff000000000000\nhostile_pc: br x1\n");
+#elif defined(HOSTILE_UNMAPPED_JUMP)
+/* a jump to an unmapped user address */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov x1, #0x5f000000\nhostile_pc: br x1\n");
+#elif defined(HOSTILE_PC_ALIGN)
+/* a jump to a misaligned pc */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "adr x1, hostile_pc\nadd x1, x1, #2\nhostile_pc: br x1\n");
+#else
+#error "define one arm64 HOSTILE_* (tests/qemu/meson.build)"
+#endif
+#elif defined(HOSTILE_SYSCALL)
 /* a host syscall: getpid */
 __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
         "mov $39, %eax\nhostile_pc: syscall\nret\n");
@@ -129,7 +200,7 @@ __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
         "mov $0x0ffffff8, %eax\nmov (%rax), %rax\nhostile_pc: jmp *%rax\n");
 #else
 #error "define one HOSTILE_* (tests/hosted-cpu/meson.build)"
-#endif
+#endif /* the hosted programs */
 
 static unsigned char stack[HC_STACK_BYTES] __attribute__((aligned(16)));
 static kaal_cptr_t fault_ep;
@@ -149,13 +220,25 @@ __attribute__((noreturn)) static void victim(kaal_word_t arg)
     }
 }
 
+/* An address near the label as "hostile_pc" or "hostile_pc+N" (N < 16),
+ * so that the output does not depend on where the program is linked;
+ * any other as 0x... */
+static void print_addr(kaal_word_t a)
+{
+    kaal_word_t l = (kaal_word_t)(uintptr_t)hostile_pc;
+    if (a == l) {
+        kaal_printf("hostile_pc");
+    } else if (a > l && a - l < 16u) {
+        kaal_printf("hostile_pc+%lu", a - l);
+    } else {
+        kaal_printf("0x%lx", a);
+    }
+}
+
 static void print_pc(kaal_word_t pc)
 {
-    if (pc == (kaal_word_t)(uintptr_t)hostile_pc) {
-        kaal_printf("pc=hostile_pc");
-    } else {
-        kaal_printf("pc=0x%lx", pc);
-    }
+    kaal_printf("pc=");
+    print_addr(pc);
 }
 
 int kaal_main(kaal_word_t arg)
@@ -180,7 +263,14 @@ int kaal_main(kaal_word_t arg)
     } else if (label == 5) {
         kaal_printf("hostile: VMFault ");
         print_pc(m.mr[0]);
-        kaal_printf(" addr 0x%lx prefetch %lu fsr 0x%lx\n", m.mr[1], m.mr[2], m.mr[3]);
+        kaal_printf(" addr ");
+        print_addr(m.mr[1]);
+        kaal_printf(" prefetch %lu fsr 0x%lx\n", m.mr[2], m.mr[3]);
+    } else if (label == 2) {
+        /* UnknownSyscall: every register, then the number (docs/abi.md) */
+        kaal_printf("hostile: UnknownSyscall ");
+        print_pc(KAAL_REG_PC < 4u ? m.mr[KAAL_REG_PC] : buf->msg[KAAL_REG_PC]);
+        kaal_printf(" number %lu\n", buf->msg[KAAL_NUM_USER_REGS]);
     } else if (label == NO_FAULT_LABEL) {
         kaal_printf("hostile: no fault\n");
     } else {
