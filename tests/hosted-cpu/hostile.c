@@ -12,7 +12,8 @@
  *   hostile: no fault          (the action returned)
  *
  * so that kaal-sim's exit status, the fault and its number, and the whole
- * output (byte for byte across runs) are what tests/hosted-cpu checks.
+ * output (byte for byte across runs) are what tests/hosted-cpu checks
+ * (and tests/qemu for the arm64 twins).
  */
 #include "hc.h"
 
@@ -187,6 +188,14 @@ __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
 #define HOSTILE_PRINTS 1
 __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
         "mov $0x0ffffff8, %eax\nhostile_pc: mov (%rax), %rax\nret\n");
+#elif defined(HOSTILE_WILD_STORE)
+/* a store to a window page the VSpace does not map */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x5f000000, %eax\nhostile_pc: movq $0, (%rax)\nret\n");
+#elif defined(HOSTILE_UNMAPPED_JUMP)
+/* a jump to a window page the VSpace does not map */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x5f000000, %eax\nhostile_pc: jmp *%rax\n");
 #elif defined(HOSTILE_KERNEL_READ)
 /* read kaal-sim's first page (its base without address randomization):
  * the default mode does not stop it; --guard maps nothing there */
