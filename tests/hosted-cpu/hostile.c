@@ -78,6 +78,12 @@ __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
 /* a load from the kernel's half (TTBR1): EL0 may not touch it */
 __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
         "mov x1, #0xffff000000000000\nhostile_pc: ldr x0, [x1]\nret\n");
+#elif defined(HOSTILE_KERNEL_TEXT)
+/* a load from the kernel image (mapped at EL1 only; its start on QEMU
+ * virt, docs/arm64.md "Memory layout") */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov x1, #0xffff000000000000\nmovk x1, #0x4020, lsl #16\n"
+        "hostile_pc: ldr x0, [x1]\nret\n");
 #elif defined(HOSTILE_KERNEL_JUMP)
 /* a jump into the kernel's half: the fetch faults at the target */
 __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
