@@ -11,6 +11,7 @@ case "$what" in
   fuzz) pkgs="$pkgs clang llvm libclang-rt-14-dev" ;;
   proof) pkgs="$pkgs frama-c-base why3 z3 cvc4" ;;
   qemu|debug) pkgs="$pkgs qemu-system-arm gdb-multiarch" ;;
+  picture) pkgs="$pkgs graphviz" ;;
 esac
 missing=""
 for p in $pkgs; do
