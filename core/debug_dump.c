@@ -12,6 +12,7 @@
  * Bounded loops only; no recursion; the output is a plain buffer.
  */
 #include "debug_dump.h"
+#include "debug_out.h"
 
 #include "capability.h"
 #include "cdt.h"
@@ -20,65 +21,6 @@
 #define DUMP_MAX_CAPS (1ull << 24)  /* list length bound (a cycle ends the walk) */
 #define DUMP_MAX_RADIX 24u          /* CNodes larger than this show 2^24 slots */
 #define DUMP_STACK 64u              /* derivation depth shown; deeper: no edge */
-
-/* ---- the output buffer ------------------------------------------------------ */
-
-static void out_c(debug_out_t *o, char c)
-{
-    if (o->len + 1u < o->size) {
-        o->buf[o->len] = c;
-        o->buf[o->len + 1u] = '\0';
-    }
-    o->len++;
-}
-
-static void out_s(debug_out_t *o, const char *s)
-{
-    for (word_t i = 0; s[i] != '\0' && i < 1024u; i++) {
-        out_c(o, s[i]);
-    }
-}
-
-static void out_hex(debug_out_t *o, word_t v)
-{
-    char d[16];
-    unsigned n = 0;
-    do {
-        d[n++] = "0123456789abcdef"[v & 0xfu];
-        v >>= 4;
-    } while (v != 0 && n < 16u);
-    while (n > 0) {
-        out_c(o, d[--n]);
-    }
-}
-
-static void out_dec(debug_out_t *o, word_t v)
-{
-    char d[20];
-    unsigned n = 0;
-    do {
-        d[n++] = (char)('0' + v % 10u);
-        v /= 10u;
-    } while (v != 0 && n < 20u);
-    while (n > 0) {
-        out_c(o, d[--n]);
-    }
-}
-
-/* A thread name inside a quoted DOT label: printable ASCII only, quotes
- * and backslashes escaped. */
-static void out_name(debug_out_t *o, const char *s, word_t max)
-{
-    for (word_t i = 0; i < max && s[i] != '\0'; i++) {
-        char c = s[i];
-        if (c == '"' || c == '\\') {
-            out_c(o, '\\');
-            out_c(o, c);
-        } else {
-            out_c(o, (c >= 0x20 && c < 0x7f) ? c : '?');
-        }
-    }
-}
 
 /* ---- what a capability names ------------------------------------------------ */
 
@@ -134,14 +76,14 @@ static void out_obj_id(debug_out_t *o, cap_t cap)
     enum cap_type t = cap_type(cap);
     switch (t) {
     case CAP_IRQ_CONTROL:
-        out_s(o, "o_irq_control");
+        debug_out_s(o, "o_irq_control");
         return;
     case CAP_ASID_CONTROL:
-        out_s(o, "o_asid_control");
+        debug_out_s(o, "o_asid_control");
         return;
     case CAP_IRQ_HANDLER:
-        out_s(o, "o_irq_");
-        out_dec(o, cap_irq(cap));
+        debug_out_s(o, "o_irq_");
+        debug_out_dec(o, cap_irq(cap));
         return;
     case CAP_REPLY:
         t = CAP_TCB;
@@ -149,77 +91,77 @@ static void out_obj_id(debug_out_t *o, cap_t cap)
     default:
         break;
     }
-    out_s(o, "o_");
-    out_s(o, type_name(t));
-    out_s(o, "_");
-    out_hex(o, cap_paddr(cap));
+    debug_out_s(o, "o_");
+    debug_out_s(o, type_name(t));
+    debug_out_s(o, "_");
+    debug_out_hex(o, cap_paddr(cap));
     if (t == CAP_UNTYPED) {
-        out_s(o, "_");
-        out_dec(o, cap_untyped_bits(cap));
+        debug_out_s(o, "_");
+        debug_out_dec(o, cap_untyped_bits(cap));
     } else if (t == CAP_FRAME) {
-        out_s(o, "_");
-        out_s(o, frame_size_name(cap_frame_size(cap)));
+        debug_out_s(o, "_");
+        debug_out_s(o, frame_size_name(cap_frame_size(cap)));
     }
 }
 
 static void out_rights(debug_out_t *o, word_t r)
 {
-    out_c(o, (r & KAAL_RIGHT_READ) != 0 ? 'R' : '-');
-    out_c(o, (r & KAAL_RIGHT_WRITE) != 0 ? 'W' : '-');
-    out_c(o, (r & KAAL_RIGHT_GRANT) != 0 ? 'G' : '-');
-    out_c(o, (r & KAAL_RIGHT_GRANT_REPLY) != 0 ? 'g' : '-');
+    debug_out_c(o, (r & KAAL_RIGHT_READ) != 0 ? 'R' : '-');
+    debug_out_c(o, (r & KAAL_RIGHT_WRITE) != 0 ? 'W' : '-');
+    debug_out_c(o, (r & KAAL_RIGHT_GRANT) != 0 ? 'G' : '-');
+    debug_out_c(o, (r & KAAL_RIGHT_GRANT_REPLY) != 0 ? 'g' : '-');
 }
 
 /* The object node: its kind, address, and what is worth seeing of it. */
 static void out_object(debug_out_t *o, cap_t cap)
 {
-    out_s(o, "  ");
+    debug_out_s(o, "  ");
     out_obj_id(o, cap);
-    out_s(o, " [shape=ellipse, label=\"");
-    out_s(o, type_name(cap_type(cap)));
+    debug_out_s(o, " [shape=ellipse, label=\"");
+    debug_out_s(o, type_name(cap_type(cap)));
     switch (cap_type(cap)) {
     case CAP_UNTYPED:
-        out_s(o, cap_untyped_device(cap) ? " (device)\\n0x" : "\\n0x");
-        out_hex(o, cap_paddr(cap));
-        out_s(o, "-0x");
-        out_hex(o, cap_paddr(cap) + (1ull << cap_untyped_bits(cap)));
+        debug_out_s(o, cap_untyped_device(cap) ? " (device)\\n0x" : "\\n0x");
+        debug_out_hex(o, cap_paddr(cap));
+        debug_out_s(o, "-0x");
+        debug_out_hex(o, cap_paddr(cap) + (1ull << cap_untyped_bits(cap)));
         break;
     case CAP_TCB: {
         const tcb_t *t = tcb_of_cap(cap);
-        out_s(o, " '");
-        out_name(o, t->name, sizeof(t->name));
-        out_s(o, "'\\nprio ");
-        out_dec(o, t->prio);
-        out_s(o, ", ");
-        out_s(o, state_name(t->state));
+        debug_out_s(o, " '");
+        debug_out_name(o, t->name, sizeof(t->name));
+        debug_out_s(o, "'\\nprio ");
+        debug_out_dec(o, t->prio);
+        debug_out_s(o, ", ");
+        debug_out_s(o, state_name(t->state));
         break;
     }
     case CAP_FRAME:
-        out_s(o, " ");
-        out_s(o, frame_size_name(cap_frame_size(cap)));
-        out_s(o, cap_frame_device(cap) ? " device" : "");
+        debug_out_s(o, " ");
+        debug_out_s(o, frame_size_name(cap_frame_size(cap)));
+        debug_out_s(o, cap_frame_device(cap) ? " device" : "");
         break;
     case CAP_PAGE_TABLE:
-        out_s(o, " level ");
-        out_dec(o, cap_pt_level(cap));
+        debug_out_s(o, " level ");
+        debug_out_dec(o, cap_pt_level(cap));
         break;
     case CAP_CNODE:
-        out_s(o, " 2^");
-        out_dec(o, cap_cnode_radix(cap));
-        out_s(o, " slots");
+        debug_out_s(o, " 2^");
+        debug_out_dec(o, cap_cnode_radix(cap));
+        debug_out_s(o, " slots");
         break;
     case CAP_IRQ_HANDLER:
-        out_s(o, " ");
-        out_dec(o, cap_irq(cap));
+        debug_out_s(o, " ");
+        debug_out_dec(o, cap_irq(cap));
         break;
     default:
         break;
     }
     if (cap_paddr(cap) != 0 && cap_type(cap) != CAP_UNTYPED) {
-        out_s(o, "\\n0x");
-        out_hex(o, cap_paddr(cap));
+        debug_out_s(o, "\\n0x");
+        debug_out_hex(o, cap_paddr(cap));
     }
-    out_s(o, "\"];\n");
+    debug_out_s(o, "\"];\n");
 }
 
 /* ---- slots ------------------------------------------------------------------- */
@@ -228,57 +170,57 @@ static void out_object(debug_out_t *o, cap_t cap)
 static void out_slot(debug_out_t *o, const cte_t *s, word_t index)
 {
     cap_t cap = s->cap;
-    out_s(o, "    s_");
-    out_hex(o, slot_pa(s));
-    out_s(o, " [shape=box, label=\"");
-    out_dec(o, index);
-    out_s(o, ": ");
-    out_s(o, type_name(cap_type(cap)));
+    debug_out_s(o, "    s_");
+    debug_out_hex(o, slot_pa(s));
+    debug_out_s(o, " [shape=box, label=\"");
+    debug_out_dec(o, index);
+    debug_out_s(o, ": ");
+    debug_out_s(o, type_name(cap_type(cap)));
     switch (cap_type(cap)) {
     case CAP_ENDPOINT:
     case CAP_NOTIFICATION:
-        out_s(o, " ");
+        debug_out_s(o, " ");
         out_rights(o, cap_rights(cap));
         if (cap_badge(cap) != 0) {
-            out_s(o, " badge 0x");
-            out_hex(o, cap_badge(cap));
+            debug_out_s(o, " badge 0x");
+            debug_out_hex(o, cap_badge(cap));
         }
         break;
     case CAP_FRAME:
-        out_s(o, " ");
+        debug_out_s(o, " ");
         out_rights(o, cap_frame_rights(cap));
         if (cap_frame_mapped(cap)) {
-            out_s(o, " at 0x");
-            out_hex(o, cap_mapped_vaddr(cap));
-            out_s(o, " asid ");
-            out_dec(o, cap_mapped_asid(cap));
+            debug_out_s(o, " at 0x");
+            debug_out_hex(o, cap_mapped_vaddr(cap));
+            debug_out_s(o, " asid ");
+            debug_out_dec(o, cap_mapped_asid(cap));
         }
         break;
     case CAP_UNTYPED:
-        out_s(o, " 2^");
-        out_dec(o, cap_untyped_bits(cap));
-        out_s(o, " used 0x");
-        out_hex(o, cap_untyped_watermark(cap));
+        debug_out_s(o, " 2^");
+        debug_out_dec(o, cap_untyped_bits(cap));
+        debug_out_s(o, " used 0x");
+        debug_out_hex(o, cap_untyped_watermark(cap));
         break;
     case CAP_CNODE:
-        out_s(o, " guard ");
-        out_dec(o, cap_cnode_guard_size(cap));
-        out_s(o, " bits");
+        debug_out_s(o, " guard ");
+        debug_out_dec(o, cap_cnode_guard_size(cap));
+        debug_out_s(o, " bits");
         break;
     case CAP_REPLY:
-        out_s(o, cap_reply_master(cap) ? " master" : "");
-        out_s(o, cap_reply_grant(cap) ? " grant" : "");
+        debug_out_s(o, cap_reply_master(cap) ? " master" : "");
+        debug_out_s(o, cap_reply_grant(cap) ? " grant" : "");
         break;
     case CAP_VSPACE:
         if (cap_vspace_has_asid(cap)) {
-            out_s(o, " asid ");
-            out_dec(o, cap_vspace_asid(cap));
+            debug_out_s(o, " asid ");
+            debug_out_dec(o, cap_vspace_asid(cap));
         }
         break;
     default:
         break;
     }
-    out_s(o, "\"];\n");
+    debug_out_s(o, "\"];\n");
 }
 
 static void out_slots(debug_out_t *o, const cte_t *slots, word_t n)
@@ -296,24 +238,24 @@ static void out_container(debug_out_t *o, cap_t cap)
     if (cap_type(cap) == CAP_CNODE) {
         unsigned radix = cap_cnode_radix(cap);
         radix = radix > DUMP_MAX_RADIX ? DUMP_MAX_RADIX : radix;
-        out_s(o, "  subgraph cluster_cnode_");
-        out_hex(o, cap_paddr(cap));
-        out_s(o, " {\n    label=\"CNode 0x");
-        out_hex(o, cap_paddr(cap));
-        out_s(o, " (2^");
-        out_dec(o, cap_cnode_radix(cap));
-        out_s(o, " slots)\";\n");
+        debug_out_s(o, "  subgraph cluster_cnode_");
+        debug_out_hex(o, cap_paddr(cap));
+        debug_out_s(o, " {\n    label=\"CNode 0x");
+        debug_out_hex(o, cap_paddr(cap));
+        debug_out_s(o, " (2^");
+        debug_out_dec(o, cap_cnode_radix(cap));
+        debug_out_s(o, " slots)\";\n");
         out_slots(o, cnode_of_cap(cap), 1ull << radix);
     } else {
         const tcb_t *t = tcb_of_cap(cap);
-        out_s(o, "  subgraph cluster_tcb_");
-        out_hex(o, cap_paddr(cap));
-        out_s(o, " {\n    label=\"TCB '");
-        out_name(o, t->name, sizeof(t->name));
-        out_s(o, "' slots\";\n    style=dashed;\n");
+        debug_out_s(o, "  subgraph cluster_tcb_");
+        debug_out_hex(o, cap_paddr(cap));
+        debug_out_s(o, " {\n    label=\"TCB '");
+        debug_out_name(o, t->name, sizeof(t->name));
+        debug_out_s(o, "' slots\";\n    style=dashed;\n");
         out_slots(o, t->slots, TCB_NUM_SLOTS);
     }
-    out_s(o, "  }\n");
+    debug_out_s(o, "  }\n");
 }
 
 /* ---- the walks ----------------------------------------------------------------- */
@@ -342,20 +284,20 @@ typedef struct dump_walk {
 
 static void out_edge(debug_out_t *o, const cte_t *from, const cte_t *to)
 {
-    out_s(o, "  s_");
-    out_hex(o, slot_pa(from));
-    out_s(o, " -> s_");
-    out_hex(o, slot_pa(to));
-    out_s(o, " [color=blue];\n");
+    debug_out_s(o, "  s_");
+    debug_out_hex(o, slot_pa(from));
+    debug_out_s(o, " -> s_");
+    debug_out_hex(o, slot_pa(to));
+    debug_out_s(o, " [color=blue];\n");
 }
 
 static void out_names_edge(debug_out_t *o, const cte_t *x)
 {
-    out_s(o, "  s_");
-    out_hex(o, slot_pa(x));
-    out_s(o, " -> ");
+    debug_out_s(o, "  s_");
+    debug_out_hex(o, slot_pa(x));
+    debug_out_s(o, " -> ");
     out_obj_id(o, x->cap);
-    out_s(o, cap_type(x->cap) == CAP_REPLY ? " [style=dashed, color=gray, label=\"reply\"];\n"
+    debug_out_s(o, cap_type(x->cap) == CAP_REPLY ? " [style=dashed, color=gray, label=\"reply\"];\n"
                                            : " [style=dashed, color=gray];\n");
 }
 
@@ -398,13 +340,13 @@ word_t debug_dump_caps(debug_out_t *out)
     if (out->size > 0) {
         out->buf[0] = '\0';
     }
-    out_s(out, "digraph kaal_caps {\n"
+    debug_out_s(out, "digraph kaal_caps {\n"
                "  graph [rankdir=LR, fontname=\"monospace\", fontsize=10];\n"
                "  node [fontname=\"monospace\", fontsize=9];\n"
                "  edge [arrowsize=0.6];\n");
     walk_containers(out);
     walk_caps(out, &w);
-    out_s(out, "}\n");
+    debug_out_s(out, "}\n");
     return w.objects;
 }
 

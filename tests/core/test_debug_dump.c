@@ -44,7 +44,8 @@ Test(debug_dump, slots_objects_derivation_and_names)
     char ep_id[32], child_id[32], line[160];
     id_of_slot(ep_id, sizeof(ep_id), ep);
     id_of_slot(child_id, sizeof(child_id), child);
-    snprintf(line, sizeof(line), "    %s [shape=box, label=\"%lu: endpoint RWGg\"];\n", ep_id, (unsigned long)ep);
+    snprintf(line, sizeof(line), "    %s [shape=box, label=\"%lu: endpoint RWGg\"];\n", ep_id,
+             (unsigned long)ep);
     cr_assert(strstr(text, line) != NULL, "the endpoint slot: %s", line);
     snprintf(line, sizeof(line), "    %s [shape=box, label=\"%lu: endpoint -WG- badge 0x42\"];\n", child_id,
              (unsigned long)child);
