@@ -23,6 +23,8 @@
 #   make sdk PREFIX=DIR  install the SDK into DIR: headers, libkaal (hosted and
 #                arm64), user.ld, mkcpio, kaal-sim, the arm64 kernel images,
 #                pkg-config files and a template project (docs/sdk.md)
+#   make caps-picture  render the demo's capability world at halt
+#                (kaal-sim --dump-caps) to docs/images/demo-caps.svg with Graphviz
 #   make clean   remove build/
 
 HOSTED := build/hosted
@@ -37,7 +39,7 @@ FUZZ_TARGETS := fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_syscalls_cov fuzz
 
 BENCH_RUNS ?= 5
 
-.PHONY: sdk sdk-prefix mutate bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+.PHONY: caps-picture sdk sdk-prefix mutate bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -79,6 +81,12 @@ qemu: configure-hosted build-arm64
 debug-qemu: DEPS = debug
 debug-qemu: configure-hosted build-arm64
 	@scripts/qemu-debug.sh $(ARM64)
+
+caps-picture: DEPS = picture
+caps-picture: build-hosted
+	@$(HOSTED)/sim/kaal-sim --quiet --dump-caps $(HOSTED)/demo-caps.dot
+	@mkdir -p docs/images
+	dot -Tsvg $(HOSTED)/demo-caps.dot -o docs/images/demo-caps.svg
 
 debug: DEPS = debug
 debug: build-hosted

@@ -795,6 +795,38 @@ static kerr_t decode_tls(invocation_t *inv, tcb_t *t)
     return KAAL_NO_ERROR;
 }
 
+/* SetName (seL4's DebugNameThread): the name is the bytes of MR0..
+ * MR(length-1), little-endian, up to the first NUL; the kernel keeps its
+ * first sizeof(t->name) - 1 bytes. No message word: TruncatedMessage; no
+ * NUL in the message: RangeError 0..8*length-1 (the string lengths it could
+ * hold). Kept out of the proved decoders (tests/proof); its contract is
+ * what decode_tcb_invocation assumes. */
+/*@ requires tcb_dec_pre(inv, t);
+    assigns inv->err, t->name[0 .. 15];
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      (\result == KAAL_TRUNCATED_MESSAGE || \result == KAAL_RANGE_ERROR);
+*/
+static kerr_t decode_set_name(invocation_t *inv, tcb_t *t)
+{
+    char name[sizeof(t->name)];
+    word_t n = 0;
+    if (inv->length < 1) {
+        return truncated(inv);
+    }
+    for (word_t i = 0; i < inv->length * sizeof(word_t); i++) {
+        char c = (char)(inv_arg(inv, (unsigned)(i / sizeof(word_t))) >> (8u * (i % sizeof(word_t))));
+        if (c == '\0') {
+            name[n] = '\0';
+            kmemcpy(t->name, name, n + 1);
+            return KAAL_NO_ERROR;
+        }
+        if (n + 1 < sizeof(name)) {
+            name[n++] = c;
+        }
+    }
+    return err_range(&inv->err, 0, inv->length * sizeof(word_t) - 1);
+}
+
 /* Every path returns an error code recorded in inv->err, or NoError (or
  * Preempted) after an invoke half reached with a checked request. */
 /*@ requires inv_ok(inv) && cap_type_of(inv->cap) == CAP_TCB;
@@ -836,6 +868,8 @@ kerr_t decode_tcb_invocation(invocation_t *inv)
         return decode_unbind(inv, t);
     case KAAL_INV_TCB_SET_TLS_BASE:
         return decode_tls(inv, t);
+    case KAAL_INV_TCB_SET_NAME:
+        return decode_set_name(inv, t);
     default:
         return illegal(inv);
     }

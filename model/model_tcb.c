@@ -267,6 +267,17 @@ uint32_t m_tcb_invoke(m_inv_t *inv, m_err_t *e)
     case KAAL_INV_TCB_SET_TLS_BASE:
         /* the TLS register is not compared (docs/model.md) */
         return inv->length < 1 ? m_error(e, KAAL_TRUNCATED_MESSAGE) : KAAL_NO_ERROR;
+    case KAAL_INV_TCB_SET_NAME:
+        /* the name is not compared, only the checks (docs/abi.md SetName) */
+        if (inv->length < 1) {
+            return m_error(e, KAAL_TRUNCATED_MESSAGE);
+        }
+        for (uint64_t i = 0; i < inv->length * 8u && i < KAAL_MSG_MAX_LENGTH * 8u; i++) {
+            if (((inv->mr[i / 8u] >> (8u * (i % 8u))) & 0xffu) == 0) {
+                return KAAL_NO_ERROR;
+            }
+        }
+        return m_err_range(e, 0, inv->length * 8u - 1u);
     default:
         return m_error(e, KAAL_ILLEGAL_OPERATION);
     }

@@ -5,6 +5,7 @@
  * system stopped with every thread blocked; 64 bad usage; 70 host error.
  */
 #include "hosted.h"
+#include "debug_dump.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -41,6 +42,10 @@ static void usage(FILE *f)
             "  --one-process    run every address space in this host process (the\n"
             "                   window is emptied at each switch; slower across\n"
             "                   address spaces, simplest to follow in gdb)\n"
+            "  --dump-caps FILE at halt, write the capability world as Graphviz DOT\n"
+            "                   to FILE (CNodes and their slots, the derivation tree,\n"
+            "                   the objects; docs/debugging.md) and print the number\n"
+            "                   of live objects on stderr\n"
             "  --help           this text\n\n"
             "Exit status: the status the system halted with (0: normal end);\n"
             "2: the kernel could not boot; 3: every thread blocked with no\n"
@@ -49,6 +54,32 @@ static void usage(FILE *f)
             "from this one (docs/hal.md).\n"
             "Debug the kernel with: gdb --args kaal-sim --one-process ...  (make debug;\n"
             "see README.md)\n");
+}
+
+/* Write the DOT picture of the capability world (core/debug_dump.c) to
+ * path, growing the buffer until the text fits. Exit 70 on a host error. */
+static void dump_caps(const char *path)
+{
+    debug_out_t out = {.buf = NULL, .size = 0, .len = 0};
+    word_t objects = 0;
+    for (size_t size = 1u << 20; out.buf == NULL || out.len >= out.size; size = out.len + 1u) {
+        free(out.buf);
+        out.buf = malloc(size);
+        out.size = size;
+        if (out.buf == NULL) {
+            fprintf(stderr, "kaal-sim: no memory for --dump-caps\n");
+            exit(70);
+        }
+        objects = debug_dump_caps(&out);
+    }
+    FILE *f = fopen(path, "w");
+    if (f == NULL || fwrite(out.buf, 1, out.len, f) != out.len || fclose(f) != 0) {
+        fprintf(stderr, "kaal-sim: cannot write %s: %s\n", path, strerror(errno));
+        exit(70);
+    }
+    free(out.buf);
+    fprintf(stderr, "kaal-sim: --dump-caps %s: %lu live objects (kernel count %lu)\n", path,
+            (unsigned long)objects, (unsigned long)debug_count_objects());
 }
 
 static void *read_file(const char *path, size_t *size)
@@ -93,6 +124,7 @@ int main(int argc, char **argv)
 {
     fixed_addresses(argv);
     hosted_config_t cfg = {0};
+    const char *dump_caps_file = NULL;
     cfg.root_elf = kaal_roottask_elf;
     cfg.root_elf_size = kaal_roottask_elf_size;
     cfg.ram_bytes = 64ull << 20;
@@ -126,6 +158,8 @@ int main(int argc, char **argv)
             cfg.ram_bytes = (uint64_t)mib << 20;
         } else if (strcmp(a, "--root") == 0 && i + 1 < argc) {
             cfg.root_elf = read_file(argv[++i], &cfg.root_elf_size);
+        } else if (strcmp(a, "--dump-caps") == 0 && i + 1 < argc) {
+            dump_caps_file = argv[++i];
         } else if (strcmp(a, "--no-module") == 0) {
             cfg.boot_module = NULL;
             cfg.boot_module_size = 0;
@@ -139,6 +173,9 @@ int main(int argc, char **argv)
     }
 
     int status = hosted_run(&cfg);
+    if (dump_caps_file != NULL && status != 2) {
+        dump_caps(dump_caps_file);
+    }
     if (cfg.stats) {
         fputs(hosted_stats_text(), stdout);
         printf("@@host-processes %u\n", hosted_host_processes());

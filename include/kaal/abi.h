@@ -216,7 +216,9 @@ enum kaal_invocation {
     KAAL_INV_FRAME_GET_ADDRESS = 33,
     KAAL_INV_ASID_CONTROL_MAKE_POOL = 34,
     KAAL_INV_ASID_POOL_ASSIGN = 35,
-    KAAL_INV_NUM_LABELS = 36,
+    /* TCB, appended: seL4's DebugNameThread (docs/abi.md) */
+    KAAL_INV_TCB_SET_NAME = 36,
+    KAAL_INV_NUM_LABELS = 37,
 };
 
 /* ---- Initial capability slots of the root task's CNode ----------------- */

@@ -10,6 +10,7 @@
  * as expected; docs/processes.md "Exit status").
  */
 #include <kaal/sysdesc.h>
+#include <kaal/tcb.h>
 #include "roottask.h"
 
 static void print_bootinfo(const kaal_bootinfo_t *bi)
@@ -68,6 +69,9 @@ int kaal_main(kaal_word_t arg)
     }
     kaal_set_ipc_buffer((kaal_ipc_buffer_t *)bi->ipc_buffer);
     kaal_set_bootinfo(bi);
+    /* The kernel calls the root thread "root" from boot; naming it here
+     * shows the invocation every program can use (docs/debugging.md). */
+    (void)kaal_tcb_set_name(KAAL_CAP_INIT_TCB, "root");
     kaal_printf("root: KaaL root task running on %s\n", bi->platform);
     int status = 0, have_system = 0, demos = 1;
     if (bi->boot_module_size == 0) {

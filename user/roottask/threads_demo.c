@@ -42,9 +42,13 @@ __attribute__((noreturn)) static void spinner_b(kaal_word_t arg)
     park();
 }
 
-static kaal_word_t start_thread(kaal_cptr_t tcb, void (*fn)(kaal_word_t), unsigned char *stack)
+static kaal_word_t start_thread(kaal_cptr_t tcb, const char *name, void (*fn)(kaal_word_t),
+                                unsigned char *stack)
 {
     kaal_word_t err = kaal_tcb_configure(tcb, 0, KAAL_CAP_INIT_CNODE, 0, KAAL_CAP_INIT_VSPACE, 0, 0, 0);
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_tcb_set_name(tcb, name);
+    }
     if (err == KAAL_NO_ERROR) {
         err = kaal_tcb_set_priority(tcb, KAAL_CAP_INIT_TCB, 10);
     }
@@ -67,9 +71,9 @@ int threads_demo(root_alloc_t *a)
     if (tcbs == 0 || done_ntfn == 0 || park_ntfn == 0) {
         return 1;
     }
-    kaal_word_t err = start_thread(tcbs, spinner_a, stack_a);
+    kaal_word_t err = start_thread(tcbs, "root.A", spinner_a, stack_a);
     if (err == KAAL_NO_ERROR) {
-        err = start_thread(tcbs + 1, spinner_b, stack_b);
+        err = start_thread(tcbs + 1, "root.B", spinner_b, stack_b);
     }
     if (err != KAAL_NO_ERROR) {
         kaal_printf("root: starting the demo threads failed: %s\n", kaal_error_name(err));

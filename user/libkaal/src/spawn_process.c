@@ -370,6 +370,12 @@ kaal_word_t kaal_process_start(kaal_spawn_ctx_t *ctx, kaal_process_t *p)
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "TCB Configure", err);
     }
+    /* The process's one thread carries the program's name in every
+     * kernel message (fault reports, halt; docs/debugging.md). */
+    err = kaal_tcb_set_name(p->tcb, p->name);
+    if (err != KAAL_NO_ERROR) {
+        return spawn_fail(ctx, "TCB SetName", err);
+    }
     err = kaal_tcb_set_priority(p->tcb, KAAL_CAP_INIT_TCB, p->priority);
     if (err != KAAL_NO_ERROR) {
         return spawn_fail(ctx, "TCB SetPriority", err);

@@ -117,3 +117,15 @@ kaal_word_t kaal_tcb_set_tls_base(kaal_cptr_t tcb, kaal_word_t tls_base)
     const kaal_word_t a[1] = {tls_base};
     return kaal_invoke(tcb, KAAL_INV_TCB_SET_TLS_BASE, a, 1, NULL, 0);
 }
+
+kaal_word_t kaal_tcb_set_name(kaal_cptr_t tcb, const char *name)
+{
+    kaal_word_t a[KAAL_MSG_MAX_LENGTH] = {0};
+    unsigned n = 0;
+    while (name[n] != '\0' && n + 1 < sizeof(a)) {
+        a[n / sizeof(kaal_word_t)] |= (kaal_word_t)(unsigned char)name[n] << (8u * (n % sizeof(kaal_word_t)));
+        n++;
+    }
+    /* the NUL is the zero byte after the last one */
+    return kaal_invoke(tcb, KAAL_INV_TCB_SET_NAME, a, n / sizeof(kaal_word_t) + 1, NULL, 0);
+}

@@ -137,6 +137,12 @@ kaal_word_t kaal_tcb_copy_registers(kaal_cptr_t tcb, kaal_cptr_t source, bool su
 kaal_word_t kaal_tcb_bind_notification(kaal_cptr_t tcb, kaal_cptr_t ntfn);
 kaal_word_t kaal_tcb_unbind_notification(kaal_cptr_t tcb);
 kaal_word_t kaal_tcb_set_tls_base(kaal_cptr_t tcb, kaal_word_t tls_base);
+/* Name the thread (seL4's DebugNameThread): the kernel keeps the first
+ * KAAL_TCB_NAME_MAX bytes and uses the name in every message about the
+ * thread (fault reports, halt). A name longer than the message can carry
+ * (8 * KAAL_MSG_MAX_LENGTH - 1 bytes) is cut here. */
+#define KAAL_TCB_NAME_MAX 15u
+kaal_word_t kaal_tcb_set_name(kaal_cptr_t tcb, const char *name);
 
 /* ---- IRQ ------------------------------------------------------------------- */
 

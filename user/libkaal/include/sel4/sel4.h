@@ -264,6 +264,8 @@ static inline seL4_IPCBuffer *seL4_GetIPCBuffer(void) { return (seL4_IPCBuffer *
 static inline void seL4_SetIPCBuffer(seL4_IPCBuffer *b) { kaal_set_ipc_buffer((kaal_ipc_buffer_t *)b); }
 static inline seL4_Word seL4_GetMR(int i) { return kaal_get_mr((unsigned)i); }
 static inline void seL4_SetMR(int i, seL4_Word v) { (void)kaal_set_mr((unsigned)i, v); }
+/* seL4's debug call is a TCB invocation in KaaL, in every build (docs/abi.md). */
+static inline void seL4_DebugNameThread(seL4_CPtr tcb, const char *name) { (void)kaal_tcb_set_name(tcb, name); }
 static inline seL4_Word seL4_GetUserData(void) { return seL4_GetIPCBuffer()->userData; }
 static inline void seL4_SetUserData(seL4_Word d) { seL4_GetIPCBuffer()->userData = d; }
 static inline seL4_Word seL4_GetBadge(int i) { return seL4_GetIPCBuffer()->caps_or_badges[i]; }
