@@ -98,4 +98,19 @@ uint32_t m_tcb_invoke(m_inv_t *inv, m_err_t *e);
 /* IRQ and address-space capabilities (model_other.c). */
 uint32_t m_other_invoke(m_inv_t *inv, m_err_t *e);
 
+/* Take thread tid out of the queue q of *n threads (order kept); nothing
+ * if it is not there. */
+static inline void model_queue_remove(uint64_t *q, uint32_t *n, uint64_t tid)
+{
+    for (uint32_t i = 0; i < *n; i++) {
+        if (q[i] == tid) {
+            for (uint32_t k = i + 1u; k < *n; k++) {
+                q[k - 1u] = q[k];
+            }
+            (*n)--;
+            return;
+        }
+    }
+}
+
 #endif

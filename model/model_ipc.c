@@ -10,18 +10,6 @@
 
 /* ---- queues ------------------------------------------------------------ */
 
-static void q_remove(uint64_t *q, uint32_t *n, uint64_t tid)
-{
-    for (uint32_t i = 0; i < *n; i++) {
-        if (q[i] == tid) {
-            for (uint32_t k = i + 1u; k < *n; k++) {
-                q[k - 1u] = q[k];
-            }
-            (*n)--;
-            return;
-        }
-    }
-}
 
 /* Priority order, FIFO among equals. */
 void m_enqueue(m_state_t *m, uint64_t *q, uint32_t *n, uint64_t tid)
@@ -63,7 +51,7 @@ void m_cancel_badged_sends(m_state_t *m, uint64_t ep, uint64_t badge)
         int t = model_find_thread(m, x->queue[i]);
         if (t != M_NONE && m->thread[t].ipc_badge == badge) {
             restart(&m->thread[t]);
-            q_remove(x->queue, &x->n, x->queue[i]);
+            model_queue_remove(x->queue, &x->n, x->queue[i]);
         } else {
             i++;
         }
@@ -277,7 +265,7 @@ const char *m_ep_send(m_state_t *m, int s, const m_cap_t *cap, bool call, bool b
     }
     m_thread_t *R = &m->thread[r];
     bool reply_grant = R->ipc_grant != 0;
-    q_remove(ep->queue, &ep->n, R->id);
+    model_queue_remove(ep->queue, &ep->n, R->id);
     if (ep->n == 0) {
         ep->state = M_EP_IDLE;
     }
@@ -348,7 +336,7 @@ const char *m_ep_receive(m_state_t *m, int r, const m_cap_t *cap, bool blocking,
         return "receive: a fault message";
     }
     bool grant = S->ipc_grant, grant_reply = S->ipc_grant_reply, call = S->ipc_is_call;
-    q_remove(ep->queue, &ep->n, S->id);
+    model_queue_remove(ep->queue, &ep->n, S->id);
     if (ep->n == 0) {
         ep->state = M_EP_IDLE;
     }

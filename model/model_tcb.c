@@ -13,18 +13,6 @@
 
 static uint64_t arg(const m_inv_t *inv, unsigned i) { return i < inv->length ? inv->mr[i] : 0; }
 
-static void queue_remove(uint64_t *q, uint32_t *n, uint64_t tid)
-{
-    for (uint32_t i = 0; i < *n; i++) {
-        if (q[i] == tid) {
-            for (uint32_t k = i + 1u; k < *n; k++) {
-                q[k - 1u] = q[k];
-            }
-            (*n)--;
-            return;
-        }
-    }
-}
 
 /* Insert in priority order, after the threads of the same priority. */
 static void queue_insert(const m_state_t *m, uint64_t *q, uint32_t *n, uint64_t tid, uint32_t prio)
@@ -72,7 +60,7 @@ static void cancel_ipc(m_state_t *m, m_thread_t *t)
     uint32_t *n, *state;
     uint64_t *q = queue_of(m, t, &n, &state);
     if (q != NULL) {
-        queue_remove(q, n, t->id);
+        model_queue_remove(q, n, t->id);
         if (*n == 0) {
             *state = 0; /* EP_IDLE / NTFN_IDLE */
         }
@@ -123,7 +111,7 @@ static uint32_t sched(m_inv_t *inv, m_thread_t *t, m_err_t *e)
         uint64_t *q = queue_of(m, t, &n, &state);
         t->prio = (uint32_t)prio;
         if (q != NULL) {
-            queue_remove(q, n, t->id);
+            model_queue_remove(q, n, t->id);
             queue_insert(m, q, n, t->id, t->prio);
         }
     }
