@@ -1,5 +1,6 @@
 /* Objects and threads for the hosted-CPU suite's root tasks (hc.h). */
 #include "hc.h"
+#include <kaal/caps.h>
 
 static kaal_word_t ut_slot;
 static kaal_word_t next_slot;
@@ -24,14 +25,10 @@ bool hc_init(kaal_word_t arg)
 
 kaal_cptr_t hc_retype(kaal_word_t type, kaal_word_t n)
 {
-    kaal_ipc_buffer_t *buf = kaal_ipc_buffer();
-    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {type, 0, 0, 0};
-    buf->msg[4] = next_slot;
-    buf->msg[5] = n;
-    buf->caps_or_badges[0] = KAAL_CAP_INIT_CNODE;
-    kaal_msg_t r = kaal_call(ut_slot, kaal_msginfo(KAAL_INV_UNTYPED_RETYPE, 0, 1, 6), mr);
-    if (kaal_msg_error(r) != KAAL_NO_ERROR) {
-        kaal_printf("hc: retype failed: %s\n", kaal_error_name(kaal_msg_error(r)));
+    kaal_word_t err = kaal_untyped_retype(ut_slot, type, 0, KAAL_CAP_INIT_CNODE, 0, 0,
+                                          next_slot, n);
+    if (err != KAAL_NO_ERROR) {
+        kaal_printf("hc: retype failed: %s\n", kaal_error_name(err));
         return 0;
     }
     next_slot += n;

@@ -10,6 +10,7 @@
  * root thread keeps a third pattern while it waits for both. Prints
  * "fp: PASS" and halts with status 0, or names the first wrong register.
  */
+#include <kaal/caps.h>
 #include <kaal/kaal.h>
 #include <kaal/tcb.h>
 
@@ -89,14 +90,10 @@ static kaal_word_t next_slot;
 
 static kaal_cptr_t retype(kaal_word_t type, kaal_word_t n)
 {
-    kaal_ipc_buffer_t *buf = kaal_ipc_buffer();
-    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {type, 0, 0, 0};
-    buf->msg[4] = next_slot;
-    buf->msg[5] = n;
-    buf->caps_or_badges[0] = KAAL_CAP_INIT_CNODE;
-    kaal_msg_t r = kaal_call(ut_slot, kaal_msginfo(KAAL_INV_UNTYPED_RETYPE, 0, 1, 6), mr);
-    if (kaal_msg_error(r) != KAAL_NO_ERROR) {
-        kaal_printf("fp: retype failed: %s\n", kaal_error_name(kaal_msg_error(r)));
+    kaal_word_t err = kaal_untyped_retype(ut_slot, type, 0, KAAL_CAP_INIT_CNODE, 0, 0,
+                                          next_slot, n);
+    if (err != KAAL_NO_ERROR) {
+        kaal_printf("fp: retype failed: %s\n", kaal_error_name(err));
         return 0;
     }
     next_slot += n;
