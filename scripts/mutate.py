@@ -23,8 +23,9 @@ A mutant is applied to a private copy of the tree (STATE/src, default
 build/mutate/src), built incrementally, and run against the suites that
 cover its file: the hosted unit and system tests for every file but
 hal/arm64's, then, if it survived and the file is one the arm64 kernel or
-its user programs compile, the arm64 QEMU and bench suites. Proofs and fuzz
-runs are not part of it (too slow per mutant). Results:
+its user programs compile, the arm64 QEMU and bench suites. Proofs, the SDK
+install test and fuzz runs are not part of it (too slow per mutant, or
+checking packaging rather than behaviour). Results:
 
     killed     a test failed, or the run hung past --timeout (counted caught)
     survived   every test passed
@@ -53,6 +54,10 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCOPE = ("core/", "hal/hosted/", "hal/arm64/", "user/libkaal/src/")
 ARM64_COVERED = ("core/", "hal/arm64/", "user/libkaal/src/")
+# The hosted suites a mutant runs: all but the proofs (too slow per mutant)
+# and the SDK install test (it checks packaging, needs the arm64 build
+# first, and runs the same libkaal code as the system tests).
+HOSTED_SUITES = ["--no-suite", "proof", "--no-suite", "sdk"]
 
 # ---- candidate sites ------------------------------------------------------
 
@@ -306,7 +311,7 @@ def run_suites(src, build, suites_args, timeout):
 
 
 def baseline(src, timeout):
-    for which, args in (("hosted", ["--no-suite", "proof"]), ("arm64", [])):
+    for which, args in (("hosted", HOSTED_SUITES), ("arm64", [])):
         b = ensure_build(src, which)
         status, why = run_suites(src, b, args, timeout)
         if status != "survived":
@@ -327,7 +332,7 @@ def run_mutant(src, m, timeout):
         # or hung test run kills it.
         plan = []
         if not m["file"].startswith("hal/arm64/"):
-            plan.append(("hosted", ["--no-suite", "proof"]))
+            plan.append(("hosted", HOSTED_SUITES))
         if m["file"].startswith(ARM64_COVERED):
             plan.append(("arm64", []))
         status, why = "survived", None
