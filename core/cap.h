@@ -95,6 +95,7 @@ _Static_assert(sizeof(cte_t) == (1u << KAAL_SLOT_SIZE_BITS), "slot is 32 bytes")
     logic integer cap_rights_of(cap_t c) = (c.w0 >> 5) & 15;
     logic integer cap_badge_of(cap_t c) = c.w1;
     predicate cap_reply_master_of(cap_t c) = ((c.w0 >> 5) & 1) != 0;
+    predicate cap_reply_grant_of(cap_t c) = ((c.w0 >> 6) & 1) != 0;
     predicate cap_untyped_device_of(cap_t c) = ((c.w0 >> 5) & 1) != 0;
     logic integer cap_untyped_bits_of(cap_t c) = (c.w0 >> 6) & 63;
     logic integer cap_untyped_watermark_of(cap_t c) = c.w1;
@@ -181,6 +182,8 @@ static inline cap_t cap_reply(paddr_t tcb_pa, bool master, bool grant)
 /*@ assigns \nothing;
     ensures \result <==> cap_reply_master_of(c); */
 static inline bool cap_reply_master(cap_t c) { return cap_field(c, 5, 1) != 0; }
+/*@ assigns \nothing;
+    ensures \result <==> cap_reply_grant_of(c); */
 static inline bool cap_reply_grant(cap_t c) { return cap_field(c, 6, 1) != 0; }
 
 /* ---- cnode ---- */
@@ -206,7 +209,7 @@ static inline cap_t cap_tcb(paddr_t pa) { return cap_make(CAP_TCB, 0, pa, 0); }
 static inline cap_t cap_irq_control(void) { return cap_make(CAP_IRQ_CONTROL, 0, 0, 0); }
 static inline cap_t cap_irq_handler(unsigned irq) { return cap_make(CAP_IRQ_HANDLER, 0, 0, irq); }
 /*@ assigns \nothing;
-    ensures c.w1 <= 0xffffffff ==> \result == c.w1; */
+    ensures \result == (unsigned int)c.w1; */
 static inline unsigned cap_irq(cap_t c) { return (unsigned)c.w1; }
 
 /* ---- frames and tables ---- */
@@ -283,22 +286,48 @@ static inline cap_t cap_asid_pool(paddr_t pa, word_t base) { return cap_make(CAP
     ensures \result == cap_asid_base_of(c); */
 static inline word_t cap_asid_pool_base(cap_t c) { return c.w1; }
 
-/* ---- field setters (derivation: rights masks, badges, guards) ---- */
-static inline cap_t cap_set_field(cap_t c, unsigned lo, unsigned bits, word_t v)
+/* ---- field setters (derivation: rights masks, badges, guards) ----
+ * Each changes its own field and nothing else of the capability. The
+ * contracts state the type and the other word kept (what the derivation
+ * contracts of capability.h and cnode.c build on); that the new field
+ * holds the value given is a bit-field update the provers do not follow
+ * (docs/verification.md "What is not proved"). */
+/* Endpoint / notification rights (w0 bits [5,9)) and badge (w1). */
+/*@ assigns \nothing;
+    ensures type: (\result.w0 & 0x1f) == (c.w0 & 0x1f);
+    ensures kept: \result.w1 == c.w1; */
+static inline cap_t cap_set_rights(cap_t c, word_t rights)
 {
-    word_t m = ((1ull << bits) - 1u) << lo;
-    c.w0 = (c.w0 & ~m) | ((v << lo) & m);
+    c.w0 = (c.w0 & ~(word_t)0x1e0u) | ((rights & 0xfu) << 5);
     return c;
 }
-/* Endpoint / notification rights and badge. */
-static inline cap_t cap_set_rights(cap_t c, word_t rights) { return cap_set_field(c, 5, 4, rights); }
+/*@ assigns \nothing;
+    ensures \result.w0 == c.w0 && \result.w1 == badge; */
 static inline cap_t cap_set_badge(cap_t c, word_t badge)
 {
     c.w1 = badge;
     return c;
 }
-static inline cap_t cap_reply_set_grant(cap_t c, bool grant) { return cap_set_field(c, 6, 1, grant ? 1u : 0u); }
-static inline cap_t cap_frame_set_rights(cap_t c, word_t rights) { return cap_set_field(c, 7, 2, rights); }
+/* A reply cap's grant bit (w0 bit 6). */
+/*@ assigns \nothing;
+    ensures type: (\result.w0 & 0x1f) == (c.w0 & 0x1f);
+    ensures kept: \result.w1 == c.w1; */
+static inline cap_t cap_reply_set_grant(cap_t c, bool grant)
+{
+    c.w0 = (c.w0 & ~(word_t)0x40u) | (grant ? (word_t)0x40u : 0u);
+    return c;
+}
+/* A frame cap's rights (w0 bits [7,9): KAAL_RIGHT_READ | KAAL_RIGHT_WRITE). */
+/*@ assigns \nothing;
+    ensures type: (\result.w0 & 0x1f) == (c.w0 & 0x1f);
+    ensures kept: \result.w1 == c.w1; */
+static inline cap_t cap_frame_set_rights(cap_t c, word_t rights)
+{
+    c.w0 = (c.w0 & ~(word_t)0x180u) | ((rights & 3u) << 7);
+    return c;
+}
+/*@ assigns \nothing;
+    ensures \result.w0 == c.w0; */
 static inline cap_t cap_cnode_set_guard(cap_t c, word_t guard, unsigned guard_size)
 {
     c.w1 = (guard & ((1ull << CNODE_GUARD_BITS) - 1u)) | ((word_t)(guard_size & 0x3fu) << CNODE_GUARD_BITS);

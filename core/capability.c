@@ -144,6 +144,8 @@ cap_t cap_mask_rights(word_t rights, cap_t c)
 }
 
 /* seL4_CNode_CapData: guard in bits [6,64), guard size in bits [0,6). */
+/*@ assigns \nothing;
+    ensures cap_type_of(\result) == CAP_NULL || \result.w0 == c.w0; */
 static cap_t cnode_update_guard(word_t data, cap_t c)
 {
     unsigned gsize = (unsigned)(data & 0x3fu);

@@ -41,12 +41,26 @@ bool cap_same_object(cap_t a, cap_t b);
  * Endpoint / notification: all four rights; reply: grant; frame: read and
  * write, where write without read becomes no right at all. Other types
  * carry no rights and are returned unchanged. Never adds a right. */
+/*@ assigns \nothing;
+    ensures kept: cap_type_of(\result) == cap_type_of(c) && \result.w1 == c.w1;
+    ensures other: cap_type_of(c) != CAP_ENDPOINT && cap_type_of(c) != CAP_NOTIFICATION &&
+      cap_type_of(c) != CAP_REPLY && cap_type_of(c) != CAP_FRAME ==> \result == c;
+*/
 cap_t cap_mask_rights(word_t rights, cap_t c);
 
 /* seL4 updateCapData. Endpoint / notification: set the badge to data if
  * !preserve and c is unbadged, otherwise the null cap. CNode: data is
  * guard << 6 | guard_size (seL4_CNode_CapData); the null cap if
  * guard_size + radix > 64. Other types: c unchanged. */
+/*@ assigns \nothing;
+    ensures ep_ntfn: cap_type_of(c) == CAP_ENDPOINT || cap_type_of(c) == CAP_NOTIFICATION ==>
+      (!preserve && cap_badge_of(c) == 0 && \result.w0 == c.w0 && cap_badge_of(\result) == data) ||
+      ((preserve || cap_badge_of(c) != 0) && cap_type_of(\result) == CAP_NULL);
+    ensures cnode: cap_type_of(c) == CAP_CNODE ==>
+      cap_type_of(\result) == CAP_NULL || \result.w0 == c.w0;
+    ensures other: cap_type_of(c) != CAP_ENDPOINT && cap_type_of(c) != CAP_NOTIFICATION &&
+      cap_type_of(c) != CAP_CNODE ==> \result == c;
+*/
 cap_t cap_update_data(bool preserve, word_t data, cap_t c);
 
 /* seL4 isCapRevocable: will new_cap, derived from src_cap, be the parent of

@@ -70,6 +70,19 @@ static kerr_t lookup_full_slot(invocation_t *inv, bool source, cap_t root, word_
       ((inv->label == KAAL_INV_CNODE_COPY || inv->label == KAAL_INV_CNODE_MUTATE) ==>
          inv->length >= 5) &&
       (inv->label == KAAL_INV_CNODE_MINT ==> inv->length >= 6);
+    ensures same_type: \result == KAAL_NO_ERROR && cap_type_of(*out) != CAP_NULL &&
+      cap_type_of(src->cap) != CAP_FRAME ==> cap_type_of(*out) == cap_type_of(src->cap);
+    ensures copy_move_badge: \result == KAAL_NO_ERROR &&
+      (inv->label == KAAL_INV_CNODE_COPY || inv->label == KAAL_INV_CNODE_MOVE) &&
+      (cap_type_of(src->cap) == CAP_ENDPOINT || cap_type_of(src->cap) == CAP_NOTIFICATION) ==>
+      cap_badge_of(*out) == cap_badge_of(src->cap);
+    ensures mint_badge: \result == KAAL_NO_ERROR && inv->label == KAAL_INV_CNODE_MINT &&
+      (cap_type_of(src->cap) == CAP_ENDPOINT || cap_type_of(src->cap) == CAP_NOTIFICATION) &&
+      cap_type_of(*out) != CAP_NULL ==>
+      cap_badge_of(src->cap) == 0 && cap_badge_of(*out) == \at(inv_arg_of(inv, 5), Pre);
+    ensures mutate_no_badge: inv->label == KAAL_INV_CNODE_MUTATE &&
+      (cap_type_of(src->cap) == CAP_ENDPOINT || cap_type_of(src->cap) == CAP_NOTIFICATION) ==>
+      \result != KAAL_NO_ERROR || cap_type_of(*out) == CAP_NULL;
 */
 static kerr_t copy_family_cap(invocation_t *inv, cte_t *src, cap_t *out)
 {

@@ -48,9 +48,17 @@ typedef struct invocation {
       (\forall cte_t *s; kobj_slot(s) ==> \separated(s, inv));
 */
 
-/* Message register i of the invocation (0 if i >= length). */
+/* Message register i of the invocation (0 if i >= length).
+ * ACSL: inv_arg_of is that value as a function of the state, with no
+ * definition: the contract says only that inv_arg reads and changes
+ * nothing, so that decoders can state what they do with an argument
+ * (e.g. Mint's badge). Assumed (docs/verification.md, trust base). */
+/*@ axiomatic inv_args {
+      logic word_t inv_arg_of{L}(invocation_t *inv, integer i);
+    } */
 /*@ requires \valid_read(inv);
-    assigns \nothing; */
+    assigns \nothing;
+    ensures \result == inv_arg_of((invocation_t *)inv, i); */
 word_t inv_arg(const invocation_t *inv, unsigned i);
 /* Set reply message register i; reply length becomes max(len, i + 1). */
 /* ACSL: ASSUMED, not proved (core/msg.c, through thread_set_mr): it

@@ -7,8 +7,9 @@
  *   IRQHandler SetNotification   extra cap 0: notification (Write right)
  *   IRQHandler Clear             -        forget the notification
  *
- * An issued line stays masked until the first Ack (seL4 unmasks it at
- * issue); each delivery masks it again (irq.c). ks.irq_slots[irq] holds a
+ * Issuing a handler unmasks its line, as seL4's setIRQState does; each
+ * delivery masks it again until the driver's Ack (irq.c); deleting the
+ * last handler cap masks it (irq_handler_deleted). ks.irq_slots[irq] holds a
  * copy of the notification capability, on the derivation list.
  */
 #include "cnode.h"
@@ -80,8 +81,9 @@ static kerr_t decode_issue_irq(invocation_t *inv, word_t *irq, cte_t **dest)
     return err;
 }
 
-/* The invoke half: the line is issued (IRQ_SIGNAL) and the handler
- * capability goes to dest, a child of the IRQControl capability in src. */
+/* The invoke half: the line is issued (IRQ_SIGNAL) and unmasked, and the
+ * handler capability goes to dest, a child of the IRQControl capability
+ * in src. */
 /* ACSL: the checked request it is reached with (proved at the call; the
  * body is not proved, so no assigns clause: WP assumes it may write
  * anything). */
@@ -92,6 +94,7 @@ static kerr_t decode_issue_irq(invocation_t *inv, word_t *irq, cte_t **dest)
 static void invoke_issue_irq(cte_t *src, word_t irq, cte_t *dest)
 {
     ks.irq_state[irq] = IRQ_SIGNAL;
+    hal_irq_mask((unsigned)irq, false);
     cte_insert(cap_irq_handler((unsigned)irq), src, dest);
 }
 
@@ -148,7 +151,7 @@ static kerr_t check_set_notification(invocation_t *inv)
     cte_t *src = inv->extra[0];
     cap_t c = src->cap;
     if (cap_type(c) != CAP_NOTIFICATION || (cap_rights(c) & KAAL_RIGHT_WRITE) == 0) {
-        return err_invalid_cap(&inv->err, 1);
+        return err_invalid_cap(&inv->err, 0); /* seL4: index 0 here */
     }
     return KAAL_NO_ERROR;
 }
@@ -184,6 +187,11 @@ static kerr_t decode_set_notification(invocation_t *inv, unsigned irq)
     ensures \result == KAAL_NO_ERROR || (\result == inv->err.type &&
       (\result == KAAL_ILLEGAL_OPERATION || \result == KAAL_TRUNCATED_MESSAGE ||
        \result == KAAL_INVALID_CAPABILITY));
+    ensures ack_unmasks: \old(inv->label) == KAAL_INV_IRQ_ACK && \result == KAAL_NO_ERROR ==>
+      hal_irq_masked[(unsigned int)\old(inv->cap.w1)] == 0;
+    ensures ack_only_its_line: \old(inv->label) == KAAL_INV_IRQ_ACK ==>
+      \forall integer i; 0 <= i < HAL_NUM_IRQS && i != (unsigned int)\old(inv->cap.w1) ==>
+        hal_irq_masked[i] == \old(hal_irq_masked[i]);
 */
 kerr_t decode_irq_handler_invocation(invocation_t *inv)
 {

@@ -134,6 +134,13 @@ static kerr_t find_dest_cnode(invocation_t *inv, word_t index, word_t depth, cap
                    \result == KAAL_RANGE_ERROR && inv->err.type == KAAL_RANGE_ERROR;
     ensures checked: \result == KAAL_NO_ERROR <==>
       (offset < size && 1 <= count <= KAAL_RETYPE_FAN_OUT_LIMIT && offset + count <= size);
+    ensures bad_offset: offset >= size ==>
+      inv->err.range_min == 0 && inv->err.range_max == size - 1;
+    ensures bad_count: offset < size && (count < 1 || count > KAAL_RETYPE_FAN_OUT_LIMIT) ==>
+      inv->err.range_min == 1 && inv->err.range_max == KAAL_RETYPE_FAN_OUT_LIMIT;
+    ensures short_window: offset < size && 1 <= count <= KAAL_RETYPE_FAN_OUT_LIMIT &&
+      offset + count > size ==>
+      inv->err.range_min == 1 && inv->err.range_max == size - offset;
 */
 static kerr_t check_dest_range(invocation_t *inv, word_t size, word_t offset, word_t count)
 {
@@ -158,6 +165,8 @@ static kerr_t check_dest_range(invocation_t *inv, word_t size, word_t offset, wo
       (\result == KAAL_RANGE_ERROR || \result == KAAL_DELETE_FIRST);
     ensures checked: \result == KAAL_NO_ERROR ==>
       1 <= count <= KAAL_RETYPE_FAN_OUT_LIMIT && offset + count <= (1 << cnode_radix_of(node));
+    ensures bad_offset: offset >= (1 << cnode_radix_of(node)) ==> \result == KAAL_RANGE_ERROR &&
+      inv->err.range_min == 0 && inv->err.range_max == (1 << cnode_radix_of(node)) - 1;
     ensures empty: \result == KAAL_NO_ERROR ==>
       \valid(cnode_of(node) + (offset .. offset + count - 1)) &&
       \forall integer i; offset <= i < offset + count ==>

@@ -74,7 +74,7 @@ static uint32_t irq_handler(m_inv_t *inv, m_err_t *e)
         }
         m_cap_t c = m->slot[inv->extra[0]].cap;
         if (c.type != M_CAP_NOTIFICATION || (c.rights & KAAL_RIGHT_WRITE) == 0) {
-            m_err_arg(e, 1);
+            m_err_arg(e, 0); /* seL4 reports index 0 here */
             e->code = KAAL_INVALID_CAPABILITY;
             return e->code;
         }

@@ -45,8 +45,7 @@ static word_t wired_handler(word_t n, word_t badge)
     word_t h = new_slot();
     cr_assert_eq(irq_get(LINE, h), 0);
     cr_assert_eq(irq_set(h, mint(n, KAAL_RIGHT_WRITE, badge)), 0);
-    cr_assert_eq(irq_ack(h), 0);
-    return h;
+    return h; /* no Ack: issuing unmasked the line (seL4 setIRQState) */
 }
 
 Test(irq, issue_handler)
@@ -95,12 +94,34 @@ Test(irq, handler_errors)
     word_t ro = mint(n, KAAL_RIGHT_READ, 0);
     cr_assert_eq(irq_get(LINE, h), 0);
     cr_assert_eq(irq_set(h, ep), KAAL_INVALID_CAPABILITY);
-    cr_assert_eq(R_mr(root, 0), 1);
+    cr_assert_eq(R_mr(root, 0), 0, "seL4 names index 0");
     cr_assert_eq(irq_set(h, ro), KAAL_INVALID_CAPABILITY, "no Write right");
     cr_assert_eq(inv4(h, KAAL_INV_IRQ_SET_NOTIFICATION, 0, 0, 0, 0, 0, 0, 0, 0), KAAL_TRUNCATED_MESSAGE);
     cr_assert_eq(inv4(h, KAAL_INV_IRQ_ISSUE_IRQ_HANDLER, 0, 0, 0, 0, 0, 0, 0, 0), KAAL_ILLEGAL_OPERATION);
     cr_assert_eq(inv4(h, 9999, 0, 0, 0, 0, 0, 0, 0, 0), KAAL_ILLEGAL_OPERATION);
     cr_assert(cap_is_null(ks.irq_slots[LINE].cap));
+    check_invariants();
+}
+
+Test(irq, issue_unmasks_and_deleting_masks)
+{
+    word_t n = mk_ntfn();
+    word_t h = wired_handler(n, 0x7);
+    th_t drv = mk_thread(100);
+    recv_as(drv, n);
+    hosted_device_raise_at(LINE, hosted_now());
+    tick_entry();
+    cr_assert_eq(drv.t->state, TS_RUNNING, "delivered without any Ack: Issue unmasked the line");
+    cr_assert_eq(R_badge(drv.t), 0x7);
+    cr_assert_eq(irq_ack(h), 0);
+
+    /* Deleting the last handler masks the line: a raise delivers nothing. */
+    cr_assert_eq(inv4(ROOT, KAAL_INV_CNODE_DELETE, 2, h, D64, 0, 0, 0, 0, 0), 0);
+    cr_assert_eq(ks.irq_state[LINE], IRQ_INACTIVE);
+    recv_as(drv, n);
+    hosted_device_raise_at(LINE, hosted_now());
+    tick_entry();
+    cr_assert_eq(drv.t->state, TS_BLOCKED_ON_NOTIFICATION, "a deleted handler's line is masked");
     check_invariants();
 }
 

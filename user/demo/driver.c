@@ -18,8 +18,6 @@ int kaal_main(kaal_word_t arg)
 {
     (void)arg;
     kaal_child_init();
-    /* An issued IRQ line stays masked until its first Ack (docs/abi.md). */
-    (void)kaal_irq_handler_ack(DEV_IRQ);
     for (unsigned i = 1; i <= 2; i++) {
         kaal_testdev_raise((void *)TESTDEV_VADDR, KAAL_TESTDEV_IRQ, 2000000u * i);
         kaal_word_t badge = kaal_wait(DEV_NTFN);

@@ -26,7 +26,16 @@ unsigned hal_irq_timer(void);
 unsigned hal_irq_active(void);
 /* End handling of an IRQ returned by hal_irq_active(). */
 void hal_irq_end(unsigned irq);
-/* Mask (true) or unmask (false) one line at the controller. */
+/* Mask (true) or unmask (false) one line at the controller.
+ * ACSL: the controller's mask bits as a ghost array, so that the proved
+ * decoders can state what they do to a line (core/irq_inv.c: Ack
+ * unmasks exactly the handler's line). The contract is an assumption
+ * about each backend (docs/verification.md, trust base). */
+/*@ ghost extern int hal_irq_masked[HAL_NUM_IRQS]; */
+/*@ requires irq < HAL_NUM_IRQS;
+    assigns hal_irq_masked[irq];
+    ensures hal_irq_masked[irq] == (masked ? 1 : 0);
+*/
 void hal_irq_mask(unsigned irq, bool masked);
 /* True if an unmasked interrupt is pending now (inline: hal/arch.h). */
 bool hal_irq_pending(void);
