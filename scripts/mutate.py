@@ -33,8 +33,8 @@ checking packaging rather than behaviour). Results:
 
 Results are appended to STATE/results.jsonl as each mutant finishes, so an
 interrupted campaign resumes where it stopped (same seed and count). The
-tree copy is taken once; a campaign started on another commit refuses to
-resume (remove STATE to start again).
+tree copy is taken once, so a campaign resumed after new commits still runs
+on its snapshot (it says which commit; remove STATE to start on HEAD).
 
 --equivalent FILE names mutants judged equivalent by hand (one id per line,
 then '#' and the reason); the kill rate is given over the others.
@@ -263,8 +263,13 @@ def prepare(state):
                           check=True).stdout.strip()
     stamp = os.path.join(state, "commit")
     if os.path.isdir(src):
-        if open(stamp).read().strip() != head:
-            sys.exit(f"mutate: {state} holds a campaign on another commit; remove it to start again")
+        # The campaign mutates its own snapshot of the tree, so it resumes
+        # on that snapshot even after new commits (say so: the report is
+        # about the snapshot's commit).
+        was = open(stamp).read().strip()
+        if was != head:
+            print(f"mutate: resuming the campaign on the snapshot of {was[:12]} "
+                  f"(HEAD is now {head[:12]}; remove {state} to start one on HEAD)", flush=True)
         return src
     os.makedirs(state, exist_ok=True)
     files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
