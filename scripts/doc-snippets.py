@@ -27,7 +27,8 @@ import sys
 
 MARK = re.compile(r"^<!--\s*snippet:\s*(\w+)((?:\s+-D\S+)*)\s*-->\s*$")
 HEADERS = ["kaal/kaal.h", "kaal/caps.h", "kaal/tcb.h", "kaal/vspace.h", "kaal/cpio.h",
-           "kaal/elf.h", "kaal/sysdesc.h", "kaal/spawn.h", "kaal/system.h"]
+           "kaal/elf.h", "kaal/sysdesc.h", "kaal/spawn.h", "kaal/system.h", "kaal/tls.h",
+           "kaal/clock.h", "kaal/testdev.h", "kaal/uart.h"]
 
 
 def snippets(path):

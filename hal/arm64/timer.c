@@ -52,15 +52,18 @@ void timer_init(void)
     }
     timer_ns_per_tick = NS_PER_S % timer_freq == 0 ? NS_PER_S / timer_freq : 0;
     ARM64_SYSREG_WRITE(cntv_ctl_el0, CNTV_CTL_IMASK);
-    /* EL0 may read the counters and program the EL1 physical timer (CNTP,
-     * PPI 30): the demo's "device that raises an interrupt after a delay"
+    /* EL0VCTEN: EL0 reads the virtual counter CNTVCT_EL0 (and CNTFRQ_EL0),
+     * the user clock of libkaal (kaal/clock.h, docs/abi.md "Clock"); it
+     * stays on in every image. PCTEN and PTEN: EL0 may also read the
+     * physical counter and program the EL1 physical timer (CNTP, PPI 30):
+     * the demo's "device that raises an interrupt after a delay"
      * (user/libkaal/arch/arm64/testdev.c). The kernel itself uses only the
      * virtual timer, so this gives EL0 the physical counter and one timer
      * nobody else uses; acceptable for a demo device, not a secure default
-     * (a user can read time precisely and raise PPI 30 at will, but only
-     * the holder of its IRQHandler hears it). */
+     * (a user can raise PPI 30 at will, but only the holder of its
+     * IRQHandler hears it; issue 16 takes these two away). */
     ARM64_SYSREG_WRITE(cntp_ctl_el0, 0);
-    ARM64_SYSREG_WRITE(cntkctl_el1, CNTKCTL_EL0PCTEN | CNTKCTL_EL0VCTEN | CNTKCTL_EL0PTEN);
+    ARM64_SYSREG_WRITE(cntkctl_el1, CNTKCTL_EL0VCTEN | CNTKCTL_EL0PCTEN | CNTKCTL_EL0PTEN);
     arm64_isb();
     timer_base_ticks = counter_now();
 }

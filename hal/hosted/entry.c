@@ -41,6 +41,7 @@ HAL_NORETURN void hosted_kernel_exit(void)
     }
     /* Set before the switch: another process may resume this thread. */
     hosted_set_current(kaal_kernel_exit());
+    hosted_clock_publish();
     window_switch();
     hm.watch_entries = hm.entries + hm.fills;
     hm.watch_idle_ticks = 0;
@@ -51,6 +52,7 @@ HAL_NORETURN void hosted_kernel_exit(void)
 void hal_return_to_user(hal_uctx_t *c)
 {
     hosted_set_current(c);
+    hosted_clock_publish();
     window_switch();
     hosted_fs_user(hosted_cur_uctx->r[HOSTED_R_FSBASE]);
     hosted_restore_user(hosted_cur_uctx);

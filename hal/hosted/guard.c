@@ -8,12 +8,13 @@
  *   every other descriptor closed, a seccomp filter (below),
  *   PTRACE_TRACEME, execveat of the stub (guard_stub.S, from a memfd);
  *   then the tracer unmaps everything of the new process but the stub's
- *   two pages (its stack, the vDSO, vvar), sets its TSC rule and its
+ *   two pages (its stack, the vDSO, vvar), maps the clock page read-only
+ *   (clock.c; descriptor 6, then closed), sets its TSC rule and its
  *   watchdog timer by syscalls it injects at the stub's `syscall; int3`.
  *
- * The process then holds the stub, the gate page and the window pages of
- * its address space, which the tracer installs on demand (injected mmap
- * of the memfds) and removes on flushes (injected munmap). User code can
+ * The process then holds the stub, the gate page, the clock page and
+ * the window pages of its address space, which the tracer installs on
+ * demand (injected mmap of the memfds) and removes on flushes (injected munmap). User code can
  * make no host syscall: the tracer resumes it with PTRACE_SYSEMU, so each
  * one stops before it runs; the seccomp filter (which ptrace's SYSEMU
  * precedes) adds that a syscall reaching seccomp at all must come from
@@ -178,13 +179,15 @@ HAL_NORETURN static void child(void)
     /* Through high numbers first, so that no dup2 overwrites a source;
      * dup2 clears close-on-exec. */
     int ram = fcntl(hm.ram_fd, F_DUPFD, 100), dev = fcntl(hm.dev_fd, F_DUPFD, 100);
-    int stub = fcntl(stub_fd, F_DUPFD, 100);
-    if (ram < 0 || dev < 0 || stub < 0 || dup2(ram, GUARD_RAM_FD) < 0 ||
-        dup2(dev, GUARD_DEV_FD) < 0 || dup2(stub, 5) < 0) {
+    int stub = fcntl(stub_fd, F_DUPFD, 100), clk = fcntl(hosted_clock_fd(), F_DUPFD, 100);
+    if (ram < 0 || dev < 0 || stub < 0 || clk < 0 || dup2(ram, GUARD_RAM_FD) < 0 ||
+        dup2(dev, GUARD_DEV_FD) < 0 || dup2(stub, GUARD_STUB_FD) < 0 ||
+        dup2(clk, GUARD_CLOCK_FD) < 0) {
         _exit(70);
     }
     for (int fd = 0; fd < 1024; fd++) {
-        if (fd != GUARD_RAM_FD && fd != GUARD_DEV_FD && fd != 5) {
+        if (fd != GUARD_RAM_FD && fd != GUARD_DEV_FD && fd != GUARD_STUB_FD &&
+            fd != GUARD_CLOCK_FD) {
             close(fd);
         }
     }
@@ -199,7 +202,7 @@ HAL_NORETURN static void child(void)
     }
     char *argv[] = {"kaal-user", NULL};
     char *envp[] = {NULL};
-    syscall(SYS_execveat, 5, "", argv, envp, AT_EMPTY_PATH);
+    syscall(SYS_execveat, GUARD_STUB_FD, "", argv, envp, AT_EMPTY_PATH);
     _exit(70);
 }
 
@@ -225,6 +228,12 @@ static void spawn(struct guard_proc *g)
         guard_fail("starting a user process (no stub)");
     }
     scrub(g);
+    /* The user clock page (clock.c), read-only, as in the other modes. */
+    if (guard_inject(g, SYS_mmap, (long)HAL_HOSTED_CLOCK_VADDR, 4096, PROT_READ,
+                     MAP_SHARED | MAP_FIXED, GUARD_CLOCK_FD, 0) != (long)HAL_HOSTED_CLOCK_VADDR ||
+        guard_inject(g, SYS_close, GUARD_CLOCK_FD, 0, 0, 0, 0, 0) != 0) {
+        guard_fail("mapping the clock page in a user process");
+    }
     if (!hm.allow_rdtsc && guard_inject(g, SYS_prctl, PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0, 0) != 0) {
         guard_fail("PR_SET_TSC in a user process");
     }

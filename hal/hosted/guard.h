@@ -16,6 +16,8 @@
 #define GUARD_STUB_ITIMER 0x0fffe800ull  /* its constant itimerval */
 #define GUARD_RAM_FD 3
 #define GUARD_DEV_FD 4
+#define GUARD_STUB_FD 5  /* until the exec */
+#define GUARD_CLOCK_FD 6 /* until the clock page is mapped (guard.c) */
 
 /* A user process: the address space its window shows, and the registers
  * it was last stopped with (segment registers kept from its start). */

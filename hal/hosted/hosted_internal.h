@@ -92,6 +92,12 @@ void hosted_console_flush(void);
 /* timer.c (hal/timer.h): pend the timer line if its deadline has come. */
 void hosted_timer_poll(void);
 
+/* clock.c: the user clock page (virtual time, read-only for user code) */
+void hosted_clock_start(void);    /* the memfd and kaal-sim's writable view; idempotent */
+void hosted_clock_map_user(void); /* read-only at HAL_HOSTED_CLOCK_VADDR, once a process */
+int hosted_clock_fd(void);        /* the memfd (--guard's user processes map it) */
+void hosted_clock_publish(void);  /* hm.now into the page: at every kernel exit */
+
 /* devices.c: the UART and the test device */
 void hosted_devices_poll(void);
 /* Virtual time of the next timer or device event (UINT64_MAX: none). */

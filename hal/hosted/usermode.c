@@ -63,6 +63,7 @@ static void make_window(void)
     map_or_die((void *)HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP - HAL_USER_VADDR_BASE, PROT_NONE,
                MAP_FIXED_NOREPLACE | MAP_NORESERVE, "the user window");
     make_gate_page();
+    hosted_clock_map_user();
     kstack = map_or_die(NULL, KSTACK_SIZE, PROT_READ | PROT_WRITE, 0, "the kernel stack");
     signal_stack = map_or_die(NULL, SIGSTACK_SIZE, PROT_READ | PROT_WRITE, 0, "the signal stack");
     window_made = true;
@@ -70,6 +71,7 @@ static void make_window(void)
 
 void hosted_user_start(void)
 {
+    hosted_clock_start(); /* before any fork: every process shares the page */
     if (hm.guard) { /* no user code in this process (guard.c) */
         hosted_procs_start(true);
         hm.user_mode = true;

@@ -188,6 +188,13 @@ __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
 /* a store to the gate page */
 __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
         "mov $0x0ffff000, %eax\nhostile_pc: movb $0xc3, (%rax)\nret\n");
+#elif defined(HOSTILE_CLOCK_WRITE)
+/* a store to the user clock page (hal/hosted/clock.c: read-only), after a
+ * read of it (which works; it also makes the host's page-table entry
+ * present, so the error code is that of a write to a read-only page, 0x7,
+ * whichever process the program runs in) */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov $0x0fffd000, %eax\nmov (%rax), %rcx\nhostile_pc: movb $0, (%rax)\nret\n");
 #elif defined(HOSTILE_GATE_READ)
 /* read the gate page's jump target (a kaal-sim address in the default
  * mode) and print it: the output must still be the same in every run */

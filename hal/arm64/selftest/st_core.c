@@ -46,6 +46,13 @@ static bool resched;
 static struct st_expect expect;
 static unsigned faults_seen, irqs_seen, idle_waits, passed;
 static uint64_t sleep_until;
+/* The end of the running thread's time slice (0: none running). A slice
+ * starts when a thread is switched to or after the timer ended the last
+ * one, never at a mere syscall: re-arming the quantum at every kernel exit
+ * let a thread that enters the kernel more often than once a quantum run
+ * for ever (the "timer preemption" check, whose loop makes a syscall every
+ * ~33k instructions, hung under -icount, where that is 33 us). */
+static uint64_t slice_end;
 
 static const char *const test_names[ST_NUM_TESTS] = {
     "syscall registers", "fp/simd preserved", "timer preemption", "user faults",
@@ -278,6 +285,7 @@ static void handle_irq(bool from_user)
     }
     if (irq == hal_irq_timer()) {
         hal_timer_set_deadline_ticks(UINT64_MAX);
+        slice_end = 0; /* the slice is over: the next exit starts one */
         if (from_user) {
             cur->preemptions++;
         }
@@ -324,10 +332,13 @@ hal_uctx_t *kaal_kernel_exit(void)
         }
         struct st_thread *t = pick_next();
         if (t != NULL) {
+            if (t != cur || slice_end == 0 || now >= slice_end) {
+                slice_end = now + hal_timer_ticks_from_ns(QUANTUM_NS);
+            }
             cur = t;
             resched = false;
             hal_vspace_activate(t->root, t->asid);
-            hal_timer_set_deadline_ticks(now + hal_timer_ticks_from_ns(QUANTUM_NS));
+            hal_timer_set_deadline_ticks(slice_end);
             return &t->ctx;
         }
         uint64_t wake = UINT64_MAX;

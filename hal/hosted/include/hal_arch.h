@@ -68,6 +68,9 @@ struct hal_uctx {
 #define HAL_USER_VADDR_BASE 0x10000000ull
 #define HAL_USER_VADDR_TOP 0x70000000ull
 #define HAL_HOSTED_GATE_VADDR 0x0ffff000ull
+/* The user clock page (read-only virtual time, hal/hosted/clock.c; libkaal's
+ * KAAL_HOSTED_CLOCK_VADDR). */
+#define HAL_HOSTED_CLOCK_VADDR 0x0fffd000ull
 
 /* Interrupt lines of the hosted machine. */
 #define HAL_NUM_IRQS 64u

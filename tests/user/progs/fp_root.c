@@ -7,15 +7,20 @@
  *     on one CPU that happens only if the timer preempted it, and
  *   - calls kaal_yield(),
  * checking after each that every register still holds its pattern. The
- * root thread keeps a third pattern while it waits for both. Prints
+ * root thread keeps a third pattern while it waits for both. The threads
+ * are started with kaal_thread_start (each its own TLS block and IPC
+ * buffer). Prints
  * "fp: PASS" and halts with status 0, or names the first wrong register.
  */
 #include <kaal/caps.h>
 #include <kaal/kaal.h>
 #include <kaal/tcb.h>
+#include <kaal/tls.h>
+#include <kaal/vspace.h>
 
 #define ROUNDS 6u
 #define STACK_BYTES 8192u
+#define BUF_VADDR 0x1fe00000ul /* the threads' IPC buffers: a free 2 MiB region */
 
 void fp_load(kaal_word_t seed, kaal_word_t fpcr, kaal_word_t fpsr);
 kaal_word_t fp_check(kaal_word_t seed, kaal_word_t fpcr, kaal_word_t fpsr);
@@ -82,8 +87,16 @@ __attribute__((noreturn)) static void fp_thread(unsigned k)
     }
 }
 
-__attribute__((noreturn)) static void thread0(void) { fp_thread(0); }
-__attribute__((noreturn)) static void thread1(void) { fp_thread(1); }
+__attribute__((noreturn)) static void thread0(kaal_word_t arg)
+{
+    (void)arg;
+    fp_thread(0);
+}
+__attribute__((noreturn)) static void thread1(kaal_word_t arg)
+{
+    (void)arg;
+    fp_thread(1);
+}
 
 static kaal_word_t ut_slot;
 static kaal_word_t next_slot;
@@ -100,18 +113,46 @@ static kaal_cptr_t retype(kaal_word_t type, kaal_word_t n)
     return next_slot - n;
 }
 
-static kaal_word_t start(kaal_cptr_t tcb, void (*fn)(void), unsigned char *stack)
+/* A frame mapped read-write at vaddr for a thread's IPC buffer, with the
+ * translation tables the address lacks (FailedLookup's bits left: 39, 30,
+ * 21 name the missing level). */
+static kaal_cptr_t map_ipc_buffer(kaal_word_t vaddr)
 {
-    kaal_word_t err = kaal_tcb_configure(tcb, 0, KAAL_CAP_INIT_CNODE, 0, KAAL_CAP_INIT_VSPACE, 0, 0, 0);
+    kaal_cptr_t frame = retype(KAAL_OBJ_FRAME_4K, 1);
+    for (unsigned tries = 0; frame != 0 && tries < 4u; tries++) {
+        kaal_word_t err = kaal_frame_map(frame, KAAL_CAP_INIT_VSPACE, vaddr,
+                                         KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, KAAL_VM_EXECUTE_NEVER);
+        if (err == KAAL_NO_ERROR) {
+            return frame;
+        }
+        kaal_word_t bits = kaal_last_reply_mr(2);
+        kaal_word_t type = bits == 39u   ? KAAL_OBJ_PAGE_UPPER_DIR
+                           : bits == 30u ? KAAL_OBJ_PAGE_DIRECTORY
+                                         : KAAL_OBJ_PAGE_TABLE;
+        kaal_cptr_t table = err == KAAL_FAILED_LOOKUP ? retype(type, 1) : 0;
+        if (table == 0 || kaal_page_table_map(table, KAAL_CAP_INIT_VSPACE, vaddr, 0) != KAAL_NO_ERROR) {
+            return 0;
+        }
+    }
+    return 0;
+}
+
+/* A thread of this address space with its own TLS block and IPC buffer
+ * (kaal_thread_start), at priority 10. */
+static kaal_word_t start(kaal_cptr_t tcb, void (*fn)(kaal_word_t), unsigned char *stack,
+                         kaal_word_t buf_vaddr)
+{
+    kaal_cptr_t frame = map_ipc_buffer(buf_vaddr);
+    if (frame == 0) {
+        return KAAL_NOT_ENOUGH_MEMORY;
+    }
+    kaal_word_t err = kaal_tcb_configure(tcb, 0, KAAL_CAP_INIT_CNODE, 0, KAAL_CAP_INIT_VSPACE, 0,
+                                         buf_vaddr, frame);
     if (err == KAAL_NO_ERROR) {
         err = kaal_tcb_set_priority(tcb, KAAL_CAP_INIT_TCB, 10);
     }
-    kaal_user_context_t regs;
-    memset(&regs, 0, sizeof(regs));
-    regs.r[KAAL_REG_PC] = (kaal_word_t)(uintptr_t)fn;
-    regs.r[KAAL_REG_SP] = (kaal_word_t)(uintptr_t)(stack + STACK_BYTES) - 16u;
     if (err == KAAL_NO_ERROR) {
-        err = kaal_tcb_write_registers(tcb, true, KAAL_NUM_USER_REGS, &regs);
+        err = kaal_thread_start(tcb, fn, 0, stack, STACK_BYTES, (kaal_ipc_buffer_t *)(uintptr_t)buf_vaddr);
     }
     return err;
 }
@@ -137,9 +178,9 @@ int kaal_main(kaal_word_t arg)
     if (ut_slot == 0 || tcbs == 0 || done_ntfn == 0 || park_ntfn == 0) {
         return 1;
     }
-    kaal_word_t err = start(tcbs, thread0, stacks[0]);
+    kaal_word_t err = start(tcbs, thread0, stacks[0], BUF_VADDR);
     if (err == KAAL_NO_ERROR) {
-        err = start(tcbs + 1, thread1, stacks[1]);
+        err = start(tcbs + 1, thread1, stacks[1], BUF_VADDR + 4096u);
     }
     if (err != KAAL_NO_ERROR) {
         kaal_printf("fp: starting the threads failed: %s\n", kaal_error_name(err));

@@ -11,6 +11,9 @@
 #include <kaal/abi.h>
 
 #define KAAL_ARCH_NAME "x86_64-hosted"
+/* The read-only clock page (kaal/clock.h; hal/hosted/clock.c, where
+ * hal_arch.h calls it HAL_HOSTED_CLOCK_VADDR). */
+#define KAAL_HOSTED_CLOCK_VADDR 0x0fffd000ul
 
 static inline void kaal_arch_syscall(kaal_word_t sysno, kaal_word_t r[6])
 {
