@@ -23,6 +23,7 @@ static void machine_reset(const hosted_config_t *cfg)
     hosted_xstate_reset(hm.ram_bytes);
     hm.allow_rdtsc = cfg->allow_rdtsc;
     hm.guard = cfg->guard;
+    hm.after_entry = cfg->after_entry;
     memset(hm.dev, 0, HOSTED_DEVICE_SIZE);
     hm.quiet = cfg->quiet;
     hm.one_process = cfg->one_process;
