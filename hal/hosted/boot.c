@@ -35,6 +35,7 @@ static void machine_reset(const hosted_config_t *cfg)
     hm.irq_active = 0;
     hm.nevents = 0;
     hm.entries = 0;
+    hm.work_units = 0;
     hm.fills = 0;
     hm.watch_entries = 0;
     hm.watch_idle_ticks = 0;

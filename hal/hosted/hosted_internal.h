@@ -42,6 +42,7 @@ struct hosted_machine {
     unsigned nevents;
 
     uint64_t entries;
+    uint64_t work_units;    /* preemption points passed (timer.c) */
     uint64_t host_syscalls;
     uint64_t fills;         /* user-window page fills */
     uint64_t watch_entries; /* entries + fills seen by the last watchdog tick */

@@ -119,5 +119,9 @@ typedef struct hosted_uart_regs {
 
 /* Virtual cost of one kernel entry (ns). */
 #define HOSTED_ENTRY_NS 100u
+/* Virtual cost of one unit of long kernel work (ns): what the kernel does
+ * between two preemption points (hal_preemption_point: one capability
+ * deleted, one step of a zombie; docs/architecture.md "Time"). */
+#define HOSTED_WORK_UNIT_NS 500u
 
 #endif
