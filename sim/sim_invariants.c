@@ -14,6 +14,22 @@
 
 #include <string.h>
 
+#ifdef SIM_BREAK_INVARIANT_AT_NS
+#include "cdt.h"
+
+/* The test build kaal-sim-inv-broken (sim/meson.build): once virtual time
+ * reaches SIM_BREAK_INVARIANT_AT_NS, make the derivation list's head
+ * point at itself, an invariant the checker must then report. */
+static void break_an_invariant(void)
+{
+    if (hosted_now() >= SIM_BREAK_INVARIANT_AT_NS) {
+        cdt_head()->prev = cdt_head();
+    }
+}
+#else
+static void break_an_invariant(void) {}
+#endif
+
 static void put_dec(uint64_t v)
 {
     char digits[21];
@@ -29,6 +45,7 @@ static void put_dec(uint64_t v)
 
 void sim_check_invariants(void)
 {
+    break_an_invariant();
     kaal_inv_report_t r = kaal_invariants_check();
     if (r.problems == 0) {
         return;
