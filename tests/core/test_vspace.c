@@ -301,6 +301,36 @@ Test(vspace, error_order_as_sel4)
     check_vspace(vs);
 }
 
+/* A VSpace capability whose ASID was freed and handed to another VSpace:
+ * the ASID is live but names another root, so every Map says
+ * InvalidCapability 1 (seL4: find_ret.vspace_root != vspaceRoot). */
+Test(vspace, map_with_a_vspace_whose_asid_was_reused)
+{
+    boot(0);
+    word_t ut = retype_bits(KAAL_OBJ_UNTYPED, KAAL_ASID_POOL_SIZE_BITS);
+    word_t ut2 = retype_bits(KAAL_OBJ_UNTYPED, KAAL_ASID_POOL_SIZE_BITS);
+    word_t pool = next_free++, pool2 = next_free++;
+    cr_assert_eq(make_pool(ut, pool), KAAL_NO_ERROR);
+    word_t old = retype(KAAL_OBJ_VSPACE);
+    cr_assert_eq(assign(pool, old), KAAL_NO_ERROR);
+    word_t asid = cap_vspace_asid(cap_at(old));
+    cr_assert_eq(cnode_delete(pool), KAAL_NO_ERROR);
+    cr_assert_eq(make_pool(ut2, pool2), KAAL_NO_ERROR);
+    word_t fresh = retype(KAAL_OBJ_VSPACE);
+    cr_assert_eq(assign(pool2, fresh), KAAL_NO_ERROR);
+    cr_assert_eq(cap_vspace_asid(cap_at(fresh)), asid, "the same ASID again");
+    new_tables(fresh, 3);
+    word_t f = retype(KAAL_OBJ_FRAME_4K), pud = retype(KAAL_OBJ_PAGE_UPPER_DIR);
+    harness_regs_t r = inv(f, KAAL_INV_FRAME_MAP, 3, old, 0, VA, KAAL_RIGHT_READ, 0, 0);
+    cr_assert_eq(label(r), KAAL_INVALID_CAPABILITY, "Frame Map: %lu", label(r));
+    cr_assert_eq(r.mr[0], 1);
+    r = inv(pud, KAAL_INV_PAGE_TABLE_MAP, 2, old, 0, VA, 0, 0, 0);
+    cr_assert_eq(label(r), KAAL_INVALID_CAPABILITY, "PageTable Map: %lu", label(r));
+    cr_assert_eq(r.mr[0], 1);
+    cr_assert_eq(frame_map(f, fresh, VA, KAAL_RIGHT_READ, 0), KAAL_NO_ERROR);
+    check_vspace(fresh);
+}
+
 /* ASIDPool Assign through a pool capability whose pool is gone
  * (FailedLookup, InvalidRoot) or replaced by another pool of the same
  * high ASID (InvalidCapability 0). Only a stale copy reaches these rows;
