@@ -8,8 +8,10 @@
  *   0x40000000  RAM: one memfd of cfg.ram_bytes, mapped once for the kernel
  *               (hosted_kvirt_offset) and page by page into the user window
  *
- * Time is virtual: it advances by HOSTED_ENTRY_NS at each kernel entry and
- * jumps to the next event when the CPU idles, so a run is deterministic.
+ * Time is virtual: it advances by HOSTED_ENTRY_NS at each kernel entry, by
+ * HOSTED_WORK_UNIT_NS at each preemption point of long kernel work
+ * (timer.c) and jumps to the next event when the CPU idles, so a run is
+ * deterministic.
  */
 #include "hosted_internal.h"
 
