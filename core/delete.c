@@ -147,7 +147,7 @@ kerr_t cap_delete(cte_t *slot)
         if (r == DEL_DONE) {
             return KAAL_NO_ERROR;
         }
-        if (hal_irq_pending()) {
+        if (hal_preemption_point()) {
             return KAAL_PREEMPTED;
         }
     }
@@ -164,7 +164,7 @@ kerr_t cap_revoke(cte_t *slot)
         if (r != KAAL_NO_ERROR) {
             return r;
         }
-        if (hal_irq_pending()) {
+        if (hal_preemption_point()) {
             return KAAL_PREEMPTED;
         }
     }

@@ -34,7 +34,7 @@
  * (docs/capabilities.md).
  *
  * Each step does bounded work (the walk is bounded by the nesting depth),
- * then hal_irq_pending() is checked: if set the operation returns
+ * then hal_preemption_point() is checked: if set the operation returns
  * KAAL_PREEMPTED and the invoking syscall restarts, continuing where the
  * Zombies say.
  */

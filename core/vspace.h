@@ -89,6 +89,8 @@ static inline pte_t pte_make_table(paddr_t pa) { return (pa & PTE_ADDR_MASK) | P
  * KAAL_RIGHT_READ / KAAL_RIGHT_WRITE bits; attr KAAL_VM_* bits. */
 pte_t pte_make_frame(paddr_t pa, unsigned level, word_t rights, word_t attr, bool device);
 
+/*@ assigns \nothing;
+    ensures \result <==> level < 3 && (e & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE); */
 static inline bool pte_is_table(pte_t e, unsigned level)
 {
     return level < 3 && (e & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE);

@@ -21,6 +21,24 @@
       (\forall pte_t *p, cte_t *s; vspace_pte(p) && kobj_slot(s) ==> \separated(p, s));
 */
 
+/* Extra capability 0 must be a VSpace capability with an ASID
+ * (InvalidCapability 1; seL4's isValidNativeRoot). */
+/*@ requires \valid(inv) && \valid_read(inv->extra[0]) && \separated(inv->extra[0], inv);
+    assigns inv->err;
+    ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
+      \result == KAAL_INVALID_CAPABILITY && inv->err.invalid_cap == 1;
+    ensures checked: \result == KAAL_NO_ERROR <==>
+      cap_type_of(inv->extra[0]->cap) == CAP_VSPACE && cap_vspace_has_asid_of(inv->extra[0]->cap);
+*/
+static kerr_t check_vspace_cap(invocation_t *inv)
+{
+    cap_t vs = inv->extra[0]->cap;
+    if (cap_type(vs) != CAP_VSPACE || !cap_vspace_has_asid(vs)) {
+        return err_invalid_cap(&inv->err, 1);
+    }
+    return KAAL_NO_ERROR;
+}
+
 /* The VSpace named by extra capability 0: it must be a VSpace capability
  * with an ASID (InvalidCapability 1), the ASID must still be live
  * (FailedLookup, InvalidRoot) and name this VSpace (InvalidCapability 1). */
@@ -36,10 +54,11 @@
 */
 static kerr_t get_vspace(invocation_t *inv, paddr_t *root, word_t *asid)
 {
-    cap_t vs = inv->extra[0]->cap;
-    if (cap_type(vs) != CAP_VSPACE || !cap_vspace_has_asid(vs)) {
-        return err_invalid_cap(&inv->err, 1);
+    kerr_t r = check_vspace_cap(inv);
+    if (r != KAAL_NO_ERROR) {
+        return r;
     }
+    cap_t vs = inv->extra[0]->cap;
     paddr_t found = asid_lookup_vspace(cap_vspace_asid(vs));
     if (found == 0) {
         lookup_fault_t lf = {.type = KAAL_LOOKUP_INVALID_ROOT};
@@ -55,8 +74,10 @@ static kerr_t get_vspace(invocation_t *inv, paddr_t *root, word_t *asid)
 
 /* FailedLookup for a missing table: seL4's MissingCapability lookup fault
  * with bits_left = log2 of what the entry that should have been a table
- * covers: 39 (level-1 table missing), 30 (level 2), 21 (level 3). */
-/*@ requires \valid(inv) && 1 <= missing_level <= 3;
+ * covers: 39 (level-1 table missing), 30 (level 2), 21 (level 3); 12
+ * (missing_level 4) when the walk went down to a page-table entry where a
+ * larger frame was to go. */
+/*@ requires \valid(inv) && 1 <= missing_level <= 4;
     assigns inv->err;
     ensures \result == KAAL_FAILED_LOOKUP && inv->err.type == \result;
     ensures inv->err.lf.type == KAAL_LOOKUP_MISSING_CAPABILITY &&
@@ -167,6 +188,11 @@ static kerr_t frame_map_check_args(invocation_t *inv, frame_map_req_t *q)
     if (r != KAAL_NO_ERROR) {
         return r;
     }
+    /* seL4's order: alignment, then the Remap checks, then the range. */
+    if (!KAAL_IS_ALIGNED(va, bits)) {
+        return err_set(&inv->err, KAAL_ALIGNMENT_ERROR);
+    }
+    /*@ assert aligned: (va & ((1 << bits) - 1)) == 0; */
     bool remap = cap_frame_mapped(inv->cap);
     if (remap && (r = check_remap(inv, asid, va)) != KAAL_NO_ERROR) {
         return r;
@@ -174,9 +200,8 @@ static kerr_t frame_map_check_args(invocation_t *inv, frame_map_req_t *q)
     if (!in_user_range(va, bits)) {
         return err_invalid_arg(&inv->err, 0);
     }
-    if (!KAAL_IS_ALIGNED(va, bits)) {
-        return err_set(&inv->err, KAAL_ALIGNMENT_ERROR);
-    }
+    /*@ assert in_range: HAL_USER_VADDR_BASE <= va < HAL_USER_VADDR_TOP &&
+                         HAL_USER_VADDR_TOP - va >= (1 << bits); */
     q->va = va;
     q->rights = rights;
     q->attr = attr;
@@ -189,7 +214,11 @@ static kerr_t frame_map_check_args(invocation_t *inv, frame_map_req_t *q)
 }
 
 /* Frame Map, the table walk: the entry for q->va at q->level must exist
- * (FailedLookup) and be free, or map this frame for a Remap (DeleteFirst). */
+ * (FailedLookup) and be free, or map this frame for a Remap (DeleteFirst).
+ * An entry that holds a table is a FailedLookup too, as seL4's
+ * lookupPTSlot: that walk goes on down the tables, and the lookup fault
+ * names the entry where it stops (bits_left 12 for a 2 MiB frame over a
+ * page table; 21 or 12 for a 1 GiB frame over a directory). */
 /*@ requires \valid(inv) && \valid(q) && \separated(q, inv) && q->level <= 3;
     assigns inv->err, q->e;
     ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
@@ -206,6 +235,11 @@ static kerr_t frame_map_check_entry(invocation_t *inv, frame_map_req_t *q)
     pte_t *e = vspace_lookup_entry(q->root, q->va, q->level, &missing);
     if (e == NULL) {
         return err_missing_table(inv, missing);
+    }
+    if (pte_is_table(*e, q->level)) {
+        unsigned stop = 0;
+        pte_t *last = vspace_lookup_entry(q->root, q->va, 3u, &stop);
+        return err_missing_table(inv, last != NULL ? 4u : stop);
     }
     bool ours = pte_is_frame(*e, q->level) && pte_addr(*e) == cap_paddr(inv->cap);
     if ((*e & PTE_VALID) != 0 && !(q->remap && ours)) {
@@ -351,14 +385,19 @@ static kerr_t table_map_check_args(invocation_t *inv, table_map_req_t *q)
         return err_invalid_cap(&inv->err, 0);
     }
     vaddr_t va = inv_arg(inv, 0);
-    paddr_t root;
-    word_t asid;
-    kerr_t r = get_vspace(inv, &root, &asid);
+    /* seL4's order: the VSpace cap, the vaddr, then the ASID lookup. */
+    kerr_t r = check_vspace_cap(inv);
     if (r != KAAL_NO_ERROR) {
         return r;
     }
     if (!table_meets_user_range(va, level)) {
         return err_invalid_arg(&inv->err, 0);
+    }
+    paddr_t root;
+    word_t asid;
+    r = get_vspace(inv, &root, &asid);
+    if (r != KAAL_NO_ERROR) {
+        return r;
     }
     q->va = va;
     q->level = level;

@@ -2,10 +2,12 @@
  * kaal-sim: the hosted machine. Boots the KaaL kernel inside this Linux
  * process and runs the root task (built in by default) until the kernel
  * halts. Exit status: the halt status (0 normal end); 2 boot failure; 3 the
- * system stopped with every thread blocked; 64 bad usage; 70 host error.
+ * system stopped with every thread blocked; 4 --check-invariants found a broken
+ * invariant; 64 bad usage; 70 host error.
  */
 #include "hosted.h"
 #include "debug_dump.h"
+#include "sim_invariants.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -46,10 +48,15 @@ static void usage(FILE *f)
             "                   to FILE (CNodes and their slots, the derivation tree,\n"
             "                   the objects; docs/debugging.md) and print the number\n"
             "                   of live objects on stderr\n"
+            "  --check-invariants  run the kernel's invariant checker after every\n"
+            "                   kernel entry; a broken invariant is reported (which,\n"
+            "                   with the objects' addresses) and ends the run with\n"
+            "                   status 4 (docs/testing.md)\n"
             "  --help           this text\n\n"
             "Exit status: the status the system halted with (0: normal end);\n"
             "2: the kernel could not boot; 3: every thread blocked with no\n"
-            "interrupt due; 64: bad usage; 70: host error.\n"
+            "interrupt due; 4: --check-invariants found a broken invariant;\n"
+            "64: bad usage; 70: host error.\n"
             "Each user address space runs in a host process of its own, forked\n"
             "from this one (docs/hal.md).\n"
             "Debug the kernel with: gdb --args kaal-sim --one-process ...  (make debug;\n"
@@ -146,6 +153,8 @@ int main(int argc, char **argv)
             cfg.guard = true;
         } else if (strcmp(a, "--allow-rdtsc") == 0) {
             cfg.allow_rdtsc = true;
+        } else if (strcmp(a, "--check-invariants") == 0) {
+            cfg.after_entry = sim_check_invariants;
         } else if (strcmp(a, "--one-process") == 0) {
             cfg.one_process = true;
         } else if (strcmp(a, "--ram") == 0 && i + 1 < argc) {
@@ -185,6 +194,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "kaal-sim: the kernel could not boot (see the log above)\n");
     } else if (status == 3) {
         fprintf(stderr, "kaal-sim: the system stopped: every thread is blocked\n");
+    } else if (status == SIM_INVARIANT_STATUS && cfg.after_entry != NULL &&
+               sim_invariants_report(hosted_console_text()) != NULL) {
+        fputs(sim_invariants_report(hosted_console_text()), stderr);
     } else if (status != 0) {
         fprintf(stderr, "kaal-sim: the system halted with status %d\n", status);
     }

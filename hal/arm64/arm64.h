@@ -185,5 +185,18 @@ void arm64_put_hex(uint64_t v, unsigned min_digits);
 void arm64_no_fastpath(void) __attribute__((weak));
 /* kernel-bench*.elf (pmu.c, -DKAAL_BENCH_PMU): PMU set-up and options. */
 void arm64_bench_init(void) __attribute__((weak));
+/* kernel-checked-broken.elf (tests/qemu/inv_break.c): break an invariant
+ * before the first exit, to see the checker report it. */
+void arm64_test_after_boot(void) __attribute__((weak));
+
+/* ---- kernels that check their invariants (-DKAAL_CHECK_INVARIANTS) ----- */
+
+/* Halt status when a check finds a broken invariant (as kaal-sim's). */
+#define ARM64_INVARIANT_STATUS 4
+/* invariants.c: run the invariant checker (core/invariants.h) on the
+ * kernel state; if something is broken, print which invariants (with the
+ * objects' addresses) on the console and halt with ARM64_INVARIANT_STATUS.
+ * vectors.S and arm64_kernel_exit call it after every kernel entry. */
+void arm64_check_invariants(void);
 
 #endif

@@ -198,5 +198,8 @@ void arm64_boot_main(void)
     if (arm64_bench_init != NULL) {
         arm64_bench_init(); /* kernel-bench*.elf (pmu.c) */
     }
+    if (arm64_test_after_boot != NULL) {
+        arm64_test_after_boot(); /* kernel-checked-broken.elf */
+    }
     arm64_kernel_exit();
 }

@@ -116,6 +116,7 @@ void hal_irq_mask(unsigned irq, bool masked)
 }
 
 bool hal_irq_pending(void) { return hal_arch_irq_pending(); }
+bool hal_preemption_point(void) { return hal_arch_irq_pending(); }
 
 bool gic_any_line_enabled_but_timer(void)
 {

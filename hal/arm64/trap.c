@@ -53,7 +53,11 @@ void arm64_trap_el0_serror(uint64_t esr)
  * has the same in assembly, arm64_kernel_exit_asm). */
 void arm64_kernel_exit(void)
 {
-    hal_return_to_user(kaal_kernel_exit());
+    hal_uctx_t *next = kaal_kernel_exit();
+#ifdef KAAL_CHECK_INVARIANTS
+    arm64_check_invariants();
+#endif
+    hal_return_to_user(next);
 }
 
 static void put_reg(const char *name, uint64_t v)

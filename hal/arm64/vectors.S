@@ -63,6 +63,18 @@
 
 /* ---- vector table ------------------------------------------------------ */
 
+/* check_invariants_x0: in a kernel built to check its invariants
+ * (-DKAAL_CHECK_INVARIANTS, invariants.c), run the checker on the way out
+ * of every kernel entry, keeping x0 (the context to resume) in x19; the
+ * user's registers are all in their uctx by then. Nothing otherwise. */
+.macro check_invariants_x0
+#ifdef KAAL_CHECK_INVARIANTS
+    mov     x19, x0
+    bl      arm64_check_invariants
+    mov     x0, x19
+#endif
+.endm
+
 .macro kernel_vector idx
     .balign 0x80
     msr     sp_el0, x0              /* scratch: we never return from here */
@@ -149,11 +161,13 @@ el0_sync:
     b.ne    el0_sync_general
     bl      fastpath_entry_reply_recv
     cbz     x0, el0_sync_general
+    check_invariants_x0
     mrs     x1, isr_el1
     cbnz    x1, arm64_kernel_exit_asm
     b       hal_return_to_user_switch   /* the stack is empty again */
 1:  bl      fastpath_entry_call
     cbz     x0, el0_sync_general
+    check_invariants_x0
     mrs     x1, isr_el1
     cbnz    x1, arm64_kernel_exit_asm
     b       hal_return_to_user_switch
@@ -184,6 +198,7 @@ el0_serror:
 /* arm64_kernel_exit() (trap.c) without its C frame */
 arm64_kernel_exit_asm:
     bl      kaal_kernel_exit
+    check_invariants_x0
     b       hal_return_to_user
 
 /* ---- Lazy FP/SIMD switching ----------------------------------------------

@@ -8,8 +8,10 @@
  *   0x40000000  RAM: one memfd of cfg.ram_bytes, mapped once for the kernel
  *               (hosted_kvirt_offset) and page by page into the user window
  *
- * Time is virtual: it advances by HOSTED_ENTRY_NS at each kernel entry and
- * jumps to the next event when the CPU idles, so a run is deterministic.
+ * Time is virtual: it advances by HOSTED_ENTRY_NS at each kernel entry, by
+ * HOSTED_WORK_UNIT_NS at each preemption point of long kernel work
+ * (timer.c) and jumps to the next event when the CPU idles, so a run is
+ * deterministic.
  */
 #include "hosted_internal.h"
 
@@ -23,6 +25,7 @@ static void machine_reset(const hosted_config_t *cfg)
     hosted_xstate_reset(hm.ram_bytes);
     hm.allow_rdtsc = cfg->allow_rdtsc;
     hm.guard = cfg->guard;
+    hm.after_entry = cfg->after_entry;
     memset(hm.dev, 0, HOSTED_DEVICE_SIZE);
     hm.quiet = cfg->quiet;
     hm.one_process = cfg->one_process;
@@ -34,6 +37,7 @@ static void machine_reset(const hosted_config_t *cfg)
     hm.irq_active = 0;
     hm.nevents = 0;
     hm.entries = 0;
+    hm.work_units = 0;
     hm.fills = 0;
     hm.watch_entries = 0;
     hm.watch_idle_ticks = 0;

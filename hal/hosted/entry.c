@@ -22,6 +22,15 @@ void hosted_set_current(struct hal_uctx *c)
     hosted_cur_xarea = hosted_xarea(c);
 }
 
+/* After every entry, once kaal_kernel_exit chose the thread: the
+ * configured check (kaal-sim --check-invariants), if any. */
+void hosted_after_entry(void)
+{
+    if (hm.after_entry != NULL) {
+        hm.after_entry();
+    }
+}
+
 void hosted_entry_begin(void)
 {
     hm.entries++;
@@ -41,6 +50,7 @@ HAL_NORETURN void hosted_kernel_exit(void)
     }
     /* Set before the switch: another process may resume this thread. */
     hosted_set_current(kaal_kernel_exit());
+    hosted_after_entry();
     hosted_clock_publish();
     window_switch();
     hm.watch_entries = hm.entries + hm.fills;

@@ -286,6 +286,7 @@ void hosted_guard_run(void)
 {
     for (;;) {
         hosted_set_current(kaal_kernel_exit());
+        hosted_after_entry();
         hosted_clock_publish();
         struct guard_proc *g = guard_proc_for(hm.want_root, hm.want_asid);
         hm.watch_entries = hm.entries + hm.fills;

@@ -33,6 +33,7 @@ struct hosted_machine {
     bool user_mode;
     bool allow_rdtsc; /* user code may read the TSC (confine.c) */
     bool guard;       /* --guard: user code in traced processes (guard.c) */
+    void (*after_entry)(void); /* cfg.after_entry (entry.c, guard_run.c) */
 
     uint64_t now;
     uint64_t deadline;
@@ -41,6 +42,7 @@ struct hosted_machine {
     unsigned nevents;
 
     uint64_t entries;
+    uint64_t work_units;    /* preemption points passed (timer.c) */
     uint64_t host_syscalls;
     uint64_t fills;         /* user-window page fills */
     uint64_t watch_entries; /* entries + fills seen by the last watchdog tick */
@@ -142,6 +144,7 @@ void hosted_confine(bool allow_rdtsc, bool debuggable);
 extern struct hal_uctx *hosted_cur_uctx; /* the context gate.S saves into */
 void hosted_set_current(struct hal_uctx *c); /* hosted_cur_uctx and its xarea */
 void hosted_entry_begin(void);           /* what every kernel entry does first */
+void hosted_after_entry(void);           /* what every kernel exit does: cfg.after_entry */
 HAL_NORETURN void hosted_kernel_exit(void);
 HAL_NORETURN void hosted_syscall_entry(void);
 HAL_NORETURN void hosted_fault_entry(void);

@@ -1,10 +1,13 @@
 /*
  * The kernel timer of the hosted machine (hal/timer.h): a deadline in
  * virtual time on interrupt line HAL_HOSTED_IRQ_TIMER. A tick is a
- * nanosecond.
+ * nanosecond. Virtual time moves at kernel entries (HOSTED_ENTRY_NS), at
+ * the preemption points of long kernel work (HOSTED_WORK_UNIT_NS, below)
+ * and when the CPU idles (cpu.c).
  */
 #include "hosted_internal.h"
 
+#include <hal/irq.h>
 #include <hal/timer.h>
 
 void hal_timer_set_deadline(uint64_t deadline)
@@ -22,4 +25,15 @@ void hosted_timer_poll(void)
     if (hm.now >= hm.deadline) {
         hm.irq_pending |= 1ull << HAL_HOSTED_IRQ_TIMER;
     }
+}
+
+/* A unit of long kernel work is done: charge it, deliver the device
+ * events now due, and say whether an interrupt is pending (hal/irq.h).
+ * Deterministic: the cost is a constant, not the host's time. */
+bool hal_preemption_point(void)
+{
+    hm.now += HOSTED_WORK_UNIT_NS;
+    hm.work_units++;
+    hosted_devices_poll();
+    return hal_irq_pending();
 }

@@ -1,13 +1,15 @@
 #!/bin/sh
 # kaal-sim runs the demo system to its end: exit status 0 and every line
-# of the expected file present in the output, in order.
+# of the expected file present in the output, in order. Arguments after
+# the expected file go to kaal-sim (e.g. --check-invariants, --guard).
 set -eu
 sim=$1
 expected=$2
+shift 2
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 status=0
-"$sim" >"$out" 2>&1 </dev/null || status=$?
+"$sim" "$@" >"$out" 2>&1 </dev/null || status=$?
 if [ "$status" != 0 ]; then
   cat "$out"
   echo "FAIL: kaal-sim exited with status $status"

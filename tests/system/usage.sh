@@ -5,6 +5,7 @@ set -u
 sim=$1
 fail() { echo "FAIL: $*"; exit 1; }
 "$sim" --help | grep -q "usage: kaal-sim" || fail "--help"
+"$sim" --help | grep -q -- "--check-invariants" || fail "--help does not list --check-invariants"
 "$sim" --bogus >/dev/null 2>&1; [ $? = 64 ] || fail "unknown option must exit 64"
 "$sim" --ram 1 >/dev/null 2>&1; [ $? = 64 ] || fail "--ram 1 must exit 64"
 bad=$(mktemp); trap 'rm -f "$bad"' EXIT

@@ -40,7 +40,18 @@ kaal_msg_t kaal_call(kaal_cptr_t dest, kaal_word_t info, const kaal_word_t mr[KA
         scratch_frame = 0;
     }
     kaal_word_t cap0 = harness_ipcbuf()->caps_or_badges[0];
-    harness_regs_t r = harness_syscall(KAAL_SYS_CALL, dest, info, mr[0], mr[1], mr[2], mr[3]);
+    /* A preempted long operation (the timer falls due inside a large
+     * Revoke: hosted virtual time is charged for kernel work) rolls the
+     * PC back to the syscall: issue it again, as the CPU would. */
+    harness_regs_t r;
+    for (unsigned i = 0;; i++) {
+        tcb_t *me = ks.cur;
+        word_t pc = me->ctx.r[HAL_R_PC];
+        r = harness_syscall(KAAL_SYS_CALL, dest, info, mr[0], mr[1], mr[2], mr[3]);
+        if (i == 1000000u || ks.cur != me || me->ctx.r[HAL_R_PC] != pc || me->state != TS_RUNNING) {
+            break;
+        }
+    }
     shim_calls++;
     if (label == KAAL_INV_FRAME_MAP && cap0 == KAAL_CAP_INIT_VSPACE && mr[0] == scratch_vaddr &&
         kaal_msginfo_label(r.info) == KAAL_NO_ERROR) {

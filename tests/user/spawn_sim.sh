@@ -5,10 +5,12 @@
 # another's memory, writing code and executing data each fault to the
 # root, which restarts the first once; one writes through the UART's
 # device page; after the teardown the kernel confirms
-# that every untyped is free. The run must be identical twice.
+# that every untyped is free. The run must be identical twice. Arguments
+# after the module go to kaal-sim (--check-invariants).
 set -u
 sim=$1; root=$2; module=$3
-out=$("$sim" --root "$root" --module "$module" 2>&1 </dev/null); st=$?
+shift 3
+out=$("$sim" "$@" --root "$root" --module "$module" 2>&1 </dev/null); st=$?
 echo "$out"
 [ $st = 0 ] || { echo "FAIL: exit status $st"; exit 1; }
 for want in \
@@ -27,6 +29,6 @@ done
 [ "$(echo "$out" | grep -c "peeker: reading another process's page")" = 2 ] || { echo "FAIL: peeker not restarted"; exit 1; }
 [ "$(echo "$out" | grep -c 'spawn-root: fault from badge 9')" = 2 ] || { echo "FAIL: second fault missing"; exit 1; }
 echo "$out" | grep -q "survived" && { echo "FAIL: the fault did not happen"; exit 1; }
-again=$("$sim" --root "$root" --module "$module" 2>&1 </dev/null)
+again=$("$sim" "$@" --root "$root" --module "$module" 2>&1 </dev/null)
 [ "$out" = "$again" ] || { echo "FAIL: second run differs"; exit 1; }
 echo ok

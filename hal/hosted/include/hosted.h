@@ -34,6 +34,11 @@ typedef struct hosted_config {
                                   UserException #GP; docs/architecture.md) */
     bool guard;                /* user code in traced host processes that map
                                   nothing of the kernel (docs/architecture.md) */
+    void (*after_entry)(void); /* called after every kernel entry, once the
+                                  kernel chose the thread to run, on the
+                                  kernel stack with the user's FS base (so
+                                  freestanding code only; it may hal_halt):
+                                  kaal-sim --check-invariants. NULL: none */
 } hosted_config_t;
 
 /* Boot and run until the kernel halts; returns the halt status
@@ -114,5 +119,9 @@ typedef struct hosted_uart_regs {
 
 /* Virtual cost of one kernel entry (ns). */
 #define HOSTED_ENTRY_NS 100u
+/* Virtual cost of one unit of long kernel work (ns): what the kernel does
+ * between two preemption points (hal_preemption_point: one capability
+ * deleted, one step of a zombie; docs/architecture.md "Time"). */
+#define HOSTED_WORK_UNIT_NS 500u
 
 #endif

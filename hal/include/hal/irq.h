@@ -39,5 +39,13 @@ void hal_irq_end(unsigned irq);
 void hal_irq_mask(unsigned irq, bool masked);
 /* True if an unmasked interrupt is pending now (inline: hal/arch.h). */
 bool hal_irq_pending(void);
+/* A preemption point of a long kernel operation (Revoke, Delete, ...),
+ * reached after each bounded unit of work: true if an unmasked interrupt
+ * is pending, and the operation then stops with Preempted and its syscall
+ * restarts. On hardware time passes by itself and this is
+ * hal_irq_pending(); the hosted machine, whose virtual time stands still
+ * inside the kernel, first charges the unit's cost (HOSTED_WORK_UNIT_NS),
+ * so that a timer falls due inside long work there too. */
+bool hal_preemption_point(void);
 
 #endif
