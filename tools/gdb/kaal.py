@@ -614,8 +614,42 @@ class KaalThreadIs(gdb.Function):
             return 0
 
 
+class KaalSyscallIn(gdb.Function):
+    """$_kaal_syscall_in("PROG", "FUNCTION") is the address of the first
+    system call instruction (kaal-sim: `call kaal_hosted_gate`; arm64:
+    `svc #0`) in FUNCTION of PROG's ELF, read from the file: for
+    `kaal break PROG:*$_kaal_syscall_in("PROG", "FUNCTION")` before the
+    program runs."""
+
+    def __init__(self):
+        super().__init__("_kaal_syscall_in")
+
+    def invoke(self, prog, func):
+        S.find_programs()
+        path = S.programs.get(prog.string())
+        if path is None:
+            raise gdb.GdbError("$_kaal_syscall_in: no program '%s'" % prog.string())
+        elf = S.elf(path)
+        sym = elf.symbol(func.string())
+        if sym is None or sym[1] == 0:
+            raise gdb.GdbError("$_kaal_syscall_in: no function '%s' in %s" % (func.string(), path))
+        start, size = sym
+        code = elf.read(start, size)
+        if S.backend() == "hosted":
+            for i in range(size - 4):  # e8 rel32 to the gate page
+                if code[i] == 0xe8 and (start + i + 5 + struct.unpack_from("<i", code, i + 1)[0]) \
+                        & 0xffffffffffffffff == 0x0ffff000:
+                    return start + i
+        else:
+            for i in range(0, size - 3, 4):
+                if struct.unpack_from("<I", code, i)[0] == 0xd4000001:
+                    return start + i
+        raise gdb.GdbError("$_kaal_syscall_in: no system call in %s of %s" % (func.string(), prog.string()))
+
+
 KaalIn()
 KaalThreadIs()
+KaalSyscallIn()
 
 # ---------------------------------------------------------------- commands
 
@@ -857,8 +891,8 @@ class KaalCaps(KaalCspace):
 class KaalCdt(gdb.Command):
     """kaal cdt [TYPE]: the derivation tree: every capability, children
     indented under their parent (seL4's MDB order), with where it lies (a
-    CNode slot or a thread's TCB slot). TYPE (e.g. untyped, endpoint)
-    shows only the trees whose root capability has that type."""
+    CNode slot or a thread's TCB slot). TYPE (e.g. endpoint, frame) shows
+    only the capabilities of that type and what derives from them."""
 
     def __init__(self):
         super().__init__("kaal cdt", gdb.COMMAND_STATUS)
@@ -869,15 +903,16 @@ class KaalCdt(gdb.Command):
             raise gdb.GdbError("kaal: the kernel has not booted yet")
         want = arg.strip()
         tcbs = all_tcbs()
+        if want and want not in CAP_TYPES:
+            raise gdb.GdbError("kaal cdt: no capability type '%s' (%s)" % (want, ", ".join(CAP_TYPES)))
+        slots = cdt_slots()
+        cnodes = sorted(set((c.paddr, c.field(5, 6)) for (_s, c, _f) in slots if c.type == 5))
         stack = []  # (cap, flags) of the ancestors, as core/invariants.c keeps them
-        show = True
-        for (slot, cap, flags) in cdt_slots():
+        for (slot, cap, flags) in slots:
             while stack and not is_parent(stack[-1][0], stack[-1][1], cap, flags):
                 stack.pop()
-            if not stack:
-                show = not want or cap.type_name() == want
-            if show:
-                print("%s%s  [%s]" % ("  " * len(stack), cap.describe(), slot_where(slot, tcbs)))
+            if not want or any(c.type_name() == want for c, _f in stack + [(cap, flags)]):
+                print("%s%s  [%s]" % ("  " * len(stack), cap.describe(), slot_where(slot, tcbs, cnodes)))
             stack.append((cap, flags))
 
 
@@ -912,17 +947,23 @@ def is_parent(a, a_flags, b, b_flags):
     return True
 
 
-def slot_where(slot, tcbs):
+def slot_where(slot, tcbs, cnodes):
+    """Where a slot lies: a thread's TCB slot or CNode paddr[index]."""
     for t in tcbs:
         if t <= slot < t + 5 * SLOT:
             return "%s %s" % (thread_label(t), TCB_SLOT_NAMES[(slot - t) // SLOT])
-    return "slot %#x" % v2p(slot)
+    pa = v2p(slot)
+    for base, radix in cnodes:
+        if base <= pa < base + (SLOT << radix):
+            return "cnode %#x[%d]" % (base, (pa - base) // SLOT)
+    return "slot %#x" % pa
 
 
 class KaalVspace(gdb.Command):
     """kaal vspace [THREAD]: the mappings of THREAD's address space (name or
-    TCB address; default the current thread): every mapped frame and page
-    table capability with that ASID."""
+    TCB address; default the current thread), from its page tables (the
+    rights the thread has: r, w, x as the entries give them; dev for
+    device memory)."""
 
     def __init__(self):
         super().__init__("kaal vspace", gdb.COMMAND_STATUS)
@@ -933,27 +974,52 @@ class KaalVspace(gdb.Command):
             raise gdb.GdbError("kaal: the kernel has not booted yet")
         tcb = find_thread(arg.strip()) if arg.strip() else current_tcb()
         vs = tcb_slot_cap(tcb, 1)
-        if vs.type != 12 or not vs.field(5, 1):
-            print("%s has no VSpace with an ASID" % thread_label(tcb))
+        if vs.type != 12:
+            print("%s has no VSpace" % thread_label(tcb))
             return
-        asid = vs.w1
-        print("VSpace of %s: root %#x asid %d (program %s)" % (
-            thread_label(tcb), vs.paddr, asid, program_of_tcb(tcb) or "-"))
-        rows = []
-        for (_s, cap, _r) in cdt_slots():
-            mapped = (cap.type == 10 and cap.field(10, 1)) or (cap.type == 11 and cap.field(7, 1))
-            if mapped and cap.w1 >> 48 == asid:
-                va = cap.w1 & 0xffffffffffff
-                if cap.type == 10:
-                    size = ["4K", "2M", "1G", "?"][cap.field(5, 2)]
-                    rows.append((va, "%#014x  frame %s %s -> %#x%s" % (
-                        va, size, Cap.rights(cap.field(7, 2)), cap.paddr,
-                        " device" if cap.field(9, 1) else "")))
-                else:
-                    rows.append((va, "%#014x  page table level %d at %#x" % (
-                        va, cap.field(5, 2), cap.paddr)))
-        for _va, line in sorted(rows):
-            print("  " + line)
+        print("VSpace of %s: root table %#x%s, program %s" % (
+            thread_label(tcb), vs.paddr, " asid %d" % vs.w1 if vs.field(5, 1) else " (no ASID)",
+            program_of_tcb(tcb) or "-"))
+        rows = vspace_mappings(vs.paddr)
+        # runs of pages with consecutive addresses and the same rights: one line
+        merged = []
+        for va, pa, size, rights in rows:
+            if merged and merged[-1][3] == rights and merged[-1][0] + merged[-1][2] == va and \
+                    merged[-1][1] + merged[-1][2] == pa:
+                merged[-1][2] += size
+            else:
+                merged.append([va, pa, size, rights])
+        for va, pa, size, rights in merged:
+            print("  %#014x-%#014x  %-6s -> %#x (%d KiB)" % (va, va + size, rights, pa, size // 1024))
+        print("  %d pages in %d runs" % (len(rows), len(merged)))
+
+
+PTE_ADDR = 0x0000fffffffff000
+
+
+def vspace_mappings(root):
+    """[(vaddr, paddr, size, rights)] of the tables at root (core/vspace.h
+    entry format: ARM64 4 KiB granule, four levels), by address."""
+    out = []
+    todo = [(root, 0, 0)]  # (table paddr, level, vaddr base)
+    while todo:
+        table, level, base = todo.pop()
+        raw = read(p2v(table), 4096)
+        shift = 39 - 9 * level
+        for i in range(512):
+            e = struct.unpack_from("<Q", raw, i * 8)[0]
+            if not e & 1:
+                continue
+            va = base + (i << shift)
+            if level < 3 and e & 2:
+                todo.append((e & PTE_ADDR, level + 1, va))
+            elif level > 0 and (level == 3) == bool(e & 2):
+                rights = ("r" if e & (1 << 6) else "-") + \
+                    ("w" if e & (1 << 6) and not e & (1 << 7) else "-") + \
+                    ("x" if not e & (1 << 54) else "-") + \
+                    (" dev" if (e >> 2) & 7 == 0 else "")
+                out.append((va, e & PTE_ADDR & ~((1 << shift) - 1), 1 << shift, rights))
+    return sorted(out)
 
 
 # ---------------------------------------------------------------- stops and steps
