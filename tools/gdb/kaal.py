@@ -43,11 +43,14 @@
 # - Signals (kaal-sim): SIGSEGV, SIGBUS, SIGILL, SIGFPE (user faults and
 #   page fills), SIGSYS (host syscalls trapped from user code) and
 #   SIGVTALRM (the preemption watchdog) are how the hosted CPU works: they
-#   pass to kaal-sim without stopping. SIGTRAP is gdb's own (breakpoints,
-#   single steps); a SIGTRAP gdb did not cause (an int3 in user code) stops
-#   and is printed, and is passed on `continue`, so that it then becomes the
-#   KaaL UserException 3 the program gets without gdb. A kernel bug still
-#   stops: kaal-sim reports it and calls abort() (SIGABRT).
+#   pass to kaal-sim without stopping. A kernel bug still stops: kaal-sim
+#   reports it and calls abort() (SIGABRT). SIGTRAP keeps gdb's setting
+#   (stop, print, do not pass): gdb's breakpoints and single steps are
+#   SIGTRAPs, and passing SIGTRAP also hands kaal-sim the exec trap of
+#   `run`, which kills it. So an int3 in user code stops in gdb as on a
+#   board with a debugger attached, and `continue` goes on after it; to
+#   give the program the UserException 3 it gets without gdb, continue
+#   with `signal SIGTRAP`.
 import atexit
 import os
 import re
@@ -168,6 +171,7 @@ class Session:
         self.user_objfile = None   # ELF path gdb has as user symbols now
         self.mem_set = False
         self.vspace_cache = {}     # VSpace root paddr -> (program, tcb address)
+        self.loads = 0
 
     # -- where things are
 
@@ -187,19 +191,25 @@ class Session:
             atexit.register(shutil.rmtree, self.dir, True)
         return self.dir
 
-    def _save(self, name, data):
-        path = os.path.join(self._tmp(), name)
+    def _save(self, path, data):
         with open(path, "wb") as f:
             f.write(data)
         return path
 
+    @staticmethod
+    def inferior_args():
+        """The arguments `run` gives the program (`show args`; gdb 13's
+        gdb.parameter("args") is empty)."""
+        try:
+            text = gdb.execute("show args", to_string=True)
+        except gdb.error:
+            return ""
+        m = re.search(r'"(.*)"', text, re.S)
+        return m.group(1) if m else ""
+
     def _inferior_option(self, opt):
         """The value of kaal-sim's option opt in gdb's `run` arguments."""
-        try:
-            args = gdb.parameter("args") or ""
-        except gdb.error:
-            return None
-        words = args.split()
+        words = self.inferior_args().split()
         for i, w in enumerate(words[:-1]):
             if w == opt:
                 return words[i + 1]
@@ -208,12 +218,16 @@ class Session:
     def find_programs(self, force=False):
         """Fill self.programs from the archive and the root task image."""
         exe = gdb.current_progspace().filename
-        key = (exe, self.archive_file, gdb.parameter("args") if exe else None)
+        key = (exe, self.archive_file, self.inferior_args() if exe else None)
         if not force and self.loaded_for == key:
             return
         self.loaded_for = key
         self.programs = {}
         self.vspace_cache = {}
+        self.drop_symbols()
+        self.loads += 1
+        where_to = os.path.join(self._tmp(), str(self.loads))  # a folder per archive read
+        os.makedirs(where_to)
         if exe is None:
             return
         with open(exe, "rb") as f:
@@ -224,13 +238,13 @@ class Session:
         else:
             blob = main.blob("kaal_roottask_elf")
             if blob:
-                self.programs["root"] = self._save("root.elf", blob)
+                self.programs["root"] = self._save(os.path.join(where_to, "root.elf"), blob)
         archive, where = None, None
         module = self.archive_file or self._inferior_option("--module")
         if module is not None:
             with open(module, "rb") as f:
                 archive, where = f.read(), module
-        elif "--no-module" not in (gdb.parameter("args") or "").split():
+        elif "--no-module" not in self.inferior_args().split():
             archive, where = main.blob("kaal_boot_archive"), exe + ": kaal_boot_archive"
         if archive:
             files = cpio_files(archive, where)
@@ -238,9 +252,9 @@ class Session:
             for (prog, elf) in system_programs(files[systems[0]].decode(errors="replace")
                                                 if systems else ""):
                 if elf in files:
-                    path = os.path.join(self._tmp(), elf)
+                    path = os.path.join(where_to, os.path.basename(elf))
                     if not os.path.exists(path):
-                        self._save(elf, files[elf])
+                        self._save(path, files[elf])
                     self.programs[prog] = path
 
     def elf(self, path):
@@ -406,6 +420,9 @@ class Off:
 
 
 def booted():
+    inf = gdb.selected_inferior()
+    if inf is None or inf.pid == 0:
+        return False
     try:
         with PhysMode():
             return ks_field("booted") != 0 and ks_field("cur") != 0
@@ -680,6 +697,9 @@ system description (client1), or `root`; kaal programs lists them."""
         if prog not in S.programs:
             raise gdb.GdbError("kaal break: no program '%s' (programs: %s)" %
                                (prog, ", ".join(sorted(S.programs)) or "none found"))
+        if S.backend() == "hosted" and "--one-process" not in S.inferior_args().split():
+            print("kaal: warning: without --one-process kaal-sim runs each address space in a "
+                  "process of its own, which gdb does not follow (make debug adds it)")
         S.setup_memory()
         addrs = resolve_in(prog, loc)
         if S.backend() == "hosted":
@@ -1033,12 +1053,17 @@ class StepState:
 
 
 def on_stop(event):
+    """Load the current program's symbols; if they were another program's,
+    gdb has printed the stop with those: print the frame again."""
     StepState.plain_stop = type(event) is gdb.StopEvent
     try:
         S.find_programs()
         prog = current_program()
-        if prog is not None:
+        if prog is not None and S.programs.get(prog) != S.user_objfile:
             S.use_symbols(prog)
+            if in_user(int(gdb.parse_and_eval("$pc"))):
+                print("kaal: in %s: its symbols now" % prog)
+                gdb.execute("frame")
     except (gdb.error, gdb.MemoryError, gdb.GdbError):
         pass
 
