@@ -715,7 +715,7 @@ system description (client1), or `root`; kaal programs lists them."""
             bp = gdb.Breakpoint("*%#x" % a, internal=False)
             c = '$_kaal_in("%s")' % prog
             bp.condition = c if cond is None else "%s && (%s)" % (c, cond)
-            print("Breakpoint %d at %#x: %s:%s" % (bp.number, a, prog, loc))
+            print("kaal: breakpoint %d (%#x) stops only in %s" % (bp.number, a, prog))
 
 
 X86_DEBUG_REGISTERS = 4
@@ -972,6 +972,10 @@ def slot_where(slot, tcbs, cnodes):
     for t in tcbs:
         if t <= slot < t + 5 * SLOT:
             return "%s %s" % (thread_label(t), TCB_SLOT_NAMES[(slot - t) // SLOT])
+    irq0 = int(gdb.parse_and_eval("&ks.irq_slots[0]"))
+    nirq = int(gdb.parse_and_eval("sizeof(ks.irq_slots)")) // SLOT
+    if irq0 <= slot < irq0 + nirq * SLOT:
+        return "ks.irq_slots[%d]: irq %d's notification" % ((slot - irq0) // SLOT, (slot - irq0) // SLOT)
     pa = v2p(slot)
     for base, radix in cnodes:
         if base <= pa < base + (SLOT << radix):
