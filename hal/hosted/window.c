@@ -3,7 +3,10 @@
  * process: it holds only pages of the address space the process shows,
  * installed lazily from the RAM memfd with the rights of the VSpace entry
  * (a TLB fill, on a SIGSEGV: trap.c), and cleared on flushes (vspace.c,
- * procs.c). In one-process mode an address-space switch empties it.
+ * procs.c). In one-process mode an address-space switch empties it, and
+ * the return to user code then installs the pages of the thread's pc and
+ * stack pointer at once (hosted_window_prefill: for gdb's debug-register
+ * breakpoints, docs/debugging.md).
  */
 #define _GNU_SOURCE
 #include "hosted_internal.h"

@@ -142,24 +142,23 @@ def user_breakpoint_locations():
 
 
 def resolve_in(prog, loc):
-    """Addresses of loc in prog's ELF (in its text, not kaal-sim's)."""
-    before = S.user_objfile
-    before_prog = [p for p, f in S.programs.items() if f == before]
+    """Addresses of loc in prog's ELF (in its text, not kaal-sim's). Loads
+    prog's symbols to ask gdb, then puts back the ones gdb had."""
+    before = [p for p, f in S.programs.items() if f == S.user_objfile]
     S.use_symbols(prog)
     try:
         _rest, sals = gdb.decode_line(loc)
     except gdb.error as e:
         raise gdb.GdbError("kaal break: %s in %s" % (e, prog))
     finally:
-        pass
+        if before:
+            S.use_symbols(before[0])
     text = S.elf(S.programs[prog]).text_ranges()
     addrs = []
     for sal in sals or []:
         a = sal.pc
         if any(lo <= a < hi for lo, hi in text) and a not in addrs:
             addrs.append(a)
-    if before_prog:
-        S.use_symbols(before_prog[0])
     if not addrs:
         raise gdb.GdbError("kaal break: '%s' is not in %s's text" % (loc, prog))
     return addrs
