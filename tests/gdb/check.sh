@@ -17,6 +17,8 @@
 # Session 2 (next_syscall*.gdb): a breakpoint on the system call
 # instruction of client1's kaal_signal; `next` comes back in client1 on the
 # instruction after it, and a second `next` in its caller, kaal_main.
+# Session 3 (bad_input.gdb, kaal-sim): wrong uses of kaal break are
+# refused with the reason and make no breakpoint.
 # Verdicts read gdb's output only (no timing); the limits are generous.
 # Skipped (77) without the gdb it needs.
 set -u
@@ -96,6 +98,27 @@ need_all $f "^@@ after syscall: $syscall_len\$" "next stops on the instruction a
 need $f 'after next 2' "^current thread 'client1' .*program client1$" "the second next stays in client1"
 need $f 'after next 2' '^#0  kaal_main \(arg=arg@entry=1\) at .*client\.c:[0-9]+$' "the second next is back in kaal_main"
 need $f 'continue' 'exited normally' "the run ends normally after the steps"
+
+if [ "$backend" = hosted ]; then
+    f=bad_input
+    # one -ex a line: a sourced file would stop at the first error
+    set --
+    while IFS= read -r line; do
+        case "$line" in '#'*|'') ;; *) set -- "$@" -ex "$line" ;; esac
+    done <"$dir/$f.gdb"
+    timeout 240 gdb -nx -batch -x "$kaalpy" "$@" --args "$target" --one-process \
+        </dev/null >"$work/$f.out" 2>&1
+    echo "==== session $f"
+    cat "$work/$f.out"
+    need $f 'unknown program' "^kaal break: no program 'nosuch' \(programs: client1, client2, console, driver, faulter, root\)$" \
+        "an unknown program is refused with the list of programs"
+    need $f 'no location' '^usage: kaal break PROGRAM:LOCATION \[if COND\]$' "no location: the usage"
+    need $f 'unknown function' '^kaal break: in client1: Function "no_such_function" not defined\.$' \
+        "an unknown function is refused"
+    need $f 'too many places' "^kaal break: client1:kaal_arch.h:24 is [5-9] places .* more than the CPU's 4 debug registers" \
+        "a location of more places than debug registers is refused"
+    need $f 'breakpoints' '^No breakpoints or watchpoints\.$' "no breakpoint was made by the refused commands"
+fi
 
 [ $fail = 0 ] && echo "ok: gdb on user programs ($backend)"
 exit $fail

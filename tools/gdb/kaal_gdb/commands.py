@@ -149,7 +149,7 @@ def resolve_in(prog, loc):
     try:
         _rest, sals = gdb.decode_line(loc)
     except gdb.error as e:
-        raise gdb.GdbError("kaal break: %s in %s" % (e, prog))
+        raise gdb.GdbError("kaal break: in %s: %s" % (prog, e))
     finally:
         if before:
             S.use_symbols(before[0])
