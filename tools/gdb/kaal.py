@@ -75,7 +75,8 @@ def setup():
     commands.KaalThreadIs()
     commands.KaalSyscallIn()
     stepping.connect()
-    gdb.pretty_printers.append(printers.lookup_printer)
+    if printers.lookup_printer not in gdb.pretty_printers:
+        gdb.pretty_printers.append(printers.lookup_printer)
     gdb.execute("set pagination off")
     exe = gdb.current_progspace().filename
     if exe is None or S.backend() == "hosted":  # kaal-sim, or no program yet

@@ -108,14 +108,27 @@ def after_step(cmd):
 
 
 def define_hooks():
-    for cmd in ("next", "step", "finish", "until"):
-        gdb.execute("define hook-%s\npython kaal_before_step()\nend" % cmd)
-        gdb.execute("define hookpost-%s\npython kaal_after_step('%s')\nend" % (cmd, cmd))
+    confirm = gdb.parameter("confirm")
+    gdb.execute("set confirm off")  # (re)defining a hook would ask
+    try:
+        for cmd in ("next", "step", "finish", "until"):
+            gdb.execute("define hook-%s\npython kaal_before_step()\nend" % cmd)
+            gdb.execute("define hookpost-%s\npython kaal_after_step('%s')\nend" % (cmd, cmd))
+    finally:
+        gdb.execute("set confirm %s" % ("on" if confirm else "off"))
+
+
+_connected = False
 
 
 def connect():
     """Run on_stop at every stop; define the hooks of the stepping commands
-    (they call these through __main__, where gdb's `python` command runs)."""
+    (they call these through __main__, where gdb's `python` command runs).
+    Once, however often kaal.py is loaded."""
+    global _connected
+    if _connected:
+        return
+    _connected = True
     import __main__
     __main__.kaal_before_step = before_step
     __main__.kaal_after_step = after_step
