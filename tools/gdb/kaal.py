@@ -40,7 +40,8 @@
 #   stepped, the extension goes on to the same place in the thread that
 #   stepped (a breakpoint there with the condition "this thread, this
 #   stack pointer") and finishes the line: `next` over a syscall comes back
-#   in the thread that made it.
+#   in the thread that made it. On arm64 a step of an svc lands in the
+#   kernel's vector: the extension goes on to the return to user code.
 # - Signals (kaal-sim): SIGSEGV, SIGBUS, SIGILL, SIGFPE (user faults and
 #   page fills), SIGSYS (host syscalls trapped from user code) and
 #   SIGVTALRM (the preemption watchdog) are how the hosted CPU works: they
