@@ -9,8 +9,11 @@
 #   make test    every test suite (adds proofs, QEMU, bench and the full fuzz
 #                smoke runs), ending with one line "N passed, N failed"
 #   make qemu    boot the demo system on qemu-system-aarch64 -M virt
-#   make debug   kaal-sim under gdb
-#   make debug-qemu  QEMU with its gdb stub and gdb-multiarch attached
+#   make debug   kaal-sim --one-process under gdb with tools/gdb/kaal.py (user
+#                programs: kaal break PROG:LOC, kaal threads; docs/debugging.md);
+#                DEBUG_ARGS adds kaal-sim options (DEBUG_ARGS="--module x.cpio")
+#   make debug-qemu  QEMU with its gdb stub and gdb-multiarch attached, with
+#                tools/gdb/kaal.py (INITRD=FILE: boot that archive, as -initrd)
 #   make fuzz    libFuzzer on syscall sequences for FUZZ_SECONDS (default 600) and, on
 #                the other core at the same time, parsers for FUZZ_PARSERS_SECONDS
 #                (default and at most FUZZ_SECONDS); prints exec/s, edges, core/ line
@@ -80,7 +83,7 @@ qemu: configure-hosted build-arm64
 
 debug-qemu: DEPS = debug
 debug-qemu: configure-hosted build-arm64
-	@scripts/qemu-debug.sh $(ARM64)
+	@INITRD=$(INITRD) scripts/qemu-debug.sh $(ARM64)
 
 caps-picture: DEPS = picture
 caps-picture: build-hosted
@@ -90,7 +93,7 @@ caps-picture: build-hosted
 
 debug: DEPS = debug
 debug: build-hosted
-	gdb --args $(HOSTED)/sim/kaal-sim --one-process
+	gdb -x tools/gdb/kaal.py --args $(HOSTED)/sim/kaal-sim --one-process $(DEBUG_ARGS)
 
 fuzz: DEPS = fuzz
 fuzz: configure-hosted build-fuzz

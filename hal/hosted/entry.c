@@ -41,7 +41,11 @@ void hosted_entry_begin(void)
 /* Make this process's window show the wanted address space: in the
  * address-space process of it (procs.c), which may be another process;
  * then this call returns only when this process runs user code again. */
-static void window_switch(void) { hosted_procs_switch(hm.want_root, hm.want_asid); }
+static void window_switch(void)
+{
+    hosted_procs_switch(hm.want_root, hm.want_asid);
+    hosted_window_prefill(hosted_cur_uctx->r[HOSTED_R_RIP], hosted_cur_uctx->r[HOSTED_R_RSP]);
+}
 
 HAL_NORETURN void hosted_kernel_exit(void)
 {

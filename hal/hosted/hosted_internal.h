@@ -167,6 +167,7 @@ bool hosted_in_window(uintptr_t a);
 bool hosted_window_lookup(uint64_t root, uintptr_t addr, bool write, bool exec,
                           struct hosted_fill *f);
 bool hosted_window_fill(uintptr_t addr, bool write, bool exec);
+void hosted_window_prefill(uint64_t pc, uint64_t sp); /* one-process mode (gdb) */
 void hosted_window_clear(uint64_t lo, uint64_t hi);
 void hosted_window_empty(void);
 void hosted_window_forget(void);

@@ -3,7 +3,10 @@
  * process: it holds only pages of the address space the process shows,
  * installed lazily from the RAM memfd with the rights of the VSpace entry
  * (a TLB fill, on a SIGSEGV: trap.c), and cleared on flushes (vspace.c,
- * procs.c). In one-process mode an address-space switch empties it.
+ * procs.c). In one-process mode an address-space switch empties it, and
+ * the return to user code then installs the pages of the thread's pc and
+ * stack pointer at once (hosted_window_prefill: for gdb's debug-register
+ * breakpoints, docs/debugging.md).
  */
 #define _GNU_SOURCE
 #include "hosted_internal.h"
@@ -142,4 +145,40 @@ bool hosted_window_fill(uintptr_t addr, bool write, bool exec)
     }
     window_note_fill((uintptr_t)f.vbase, (uintptr_t)(f.vbase + f.size));
     return true;
+}
+
+static bool window_shows(uintptr_t a)
+{
+    for (unsigned i = 0; i < nfilled; i++) {
+        if (a >= filled[i].lo && a < filled[i].hi) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* One-process mode (make debug): on the way back to user code, install the
+ * pages of the thread's pc and stack pointer if the window lacks them (it
+ * was emptied by an address-space switch), with the same VSpace check as
+ * the fills its first accesses would make (nothing it can observe differs;
+ * an access the VSpace refuses is left to fault as before).
+ * Why: gdb's breakpoints in user code are x86 debug-register breakpoints
+ * (tools/gdb/kaal.py: a software breakpoint written into the window would
+ * be lost at the next switch, or land in another address space's page).
+ * A code breakpoint triggers before the instruction fetch can fault, so
+ * at a return address (gdb's `next` over a syscall) gdb would stop on a
+ * page the window does not show: it reads zeros there, and the fill's
+ * SIGSEGV then arrives during its next single step, which it mistakes for
+ * a late breakpoint trap and steps into kaal-sim's signal handler. */
+void hosted_window_prefill(uint64_t pc, uint64_t sp)
+{
+    if (!hm.one_process || !window_clean || filled_overflow) {
+        return; /* not debugging, or the window may hold unknown pages */
+    }
+    if (hosted_in_window((uintptr_t)pc) && !window_shows((uintptr_t)pc)) {
+        (void)hosted_window_fill((uintptr_t)pc, false, true);
+    }
+    if (hosted_in_window((uintptr_t)sp) && !window_shows((uintptr_t)sp)) {
+        (void)hosted_window_fill((uintptr_t)sp, false, false);
+    }
 }

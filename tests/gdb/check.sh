@@ -1,0 +1,136 @@
+#!/bin/sh
+# gdb on user programs with tools/gdb/kaal.py (docs/debugging.md,
+# "Debugging user programs with gdb"), on the demo system:
+#
+#   check.sh hosted KAAL-SIM KAAL.PY          gdb, kaal-sim --one-process
+#   check.sh arm64 KERNEL.ELF KAAL.PY QEMU    gdb-multiarch, QEMU's gdb stub
+#                                             on a pipe (no port), -icount
+#
+# Session 1 (program_break*.gdb): `kaal break client2:kaal_main`, an
+# address every program of the demo runs (the script checks that console's
+# kaal_main is at the same address), stops once, in client2, and the run
+# still ends normally; at that stop `kaal threads` shows the named threads
+# with their priorities, `kaal vspace` the shared page read-write in
+# client1 and read-only in client2 (as demo.system grants it), `kaal
+# cspace` client1's badged endpoint in slot 2, `kaal cdt endpoint` the
+# console endpoint's badged children.
+# Session 2 (next_syscall*.gdb): a breakpoint on the system call
+# instruction of client1's kaal_signal; `next` comes back in client1 on the
+# instruction after it, and a second `next` in its caller, kaal_main.
+# Session 3 (bad_input.gdb, kaal-sim): wrong uses of kaal break are
+# refused with the reason and make no breakpoint.
+# Verdicts read gdb's output only (no timing); the limits are generous.
+# Skipped (77) without the gdb it needs.
+set -u
+backend=$1; target=$2; kaalpy=$3; qemu=${4:-}
+dir=$(dirname "$0")
+work=$(mktemp -d "${TMPDIR:-/tmp}/kaal-gdb-test.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+fail=0
+
+if [ "$backend" = hosted ]; then
+    command -v gdb >/dev/null || exit 77
+    syscall_len=5 # call rel32
+    session() { # name
+        timeout 240 gdb -nx -batch -x "$kaalpy" -x "$dir/$1.gdb" -ex run \
+            -x "$dir/$1_stop.gdb" --args "$target" --one-process </dev/null >"$work/$1.out" 2>&1
+    }
+else
+    command -v gdb-multiarch >/dev/null || exit 77
+    syscall_len=4 # svc #0
+    session() { # name
+        timeout 240 gdb-multiarch -nx -batch -ex "file $target" -x "$kaalpy" -x "$dir/$1.gdb" \
+            -ex "target remote | $qemu -M virt,gic-version=2 -cpu cortex-a72 -m 512M -nic none \
+-semihosting -icount shift=0,align=off,sleep=off -kernel $target -display none -monitor none \
+-serial file:$work/$1.console -gdb stdio -S" \
+            -ex continue -x "$dir/$1_stop.gdb" </dev/null >"$work/$1.out" 2>&1
+    }
+fi
+
+# The lines of session output $1 after the marker line "@@ $2", up to the
+# next marker.
+section() { awk -v m="@@ $2" '$0 == m {f = 1; next} /^@@ / {f = 0} f' "$work/$1.out"; }
+need() { # file section regex what
+    if ! section "$1" "$2" | grep -Eq -- "$3"; then
+        echo "FAIL: $1: $4 (no line matching '$3' after '@@ $2')"
+        fail=1
+    fi
+}
+# The run went on to its normal end after the stops: on kaal-sim gdb sees
+# the process exit; QEMU exits by semihosting, which can break the pipe to
+# gdb before gdb reads the exit status, so its console says it instead.
+need_end() { # file what
+    if [ "$backend" = hosted ]; then
+        need "$1" continue 'exited normally' "$2"
+    elif ! grep -q "^kaal: halt requested by thread 'root' (status 0)" "$work/$1.console" ||
+            grep -q FAILED "$work/$1.console"; then
+        echo "FAIL: $1: $2 (the console does not end with root's halt, status 0)"
+        fail=1
+    fi
+}
+need_all() { # file regex what
+    if ! grep -Eq -- "$2" "$work/$1.out"; then
+        echo "FAIL: $1: $3 (no line matching '$2')"
+        fail=1
+    fi
+}
+
+session program_break
+session next_syscall
+for s in program_break next_syscall; do
+    echo "==== session $s"
+    cat "$work/$s.out"
+    [ -f "$work/$s.console" ] && { echo "==== console"; cat "$work/$s.console"; }
+done
+
+f=program_break
+need_all $f '^@@ same kaal_main address in console and client2: 1$' "kaal_main is one address in two programs"
+hits=$(grep -c '^Breakpoint 1, ' "$work/$f.out")
+[ "$hits" = 1 ] || { echo "FAIL: $f: the breakpoint stopped $hits times, not once"; fail=1; }
+need $f 'stop 1' "^current thread 'client2' \(tcb 0x[0-9a-f]+\), program client2$" "stopped in client2"
+need $f 'stop 1' '^#0  kaal_main \(arg=arg@entry=2\)' "client2's kaal_main (its arg is 2)"
+for t in "'idle' +0 +idle" "'root' +255 " "'console' +200 +blocked on recv" \
+         "'driver' +180 " "'client1' +100 " "'client2' +100 +running"; do
+    need $f 'stop 1' "^[ *] $t" "kaal threads: $t"
+done
+need $f 'stop 1' "^\* 'client2' " "kaal threads marks the current thread"
+need $f 'stop 1' '^  0x000020000000-0x000020001000  rw- ' "client1 maps the shared page rw"
+need $f 'stop 1' '^  0x000020000000-0x000020001000  r-- ' "client2 maps the shared page r"
+need $f 'stop 1' '^  0x000010000000-0x0000100[0-9a-f]{5}  r-x ' "text is r-x"
+need $f 'stop 1' '^  2 +endpoint -WGg 0x[0-9a-f]+ badge 0x1$' "client1's slot 2: console_ep, badge 1"
+need $f 'stop 1' '^ +endpoint -WGg 0x[0-9a-f]+ badge 0x4  \[cnode 0x[0-9a-f]+\[2\]\]$' \
+    "kaal cdt: the faulter's badge-4 endpoint under the console endpoint"
+need_end $f "the run ends normally after the stop"
+
+f=next_syscall
+need $f 'stop at the syscall' "program client1$" "the syscall breakpoint stops in client1"
+need_all $f '^@@ at syscall: 1$' "stopped on the syscall instruction"
+need $f 'after next' "^current thread 'client1' .*program client1$" "next returns in client1"
+need_all $f "^@@ after syscall: $syscall_len\$" "next stops on the instruction after the syscall"
+need $f 'after next 2' "^current thread 'client1' .*program client1$" "the second next stays in client1"
+need $f 'after next 2' '^#0  kaal_main \(arg=arg@entry=1\) at .*client\.c:[0-9]+$' "the second next is back in kaal_main"
+need_end $f "the run ends normally after the steps"
+
+if [ "$backend" = hosted ]; then
+    f=bad_input
+    # one -ex a line: a sourced file would stop at the first error
+    set --
+    while IFS= read -r line; do
+        case "$line" in '#'*|'') ;; *) set -- "$@" -ex "$line" ;; esac
+    done <"$dir/$f.gdb"
+    timeout 240 gdb -nx -batch -x "$kaalpy" "$@" --args "$target" --one-process \
+        </dev/null >"$work/$f.out" 2>&1
+    echo "==== session $f"
+    cat "$work/$f.out"
+    need $f 'unknown program' "^kaal break: no program 'nosuch' \(programs: client1, client2, console, driver, faulter, root\)$" \
+        "an unknown program is refused with the list of programs"
+    need $f 'no location' '^usage: kaal break PROGRAM:LOCATION \[if COND\]$' "no location: the usage"
+    need $f 'unknown function' '^kaal break: in client1: Function "no_such_function" not defined\.$' \
+        "an unknown function is refused"
+    need $f 'too many places' "^kaal break: client1:kaal_arch.h:24 is [5-9] places .* more than the CPU's 4 debug registers" \
+        "a location of more places than debug registers is refused"
+    need $f 'breakpoints' '^No breakpoints or watchpoints\.$' "no breakpoint was made by the refused commands"
+fi
+
+[ $fail = 0 ] && echo "ok: gdb on user programs ($backend)"
+exit $fail

@@ -1,0 +1,1 @@
+"""KaaL's gdb extension (tools/gdb/kaal.py loads it)."""
