@@ -193,9 +193,17 @@ def sites(path, text):
     return found
 
 
-def scope_files(only):
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.split()
+def scope_files(only, root=ROOT):
+    """The files mutants are drawn from: git's list in the working tree, or
+    a walk of a campaign's snapshot (which has no .git)."""
+    if root == ROOT:
+        files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                               check=True).stdout.split()
+    else:
+        files = []
+        for top in SCOPE:
+            for d, _, names in os.walk(os.path.join(root, top)):
+                files += [os.path.relpath(os.path.join(d, n), root) for n in names]
     keep = []
     for f in files:
         if not f.endswith((".c", ".h")) or not f.startswith(SCOPE):
@@ -208,10 +216,16 @@ def scope_files(only):
     return sorted(keep)
 
 
-def all_mutants(only):
+def all_mutants(only, root=ROOT, commit=None):
+    """Every candidate of the files in scope: of the working tree, or (commit
+    given) of that commit's version of the files a snapshot root holds."""
     mutants = []
-    for f in scope_files(only):
-        text = open(os.path.join(ROOT, f), encoding="utf-8").read()
+    for f in scope_files(only, root):
+        if commit:
+            text = subprocess.run(["git", "show", f"{commit}:{f}"], cwd=ROOT, capture_output=True,
+                                  text=True, check=True).stdout
+        else:
+            text = open(os.path.join(root, f), encoding="utf-8").read()
         for (no, s, e, op, rep) in sites(f, text):
             mid = hashlib.sha1(f"{f}:{no}:{s}:{e}:{op}:{rep}".encode()).hexdigest()[:10]
             mutants.append({"id": mid, "file": f, "line": no, "col": s, "end": e, "op": op,
@@ -270,6 +284,7 @@ def prepare(state):
         if was != head:
             print(f"mutate: resuming the campaign on the snapshot of {was[:12]} "
                   f"(HEAD is now {head[:12]}; remove {state} to start one on HEAD)", flush=True)
+        restore_snapshot(src, was)
         return src
     os.makedirs(state, exist_ok=True)
     files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
@@ -284,6 +299,21 @@ def prepare(state):
     with open(stamp, "w") as fp:
         fp.write(head + "\n")
     return src
+
+
+def restore_snapshot(src, commit):
+    """A campaign killed while a mutant was applied (a session's end) leaves
+    that file mutated: put back every file in scope that differs from the
+    snapshot's commit."""
+    for f in scope_files([], src):
+        r = subprocess.run(["git", "show", f"{commit}:{f}"], cwd=ROOT, capture_output=True)
+        if r.returncode != 0:
+            continue
+        path = os.path.join(src, f)
+        if open(path, "rb").read() != r.stdout:
+            with open(path, "wb") as fp:
+                fp.write(r.stdout)
+            print(f"mutate: {f} restored in the snapshot (a mutant was left applied)", flush=True)
 
 
 def ensure_build(src, which):
@@ -413,6 +443,69 @@ def report(results, eq):
               f"'{r.get('original', '?')}' -> '{r['replacement']}'{tag}")
 
 
+# ---- hand-written mutants ---------------------------------------------------
+
+def patch_files(patch):
+    """The files a unified diff changes (its +++ b/ lines)."""
+    out = []
+    for line in open(patch, encoding="utf-8"):
+        if line.startswith("+++ b/"):
+            out.append(line[6:].strip())
+    return out
+
+
+def run_patches(a):
+    """Each DIR/*.patch is one bug written by hand (tests/mutants/README.md):
+    applied to a fresh snapshot of HEAD, built and run against the suites of
+    the files it touches, reverted. Every one should be killed; exit status
+    1 if one survives or does not apply."""
+    state = a.state if a.state != os.path.join(ROOT, "build", "mutate") else \
+        os.path.join(ROOT, "build", "mutate-hand")
+    stamp = os.path.join(state, "commit")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    if os.path.isdir(os.path.join(state, "src")) and open(stamp).read().strip() != head:
+        shutil.rmtree(os.path.join(state, "src"))
+    src = prepare(state)
+    patches = sorted(f for f in os.listdir(a.patches) if f.endswith(".patch"))
+    if not patches:
+        sys.exit(f"mutate: no *.patch in {a.patches}")
+    baseline(src, a.timeout)
+    bad = 0
+    for name in patches:
+        path = os.path.abspath(os.path.join(a.patches, name))
+        files = patch_files(path)
+        if not files:
+            sys.exit(f"{path}:1: not a unified diff (no '+++ b/' line)")
+        rc, out = sh(["patch", "-p1", "--dry-run", "-s", "-i", path], src)
+        if rc != 0:
+            print(f"mutate: {name}: does not apply to HEAD: {out.strip()[:300]}")
+            bad += 1
+            continue
+        t0 = time.time()
+        sh(["patch", "-p1", "-s", "-i", path], src)
+        status, why = "survived", None
+        try:
+            plan = []
+            if any(not f.startswith("hal/arm64/") for f in files):
+                plan.append(("hosted", HOSTED_SUITES))
+            if any(f.startswith(ARM64_COVERED) for f in files):
+                plan.append(("arm64", []))
+            for which, args in plan:
+                s, w = run_suites(src, ensure_build(src, which), args, a.timeout)
+                if s != "survived":
+                    status, why = s, f"{which}: {w}" if w else which
+                    break
+        finally:
+            sh(["patch", "-p1", "-R", "-s", "-i", path], src)
+        if status != "killed":
+            bad += 1
+        print(f"mutate: {name:40s} {status:9s} {why or ''} ({round(time.time() - t0, 1)} s)",
+              flush=True)
+    print(f"mutate: {len(patches)} hand-written mutants, {len(patches) - bad} killed")
+    return 1 if bad else 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--seed", type=int, default=1)
@@ -423,9 +516,19 @@ def main():
     ap.add_argument("--timeout", type=int, default=600, help="seconds per build or test run")
     ap.add_argument("--list", action="store_true", help="print the sample and stop")
     ap.add_argument("--report", action="store_true", help="summarise the results so far and stop")
+    ap.add_argument("--patches", metavar="DIR",
+                    help="run the hand-written mutants DIR/*.patch (each must be killed) instead")
     a = ap.parse_args()
 
-    cands = all_mutants(a.only)
+    if a.patches:
+        return run_patches(a)
+    # A campaign draws its sample from its snapshot once it has one, so a
+    # resumed campaign runs the same mutants whatever was committed since.
+    snap = os.path.join(a.state, "src")
+    if os.path.isdir(snap):
+        cands = all_mutants(a.only, snap, open(os.path.join(a.state, "commit")).read().strip())
+    else:
+        cands = all_mutants(a.only)
     sample = draw(cands, a.count, a.seed)
     if a.list:
         for m in sample:
