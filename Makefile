@@ -21,6 +21,7 @@
 #   make fuzz-cov  llvm-cov line coverage of core/ reached by the fuzz corpora
 #   make bench   one table: arm64 instructions (QEMU -icount, run twice and compared),
 #                hosted ns beside Linux peers (docs/performance.md)
+#   make mutate-hand  the hand-written mutants of tests/mutants (each must be killed)
 #   make mutate  mutation testing of core/, hal/, user/libkaal (MUTANTS=150, SEED=1;
 #                resumable; docs/testing.md); not part of make test
 #   make sdk PREFIX=DIR  install the SDK into DIR: headers, libkaal (hosted and
@@ -42,7 +43,7 @@ FUZZ_TARGETS := fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_syscalls_cov fuzz
 
 BENCH_RUNS ?= 5
 
-.PHONY: caps-picture sdk sdk-prefix mutate bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+.PHONY: caps-picture sdk sdk-prefix mutate mutate-hand bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -113,6 +114,11 @@ SEED ?= 1
 mutate: DEPS = qemu
 mutate: configure-hosted
 	@python3 scripts/mutate.py --count $(MUTANTS) --seed $(SEED)
+
+# The hand-written mutants of tests/mutants/ (each must be killed).
+mutate-hand: DEPS = qemu
+mutate-hand: configure-hosted
+	@python3 scripts/mutate.py --patches tests/mutants
 
 # The SDK (docs/sdk.md): meson install of both build folders into PREFIX.
 sdk: sdk-prefix build-hosted build-arm64
