@@ -60,7 +60,8 @@ void sched_enqueue(tcb_t *t)
     bitmap_set((unsigned)t->prio);
 }
 
-void sched_enqueue_head(tcb_t *t)
+/* Put t at the head of its priority's queue (no-op if queued or idle). */
+static void sched_enqueue_head(tcb_t *t)
 {
     if (t->in_ready_queue || t == &ks.idle) {
         return;

@@ -41,8 +41,6 @@
 void sched_init(void);
 /* Append t to its priority's queue (no-op if queued or idle). */
 void sched_enqueue(tcb_t *t);
-/* Put t at the head of its priority's queue (no-op if queued or idle). */
-void sched_enqueue_head(tcb_t *t);
 /* Remove t from its ready queue if it is in one. */
 void sched_dequeue(tcb_t *t);
 

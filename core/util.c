@@ -38,30 +38,6 @@ void kmemcpy(void *dst, const void *src, size_t n)
     }
 }
 
-/*@ requires \valid_read((const uint8_t *)a + (0 .. n - 1));
-    requires \valid_read((const uint8_t *)b + (0 .. n - 1));
-    assigns \nothing;
-    ensures -1 <= \result <= 1;
-    ensures \result == 0 <==>
-        (\forall integer k; 0 <= k < n ==> ((const uint8_t *)a)[k] == ((const uint8_t *)b)[k]);
-*/
-int kmemcmp(const void *a, const void *b, size_t n)
-{
-    const uint8_t *x = a;
-    const uint8_t *y = b;
-    /*@ loop invariant 0 <= i <= n;
-        loop invariant \forall integer k; 0 <= k < i ==> x[k] == y[k];
-        loop assigns i;
-        loop variant n - i;
-    */
-    for (size_t i = 0; i < n; i++) {
-        if (x[i] != y[i]) {
-            return x[i] < y[i] ? -1 : 1;
-        }
-    }
-    return 0;
-}
-
 size_t kstrlen(const char *s)
 {
     size_t n = 0;

@@ -9,7 +9,6 @@
 
 void kmemset(void *dst, int c, size_t n);
 void kmemcpy(void *dst, const void *src, size_t n);
-int kmemcmp(const void *a, const void *b, size_t n);
 size_t kstrlen(const char *s);
 
 #endif

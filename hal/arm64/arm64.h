@@ -172,8 +172,6 @@ HAL_NORETURN void arm64_kernel_exit(void);
  * next way of stopping instead of printing again. */
 extern volatile uint32_t arm64_halting;
 
-/* Semihosting SYS_EXIT; returns only if the call did not stop QEMU. */
-void arm64_semihosting_exit(int status);
 
 /* Print v in hex, "0x" and at least min_digits digits (print.c). */
 void arm64_put_hex(uint64_t v, unsigned min_digits);

@@ -22,7 +22,9 @@ static unsigned gic_lines;
 
 unsigned gic_version(void) { return gic_ver; }
 
-unsigned gic_num_lines(void)
+/* Number of INTIDs the distributor implements (SGIs + PPIs + SPIs),
+ * capped at HAL_NUM_IRQS. */
+static unsigned gic_num_lines(void)
 {
     unsigned lines = 32u * ((mmio_read32(gicd(GICD_TYPER)) & 0x1fu) + 1u);
     return lines < HAL_NUM_IRQS ? lines : HAL_NUM_IRQS;

@@ -31,9 +31,6 @@
 #define GIC_SPURIOUS_FIRST 1020u
 #define GIC_PPI_PHYS_TIMER 30u /* EL1 physical timer (CNTP): the EL0 test device */
 
-/* Number of INTIDs the distributor implements (SGIs + PPIs + SPIs),
- * capped at HAL_NUM_IRQS. */
-unsigned gic_num_lines(void);
 /* Shared distributor setup for SPIs: disabled, inactive, default
  * priority, level-triggered; group 1 if group1 (GICv3), else the group is
  * left as reset or firmware set it (GICv2: group 0 on a GIC without

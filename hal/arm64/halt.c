@@ -17,7 +17,8 @@
 
 volatile uint32_t arm64_halting;
 
-void arm64_semihosting_exit(int status)
+/* Semihosting SYS_EXIT; returns only if the call did not stop QEMU. */
+static void arm64_semihosting_exit(int status)
 {
     uint64_t block[2] = { SEMIHOST_APPLICATION_EXIT, (uint64_t)(uint32_t)status };
     register uint64_t x0 __asm__("x0") = SEMIHOST_SYS_EXIT;

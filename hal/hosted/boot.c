@@ -102,4 +102,3 @@ int hosted_run(const hosted_config_t *cfg)
 }
 
 uint64_t hosted_now(void) { return hm.now; }
-uint64_t hosted_host_syscalls(void) { return hm.host_syscalls; }

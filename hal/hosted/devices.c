@@ -74,8 +74,3 @@ uint64_t hosted_next_event_time(void)
     return t;
 }
 
-void hosted_advance_time(uint64_t ns)
-{
-    hm.now += ns;
-    hosted_devices_poll();
-}

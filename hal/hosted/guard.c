@@ -253,6 +253,14 @@ static void spawn(struct guard_proc *g)
     hosted_ps.processes_used++;
 }
 
+/* Remove [lo, hi) from g's window. */
+static void hosted_guard_flush_window(struct guard_proc *g, uint64_t lo, uint64_t hi)
+{
+    if (guard_inject(g, SYS_munmap, (long)lo, (long)(hi - lo), 0, 0, 0, 0) != 0) {
+        guard_fail("clearing a user process's window");
+    }
+}
+
 struct guard_proc *guard_proc_for(uint64_t root, uint64_t asid)
 {
     struct guard_proc *unborn = NULL, *lru = NULL;
@@ -281,12 +289,6 @@ struct guard_proc *guard_proc_for(uint64_t root, uint64_t asid)
     return g;
 }
 
-void hosted_guard_flush_window(struct guard_proc *g, uint64_t lo, uint64_t hi)
-{
-    if (guard_inject(g, SYS_munmap, (long)lo, (long)(hi - lo), 0, 0, 0, 0) != 0) {
-        guard_fail("clearing a user process's window");
-    }
-}
 
 void hosted_guard_flush(uint64_t asid, uint64_t lo, uint64_t hi)
 {

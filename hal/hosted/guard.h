@@ -44,8 +44,6 @@ long guard_inject(struct guard_proc *g, long nr, long a0, long a1, long a2, long
 /* waitpid for g's next stop; a process that died ends the run. */
 int guard_wait(struct guard_proc *g);
 HAL_NORETURN void guard_fail(const char *what);
-/* Remove [lo, hi) from g's window. */
-void hosted_guard_flush_window(struct guard_proc *g, uint64_t lo, uint64_t hi);
 /* Bring every thread's XSAVE state held by a process other than keep
  * (NULL: all) into its slot (guard_run.c). */
 void guard_xstate_collect(const struct hal_uctx *c, const struct guard_proc *keep);

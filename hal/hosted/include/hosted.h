@@ -72,7 +72,6 @@ const char *hosted_console_text(void);
 /* Virtual time in ns, kernel entries and host syscalls made by the
  * backend since boot (statistics for tests and benchmarks). */
 uint64_t hosted_now(void);
-uint64_t hosted_host_syscalls(void);
 /* Host processes the last run used for user address spaces (1 with
  * cfg.one_process; docs/architecture.md). */
 unsigned hosted_host_processes(void);
@@ -85,8 +84,6 @@ unsigned hosted_host_processes(void);
  * (NUL-terminated, lines of the last run; empty without cfg.stats). */
 const char *hosted_stats_text(void);
 
-/* Harness mode: let ns of virtual time pass, then deliver due events. */
-void hosted_advance_time(uint64_t ns);
 
 /* The test device: raise irq at absolute virtual time t (ns). */
 void hosted_device_raise_at(unsigned irq, uint64_t t);
