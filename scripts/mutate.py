@@ -55,9 +55,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCOPE = ("core/", "hal/hosted/", "hal/arm64/", "user/libkaal/src/")
 ARM64_COVERED = ("core/", "hal/arm64/", "user/libkaal/src/")
 # The hosted suites a mutant runs: all but the proofs (too slow per mutant)
-# and the SDK install test (it checks packaging, needs the arm64 build
-# first, and runs the same libkaal code as the system tests).
-HOSTED_SUITES = ["--no-suite", "proof", "--no-suite", "sdk"]
+# the SDK install test (it checks packaging, needs the arm64 build first,
+# and runs the same libkaal code as the system tests) and the check that
+# tests/mutants still apply (an applied hand-written mutant fails it).
+HOSTED_SUITES = ["--no-suite", "proof", "--no-suite", "sdk", "--no-suite", "mutants"]
 
 # ---- candidate sites ------------------------------------------------------
 
