@@ -122,6 +122,10 @@ static kerr_t clear_region(cte_t *uslot, word_t start, word_t end)
         pos = next;
         if (pos < end && hal_irq_pending()) {
             word_t *rec = clearing_record(u);
+            /* free untyped memory is written only where it was cleared
+             * first (the record may sit in the padding below start; the
+             * fuzzer's snapshot tracks kmemset ranges, fuzz_snapshot.h) */
+            kmemset(rec, 0, CLEAR_RECORD_BYTES);
             rec[0] = start;
             rec[1] = pos;
             uslot->cap = cap_untyped_set_clearing(u, true);
