@@ -89,14 +89,14 @@ bool untyped_clearing_record(cap_t u, word_t *start, word_t *pos)
     return true;
 }
 
-/* Where clearing [start, end) resumes: past the cleared prefix that the
- * untyped's record vouches for if it is a record for this start, else at
- * start. */
+/* Where clearing [start, end) resumes: if the untyped's record vouches
+ * for a cleared run [rs, rp) that holds start, at its end (at most end:
+ * the whole region may be clear already), else at start. */
 static word_t clear_resume_at(cap_t u, word_t start, word_t end)
 {
     word_t rs, rp;
-    if (untyped_clearing_record(u, &rs, &rp) && rs == start && rp <= end) {
-        return rp;
+    if (untyped_clearing_record(u, &rs, &rp) && rs <= start && start < rp) {
+        return rp < end ? rp : end;
     }
     return start;
 }

@@ -49,9 +49,12 @@
  * objects, all lie below it). The watermark itself does not move while a
  * Retype is preempted; with no children (reset) it is set to 0 first, so
  * the restarted Retype, which decodes the same start, finds the record
- * and resumes at pos without clearing anything twice. A restart with a
- * different request (other registers) finds a record for another start
- * and ignores it: some work is redone, nothing unzeroed is handed out.
+ * and resumes at pos without clearing anything twice. The record does
+ * not depend on the request: any Retype whose region starts inside the
+ * cleared run [start, pos) resumes at pos (or finds its region clear
+ * already); one that starts elsewhere (a restart with other registers)
+ * clears all of its region itself: some work is redone, nothing unzeroed
+ * is handed out.
  * When the region is clear, the record's bytes are zeroed too (they may
  * lie in the first new object), then the watermark moves (dropping the
  * mark) and the objects are made: object_init and one cdt_insert each, at

@@ -133,7 +133,7 @@ static unsigned retype_preempted(word_t s, word_t type, word_t bits, word_t dest
     word_t mr[8] = {type, bits, 0, 0, dest, num, 0, 0};
     /* a reset (no children) restarts from watermark 0 */
     word_t wm = cdt_has_children(slot_of(s)) ? cap_untyped_watermark(cap_at(s)) : 0;
-    for (unsigned i = 0; i < 1000000u; i++) {
+    for (unsigned i = 0; i < 5000u; i++) { /* (no test needs 300 restarts) */
         preempt_every_n(n);
         set_mrs(mr);
         word_t pc = ks.cur->ctx.r[HAL_R_PC];
@@ -300,6 +300,15 @@ Test(untyped_preempt, reset_of_childless_untyped_resumes)
     }
 }
 
+/* The preemption checks a syscall makes outside any chunk loop (the
+ * kernel exit's): those of a Delete of an empty slot. */
+static unsigned exit_checks(void)
+{
+    unsigned seen = checks_seen;
+    cr_assert_eq(cn_delete(e0 + 300), KAAL_NO_ERROR);
+    return checks_seen - seen;
+}
+
 /* Leave a Retype of num 4 KiB frames from untyped s into dest preempted
  * after about `chunks` chunks; returns the watermark it keeps. */
 static word_t abandon_retype(word_t s, word_t dest, word_t num, unsigned chunks)
@@ -376,6 +385,46 @@ Test(untyped_preempt, restart_with_another_request_clears_all)
     }
 }
 
+Test(untyped_preempt, another_request_inside_the_cleared_run_resumes)
+{
+    cr_assert_eq(retype_root(ut, KAAL_OBJ_ENDPOINT, 0, e0 + 100, 1), KAAL_NO_ERROR);
+    dirty_free(ut);
+    abandon_retype(ut, e0, 16, 6); /* record {4 KiB, 28 KiB}: cleared */
+    word_t start, pos;
+    cr_assert(untyped_clearing_record(cap_at(ut), &start, &pos));
+    cr_assert_eq(start, 4096);
+    cr_assert_geq(pos, 6u * 4096u, "six chunks cleared");
+    /* a CNode of 2^8 slots (8 KiB) starts at 8 KiB, inside the run: its
+     * region is clear already, so no chunk (and no check) is needed */
+    unsigned base = exit_checks();
+    unsigned seen = checks_seen;
+    word_t err;
+    retype_preempted(ut, KAAL_OBJ_CNODE, 8, e0, 1, 0, &err);
+    cr_assert_eq(err, KAAL_NO_ERROR);
+    cr_assert_eq(cap_paddr(cap_at(e0)) - cap_paddr(cap_at(ut)), 8192);
+    cr_assert_eq(checks_seen - seen, base, "the cleared run was cleared again");
+    cr_assert_eq(first_nonzero(cap_paddr(cap_at(e0)), 8192), 8192, "CNode not zero");
+    cr_assert(!cap_untyped_clearing(cap_at(ut)));
+    /* the record's bytes (in the padding at the old watermark) are zero */
+    cr_assert_eq(first_nonzero(cap_paddr(cap_at(ut)) + 16, 16), 16);
+}
+
+Test(untyped_preempt, same_start_fewer_objects_finds_its_region_clear)
+{
+    dirty_free(ut);
+    abandon_retype(ut, e0, 16, 5); /* a reset: record {0, 20 KiB} at 0 */
+    unsigned base = exit_checks();
+    unsigned seen = checks_seen;
+    word_t err;
+    retype_preempted(ut, KAAL_OBJ_FRAME_4K, 0, e0, 2, 0, &err);
+    cr_assert_eq(err, KAAL_NO_ERROR);
+    cr_assert_eq(checks_seen - seen, base, "the cleared run was cleared again");
+    /* the record sat in the first frame: zeroed before the frame was made */
+    for (word_t i = 0; i < 2; i++) {
+        cr_assert_eq(first_nonzero(cap_paddr(cap_at(e0 + i)), 4096), 4096, "frame %lu not zero", i);
+    }
+}
+
 Test(untyped_preempt, error_on_restart_keeps_state_consistent)
 {
     cr_assert_eq(retype_root(ut, KAAL_OBJ_ENDPOINT, 0, e0 + 100, 1), KAAL_NO_ERROR);
@@ -429,6 +478,19 @@ Test(untyped_preempt, forged_record_without_mark_is_ignored)
     for (word_t i = 0; i < 8; i++) {
         cr_assert_eq(first_nonzero(cap_paddr(cap_at(e0 + i)), 4096), 4096, "frame %lu not zero", i);
     }
+}
+
+Test(untyped_preempt, one_chunk_retype_makes_no_check_of_its_own)
+{
+    /* what the two tests above rely on: a Retype within one chunk makes
+     * only the checks any syscall makes */
+    unsigned base = exit_checks();
+    unsigned seen = checks_seen;
+    cr_assert_eq(retype_root(ut, KAAL_OBJ_ENDPOINT, 0, e0, 4), KAAL_NO_ERROR);
+    cr_assert_eq(checks_seen - seen, base);
+    seen = checks_seen;
+    cr_assert_eq(retype_root(ut, KAAL_OBJ_FRAME_4K, 0, e0 + 4, 2), KAAL_NO_ERROR);
+    cr_assert_eq(checks_seen - seen, base + 1u, "two chunks: one check between them");
 }
 
 Test(untyped_preempt, every_chunk_is_a_preemption_point)
