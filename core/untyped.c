@@ -103,7 +103,7 @@ static word_t clear_resume_at(cap_t u, word_t start, word_t end)
 
 /* Zero the bytes [start, end) of the untyped in uslot (offsets; start at
  * or above the watermark, end inside the untyped), one chunk at a time,
- * resuming a preempted clear of the same start. KAAL_NO_ERROR when all of
+ * resuming a preempted clear whose run holds start. KAAL_NO_ERROR when all of
  * it is zero (and the record is gone: its bytes are zero, the mark is
  * off); KAAL_PREEMPTED after at least one chunk when an interrupt is
  * pending, with the record and mark set (untyped.h). The loop's bound is
@@ -132,12 +132,13 @@ static kerr_t clear_region(cte_t *uslot, word_t start, word_t end)
             return KAAL_PREEMPTED;
         }
     }
-    if (cap_untyped_clearing(u)) {
+    word_t rs, rp;
+    if (untyped_clearing_record(u, &rs, &rp)) {
         /* the record may lie in the first new object (start == watermark)
          * or in the padding below it: zero it either way */
         kmemset(clearing_record(u), 0, CLEAR_RECORD_BYTES);
-        uslot->cap = cap_untyped_set_clearing(u, false);
     }
+    uslot->cap = cap_untyped_set_clearing(u, false);
     return KAAL_NO_ERROR;
 }
 
