@@ -523,3 +523,20 @@ Test(untyped_preempt, frame_1g_is_preempted_and_zero)
     cr_assert_eq(first_nonzero(base + KAAL_BIT(29), 4096), 4096);
     cr_assert_eq(first_nonzero(base + KAAL_BIT(30) - 4096, 4096), 4096);
 }
+
+Test(untyped_preempt, invariant_checker_rejects_a_mark_without_record)
+{
+    /* a mark on an untyped whose record is out of bounds (pos beyond the
+     * untyped's end) is reported; with a valid record it is not */
+    cap_t u = cap_at(ut);
+    word_t *rec = (word_t *)(void *)kv(cap_paddr(u) + cap_untyped_watermark(u));
+    rec[0] = 0;
+    rec[1] = ut_size(ut) + 4096;
+    slot_of(ut)->cap = cap_untyped_set_clearing(u, true);
+    kaal_inv_report_t rep = kaal_invariants_check();
+    cr_assert_gt(rep.problems, 0, "a mark without a valid record passed the invariant check");
+    rec[1] = 4096;
+    memset(kv(cap_paddr(u) + 16), 0, 4096 - 16);
+    check_invariants();
+    slot_of(ut)->cap = cap_untyped_set_clearing(u, false);
+}
