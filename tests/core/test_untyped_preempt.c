@@ -123,6 +123,15 @@ static void check_preempted_state(word_t s, word_t wm_expect, word_t dest, word_
     check_invariants();
 }
 
+/* The preemption checks a syscall makes outside any chunk loop (the
+ * kernel exit's): those of a Delete of an empty slot. */
+static unsigned exit_checks(void)
+{
+    unsigned seen = checks_seen;
+    cr_assert_eq(cn_delete(e0 + 300), KAAL_NO_ERROR);
+    return checks_seen - seen;
+}
+
 /* Retype from untyped s into root slots [dest, dest + num) with the
  * preemption check firing every n checks (0: never); every restart is
  * checked with check_preempted_state. Returns the number of restarts;
@@ -269,15 +278,26 @@ Test(untyped_preempt, frames_2m_every_100_checks)
 
 Test(untyped_preempt, untyped_and_device_need_no_clearing)
 {
+    /* neither a child untyped (its objects are cleared when made) nor
+     * device memory is cleared: no chunk loop, memory left as it was */
     dirty_free(ut);
+    unsigned base = exit_checks();
     unsigned seen = checks_seen;
     word_t err;
-    cr_assert_eq(retype_preempted(ut, KAAL_OBJ_UNTYPED, 22, e0, 2, 1, &err), 0);
+    cr_assert_eq(retype_preempted(ut, KAAL_OBJ_UNTYPED, 22, e0, 2, 0, &err), 0);
     cr_assert_eq(err, KAAL_NO_ERROR);
-    (void)seen;
-    /* the child untypeds' memory is left as it was: their objects are
-     * cleared when made */
+    cr_assert_eq(checks_seen - seen, base, "untypeds made with a chunk loop");
     cr_assert_eq(kv(cap_paddr(cap_at(e0)))[0], 0xa5);
+    cr_assert(!cap_untyped_clearing(cap_at(ut)));
+
+    word_t dev = find_device_untyped();
+    cr_assert_neq(dev, 0, "the hosted machine has device memory");
+    cr_assert_geq(ut_size(dev), 8192u);
+    seen = checks_seen;
+    cr_assert_eq(retype_preempted(dev, KAAL_OBJ_FRAME_4K, 0, e0 + 2, 2, 0, &err), 0);
+    cr_assert_eq(err, KAAL_NO_ERROR);
+    cr_assert_eq(checks_seen - seen, base, "device frames made with a chunk loop");
+    cr_assert(!cap_untyped_clearing(cap_at(dev)));
 }
 
 Test(untyped_preempt, reset_of_childless_untyped_resumes)
@@ -298,15 +318,6 @@ Test(untyped_preempt, reset_of_childless_untyped_resumes)
     for (word_t i = 0; i < 8; i++) {
         cr_assert_eq(first_nonzero(cap_paddr(cap_at(e0 + i)), 4096), 4096, "frame %lu not zero", i);
     }
-}
-
-/* The preemption checks a syscall makes outside any chunk loop (the
- * kernel exit's): those of a Delete of an empty slot. */
-static unsigned exit_checks(void)
-{
-    unsigned seen = checks_seen;
-    cr_assert_eq(cn_delete(e0 + 300), KAAL_NO_ERROR);
-    return checks_seen - seen;
 }
 
 /* Leave a Retype of num 4 KiB frames from untyped s into dest preempted
