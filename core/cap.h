@@ -7,7 +7,7 @@
  *
  *   type          w0 [5,16)                         w0 [16,64)  w1
  *   ------------  --------------------------------  ----------  ------------------
- *   UNTYPED       device[5] size_bits[6,12)          paddr       watermark (bytes)
+ *   UNTYPED       device[5] size_bits[6,12) clr[12]  paddr       watermark (bytes)
  *   ENDPOINT      rights[5,9)                        paddr       badge
  *   NOTIFICATION  rights[5,9)                        paddr       badge
  *   REPLY         master[5] grant[6]                 tcb paddr   0
@@ -333,11 +333,18 @@ static inline cap_t cap_cnode_set_guard(cap_t c, word_t guard, unsigned guard_si
     c.w1 = (guard & ((1ull << CNODE_GUARD_BITS) - 1u)) | ((word_t)(guard_size & 0x3fu) << CNODE_GUARD_BITS);
     return c;
 }
+/* A new watermark also drops the clearing mark (core/untyped.c: the record
+ * it vouches for sits at the old watermark). */
 static inline cap_t cap_untyped_set_watermark(cap_t c, word_t watermark)
 {
     c.w1 = watermark;
+    c.w0 &= ~((word_t)1 << 12);
     return c;
 }
+/* The clearing mark, w0 [12]: a preempted Retype left a record of the
+ * memory it cleared above the watermark (core/untyped.c). */
+static inline bool cap_untyped_clearing(cap_t c) { return cap_field(c, 12, 1) != 0; }
+static inline cap_t cap_untyped_set_clearing(cap_t c, bool on) { return cap_set_field(c, 12, 1, on ? 1u : 0u); }
 
 /* ---- zombie (core/delete.c) ----
  * What remains of the last capability to a CNode or TCB while the slots

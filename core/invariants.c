@@ -37,6 +37,7 @@
 #include "vspace.h"
 #include "invariants_int.h"
 #include "cdt.h"
+#include "untyped.h"
 
 #define INV_MAX_CAPS (1ull << 32)
 
@@ -158,6 +159,9 @@ static void check_object(inv_ctx_t *c, cap_t cap)
     case CAP_UNTYPED:
         if (cap_untyped_watermark(cap) > KAAL_BIT(cap_untyped_bits(cap))) {
             problem(c, "untyped watermark beyond its size", cap.w0, cap.w1);
+        }
+        if (cap_untyped_clearing(cap) && !untyped_clearing_record(cap, &(word_t){0}, &(word_t){0})) {
+            problem(c, "untyped clearing mark without a record in bounds (untyped.h)", cap.w0, cap.w1);
         }
         break;
     default:

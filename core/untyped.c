@@ -11,6 +11,7 @@
 #include "untyped.h"
 #include "cnode.h"
 #include "objtype.h"
+#include <hal/irq.h>
 
 typedef struct retype_args {
     enum kaal_object_type type;
@@ -58,12 +59,87 @@ void untyped_reset(cte_t *slot)
     slot->cap = cap_untyped_set_watermark(slot->cap, 0);
 }
 
-/* A new object's memory: zeroed unless it is an untyped or device memory. */
-static void object_clear(enum kaal_object_type type, paddr_t pa, unsigned bits, bool device)
+/* ---- clearing (untyped.h: chunked, preemptible, progress in the cap) ---- */
+
+#define CLEAR_CHUNK KAAL_BIT(UNTYPED_CLEAR_CHUNK_BITS)
+#define CLEAR_RECORD_BYTES (2u * sizeof(word_t))
+
+/* The record's two words, at paddr + watermark. */
+static word_t *clearing_record(cap_t u)
 {
-    if (type != KAAL_OBJ_UNTYPED && !device) {
-        kmemset(hal_phys_to_kvirt(pa), 0, (size_t)KAAL_BIT(bits));
+    return hal_phys_to_kvirt(cap_paddr(u) + cap_untyped_watermark(u));
+}
+
+bool untyped_clearing_record(cap_t u, word_t *start, word_t *pos)
+{
+    if (cap_type(u) != CAP_UNTYPED || !cap_untyped_clearing(u) || cap_untyped_device(u)) {
+        return false;
     }
+    word_t size = KAAL_BIT(cap_untyped_bits(u));
+    word_t wm = cap_untyped_watermark(u);
+    if (wm > size || size - wm < CLEAR_RECORD_BYTES) {
+        return false;
+    }
+    const word_t *rec = clearing_record(u);
+    if (rec[0] < wm || rec[0] > rec[1] || rec[1] > size) {
+        return false;
+    }
+    *start = rec[0];
+    *pos = rec[1];
+    return true;
+}
+
+/* Where clearing [start, end) resumes: if the untyped's record vouches
+ * for a cleared run [rs, rp) that holds start, at its end (at most end:
+ * the whole region may be clear already), else at start. */
+static word_t clear_resume_at(cap_t u, word_t start, word_t end)
+{
+    word_t rs, rp;
+    if (untyped_clearing_record(u, &rs, &rp) && rs <= start && start < rp) {
+        return rp < end ? rp : end;
+    }
+    return start;
+}
+
+/* Zero the bytes [start, end) of the untyped in uslot (offsets; start at
+ * or above the watermark, end inside the untyped), one chunk at a time,
+ * resuming a preempted clear whose run holds start. KAAL_NO_ERROR when all of
+ * it is zero (and the record is gone: its bytes are zero, the mark is
+ * off); KAAL_PREEMPTED after at least one chunk when an interrupt is
+ * pending, with the record and mark set (untyped.h). The loop's bound is
+ * the number of chunks in the region. */
+static kerr_t clear_region(cte_t *uslot, word_t start, word_t end)
+{
+    cap_t u = uslot->cap;
+    paddr_t base = cap_paddr(u);
+    word_t pos = clear_resume_at(u, start, end);
+    while (pos < end) {
+        word_t next = (pos | (CLEAR_CHUNK - 1u)) + 1u; /* the next chunk boundary */
+        if (next > end) {
+            next = end;
+        }
+        kmemset(hal_phys_to_kvirt(base + pos), 0, (size_t)(next - pos));
+        pos = next;
+        if (pos < end && hal_preemption_point()) {
+            word_t *rec = clearing_record(u);
+            /* free untyped memory is written only where it was cleared
+             * first (the record may sit in the padding below start; the
+             * fuzzer's snapshot tracks kmemset ranges, fuzz_snapshot.h) */
+            kmemset(rec, 0, CLEAR_RECORD_BYTES);
+            rec[0] = start;
+            rec[1] = pos;
+            uslot->cap = cap_untyped_set_clearing(u, true);
+            return KAAL_PREEMPTED;
+        }
+    }
+    word_t rs, rp;
+    if (untyped_clearing_record(u, &rs, &rp)) {
+        /* the record may lie in the first new object (start == watermark)
+         * or in the padding below it: zero it either way */
+        kmemset(clearing_record(u), 0, CLEAR_RECORD_BYTES);
+    }
+    uslot->cap = cap_untyped_set_clearing(u, false);
+    return KAAL_NO_ERROR;
 }
 
 /* ---- decode ------------------------------------------------------------ */
@@ -335,38 +411,53 @@ static kerr_t decode_retype(invocation_t *inv, retype_args_t *a, cap_t *node, wo
 
 /* ---- invoke ------------------------------------------------------------ */
 
-/* ACSL: the fully checked request it must be reached with. The body (the
- * object creation loop) is not proved, so no assigns clause. */
+/* Clear the new objects' memory (untyped.h: in chunks, preemptible), then
+ * move the watermark and make the capabilities. KAAL_PREEMPTED leaves no
+ * capability made and the watermark as it was (0 on a reset); the
+ * restarted invocation resumes the clearing.
+ * ACSL: the fully checked request it must be reached with. The body (the
+ * clearing and object creation loops) is not proved, so no assigns clause;
+ * ASSUMED, not proved: the result is NoError or Preempted. */
 /*@ requires untyped_retype_ok(uslot, a);
     requires \valid(a->dest + (0 .. a->count - 1)) &&
       \forall integer i; 0 <= i < a->count ==>
-        kobj_slot(a->dest + i) && cap_type_of(a->dest[i].cap) == CAP_NULL; */
-static void invoke_retype(cte_t *uslot, const retype_args_t *a)
+        kobj_slot(a->dest + i) && cap_type_of(a->dest[i].cap) == CAP_NULL;
+    ensures \result == KAAL_NO_ERROR || \result == KAAL_PREEMPTED; */
+static kerr_t invoke_retype(cte_t *uslot, const retype_args_t *a)
 {
-    if (a->reset) {
-        untyped_reset(uslot);
+    if (a->reset && cap_untyped_watermark(uslot->cap) != 0) {
+        untyped_reset(uslot); /* (already 0: keep a preempted clear's record) */
     }
     cap_t u = uslot->cap;
     bool device = cap_untyped_device(u);
-    word_t used = untyped_new_watermark(cap_paddr(u), cap_untyped_bits(u), cap_untyped_watermark(u),
+    paddr_t base = cap_paddr(u);
+    word_t used = untyped_new_watermark(base, cap_untyped_bits(u), cap_untyped_watermark(u),
                                         a->alloc, a->obj_bits, a->count);
+    if (a->type != KAAL_OBJ_UNTYPED && !device) {
+        kerr_t r = clear_region(uslot, a->alloc - base, used);
+        if (r != KAAL_NO_ERROR) {
+            return r;
+        }
+        u = uslot->cap;
+    }
     uslot->cap = cap_untyped_set_watermark(u, used);
     for (word_t i = 0; i < a->count; i++) {
         paddr_t pa = untyped_object_addr(a->alloc, a->obj_bits, i);
-        object_clear(a->type, pa, a->obj_bits, device);
         object_init(a->type, hal_phys_to_kvirt(pa), a->obj_bits);
         cdt_insert(uslot, &a->dest[i], object_make_cap(a->type, pa, a->user_bits, device), true, true);
     }
+    return KAAL_NO_ERROR;
 }
 
-/* Every path returns an error code recorded in inv->err, or NoError after
- * invoke_retype was reached with a fully checked request (its requires
- * are proved here). The invocation record is the syscall layer's: the
- * invoked capability is its slot's, an untyped one (untyped_cap_ok), and
- * every kernel slot is valid memory (so separate from this frame). */
+/* Every path returns an error code recorded in inv->err, or NoError or
+ * Preempted (restart the syscall) after invoke_retype was reached with a
+ * fully checked request (its requires are proved here). The invocation
+ * record is the syscall layer's: the invoked capability is its slot's, an
+ * untyped one (untyped_cap_ok), and every kernel slot is valid memory (so
+ * separate from this frame). */
 /*@ requires inv_ok(inv) && untyped_cap_ok(inv->cap) && inv->slot->cap == inv->cap;
     requires untyped_slots_valid: \forall cte_t *s; kobj_slot(s) ==> \valid(s);
-    ensures \result == KAAL_NO_ERROR || (\result == inv->err.type &&
+    ensures \result == KAAL_NO_ERROR || \result == KAAL_PREEMPTED || (\result == inv->err.type &&
       (\result == KAAL_ILLEGAL_OPERATION || \result == KAAL_TRUNCATED_MESSAGE ||
        \result == KAAL_INVALID_ARGUMENT || \result == KAAL_RANGE_ERROR ||
        \result == KAAL_FAILED_LOOKUP || \result == KAAL_DELETE_FIRST ||
@@ -381,6 +472,5 @@ kerr_t decode_untyped_invocation(invocation_t *inv)
     if (err != KAAL_NO_ERROR) {
         return err;
     }
-    invoke_retype(inv->slot, &a);
-    return KAAL_NO_ERROR;
+    return invoke_retype(inv->slot, &a);
 }

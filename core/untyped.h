@@ -16,6 +16,57 @@
  * memory. So an untyped whose children are all gone is reusable at once:
  * Retype with no children, and Revoke of the untyped (KaaL), set its
  * watermark back to 0.
+ *
+ * Clearing is chunked and preemptible (issue 16; seL4 resets untyped
+ * memory the same way, in chunks of 2^CONFIG_RESET_CHUNK_BITS with a
+ * preemption point after each, keeping its progress in the untyped cap).
+ * Retype's invoke half clears the new objects' region [start, end) (byte
+ * offsets in the untyped) in chunks that end on UNTYPED_CLEAR_CHUNK_BITS
+ * boundaries, from start upwards, and looks for a pending interrupt
+ * (hal_irq_pending, as Delete and Revoke do) after each chunk. Only when
+ * the whole region is zero does it move the watermark and make the
+ * capabilities, so no capability ever names memory that was not cleared.
+ * If an interrupt is pending with work left, Retype returns Preempted and
+ * the syscall layer restarts the invocation (seL4's restart: the same
+ * registers, decoded again from scratch, so every error check is redone).
+ *
+ *   paddr          watermark                start      pos          end
+ *   |## objects ###|rec|....pad.............|0000 cleared|...........|
+ *                   \ record {start, pos} at paddr + watermark
+ *
+ * Progress lives in the untyped: a preempted Retype writes a record of two
+ * words {start, pos} into the first 16 free bytes (at paddr + watermark)
+ * and sets the cap's clearing mark (w0 bit 12, core/cap.h). Invariant, for
+ * every untyped capability with the mark set:
+ *   - it is not device memory and watermark + 16 <= 2^size_bits;
+ *   - the record holds watermark <= start <= pos <= 2^size_bits;
+ *   - every byte of [paddr + start, paddr + pos) is zero, except the
+ *     record's own 16 bytes where they overlap it.
+ * The mark is trusted only because the kernel alone sets it, right after
+ * writing the record, and every change of the watermark drops it
+ * (cap_untyped_set_watermark): the record is then stale. Nothing else
+ * writes above a watermark (an untyped's objects, and its descendants'
+ * objects, all lie below it). The watermark itself does not move while a
+ * Retype is preempted; with no children (reset) it is set to 0 first, so
+ * the restarted Retype, which decodes the same start, finds the record
+ * and resumes at pos without clearing anything twice. The record does
+ * not depend on the request: any Retype whose region starts inside the
+ * cleared run [start, pos) resumes at pos (or finds its region clear
+ * already); one that starts elsewhere (a restart with other registers)
+ * clears all of its region itself: some work is redone, nothing unzeroed
+ * is handed out.
+ * When the region is clear, the record's bytes are zeroed too (they may
+ * lie in the first new object), then the watermark moves (dropping the
+ * mark) and the objects are made: object_init and one cdt_insert each, at
+ * most KAAL_RETYPE_FAN_OUT_LIMIT of them, no clearing.
+ *
+ * A preempted Retype followed by anything else stays consistent: Revoke of
+ * the untyped resets the watermark (drops the mark); Delete of the cap
+ * forgets the record with the cap; a Copy of the untyped leaves the
+ * original full (watermark changed, mark dropped) and the copy with the
+ * same watermark, mark and record (still true: nobody else can allocate
+ * there); a Retype of another type or place from the same untyped either
+ * finishes (watermark moves, mark dropped) or leaves its own record.
  */
 #ifndef KAAL_UNTYPED_H
 #define KAAL_UNTYPED_H
@@ -117,8 +168,19 @@ static inline paddr_t untyped_object_addr(paddr_t alloc, unsigned obj_bits, word
     return alloc + i * KAAL_BIT(obj_bits);
 }
 
-/* Make the untyped in slot empty again: watermark 0. Requires that it has
- * no children. */
+/* Clearing chunk: at most 2^UNTYPED_CLEAR_CHUNK_BITS bytes are zeroed
+ * between two preemption points of a Retype (4 KiB, one page). */
+#define UNTYPED_CLEAR_CHUNK_BITS 12u
+
+/* Make the untyped in slot empty again: watermark 0 (and no clearing
+ * mark). Requires that it has no children. */
 void untyped_reset(cte_t *slot);
+
+/* The clearing record of an untyped capability with the clearing mark set
+ * (see above): *start and *pos, byte offsets in the untyped. Returns
+ * false, and leaves them alone, for a capability without the mark or a
+ * record that breaks the invariant's bounds (never, if the kernel is
+ * right: for checkers and tests). */
+bool untyped_clearing_record(cap_t u, word_t *start, word_t *pos);
 
 #endif

@@ -33,6 +33,7 @@
  * Threads of this address space are created with plain invocations; all
  * objects come from one spawn-API object group (kaal/spawn.h).
  */
+#include <kaal/caps.h>
 #include <kaal/spawn.h>
 #include <kaal/tcb.h>
 #include <kaal/testdev.h>
@@ -585,6 +586,162 @@ static void bench_retype(kaal_cptr_t ut, kaal_cptr_t slot)
     end("retype_tcb_delete", ITERS, total);
 }
 
+/* ---- stretches between preemption points (arm64 kernel-bench-preempt.elf) ---------- */
+
+#if defined(__aarch64__)
+/* The largest stretch of kernel work between two preemption checks since
+ * the last Yield (PMEVCNTR2, hal/arm64/pmu.c KAAL_BENCH_PREEMPT; 0 in the
+ * other bench images). */
+static inline uint32_t stretch_ctr(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, pmevcntr2_el0" : "=r"(v)::"memory");
+    return (uint32_t)v;
+}
+
+#define SENDERS 64u
+#define SENDER_STACK 2048u
+static unsigned char sender_stacks[SENDERS][SENDER_STACK] __attribute__((aligned(16)));
+static kaal_objgroup_t sgrp; /* the stretch benchmarks' objects */
+
+/* A sender: Send on the endpoint capability `cap` (blocks: nobody
+ * receives); when the send ends (its endpoint deleted: an error), park. */
+__attribute__((noreturn)) static void t_sender(kaal_word_t cap)
+{
+    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {0};
+    (void)kaal_send(cap, kaal_msginfo(1, 0, 0, 0), mr);
+    for (;;) {
+        (void)kaal_wait(ntfn_never);
+    }
+}
+
+/* n consecutive window slots of sgrp; the first in *first. */
+static kaal_word_t take_slots(kaal_word_t n, kaal_cptr_t *first)
+{
+    kaal_cptr_t prev = 0;
+    for (kaal_word_t i = 0; i < n; i++) {
+        kaal_cptr_t s;
+        kaal_word_t err = kaal_group_take_slot(&ctx, &sgrp, &s);
+        if (err != KAAL_NO_ERROR) {
+            return err;
+        }
+        if (i == 0) {
+            *first = s;
+        } else if (s != prev + 1) {
+            return KAAL_RANGE_ERROR; /* not consecutive */
+        }
+        prev = s;
+    }
+    return KAAL_NO_ERROR;
+}
+
+/* Yield (resets the maximum), run op, print the maximum. */
+#define STRETCH(name, op)                                                                      \
+    do {                                                                                       \
+        kaal_yield();                                                                          \
+        kaal_word_t e_ = (op);                                                                 \
+        uint32_t v_ = stretch_ctr();                                                           \
+        if (e_ != KAAL_NO_ERROR) {                                                             \
+            kaal_printf("bench: %s: %s\n", name, kaal_error_name(e_));                         \
+            return e_;                                                                         \
+        }                                                                                      \
+        kaal_printf("@@stretch %s %u\n", name, v_);                                            \
+    } while (0)
+
+static kaal_word_t stretch_retype(const char *name, kaal_cptr_t ut, kaal_word_t type, kaal_word_t bits,
+                                  kaal_word_t n)
+{
+    kaal_cptr_t first;
+    kaal_word_t err = take_slots(n, &first);
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    STRETCH(name, kaal_untyped_retype(ut, type, bits, KAAL_CAP_INIT_CNODE, 0, 0, first, n));
+    return KAAL_NO_ERROR;
+}
+
+/* n senders blocked on cap; their TCBs from *tcbs. */
+static kaal_word_t start_senders(kaal_cptr_t tcbs, kaal_cptr_t cap, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        kaal_word_t err = kaal_tcb_configure(tcbs + i, 0, KAAL_CAP_INIT_CNODE, 0, KAAL_CAP_INIT_VSPACE, 0,
+                                             0, 0);
+        if (err == KAAL_NO_ERROR) {
+            err = kaal_tcb_set_priority(tcbs + i, KAAL_CAP_INIT_TCB, PRIO + 10);
+        }
+        if (err == KAAL_NO_ERROR) {
+            err = kaal_thread_start(tcbs + i, t_sender, cap, sender_stacks[i], SENDER_STACK,
+                                    kaal_ipc_buffer());
+        }
+        if (err != KAAL_NO_ERROR) {
+            return err;
+        }
+    }
+    return KAAL_NO_ERROR;
+}
+
+/* The stretch benchmarks (the preempt image runs only these): Retype of
+ * the largest objects and of the most objects per call, Revoke of an
+ * endpoint with 256 derived copies, Delete of an endpoint with 64 blocked
+ * senders, CancelBadgedSends with 64 senders of the badge. */
+static kaal_word_t bench_stretches(void)
+{
+    kaal_cptr_t ut_big, ut_small, tcbs, eps, first;
+    kaal_word_t err = kaal_group_create(&ctx, &sgrp, 1ul << 24, 700);
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_group_retype(&ctx, &sgrp, KAAL_OBJ_UNTYPED, 23, 1, &ut_big);
+    }
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_group_retype(&ctx, &sgrp, KAAL_OBJ_UNTYPED, 20, 1, &ut_small);
+    }
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_group_retype(&ctx, &sgrp, KAAL_OBJ_TCB, 0, SENDERS, &tcbs);
+    }
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_group_retype(&ctx, &sgrp, KAAL_OBJ_ENDPOINT, 0, 3, &eps);
+    }
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    if ((err = stretch_retype("retype_frame_2m_x2", ut_big, KAAL_OBJ_FRAME_2M, 0, 2)) != KAAL_NO_ERROR ||
+        (err = stretch_retype("retype_tcb_x256", ut_small, KAAL_OBJ_TCB, 0, 256)) != KAAL_NO_ERROR) {
+        return err;
+    }
+    /* Revoke: 256 copies of an endpoint capability, each from the one before */
+    if ((err = take_slots(256, &first)) != KAAL_NO_ERROR) {
+        return err;
+    }
+    for (kaal_word_t i = 0; i < 256; i++) {
+        err = kaal_cnode_copy(KAAL_CAP_INIT_CNODE, first + i, 64, KAAL_CAP_INIT_CNODE,
+                              i == 0 ? eps : first + i - 1, 64, KAAL_RIGHTS_ALL);
+        if (err != KAAL_NO_ERROR) {
+            return err;
+        }
+    }
+    STRETCH("revoke_copies_256", kaal_cnode_revoke(KAAL_CAP_INIT_CNODE, eps, 64));
+    /* Delete of the last capability to an endpoint with 64 senders */
+    if ((err = start_senders(tcbs, eps + 1, SENDERS)) != KAAL_NO_ERROR) {
+        return err;
+    }
+    STRETCH("delete_endpoint_64_senders", kaal_cnode_delete(KAAL_CAP_INIT_CNODE, eps + 1, 64));
+    for (unsigned i = 0; i < SENDERS; i++) { /* parked: free their stacks */
+        if ((err = kaal_tcb_suspend(tcbs + i)) != KAAL_NO_ERROR) {
+            return err;
+        }
+    }
+    /* CancelBadgedSends with 64 senders of the badge */
+    kaal_cptr_t badged;
+    if ((err = take_slots(1, &badged)) != KAAL_NO_ERROR ||
+        (err = kaal_cnode_mint(KAAL_CAP_INIT_CNODE, badged, 64, KAAL_CAP_INIT_CNODE, eps + 2, 64,
+                               KAAL_RIGHTS_ALL, 0x77)) != KAAL_NO_ERROR ||
+        (err = start_senders(tcbs, badged, SENDERS)) != KAAL_NO_ERROR) {
+        return err;
+    }
+    STRETCH("cancel_badged_sends_64", kaal_cnode_cancel_badged_sends(KAAL_CAP_INIT_CNODE, badged, 64));
+    return KAAL_NO_ERROR;
+}
+#endif
+
 /* ---- setup ----------------------------------------------------------------------- */
 
 static kaal_word_t mint(kaal_cptr_t cnode, kaal_word_t index, kaal_word_t depth, kaal_cptr_t src,
@@ -740,6 +897,19 @@ static int root_main(const kaal_bootinfo_t *bi)
         kaal_printf("bench: arm64 lookup image: in-kernel capability lookups only\n");
         if ((err = setup_lookup(cn, tcbs + 4, ntfn_never, ntfns + 4)) != KAAL_NO_ERROR) {
             kaal_printf("bench: lookup benchmark failed: %s\n", kaal_error_name(err));
+            return 1;
+        }
+        kaal_printf("bench: done\n");
+        return 0;
+    }
+    /* kernel-bench-preempt keeps the largest stretch between preemption
+     * checks in PMEVCNTR2: that image runs the stretch benchmarks only. */
+    kaal_yield();
+    (void)kaal_debug_cap_identify(0);
+    if (stretch_ctr() != 0) {
+        kaal_printf("bench: arm64 preempt image: stretches between preemption checks only\n");
+        if ((err = bench_stretches()) != KAAL_NO_ERROR) {
+            kaal_printf("bench: stretch benchmarks failed: %s\n", kaal_error_name(err));
             return 1;
         }
         kaal_printf("bench: done\n");

@@ -27,6 +27,17 @@
  *                             reading the counter, to PMEVCNTR1_EL0, which is
  *                             not enabled (it only holds the sum) and which
  *                             EL0 reads like counter 0.
+ *   -DKAAL_BENCH_PREEMPT      wrap hal_irq_pending and kaal_entry_syscall
+ *                             (-Wl,--wrap=...): inside a syscall, the
+ *                             instructions from its entry to the first
+ *                             preemption check (hal_irq_pending), between
+ *                             two checks, and from the last check to the end
+ *                             of kaal_entry_syscall are "stretches"; the
+ *                             largest since the last Yield syscall is kept in
+ *                             PMEVCNTR2_EL0 (not enabled; EL0 reads it). A
+ *                             Yield resets it: bench_root.c yields, runs one
+ *                             operation (restarts included) and reads it
+ *                             (bench/run.py rows stretch/..., issue 16).
  */
 #include "arm64.h"
 #include <hal/console.h>
@@ -72,12 +83,64 @@ kerr_t __wrap_cspace_lookup_slot(tcb_t *t, word_t cptr, cte_t **slot, lookup_fau
 }
 #endif
 
+#ifdef KAAL_BENCH_PREEMPT
+#include <kaal/abi.h>
+
+static inline uint64_t stretch_now(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, pmevcntr0_el0" : "=r"(v)::"memory");
+    return v;
+}
+
+static uint64_t stretch_start, stretch_max;
+static bool stretch_in_syscall;
+
+static void stretch_end(void)
+{
+    uint64_t g = (uint32_t)(stretch_now() - stretch_start); /* 32-bit counter */
+    if (g > stretch_max) {
+        stretch_max = g;
+        ARM64_SYSREG_WRITE(pmevcntr2_el0, g);
+    }
+}
+
+bool __real_hal_irq_pending(void);
+bool __wrap_hal_irq_pending(void);
+bool __wrap_hal_irq_pending(void)
+{
+    if (!stretch_in_syscall) {
+        return __real_hal_irq_pending();
+    }
+    stretch_end();
+    bool r = __real_hal_irq_pending();
+    stretch_start = stretch_now();
+    return r;
+}
+
+void __real_kaal_entry_syscall(void);
+void __wrap_kaal_entry_syscall(void);
+void __wrap_kaal_entry_syscall(void)
+{
+    if ((int64_t)kaal_current_uctx()->r[HAL_R_SYSNO] == KAAL_SYS_YIELD) {
+        stretch_max = 0;
+        ARM64_SYSREG_WRITE(pmevcntr2_el0, 0);
+    }
+    stretch_in_syscall = true;
+    stretch_start = stretch_now();
+    __real_kaal_entry_syscall();
+    stretch_end();
+    stretch_in_syscall = false;
+}
+#endif
+
 void arm64_bench_init(void)
 {
     ARM64_SYSREG_WRITE(pmcr_el0, 0);
     ARM64_SYSREG_WRITE(pmevtyper0_el0, PMU_EVENT_INST_RETIRED);
     ARM64_SYSREG_WRITE(pmccfiltr_el0, 0);
     ARM64_SYSREG_WRITE(pmevcntr1_el0, 0);
+    ARM64_SYSREG_WRITE(pmevcntr2_el0, 0);
     ARM64_SYSREG_WRITE(pmcntenset_el0, (1u << 31) | (1u << 0));
     ARM64_SYSREG_WRITE(pmcr_el0, PMCR_E | PMCR_P | PMCR_C | PMCR_LC);
     ARM64_SYSREG_WRITE(pmuserenr_el0, PMUSERENR_ER | PMUSERENR_CR);
@@ -88,6 +151,9 @@ void arm64_bench_init(void)
     uint64_t b = inst_retired();
     read_cost = (uint32_t)(b - a);
     hal_console_puts(", cspace_lookup_slot counted in PMEVCNTR1");
+#endif
+#ifdef KAAL_BENCH_PREEMPT
+    hal_console_puts(", largest stretch between preemption checks in PMEVCNTR2");
 #endif
 #ifdef KAAL_BENCH_NO_FASTPATH
     kaal_fastpath_set_enabled(false);
