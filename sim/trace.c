@@ -462,7 +462,7 @@ static void slice_set(struct tr_track *k, const char *name, uint64_t ns)
     k->slice[n] = '\0';
     if (n > 0) {
         j_begin("B", ns, k->tid);
-        l_s(",\"cat\":\"state\",\"name\":\"");
+        l_s(",\"cat\":\"kaal\",\"name\":\"");
         l_s(name);
         l_s("\"");
         j_end();
@@ -508,13 +508,13 @@ static void flow(const char *name, unsigned from_tid, unsigned to_tid, uint64_t 
 {
     uint64_t id = ++st->flows;
     j_begin("s", ns, from_tid);
-    l_s(",\"cat\":\"ipc\",\"name\":\"");
+    l_s(",\"cat\":\"kaal\",\"name\":\"");
     l_s(name);
     l_s("\",\"id\":");
     l_dec(id);
     j_end();
     j_begin("f", ns, to_tid);
-    l_s(",\"bp\":\"e\",\"cat\":\"ipc\",\"name\":\"");
+    l_s(",\"bp\":\"e\",\"cat\":\"kaal\",\"name\":\"");
     l_s(name);
     l_s("\",\"id\":");
     l_dec(id);

@@ -1,0 +1,54 @@
+#!/bin/sh
+# kaal-sim --stop-at (docs/debugging.md "Stopping at a virtual time"): the
+# run stops at that virtual time with status 4, lists the threads (names,
+# priorities, states) and writes --dump-caps; twice the same; bad times
+# are refused with status 64.
+set -eu
+sim=$1
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+run() {
+  set +e
+  "$sim" --quiet "$@" </dev/null >"$d/out" 2>&1
+  st=$?
+  set -e
+}
+run --stop-at=5410500ns --dump-caps "$d/caps.dot"
+[ "$st" = 4 ] || { cat "$d/out"; fail "status $st, not 4"; }
+cp "$d/out" "$d/first"
+cat >"$d/want" <<'TXT'
+kaal-sim: --stop-at 5410500 ns: the threads
+  'faulter' tcb@0x401f9000 prio 50 ready (restart)
+  'client2' tcb@0x401da000 prio 100 ready (restart)
+  'client1' tcb@0x401ba000 prio 100 running
+  'driver' tcb@0x4019a000 prio 180 blocked on notification@0x40157080
+  'console' tcb@0x4017b000 prio 200 blocked on recv endpoint@0x40157000
+  'root' tcb@0x40020000 prio 255 blocked on recv endpoint@0x401570c0
+TXT
+head -7 "$d/out" | diff "$d/want" - || fail "the thread list differs"
+grep -q "^kaal-sim: --dump-caps $d/caps.dot: [0-9]* live objects" "$d/out" || fail "no --dump-caps"
+grep -q "o_tcb_401ba000.*client1" "$d/caps.dot" || fail "the dump lacks client1"
+grep -qx "kaal-sim: stopped at virtual time 5410500 ns (--stop-at)" "$d/out" || fail "no stop line"
+run --stop-at=5410500ns --dump-caps "$d/caps.dot"
+cmp -s "$d/out" "$d/first" || fail "two stops differ"
+echo "ok: stops at 5410500 ns with the threads, deterministic"
+
+# A time inside a stretch with no kernel entry (root.A spins until its
+# slice ends at 5275.7 us): time stops exactly there.
+run --stop-at=5ms
+[ "$st" = 4 ] || fail "5ms: status $st"
+grep -qx "kaal-sim: stopped at virtual time 5000000 ns (--stop-at)" "$d/out" || { cat "$d/out"; fail "5ms"; }
+grep -qx "  'root.A' tcb@0x40200000 prio 10 running" "$d/out" || fail "5ms: root.A not running"
+# Beyond the end: the system halts as usual (status 0).
+run --stop-at=10s
+[ "$st" = 0 ] || fail "10s: status $st, not 0"
+echo "ok: a stop between entries and one after the end"
+
+for t in 0 5xs -3 ms 1.5ms; do
+  run --stop-at="$t"
+  [ "$st" = 64 ] || fail "--stop-at=$t: status $st, not 64"
+  grep -q "expected a virtual time above 0" "$d/out" || fail "--stop-at=$t: no reason"
+done
+echo "ok: bad times refused"

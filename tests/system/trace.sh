@@ -1,0 +1,82 @@
+#!/bin/sh
+# kaal-sim --trace on the demo (docs/debugging.md "A syscall trace"):
+# byte-identical in two runs, with known lines (a named thread's Call of
+# the console endpoint, the server's wake and reply, a switch, a decoded
+# invocation and its error name); the filters keep only what they name;
+# bad options end with status 64 and say why.
+set -eu
+sim=$1
+d=$(mktemp -d)
+trap 'rm -rf "$d"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+has() { grep -qF -- "$2" "$1" || fail "$1 lacks: $2"; }
+lacks() { ! grep -qF -- "$2" "$1" || fail "$1 has: $2"; }
+
+"$sim" --quiet --trace="$d/a.txt" </dev/null || fail "run 1 status $?"
+"$sim" --quiet --trace="$d/b.txt" </dev/null || fail "run 2 status $?"
+cmp -s "$d/a.txt" "$d/b.txt" || { diff "$d/a.txt" "$d/b.txt" | head; fail "two traces differ"; }
+echo "ok: two traces identical ($(wc -l <"$d/a.txt") lines)"
+
+# the default destination is stderr; the console stays on stdout
+"$sim" --trace </dev/null >"$d/out.txt" 2>"$d/err.txt" || fail "stderr run status $?"
+has "$d/err.txt" "switch root -> root.A"
+lacks "$d/out.txt" "switch root"
+
+t=$d/a.txt
+has "$t" "   5410.500 client1 > Call cap 0x2 endpoint@0x40157000 badge 0x1 label=0x1 len=6"
+has "$t" "   5410.500 client1 < Call -> blocked on reply"
+has "$t" "   5410.500   console: blocked on recv endpoint@0x40157000 -> ready"
+has "$t" "   5410.500 switch client1 -> console"
+has "$t" "   5410.600 console > ReplyRecv cap 0x2 endpoint@0x40157000 label=0x0 len=1 mr0=0x24"
+has "$t" "   5410.600   client1: blocked on reply -> ready"
+has "$t" "root > TCB SetName cap 0x1 tcb@0x40020000 len=1 name=\"root\""
+has "$t" "root < CNode Copy -> DeleteFirst"
+has "$t" "root > Untyped Retype cap 0x13e untyped@0x40200000 len=6 caps=1 type=tcb size_bits=0"
+has "$t" "faulter > fault: data VM fault addr 0x30000000 status 0x6 pc 0x10000037"
+has "$t" "irq 0 (timer)"
+echo "ok: known lines present"
+
+# filters
+"$sim" --quiet --trace="$d/th.txt" --trace-thread=client1 </dev/null || fail "thread filter run"
+has "$d/th.txt" "client1 > Call"
+has "$d/th.txt" "switch client1 -> console"
+# every line names client1, but for the state changes its entries caused
+# (the console woken by its Call)
+awk '!/client1/ && !/^ *[0-9]+\.[0-9]+   [^ ]+: / { print; bad = 1 } END { exit bad }' \
+  "$d/th.txt" >"$d/th.bad" ||
+  { head -3 "$d/th.bad"; fail "--trace-thread=client1 printed lines without client1"; }
+has "$d/th.txt" "   5410.500   console: blocked on recv endpoint@0x40157000 -> ready"
+lacks "$d/th.txt" "client2 >"
+"$sim" --quiet --trace="$d/sy.txt" --trace-syscall=Copy </dev/null || fail "syscall filter run"
+has "$d/sy.txt" "root > CNode Copy"
+awk '!/ CNode Copy / { print; bad = 1 } END { exit bad }' "$d/sy.txt" >"$d/sy.bad" ||
+  { head -3 "$d/sy.bad"; fail "--trace-syscall=Copy printed other lines"; }
+"$sim" --quiet --trace="$d/ob.txt" --trace-object=endpoint@0x40157000 </dev/null ||
+  fail "object filter run"
+has "$d/ob.txt" "client2 > Call cap 0x2 endpoint@0x40157000"
+awk '!/endpoint@0x40157000/ && !/ < / { print; bad = 1 } END { exit bad }' "$d/ob.txt" >"$d/ob.bad" ||
+  { head -3 "$d/ob.bad"; fail "--trace-object printed other entries"; }
+"$sim" --quiet --trace="$d/both.txt" --trace-thread=client2 --trace-syscall=Call </dev/null ||
+  fail "two filters run"
+[ "$(grep -c ' > ' "$d/both.txt")" = "$(grep -c 'client2 > Call' "$d/both.txt")" ] ||
+  fail "--trace-thread with --trace-syscall printed other entries"
+echo "ok: filters"
+
+# bad options: status 64 and the reason
+bad() {
+  want=$1; shift
+  set +e
+  "$sim" --quiet "$@" </dev/null >"$d/bad.out" 2>&1
+  st=$?
+  set -e
+  [ "$st" = 64 ] || fail "$* gave status $st, not 64"
+  grep -qF -- "$want" "$d/bad.out" || { cat "$d/bad.out"; fail "$*: no '$want'"; }
+}
+bad "--trace-syscall: unknown name" --trace --trace-syscall=Frobnicate
+bad "--trace-object: unknown object type" --trace --trace-object=gadget@0x1000
+bad "--trace-object: the address after '@' must be hexadecimal" --trace --trace-object=endpoint@12
+bad "--trace-thread: a thread name of 1 to 15 bytes" --trace --trace-thread=
+bad "--trace-thread: a thread name of 1 to 15 bytes" --trace --trace-thread=a-name-far-too-long
+bad "give --trace too" --trace-thread=root
+bad "--trace=: a file name must follow" --trace=
+echo "ok: bad options rejected"
