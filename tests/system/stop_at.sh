@@ -52,3 +52,18 @@ for t in 0 5xs -3 ms 1.5ms; do
   grep -q "expected a virtual time above 0" "$d/out" || fail "--stop-at=$t: no reason"
 done
 echo "ok: bad times refused"
+
+# Under gdb in one-process mode (make debug): SIGTRAP at the stop, the
+# kernel's state there, and the run goes on to its normal end.
+if command -v gdb >/dev/null 2>&1; then
+  timeout 120 gdb -q -batch -ex "handle SIGSEGV SIGVTALRM SIGSYS nostop noprint pass" \
+    -ex run -ex "print hm.now" -ex "print ks.cur->name" -ex continue \
+    --args "$sim" --quiet --one-process --stop-at=5410500ns </dev/null >"$d/gdb" 2>&1 || true
+  for want in "Program received signal SIGTRAP" "hosted_stop_reached ()" "= 5410500" \
+              '= "client1' "exited normally"; do
+    grep -qF -- "$want" "$d/gdb" || { tail -20 "$d/gdb"; fail "gdb: no '$want'"; }
+  done
+  echo "ok: under gdb the stop is a SIGTRAP and the run goes on"
+else
+  echo "skip: no gdb (the SIGTRAP stop is not checked)"
+fi
