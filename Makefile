@@ -99,8 +99,8 @@ timeline-picture: build-hosted
 	@$(HOSTED)/sim/kaal-sim --quiet --timeline $(HOSTED)/demo-timeline.json
 	@python3 scripts/timeline-check.py $(HOSTED)/demo-timeline.json
 	@mkdir -p docs/images
-	python3 scripts/timeline-svg.py --from 5405 --to 5460 \
-	  --title "The demo from 5405 to 5460 us of virtual time (kaal-sim --timeline)" \
+	python3 scripts/timeline-svg.py --from 5409.5 --to 5420 \
+	  --title "The demo from 5409.5 to 5420 us of virtual time (kaal-sim --timeline)" \
 	  $(HOSTED)/demo-timeline.json docs/images/demo-timeline.svg
 
 debug: DEPS = debug

@@ -874,6 +874,13 @@ static void on_entered(void)
             }
         } else if (receives && st->cause == CAUSE_SYSCALL && st->cap.found) {
             word_t info = debug_thread_reg(e, HAL_R_INFO);
+            if (st->cap.type == 3) { /* a notification: the word of badges */
+                l_s("signalled, badges ");
+                l_hex(debug_thread_reg(e, HAL_R_BADGE));
+                line_to(&st->text);
+                threads_update();
+                return;
+            }
             l_s("received badge ");
             l_hex(debug_thread_reg(e, HAL_R_BADGE));
             l_s(" label=");
@@ -946,7 +953,7 @@ static void on_idle(uint64_t until)
         line_start();
         l_time_us(hosted_now());
         l_s(" idle until ");
-        l_time_us(until);
+        l_ts(until);
         line_to(&st->text);
     }
 }
