@@ -7,6 +7,7 @@ set -eu
 sim=$1
 check=$2
 bad_dir=$3
+svg=$4
 d=$(mktemp -d)
 trap 'rm -rf "$d"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -40,6 +41,25 @@ assert any(e["ph"] == "B" and e["tid"] == tid["console"] and
            e["name"] == "blocked on recv endpoint@0x40157000" for e in ev)
 print("ok: thread names, IPC, reply, signal and fault flows, instants, blocked slices")
 PY
+
+# The SVG picture of it: well-formed, a row per named thread, slices and
+# arrows; a file that is no timeline is refused with the reason.
+python3 "$svg" --from 5409.5 --to 5420 "$d/a.json" "$d/a.svg" || fail "timeline-svg.py failed"
+python3 - "$d/a.svg" <<'PY' || fail "the SVG lacks what it should show"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+ns = "{http://www.w3.org/2000/svg}"
+texts = [t.text for t in root.iter(ns + "text")]
+for want in ("client1", "console", "driver", "faulter", "running", "blocked on reply"):
+    assert want in texts, "no label %s" % want
+rects = [r for r in root.iter(ns + "rect") if r.find(ns + "title") is not None]
+arrows = [l for l in root.iter(ns + "line") if l.get("marker-end")]
+assert len(rects) > 20 and len(arrows) > 5, (len(rects), len(arrows))
+print("ok: the SVG has %d slices and %d arrows" % (len(rects), len(arrows)))
+PY
+echo '[{"ph":"B"' >"$d/broken.json"
+if python3 "$svg" "$d/broken.json" "$d/b.svg" 2>"$d/err"; then fail "timeline-svg.py drew a broken file"; fi
+grep -q "broken.json: cannot read the timeline" "$d/err" || { cat "$d/err"; fail "no reason"; }
 
 # the checker on hand-made files: each broken one rejected with its reason
 expect() {

@@ -36,6 +36,15 @@ has "$t" "faulter > fault: data VM fault addr 0x30000000 status 0x6 pc 0x1000003
 has "$t" "irq 0 (timer)"
 echo "ok: known lines present"
 
+# The same trace from the other kernel loops: --one-process, and --guard
+# (guard_run.c), where a store to an unmapped page reports status 0x4.
+"$sim" --quiet --one-process --trace="$d/op.txt" </dev/null || fail "--one-process status $?"
+cmp -s "$d/a.txt" "$d/op.txt" || { diff "$d/a.txt" "$d/op.txt" | head; fail "--one-process differs"; }
+"$sim" --quiet --guard --trace="$d/g.txt" </dev/null || fail "--guard status $?"
+sed 's/addr 0x30000000 status 0x4 /addr 0x30000000 status 0x6 /' "$d/g.txt" >"$d/g6.txt"
+cmp -s "$d/a.txt" "$d/g6.txt" || { diff "$d/a.txt" "$d/g6.txt" | head; fail "--guard differs"; }
+echo "ok: the same trace with --one-process and --guard"
+
 # filters
 "$sim" --quiet --trace="$d/th.txt" --trace-thread=client1 </dev/null || fail "thread filter run"
 has "$d/th.txt" "client1 > Call"
