@@ -211,7 +211,7 @@ int main(int argc, char **argv)
     trace_start();
     int status = hosted_run(&cfg);
     bool stopped = hosted_stopped();
-    trace_finish(stopped);
+    trace_finish();
     if (dump_caps_file != NULL && status != 2) {
         dump_caps(dump_caps_file);
     }

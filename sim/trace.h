@@ -25,10 +25,10 @@ uint64_t trace_stop_at(void);
  * Exits with status 70 if an output file cannot be opened. */
 void trace_start(void);
 
-/* After hosted_run: write what is still buffered, close the timeline
- * (open slices end at the final virtual time, thread names as metadata)
- * and, when the run stopped at --stop-at, print the stop report. */
-void trace_finish(bool stopped);
+/* After hosted_run: write what is still buffered and close the timeline
+ * (open slices end at the final virtual time, thread names as metadata).
+ * (The stop report of --stop-at is printed at the stop itself.) */
+void trace_finish(void);
 
 /* The help text of the observer options. */
 extern const char trace_usage[];
