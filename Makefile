@@ -94,13 +94,14 @@ caps-picture: build-hosted
 	@mkdir -p docs/images
 	dot -Tsvg $(HOSTED)/demo-caps.dot -o docs/images/demo-caps.svg
 
-# The window shows the demo's processes talking to the console server.
+# The window shows the demo's processes talking to the console server:
+# 11 us from the first IPC.
 timeline-picture: build-hosted
 	@$(HOSTED)/sim/kaal-sim --quiet --timeline $(HOSTED)/demo-timeline.json
 	@python3 scripts/timeline-check.py $(HOSTED)/demo-timeline.json
 	@mkdir -p docs/images
-	python3 scripts/timeline-svg.py --from 5409.5 --to 5420 \
-	  --title "The demo from 5409.5 to 5420 us of virtual time (kaal-sim --timeline)" \
+	python3 scripts/timeline-svg.py --first IPC --span 11 \
+	  --title "The demo around its first IPC (virtual time; kaal-sim --timeline)" \
 	  $(HOSTED)/demo-timeline.json docs/images/demo-timeline.svg
 
 debug: DEPS = debug

@@ -8,9 +8,13 @@ blocked on a receive, a reply or a notification), instant events as ticks
 arrow from the sender's row to the receiver's. Standard library only, so
 docs can show a run without a browser (make timeline-picture).
 
-usage: timeline-svg.py [--from US] [--to US] [--width PX] [--title TEXT] IN.json OUT.svg
+usage: timeline-svg.py [--from US] [--to US] [--first NAME] [--span US]
+                       [--width PX] [--title TEXT] IN.json OUT.svg
 
---from/--to pick a window of virtual time in microseconds (default: all).
+--from/--to pick a window of virtual time in microseconds (default: all);
+--first NAME starts the window 1 us before the first event called NAME
+(a flow "IPC", an instant "VM fault"), and --span US makes it US long, so
+a picture follows its system when the system's times change.
 A file the checker (timeline-check.py) would reject may draw wrongly: check
 it first. Errors name the file and the reason; exit status 1.
 """
@@ -92,6 +96,14 @@ def build(events):
     return rows, names, slices, instants, [f for f in flows.values() if f[2] is not None]
 
 
+def first_event(events, name):
+    """ts of the first event called name (SystemExit if there is none)."""
+    for e in events:
+        if isinstance(e, dict) and e.get("name") == name and isinstance(e.get("ts"), (int, float)):
+            return e["ts"]
+    raise SystemExit("no event called %r" % name)
+
+
 def render(events, t_from, t_to, width, title):
     rows, names, slices, instants, flows = build(events)
     times = [s[1] for s in slices] + [s[2] for s in slices] + [i[1] for i in instants]
@@ -171,13 +183,23 @@ def main(argv):
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--from", dest="t_from", type=float, help="window start (us)")
     p.add_argument("--to", dest="t_to", type=float, help="window end (us)")
+    p.add_argument("--first", help="start 1 us before the first event of this name")
+    p.add_argument("--span", type=float, help="window length (us), from --from or --first")
     p.add_argument("--width", type=int, default=1000)
     p.add_argument("--title", default="KaaL timeline (virtual time)")
     p.add_argument("input")
     p.add_argument("output")
     a = p.parse_args(argv[1:])
     try:
-        svg = render(load(a.input), a.t_from, a.t_to, a.width, a.title)
+        events = load(a.input)
+        t_from, t_to = a.t_from, a.t_to
+        if a.first is not None:
+            t_from = first_event(events, a.first) - 1.0
+        if a.span is not None:
+            if t_from is None:
+                raise SystemExit("--span needs --from or --first")
+            t_to = t_from + a.span
+        svg = render(events, t_from, t_to, a.width, a.title)
     except SystemExit as err:
         print("timeline-svg.py: %s" % err, file=sys.stderr)
         return 1

@@ -2,7 +2,6 @@
  * kaal-sim: the hosted machine. Boots the KaaL kernel inside this Linux
  * process and runs the root task (built in by default) until the kernel
  * halts. Exit status: the halt status (0 normal end); 2 boot failure; 3 the
- * halts. Exit status: the halt status (0 normal end); 2 boot failure; 3 the
  * system stopped with every thread blocked; 4 --check-invariants found a broken
  * invariant; 5 stopped at --stop-at; 64 bad usage; 70 host error. The
  * observers (--trace, --timeline, --stop-at) are trace*.c's.

@@ -43,7 +43,7 @@ const char trace_usage[] =
     "                   notifications as flow arrows, interrupts and faults\n"
     "  --stop-at=TIME   stop when virtual time reaches TIME (ns, or with a unit:\n"
     "                   500us, 5ms, 1s): print the threads, write --dump-caps, and\n"
-    "                   exit with status 4; under a debugger in --one-process mode\n"
+    "                   exit with status 5; under a debugger in --one-process mode\n"
     "                   raise SIGTRAP there instead and go on\n";
 static struct tr_state *options(void)
 {
