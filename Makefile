@@ -29,6 +29,8 @@
 #                pkg-config files and a template project (docs/sdk.md)
 #   make caps-picture  render the demo's capability world at halt
 #                (kaal-sim --dump-caps) to docs/images/demo-caps.svg with Graphviz
+#   make timeline-picture  render the demo's timeline (kaal-sim --timeline) to
+#                docs/images/demo-timeline.svg (scripts/timeline-svg.py)
 #   make clean   remove build/
 
 HOSTED := build/hosted
@@ -43,7 +45,7 @@ FUZZ_TARGETS := fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_syscalls_cov fuzz
 
 BENCH_RUNS ?= 5
 
-.PHONY: caps-picture sdk sdk-prefix mutate mutate-hand bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+.PHONY: caps-picture timeline-picture sdk sdk-prefix mutate mutate-hand bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -91,6 +93,16 @@ caps-picture: build-hosted
 	@$(HOSTED)/sim/kaal-sim --quiet --dump-caps $(HOSTED)/demo-caps.dot
 	@mkdir -p docs/images
 	dot -Tsvg $(HOSTED)/demo-caps.dot -o docs/images/demo-caps.svg
+
+# The window shows the demo's processes talking to the console server:
+# 11 us from the first IPC.
+timeline-picture: build-hosted
+	@$(HOSTED)/sim/kaal-sim --quiet --timeline $(HOSTED)/demo-timeline.json
+	@python3 scripts/timeline-check.py $(HOSTED)/demo-timeline.json
+	@mkdir -p docs/images
+	python3 scripts/timeline-svg.py --first IPC --span 11 \
+	  --title "The demo around its first IPC (virtual time; kaal-sim --timeline)" \
+	  $(HOSTED)/demo-timeline.json docs/images/demo-timeline.svg
 
 debug: DEPS = debug
 debug: build-hosted

@@ -3,11 +3,13 @@
  * process and runs the root task (built in by default) until the kernel
  * halts. Exit status: the halt status (0 normal end); 2 boot failure; 3 the
  * system stopped with every thread blocked; 4 --check-invariants found a broken
- * invariant; 64 bad usage; 70 host error.
+ * invariant; 5 stopped at --stop-at; 64 bad usage; 70 host error. The
+ * observers (--trace, --timeline, --stop-at) are trace*.c's.
  */
 #include "hosted.h"
 #include "debug_dump.h"
 #include "sim_invariants.h"
+#include "trace.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -52,15 +54,17 @@ static void usage(FILE *f)
             "                   kernel entry; a broken invariant is reported (which,\n"
             "                   with the objects' addresses) and ends the run with\n"
             "                   status 4 (docs/testing.md)\n"
+            "%s"
             "  --help           this text\n\n"
             "Exit status: the status the system halted with (0: normal end);\n"
             "2: the kernel could not boot; 3: every thread blocked with no\n"
             "interrupt due; 4: --check-invariants found a broken invariant;\n"
-            "64: bad usage; 70: host error.\n"
+            "5: stopped at --stop-at; 64: bad usage; 70: host error.\n"
             "Each user address space runs in a host process of its own, forked\n"
             "from this one (docs/hal.md).\n"
             "Debug the kernel with: gdb --args kaal-sim --one-process ...  (make debug;\n"
-            "see README.md)\n");
+            "see README.md)\n",
+            trace_usage);
 }
 
 /* Write the DOT picture of the capability world (core/debug_dump.c) to
@@ -87,6 +91,23 @@ static void dump_caps(const char *path)
     free(out.buf);
     fprintf(stderr, "kaal-sim: --dump-caps %s: %lu live objects (kernel count %lu)\n", path,
             (unsigned long)objects, (unsigned long)debug_count_objects());
+}
+
+/* Whether a debugger traces this process (TracerPid in /proc/self/status). */
+static bool under_debugger(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    bool traced = false;
+    while (f != NULL && fgets(line, sizeof(line), f) != NULL) {
+        if (strncmp(line, "TracerPid:", 10) == 0) {
+            traced = strtol(line + 10, NULL, 10) != 0;
+        }
+    }
+    if (f != NULL) {
+        fclose(f);
+    }
+    return traced;
 }
 
 static void *read_file(const char *path, size_t *size)
@@ -140,6 +161,7 @@ int main(int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
+        int r;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 0;
@@ -169,6 +191,10 @@ int main(int argc, char **argv)
             cfg.root_elf = read_file(argv[++i], &cfg.root_elf_size);
         } else if (strcmp(a, "--dump-caps") == 0 && i + 1 < argc) {
             dump_caps_file = argv[++i];
+        } else if ((r = trace_parse_option(argc, argv, &i)) != 0) {
+            if (r < 0) {
+                return 64;
+            }
         } else if (strcmp(a, "--no-module") == 0) {
             cfg.boot_module = NULL;
             cfg.boot_module_size = 0;
@@ -181,7 +207,12 @@ int main(int argc, char **argv)
         }
     }
 
+    cfg.stop_at = trace_stop_at();
+    cfg.stop_trap = cfg.stop_at != 0 && cfg.one_process && under_debugger();
+    trace_start();
     int status = hosted_run(&cfg);
+    bool stopped = hosted_stopped();
+    trace_finish();
     if (dump_caps_file != NULL && status != 2) {
         dump_caps(dump_caps_file);
     }
@@ -197,6 +228,9 @@ int main(int argc, char **argv)
     } else if (status == SIM_INVARIANT_STATUS && cfg.after_entry != NULL &&
                sim_invariants_report(hosted_console_text()) != NULL) {
         fputs(sim_invariants_report(hosted_console_text()), stderr);
+    } else if (stopped) {
+        fprintf(stderr, "kaal-sim: stopped at virtual time %llu ns (--stop-at)\n",
+                (unsigned long long)hosted_now());
     } else if (status != 0) {
         fprintf(stderr, "kaal-sim: the system halted with status %d\n", status);
     }

@@ -42,6 +42,9 @@ static void machine_reset(const hosted_config_t *cfg)
     hm.watch_entries = 0;
     hm.watch_idle_ticks = 0;
     hm.host_syscalls = 0;
+    hm.stop_at = cfg->stop_at != 0 ? cfg->stop_at : UINT64_MAX;
+    hm.stop_trap = cfg->stop_trap;
+    hm.stopped = false;
     hosted_console_reset();
 }
 

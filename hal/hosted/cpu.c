@@ -19,6 +19,14 @@ void hal_idle_wait(void)
         hal_console_puts(HAL_IDLE_STOP_MESSAGE);
         hal_halt(HAL_IDLE_STOP_STATUS);
     }
+    if (t >= hm.stop_at) { /* --stop-at: time stops there, not at the next event */
+        if (hm.now < hm.stop_at) {
+            hm.now = hm.stop_at;
+        }
+        hosted_stop_reached();
+        return;
+    }
+    hosted_observe_point(HOSTED_OBS_IDLE, t);
     if (t > hm.now) {
         hm.now = t;
     }

@@ -36,6 +36,9 @@ void hosted_entry_begin(void)
     hm.entries++;
     hm.now += HOSTED_ENTRY_NS;
     hosted_devices_poll();
+    if (__builtin_expect(hm.now >= hm.stop_at, 0)) {
+        hosted_stop_reached();
+    }
 }
 
 /* Make this process's window show the wanted address space: in the
@@ -56,6 +59,7 @@ HAL_NORETURN void hosted_kernel_exit(void)
     hosted_set_current(kaal_kernel_exit());
     hosted_after_entry();
     hosted_clock_publish();
+    hosted_observe_point(HOSTED_OBS_EXIT, 0);
     window_switch();
     hm.watch_entries = hm.entries + hm.fills;
     hm.watch_idle_ticks = 0;
@@ -76,7 +80,9 @@ void hal_return_to_user(hal_uctx_t *c)
 HAL_NORETURN void hosted_syscall_entry(void)
 {
     hosted_entry_begin();
+    hosted_observe_point(HOSTED_OBS_SYSCALL, 0);
     kaal_entry_syscall();
+    hosted_observe_point(HOSTED_OBS_ENTERED, 0);
     hosted_kernel_exit();
 }
 
@@ -84,7 +90,9 @@ HAL_NORETURN void hosted_fault_entry(void)
 {
     hosted_entry_begin();
     kaal_fault_info_t f = hm.fault;
+    hosted_observe_point(HOSTED_OBS_FAULT, (uintptr_t)&f);
     kaal_entry_fault(&f);
+    hosted_observe_point(HOSTED_OBS_ENTERED, 0);
     hosted_kernel_exit();
 }
 
@@ -103,13 +111,19 @@ HAL_NORETURN void hosted_gate_bad_stack(void)
 HAL_NORETURN void hosted_preempt_entry(void)
 {
     hosted_entry_begin();
+    hosted_observe_point(HOSTED_OBS_PREEMPT, 0);
     /* The thread ran a whole watchdog period without entering the kernel:
      * model that as running until the next event (its slice end or a
      * device interrupt), whichever comes first. */
     uint64_t next = hosted_next_event_time();
+    if (next != UINT64_MAX && next >= hm.stop_at) { /* --stop-at: stop there */
+        hm.now = hm.now < hm.stop_at ? hm.stop_at : hm.now;
+        hosted_stop_reached();
+    }
     if (next != UINT64_MAX && hm.now < next) {
         hm.now = next;
     }
     hosted_devices_poll();
+    hosted_observe_point(HOSTED_OBS_ENTERED, 0);
     hosted_kernel_exit();
 }

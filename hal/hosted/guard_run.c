@@ -288,22 +288,31 @@ void hosted_guard_run(void)
         hosted_set_current(kaal_kernel_exit());
         hosted_after_entry();
         hosted_clock_publish();
+        hosted_observe_point(HOSTED_OBS_EXIT, 0);
         struct guard_proc *g = guard_proc_for(hm.want_root, hm.want_asid);
         hm.watch_entries = hm.entries + hm.fills;
         hm.watch_idle_ticks = 0;
         enum guard_event ev = run(g);
         hosted_entry_begin();
         if (ev == GUARD_SYSCALL) {
+            hosted_observe_point(HOSTED_OBS_SYSCALL, 0);
             kaal_entry_syscall();
         } else if (ev == GUARD_FAULT) {
             kaal_fault_info_t f = hm.fault;
+            hosted_observe_point(HOSTED_OBS_FAULT, (uintptr_t)&f);
             kaal_entry_fault(&f);
         } else { /* as hosted_preempt_entry */
+            hosted_observe_point(HOSTED_OBS_PREEMPT, 0);
             uint64_t next = hosted_next_event_time();
+            if (next != UINT64_MAX && next >= hm.stop_at) { /* --stop-at: stop there */
+                hm.now = hm.now < hm.stop_at ? hm.stop_at : hm.now;
+                hosted_stop_reached();
+            }
             if (next != UINT64_MAX && hm.now < next) {
                 hm.now = next;
             }
             hosted_devices_poll();
         }
+        hosted_observe_point(HOSTED_OBS_ENTERED, 0);
     }
 }

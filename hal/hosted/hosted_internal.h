@@ -59,9 +59,25 @@ struct hosted_machine {
 
     void *halt_jmp[5];
     int halt_status;
+
+    uint64_t stop_at; /* cfg.stop_at, UINT64_MAX for none */
+    bool stop_trap;
+    bool stopped;     /* the run ended at stop_at */
 };
 
 extern struct hosted_machine hm;
+
+/* observe.c: the observer (hosted.h), NULL when none; set before any
+ * address-space process is forked. */
+extern hosted_observer_t hosted_observer;
+static inline void hosted_observe_point(unsigned event, uint64_t arg)
+{
+    if (__builtin_expect(hosted_observer != NULL, 0)) {
+        hosted_observer(event, arg);
+    }
+}
+/* The entry's check of cfg.stop_at (observe.c). */
+void hosted_stop_reached(void);
 
 /* A range of addresses, in bounded lists (window.c, procs.c). */
 struct hosted_range {

@@ -31,6 +31,7 @@ unsigned hal_irq_active(void)
     unsigned irq = (unsigned)__builtin_ctzll(ready);
     hm.irq_pending &= ~(1ull << irq);
     hm.irq_active |= 1ull << irq;
+    hosted_observe_point(HOSTED_OBS_IRQ, irq);
     return irq;
 }
 

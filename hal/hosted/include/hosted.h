@@ -39,7 +39,37 @@ typedef struct hosted_config {
                                   kernel stack with the user's FS base (so
                                   freestanding code only; it may hal_halt):
                                   kaal-sim --check-invariants. NULL: none */
+    uint64_t stop_at;          /* stop when virtual time reaches this (ns); 0: never
+                                  (kaal-sim --stop-at) */
+    bool stop_trap;            /* at stop_at raise SIGTRAP and go on (a debugger
+                                  stops there) instead of halting */
 } hosted_config_t;
+
+/* Observing a run (kaal-sim --trace, --timeline, --stop-at; sim/trace.c).
+ * hosted_observe(fn) before hosted_run makes the backend call fn(event,
+ * arg) at each point below, on the kernel path: in whichever host process
+ * holds the turn, with the user's FS loaded, so fn must keep its state in
+ * memory every process shares and use no libc that touches FS (hal/hosted/
+ * hostsys.h). Without an observer each point costs one predictable branch.
+ * The core itself is not changed: an observer reads its state through
+ * core/debug_trace.h. */
+enum hosted_obs_event {
+    HOSTED_OBS_SYSCALL = 0, /* the current thread trapped with a syscall (before the core) */
+    HOSTED_OBS_FAULT = 1,   /* it faulted; arg: (uintptr_t) the kaal_fault_info_t */
+    HOSTED_OBS_PREEMPT = 2, /* the watchdog preempts it (a spinning thread) */
+    HOSTED_OBS_ENTERED = 3, /* the core's kaal_entry_* returned (before the kernel exit) */
+    HOSTED_OBS_IRQ = 4,     /* the core takes interrupt arg */
+    HOSTED_OBS_IDLE = 5,    /* nothing runs: virtual time jumps to arg */
+    HOSTED_OBS_EXIT = 6,    /* the kernel exit chose the thread to run (the current one) */
+    HOSTED_OBS_STOP = 7,    /* virtual time reached cfg.stop_at (arg: the time) */
+};
+typedef void (*hosted_observer_t)(unsigned event, uint64_t arg);
+void hosted_observe(hosted_observer_t fn);
+
+/* kaal-sim's exit status when cfg.stop_at stopped the run (halt_status). */
+#define HOSTED_STOP_STATUS 5
+/* Whether the last hosted_run ended at cfg.stop_at (not by a halt). */
+bool hosted_stopped(void);
 
 /* Boot and run until the kernel halts; returns the halt status
  * (0 normal, 2 boot failure, 3 idle with nothing left to happen). */
