@@ -344,7 +344,11 @@ static inline cap_t cap_untyped_set_watermark(cap_t c, word_t watermark)
 /* The clearing mark, w0 [12]: a preempted Retype left a record of the
  * memory it cleared above the watermark (core/untyped.c). */
 static inline bool cap_untyped_clearing(cap_t c) { return cap_field(c, 12, 1) != 0; }
-static inline cap_t cap_untyped_set_clearing(cap_t c, bool on) { return cap_set_field(c, 12, 1, on ? 1u : 0u); }
+static inline cap_t cap_untyped_set_clearing(cap_t c, bool on)
+{
+    c.w0 = (c.w0 & ~((word_t)1 << 12)) | (on ? (word_t)1 << 12 : 0u);
+    return c;
+}
 
 /* ---- zombie (core/delete.c) ----
  * What remains of the last capability to a CNode or TCB while the slots

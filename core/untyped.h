@@ -23,7 +23,7 @@
  * Retype's invoke half clears the new objects' region [start, end) (byte
  * offsets in the untyped) in chunks that end on UNTYPED_CLEAR_CHUNK_BITS
  * boundaries, from start upwards, and looks for a pending interrupt
- * (hal_irq_pending, as Delete and Revoke do) after each chunk. Only when
+ * (hal_preemption_point, as Delete and Revoke do) after each chunk. Only when
  * the whole region is zero does it move the watermark and make the
  * capabilities, so no capability ever names memory that was not cleared.
  * If an interrupt is pending with work left, Retype returns Preempted and
