@@ -27,10 +27,10 @@
  *                             reading the counter, to PMEVCNTR1_EL0, which is
  *                             not enabled (it only holds the sum) and which
  *                             EL0 reads like counter 0.
- *   -DKAAL_BENCH_PREEMPT      wrap hal_irq_pending and kaal_entry_syscall
+ *   -DKAAL_BENCH_PREEMPT      wrap hal_preemption_point and kaal_entry_syscall
  *                             (-Wl,--wrap=...): inside a syscall, the
  *                             instructions from its entry to the first
- *                             preemption check (hal_irq_pending), between
+ *                             preemption check (hal_preemption_point), between
  *                             two checks, and from the last check to the end
  *                             of kaal_entry_syscall are "stretches"; the
  *                             largest since the last Yield syscall is kept in
@@ -105,15 +105,15 @@ static void stretch_end(void)
     }
 }
 
-bool __real_hal_irq_pending(void);
-bool __wrap_hal_irq_pending(void);
-bool __wrap_hal_irq_pending(void)
+bool __real_hal_preemption_point(void);
+bool __wrap_hal_preemption_point(void);
+bool __wrap_hal_preemption_point(void)
 {
     if (!stretch_in_syscall) {
-        return __real_hal_irq_pending();
+        return __real_hal_preemption_point();
     }
     stretch_end();
-    bool r = __real_hal_irq_pending();
+    bool r = __real_hal_preemption_point();
     stretch_start = stretch_now();
     return r;
 }
