@@ -67,6 +67,20 @@ Test(debug_dump, slots_objects_derivation_and_names)
     cr_assert(strstr(text, "subgraph cluster_tcb_") != NULL);
 }
 
+/* A VSpace capability with an ASID shows it (the root task's VSpace). */
+Test(debug_dump, vspace_slot_names_its_asid)
+{
+    cap_t vs = harness_slot(KAAL_CAP_INIT_VSPACE)->cap;
+    cr_assert(cap_vspace_has_asid(vs));
+    debug_out_t o;
+    (void)dump(&o);
+    char id[32], line[160];
+    id_of_slot(id, sizeof(id), KAAL_CAP_INIT_VSPACE);
+    snprintf(line, sizeof(line), "    %s [shape=box, label=\"%lu: vspace asid %lu\"];\n", id,
+             (unsigned long)KAAL_CAP_INIT_VSPACE, (unsigned long)cap_vspace_asid(vs));
+    cr_assert(strstr(text, line) != NULL, "the root VSpace slot: %s", line);
+}
+
 Test(debug_dump, small_buffer_is_cut_and_measured)
 {
     debug_out_t o;

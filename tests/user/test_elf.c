@@ -273,3 +273,26 @@ Test(elf, random_mutations_are_safe)
         }
     }
 }
+
+/* Segments that end exactly where the next one's page begins are not an
+ * overlap, in either order of the program headers (the last byte of a
+ * segment is vaddr + memsz - 1: a check off by two pages' worth of one
+ * byte would refuse every tightly linked image). */
+Test(elf, segments_touching_at_a_page_boundary)
+{
+    seg_spec_t s[] = {
+        {0x10000000, 0x1000, 0x1000, KAAL_PF_R | KAAL_PF_X},
+        {0x10001000, 0x1000, 0x1000, KAAL_PF_R},
+        {0x10002000, 0x10, 0x1000, KAAL_PF_R | KAAL_PF_W},
+    };
+    build(KAAL_EM_X86_64, KAAL_ET_EXEC, 0x10000010, s, 3);
+    expect(KAAL_ELF_OK);
+    cr_assert_eq(out.nsegs, 3);
+    seg_spec_t r[] = {s[2], s[0], s[1]};
+    build(KAAL_EM_X86_64, KAAL_ET_EXEC, 0x10000010, r, 3);
+    expect(KAAL_ELF_OK);
+    /* One byte more in the first segment and it shares the next one's page. */
+    s[0].filesz = s[0].memsz = 0x1001;
+    build(KAAL_EM_X86_64, KAAL_ET_EXEC, 0x10000010, s, 3);
+    expect(KAAL_ELF_SEG_OVERLAP);
+}

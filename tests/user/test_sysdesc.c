@@ -511,3 +511,33 @@ Test(sysdesc, elf_checks)
     cr_assert_eq(check(0, img, n), -1);
     cr_assert_str_eq(sd.error, "t.system:2: a.elf: image overlaps the stack/IPC buffer window");
 }
+
+/* Hexadecimal digits in either case, and names with every letter: a
+ * number or a name the parser misreads would start the wrong system. */
+Test(sysdesc, hex_digits_and_names_in_both_cases)
+{
+    cr_assert_eq(parse("program Abc_Z elf=A.elf priority=1 arg=0xAbCdEf\n"
+                       "program zeta-9 elf=Z9.elf priority=2 arg=0XFF09\n"), 0, "%s", sd.error);
+    cr_assert_str_eq(sd.program[0].name, "Abc_Z");
+    cr_assert_eq(sd.program[0].arg, 0xabcdefu);
+    cr_assert_str_eq(sd.program[1].name, "zeta-9");
+    cr_assert_eq(sd.program[1].arg, 0xff09u);
+    cr_assert_eq(parse("program a elf=a priority=1 arg=0x9fFaA0\n"), 0, "%s", sd.error);
+    cr_assert_eq(sd.program[0].arg, 0x9ffaa0u);
+    expect_error("program a elf=a priority=1 arg=0xG\n", "t.system:1: bad number '0xG'");
+    expect_error("program @a elf=a priority=1\n", "t.system:1: bad name '@a'");
+    expect_error("program a[ elf=a priority=1\n", "t.system:1: bad name 'a['");
+}
+
+/* Device ranges: overlap wherever it lies in the range, never between
+ * neighbours or far apart ranges. */
+Test(sysdesc, device_overlap_both_ways)
+{
+    cr_assert_eq(parse("program a elf=a priority=1\n"
+                       "device d paddr=0x1000 size=0x2000\ndevice e paddr=0x8000 size=0x1000\n"
+                       "device f paddr=0x3000 size=0x1000\n"), 0, "%s", sd.error);
+    expect_error("device d paddr=0x10000 size=0x2000\ndevice e paddr=0xf000 size=0x2000\n",
+                 "t.system:2: device memory overlaps 'd'");
+    expect_error("device d paddr=0x10000 size=0x2000\ndevice e paddr=0x11000 size=0x4000\n",
+                 "t.system:2: device memory overlaps 'd'");
+}
