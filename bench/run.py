@@ -173,6 +173,11 @@ def arm64_measure(build, qemu, runs=2, log=print):
                     detail = "first difference at line %d: %r vs %r" % (i + 1, la, lb)
                     break
         results.append(("%s: %d runs print identical output" % (image, runs), same, detail))
+        # The banner says how the image was built: the comparisons below
+        # mean something only if the fast-path setting is the one expected.
+        want = "IPC fast path off" if mode == "off" else "IPC fast path on"
+        results.append(("%s: its banner says '%s'" % (image, want), want in outs[0],
+                        "no banner line with '%s'" % want))
         parsed[mode] = arm64_parse(outs[0])
     figs = {}
     on, on_checks = parsed["on"]
