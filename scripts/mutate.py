@@ -3,6 +3,8 @@
 
     scripts/mutate.py [--seed S] [--count N] [--state DIR] [--only PREFIX ...]
                       [--equivalent FILE] [--list] [--report] [--timeout SECONDS]
+    scripts/mutate.py --recheck      the campaign's survivors again, on HEAD
+    scripts/mutate.py --patches DIR  hand-written mutants (tests/mutants)
 
 Each mutant is one change of one line of core/, hal/ or user/libkaal with a
 standard operator:
@@ -413,7 +415,12 @@ def load_equivalent(path):
     return eq
 
 
-def report(results, eq):
+def report(results, eq, later=None):
+    """Counts by status and area, the kill rate over non-equivalent mutants,
+    and every survivor. later: --recheck results ({id: result}); a survivor
+    that HEAD's tests now kill is listed with the test, and a second kill
+    rate counts it as killed."""
+    later = later or {}
     by = {"killed": 0, "survived": 0, "not built": 0}
     area = {}
     for r in results:
@@ -421,25 +428,36 @@ def report(results, eq):
         a = r["file"].split("/")[0] + "/"
         if r["file"].startswith("hal/"):
             a = "/".join(r["file"].split("/")[:2]) + "/"
-        k, s = area.get(a, (0, 0))
+        k, s, n = area.get(a, (0, 0, 0))
         if r["status"] == "killed":
             k += 1
         elif r["status"] == "survived" and r["id"] not in eq:
             s += 1
-        area[a] = (k, s)
+            if later.get(r["id"], {}).get("status") == "killed":
+                n += 1
+        area[a] = (k, s, n)
     surv = [r for r in results if r["status"] == "survived"]
     nonequiv = [r for r in surv if r["id"] not in eq]
+    now = [r for r in nonequiv if later.get(r["id"], {}).get("status") == "killed"]
     print(f"mutate: {len(results)} mutants: {by['killed']} killed, {by['survived']} survived "
           f"({len(surv) - len(nonequiv)} judged equivalent), {by['not built']} not built")
-    for a, (k, s) in sorted(area.items()):
+    for a, (k, s, n) in sorted(area.items()):
         if k + s:
             print(f"mutate:   {a:22s} {k} killed, {s} non-equivalent survivors, "
-                  f"kill rate {100.0 * k / (k + s):.1f}%")
+                  f"kill rate {100.0 * k / (k + s):.1f}%"
+                  + (f"; with the tests added since: {100.0 * (k + n) / (k + s):.1f}%" if n else ""))
     if by["killed"] + len(nonequiv):
         print(f"mutate: kill rate over non-equivalent mutants: "
-              f"{100.0 * by['killed'] / (by['killed'] + len(nonequiv)):.1f}%")
+              f"{100.0 * by['killed'] / (by['killed'] + len(nonequiv)):.1f}%"
+              + (f"; with the tests added since (--recheck): "
+                 f"{100.0 * (by['killed'] + len(now)) / (by['killed'] + len(nonequiv)):.1f}%"
+                 if now else ""))
     for r in sorted(surv, key=lambda r: (r["file"], r["line"])):
         tag = f"  [equivalent: {eq[r['id']]}]" if r["id"] in eq else ""
+        lr = later.get(r["id"])
+        if lr and not tag:
+            tag = (f"  [killed now: {lr['killed_by']}]" if lr["status"] == "killed"
+                   else f"  [recheck: {lr['status']}]")
         print(f"survived {r['id']} {r['file']}:{r['line']}: {r['op']} "
               f"'{r.get('original', '?')}' -> '{r['replacement']}'{tag}")
 
@@ -453,6 +471,53 @@ def patch_files(patch):
         if line.startswith("+++ b/"):
             out.append(line[6:].strip())
     return out
+
+
+def relocate(text, commit_text, m):
+    """m (a mutant of the campaign's commit) moved to the same line in text
+    (HEAD's version of the file): the line whose content equals the
+    original line, nearest to its old number. None if the line is gone."""
+    old = commit_text.split("\n")[m["line"] - 1]
+    lines = text.split("\n")
+    hits = [i for i, l in enumerate(lines) if l == old]
+    if not hits:
+        return None
+    i = min(hits, key=lambda k: abs(k - (m["line"] - 1)))
+    return dict(m, line=i + 1)
+
+
+def run_recheck(a):
+    """Each surviving, non-equivalent mutant of the campaign, moved to HEAD
+    and run again against HEAD's suites: which survivors the tests written
+    since now kill. Results in STATE/recheck.jsonl (the report shows them)."""
+    state = os.path.join(ROOT, "build", "mutate-hand")
+    stamp = os.path.join(state, "commit")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    if os.path.isdir(os.path.join(state, "src")) and open(stamp).read().strip() != head:
+        shutil.rmtree(os.path.join(state, "src"))
+    src = prepare(state)
+    commit = open(os.path.join(a.state, "commit")).read().strip()
+    eq = load_equivalent(a.equivalent)
+    done = load_results(os.path.join(a.state, "results.jsonl"))
+    todo = [r for r in done.values() if r["status"] == "survived" and r["id"] not in eq]
+    baseline(src, a.timeout)
+    out_path = os.path.join(a.state, "recheck.jsonl")
+    for r in sorted(todo, key=lambda r: (r["file"], r["line"])):
+        path = os.path.join(src, r["file"])
+        old_text = subprocess.run(["git", "show", f"{commit}:{r['file']}"], cwd=ROOT,
+                                  capture_output=True, text=True).stdout
+        m = relocate(open(path, encoding="utf-8").read(), old_text, r) if os.path.exists(path) else None
+        if m is None:
+            res = {"id": r["id"], "head": head, "status": "gone", "killed_by": None}
+        else:
+            m = run_mutant(src, dict(m), a.timeout)
+            res = {"id": r["id"], "head": head, "status": m["status"], "killed_by": m["killed_by"]}
+        with open(out_path, "a", encoding="utf-8") as fp:
+            fp.write(json.dumps(res) + "\n")
+        print(f"mutate: recheck {r['id']} {r['file']}:{r['line']} {res['status']}"
+              + (f" ({res['killed_by']})" if res["killed_by"] else ""), flush=True)
+    return 0
 
 
 def run_patches(a):
@@ -517,12 +582,16 @@ def main():
     ap.add_argument("--timeout", type=int, default=600, help="seconds per build or test run")
     ap.add_argument("--list", action="store_true", help="print the sample and stop")
     ap.add_argument("--report", action="store_true", help="summarise the results so far and stop")
+    ap.add_argument("--recheck", action="store_true",
+                    help="run the campaign's survivors again on HEAD (tests written since)")
     ap.add_argument("--patches", metavar="DIR",
                     help="run the hand-written mutants DIR/*.patch (each must be killed) instead")
     a = ap.parse_args()
 
     if a.patches:
         return run_patches(a)
+    if a.recheck:
+        return run_recheck(a)
     # A campaign draws its sample from its snapshot once it has one, so a
     # resumed campaign runs the same mutants whatever was committed since.
     snap = os.path.join(a.state, "src")
@@ -540,7 +609,8 @@ def main():
     eq = load_equivalent(a.equivalent)
     if a.report:
         done = load_results(results_path)
-        report([done[m["id"]] for m in sample if m["id"] in done], eq)
+        report([done[m["id"]] for m in sample if m["id"] in done], eq,
+               load_results(os.path.join(a.state, "recheck.jsonl")))
         return 0
     src = prepare(a.state)
     done = load_results(results_path)
@@ -558,7 +628,8 @@ def main():
               f"'{r['original']}' -> '{r['replacement']}'"
               + (f" ({r['killed_by']})" if r["killed_by"] else "") + f" {r['seconds']} s",
               flush=True)
-    report([done[m["id"]] for m in sample if m["id"] in done], eq)
+    report([done[m["id"]] for m in sample if m["id"] in done], eq,
+           load_results(os.path.join(a.state, "recheck.jsonl")))
     return 0
 
 
