@@ -7,7 +7,7 @@
  * Reads and checks the system file (sdf.c); errors are FILE:LINE: error:
  * reason, exit status 1. Options Microkit has and KaaL does not use are
  * accepted with a warning. The report lists each PD's channels, IRQs and
- * maps.
+ * maps. With -o, the bootable image (image.c; the board kaal_hosted).
  */
 #include "sdf.h"
 
@@ -110,9 +110,7 @@ int main(int argc, char **argv)
     if (out != stdout) {
         fclose(out);
     }
-    if (image != NULL) {
-        fprintf(stderr, "microkit: error: %s: KaaL cannot build Microkit images yet (the system "
-                        "file is valid; see docs/microkit.md)\n", image);
+    if (image != NULL && mk_image_write(&sys, board, image, stderr) != 0) {
         return 1;
     }
     return 0;
