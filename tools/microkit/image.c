@@ -481,10 +481,16 @@ static int write_archive(image_state_t *st, const char *path)
     return 0;
 }
 
+static char desc[DESC_MAX + 1u];
+
+const char *mk_image_description(void)
+{
+    return desc;
+}
+
 int mk_image_write(const mk_system_t *sys, const char *board, const char *path, FILE *err)
 {
     static image_state_t st;
-    static char desc[DESC_MAX];
     memset(&st, 0, sizeof st);
     st.sys = sys;
     st.err = err;
@@ -523,6 +529,7 @@ int mk_image_write(const mk_system_t *sys, const char *board, const char *path, 
     r = r || emit_grants(&st);
     r = r || check_description(&st, KAAL_EM_X86_64);
     r = r || write_archive(&st, path);
+    desc[r == 0 ? st.len : 0] = '\0';
     for (unsigned i = 0; i < sys->npds; i++) {
         free(st.elf[i]);
     }

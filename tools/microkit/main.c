@@ -101,17 +101,21 @@ int main(int argc, char **argv)
     if (mk_sdf_parse(system, search, nsearch, &sys, stderr) != 0) {
         return 1;
     }
+    if (image != NULL && mk_image_write(&sys, board, image, stderr) != 0) {
+        return 1;
+    }
     FILE *out = stdout;
     if (report != NULL && (out = fopen(report, "w")) == NULL) {
         fprintf(stderr, "microkit: error: cannot write report %s\n", report);
         return 1;
     }
     mk_sdf_report(&sys, out);
+    if (image != NULL) {
+        fprintf(out, "\nKaaL system description in %s (microkit.system: each PD's capabilities "
+                     "and mappings; slots in microkit_kaal.h):\n%s", image, mk_image_description());
+    }
     if (out != stdout) {
         fclose(out);
-    }
-    if (image != NULL && mk_image_write(&sys, board, image, stderr) != 0) {
-        return 1;
     }
     return 0;
 }

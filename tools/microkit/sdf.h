@@ -152,4 +152,8 @@ int mk_elf_patch(unsigned char **image, size_t *size, uint64_t vaddr, const void
  * set. Returns 0, or -1 after writing "FILE:LINE: error: reason" to err. */
 int mk_image_write(const mk_system_t *sys, const char *board, const char *path, FILE *err);
 
+/* The KaaL system description of the last mk_image_write() that
+ * succeeded (NUL-terminated). */
+const char *mk_image_description(void);
+
 #endif
