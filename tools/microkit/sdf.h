@@ -149,8 +149,11 @@ int mk_elf_patch(unsigned char **image, size_t *size, uint64_t vaddr, const void
 /* Write the bootable image of the checked system for board (docs/
  * microkit.md): for kaal_hosted, a KaaL boot archive holding the KaaL
  * system description made from sys and each PD's image with its symbols
- * set. Returns 0, or -1 after writing "FILE:LINE: error: reason" to err. */
-int mk_image_write(const mk_system_t *sys, const char *board, const char *path, FILE *err);
+ * set; for qemu_virt_aarch64, a raw image for 0x70000000 with a start
+ * stub, a device tree, the arm64 kernel image at path kernel, and the
+ * archive. Returns 0, or -1 after writing "FILE:LINE: error: reason" to err. */
+int mk_image_write(const mk_system_t *sys, const char *board, const char *path,
+                   const char *kernel, FILE *err);
 
 /* The KaaL system description of the last mk_image_write() that
  * succeeded (NUL-terminated). */

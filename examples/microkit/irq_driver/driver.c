@@ -3,6 +3,13 @@
 #include <microkit.h>
 #include <kaal/testdev.h>
 
+/* The page the system file gives as the device's (the board's own). */
+#if defined(__aarch64__)
+#define BOARD_TESTDEV_PADDR 0x09010000u
+#else
+#define BOARD_TESTDEV_PADDR 0x09001000u
+#endif
+
 uintptr_t testdev_regs;            /* setvar_vaddr */
 uintptr_t testdev_paddr;           /* setvar region_paddr */
 microkit_channel device_channel = 99; /* setvar_id of the irq */
@@ -21,9 +28,9 @@ void init(void)
 {
     microkit_dbg_puts("driver: device registers at ");
     put_hex(testdev_regs);
-    microkit_dbg_puts(" (physical ");
-    put_hex(testdev_paddr);
-    microkit_dbg_puts("), interrupt on channel ");
+    microkit_dbg_puts(testdev_paddr == BOARD_TESTDEV_PADDR ? " (physical: the board's device page)"
+                                                           : " (physical: WRONG)");
+    microkit_dbg_puts(", interrupt on channel ");
     microkit_dbg_put32(device_channel);
     microkit_dbg_puts("\n");
     kaal_testdev_raise((void *)testdev_regs, KAAL_TESTDEV_IRQ, 1000000);
