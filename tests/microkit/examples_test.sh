@@ -11,14 +11,15 @@
 #    SDK's Microkit layout (board/BOARD/CONFIG/{include,lib}, gen_config.h's
 #    CONFIG_SEL4_ARCH), build each example with its own Makefile
 #    (MICROKIT_SDK, MICROKIT_BOARD=kaal_hosted, MICROKIT_CONFIG=debug and
-#    release), check that no build command names the tree, run
+#    release with the host's gcc, and debug with LLVM=True), check that no build command names the tree, run
 #    build/loader.img on kaal-sim and compare every line that is not the
 #    kernel's (kaal:) with tests/microkit/expected/EXAMPLE.txt. A Microkit
 #    system never ends: the run must end with every thread blocked (status
 #    3, "the system stopped: every thread is blocked"), never with a fault
 #    the loader reports;
 # 4. the same for MICROKIT_BOARD=qemu_virt_aarch64 with Debian's AArch64
-#    tools (CC=aarch64-linux-gnu-gcc LD=... AS=...), booted with Microkit's
+#    tools (CC=aarch64-linux-gnu-gcc LD=... AS=...) and with LLVM=True
+#    (clang, ld.lld), booted with Microkit's
 #    QEMU command line for that board (plus -icount, for determinism): the
 #    lines must be the same but for the board's name in the root task's
 #    first line. The run ends when the expected last line is out (a 120 s
@@ -72,11 +73,13 @@ n=0
 mkdir -p "$tmp/build"
 for dir in "$tmp"/examples/*/; do
     ex=$(basename "$dir")
-    for config in debug release; do
-        echo "== $ex ($config)"
-        b=$tmp/build/$ex-$config
+    for variant in debug release llvm; do
+        echo "== $ex ($variant)"
+        b=$tmp/build/$ex-$variant
+        config=debug llvm=
+        case $variant in release) config=release ;; llvm) llvm=True ;; esac
         if ! make -C "$dir" BUILD_DIR="$b" MICROKIT_SDK="$sdk" MICROKIT_BOARD=kaal_hosted \
-                MICROKIT_CONFIG=$config >"$b.log" 2>&1; then
+                MICROKIT_CONFIG=$config LLVM=$llvm >"$b.log" 2>&1; then
             cat "$b.log"; echo "FAIL: $ex: make ($config)"; fail=1; continue
         fi
         for d in "$@"; do
@@ -112,13 +115,17 @@ qemu_run() { # IMAGE OUT LAST-LINE
     kill "$qp" 2>/dev/null || true
     wait "$qp" 2>/dev/null || true
 }
-for dir in "$tmp"/examples/*/; do
+for dir in "$tmp"/examples/*/ "$tmp"/examples/*/; do
     ex=$(basename "$dir")
-    echo "== $ex (qemu_virt_aarch64)"
-    b=$tmp/build/$ex-qemu
+    if [ -e "$tmp/build/$ex-qemu.out" ]; then
+        variant=llvm tools=(LLVM=True)
+    else
+        variant=gnu tools=(CC=aarch64-linux-gnu-gcc LD=aarch64-linux-gnu-ld AS=aarch64-linux-gnu-as)
+    fi
+    echo "== $ex (qemu_virt_aarch64, $variant)"
+    b=$tmp/build/$ex-qemu$([ $variant = llvm ] && echo -llvm || true)
     if ! make -C "$dir" BUILD_DIR="$b" MICROKIT_SDK="$sdk" MICROKIT_BOARD=qemu_virt_aarch64 \
-            MICROKIT_CONFIG=debug CC=aarch64-linux-gnu-gcc LD=aarch64-linux-gnu-ld \
-            AS=aarch64-linux-gnu-as >"$b.log" 2>&1; then
+            MICROKIT_CONFIG=debug "${tools[@]}" >"$b.log" 2>&1; then
         cat "$b.log"; echo "FAIL: $ex: make (qemu_virt_aarch64)"; fail=1; continue
     fi
     sed 's/^root: KaaL root task running on hosted$/root: KaaL root task running on arm64-qemu-virt/' \
@@ -135,7 +142,7 @@ for dir in "$tmp"/examples/*/; do
     fi
     n=$((n + 1))
 done
-[ "$n" -ge 18 ] || { echo "FAIL: only $n example runs"; fail=1; }
+[ "$n" -ge 30 ] || { echo "FAIL: only $n example runs"; fail=1; }
 echo "$n example runs"
 exit $fail
 INNER
