@@ -48,11 +48,13 @@ kaal_word_t kaal_system_load(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, const vo
     }
     for (unsigned i = 0; i < sys->desc.nobjects; i++) {
         const kaal_sd_object_t *o = &sys->desc.object[i];
-        if (o->kind == KAAL_SD_MEMORY && o->fill[0] != '\0' &&
-            (kaal_cpio_find(archive, size, o->fill, &f) != KAAL_CPIO_OK || f.size > o->size)) {
+        if (o->kind != KAAL_SD_MEMORY || o->fill[0] == '\0') {
+            continue;
+        }
+        int found = kaal_cpio_find(archive, size, o->fill, &f) == KAAL_CPIO_OK;
+        if (!found || f.size > o->size) {
             kaal_snprintf(ctx->why, sizeof(ctx->why), "%s:%u: fill file '%s' %s", file, o->line,
-                          o->fill, f.size > o->size ? "is larger than the memory"
-                                                    : "is not in the boot archive");
+                          o->fill, found ? "is larger than the memory" : "is not in the boot archive");
             return KAAL_INVALID_ARGUMENT;
         }
     }
