@@ -41,9 +41,11 @@ microkit_board() { # BOARD BACKEND SEL4_ARCH
         cp "$src/microkit.h" "$src/microkit_kaal.h" "$prefix/lib/kaal/$2/include/kaal_arch.h" \
             "$d/include/"
         cp -R "$prefix/include/kaal" "$prefix/include/sel4" "$d/include/"
+        arch_flag=$(echo "CONFIG_ARCH_$3" | tr a-z A-Z)
         printf '%s\n' "/* KaaL's Microkit SDK: board $1, config $config (docs/microkit.md). */" \
-            "#pragma once" "#define CONFIG_SEL4_ARCH  $3" "#define CONFIG_KAAL_BOARD $1" \
-            >"$d/include/kernel/gen_config.h"
+            "#pragma once" "#define CONFIG_SEL4_ARCH  $3" "#define $arch_flag 1" \
+            "#define CONFIG_WORD_SIZE  64" "#define CONFIG_MAX_NUM_NODES  1" \
+            "#define CONFIG_KAAL_BOARD  $1" >"$d/include/kernel/gen_config.h"
     done
 }
 microkit_board kaal_hosted hosted x86_64
