@@ -11,7 +11,8 @@ void init(void)
 
 microkit_msginfo protected(microkit_channel ch, microkit_msginfo msginfo)
 {
-    if (microkit_msginfo_get_label(msginfo) != REQ_ADD || microkit_msginfo_get_count(msginfo) != 2) {
+    if (microkit_msginfo_get_label(msginfo) != REQ_ADD ||
+        microkit_msginfo_get_count(msginfo) != 2) {
         microkit_dbg_puts("server: bad request\n");
         return microkit_msginfo_new(0xff, 0);
     }

@@ -104,7 +104,8 @@ int kaal_main(kaal_word_t arg)
     (void)arg;
     kaal_child_init();
     if (microkit_kaal_flags & 1u) {
-        seL4_Error err = seL4_TCB_BindNotification(MICROKIT_KAAL_SELF_TCB_CAP, MICROKIT_KAAL_NTFN_CAP);
+        seL4_Error err = seL4_TCB_BindNotification(MICROKIT_KAAL_SELF_TCB_CAP,
+                                                   MICROKIT_KAAL_NTFN_CAP);
         if (err != seL4_NoError) {
             microkit_dbg_puts(microkit_name);
             microkit_dbg_puts(": cannot bind its notification to its thread\n");
