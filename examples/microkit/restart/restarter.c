@@ -9,6 +9,12 @@ void init(void)
     microkit_dbg_puts("restarter: my child crasher has id ");
     microkit_dbg_put32((seL4_Uint32)crasher_id);
     microkit_dbg_puts("\n");
+    /* The child has a lower priority: it has not run yet. Hold it, then
+     * let it go: it runs once this PD waits for events. */
+    microkit_pd_stop((microkit_child)crasher_id);
+    microkit_dbg_puts("restarter: crasher stopped before its first instruction\n");
+    microkit_pd_resume((microkit_child)crasher_id);
+    microkit_dbg_puts("restarter: crasher resumed\n");
 }
 
 void notified(microkit_channel ch)
