@@ -44,5 +44,6 @@
  * KaaL: PDs link at 0x10200000, in the user window of both backends. */
 #define MICROKIT_KAAL_MICROKIT_BASE 0x200000ull
 #define MICROKIT_KAAL_LINK_BASE 0x10200000ull
+#define MICROKIT_KAAL_USER_BASE 0x10000000ull /* the user window's start */
 
 #endif

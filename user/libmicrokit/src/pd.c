@@ -50,13 +50,13 @@ void microkit_kaal_bad_channel(const char *call, microkit_channel ch)
 }
 
 /* Start child pd again at entry_point: only the pc changes (its memory
- * and other registers stay; libmicrokit's entry resets the stack). On the
+ * and other registers stay; libmicrokit's entry resets the stack). On
  * KaaL (both backends) an entry at or above Microkit's link address and
  * below the user window names the same place of the image, linked at
  * MICROKIT_KAAL_LINK_BASE (microkit.ld). */
 void microkit_pd_restart(microkit_child pd, seL4_Word entry_point)
 {
-    if (entry_point >= MICROKIT_KAAL_MICROKIT_BASE && entry_point < 0x10000000ull) {
+    if (entry_point >= MICROKIT_KAAL_MICROKIT_BASE && entry_point < MICROKIT_KAAL_USER_BASE) {
         entry_point += MICROKIT_KAAL_LINK_BASE - MICROKIT_KAAL_MICROKIT_BASE;
     }
     seL4_UserContext ctxt;
