@@ -27,6 +27,33 @@ for b in "$hosted" "$arm64"; do
     meson install -C "$b" --no-rebuild --quiet --tags sdk --destdir "$stage/root" >/dev/null
     cp -R "$stage/root$bprefix/." "$prefix/"
 done
+# Microkit's SDK layout (docs/microkit.md): board/BOARD/CONFIG/{include,lib}
+# from libmicrokit of each backend (lib/microkit/<backend>/), bin/microkit.
+# KaaL has one kernel configuration: debug and release are the same.
+microkit_board() { # BOARD BACKEND SEL4_ARCH
+    src=$prefix/lib/microkit/$2
+    [ -f "$src/libmicrokit.a" ] || return 0
+    for config in debug release; do
+        d=$prefix/board/$1/$config
+        rm -rf "$d"
+        mkdir -p "$d/include/kernel" "$d/lib"
+        cp "$src/libmicrokit.a" "$src/microkit.ld" "$d/lib/"
+        cp "$src/microkit.h" "$src/microkit_kaal.h" "$prefix/lib/kaal/$2/include/kaal_arch.h" \
+            "$d/include/"
+        cp -R "$prefix/include/kaal" "$prefix/include/sel4" "$d/include/"
+        arch_flag=$(echo "CONFIG_ARCH_$3" | tr a-z A-Z)
+        printf '%s\n' "/* KaaL's Microkit SDK: board $1, config $config (docs/microkit.md). */" \
+            "#pragma once" "#define CONFIG_SEL4_ARCH  $3" "#define $arch_flag 1" \
+            "#define CONFIG_WORD_SIZE  64" "#define CONFIG_MAX_NUM_NODES  1" \
+            "#define CONFIG_KAAL_BOARD  $1" >"$d/include/kernel/gen_config.h"
+    done
+}
+microkit_board kaal_hosted hosted x86_64
+for b in qemu_virt_aarch64 rpi4b_1gb rpi4b_2gb rpi4b_4gb rpi4b_8gb; do
+    microkit_board $b arm64 aarch64
+done
+
 echo "KaaL SDK installed in $prefix:"
 echo "  export PATH=$prefix/bin:\$PATH PKG_CONFIG_PATH=$prefix/lib/pkgconfig"
 echo "  cp -r $prefix/share/kaal/template hello && cd hello && make run   (docs/sdk.md)"
+echo "  Microkit: MICROKIT_SDK=$prefix MICROKIT_BOARD=kaal_hosted   (docs/microkit.md)"

@@ -1,13 +1,16 @@
 #!/bin/sh
 # The Microkit system-file checks of the `microkit` tool (tools/microkit).
-#   run.sh MICROKIT PD-ELF SRCDIR WORKDIR
+#   run.sh MICROKIT PD-ELF SRCDIR WORKDIR MK-ELF
 # good.system must pass and its report name every PD, channel, IRQ and map;
 # each case of bad.txt must fail with status 1 and exactly
-# "FILE:LINE: error: ..." holding the case's reason.
+# "FILE:LINE: error: ..." holding the case's reason; so must each case of
+# bad_image.txt with -o IMAGE for kaal_hosted (valid Microkit that KaaL
+# cannot build), leaving no image. MK-ELF is a PD linked with libmicrokit.
 set -u
-mk=$1 elf=$2 src=$3 work=$4
+mk=$1 elf=$2 src=$3 work=$4 mkelf=$5
 rm -rf "$work"; mkdir -p "$work"
 cp "$elf" "$work/pd.elf"
+cp "$mkelf" "$work/mk.elf"
 fail=0 n=0
 cp "$src/good.system" "$work/good.system"
 if ! "$mk" "$work/good.system" --search-path "$work" --board kaal_hosted --config debug \
@@ -36,6 +39,38 @@ while IFS='|' read -r name line reason xml; do
     *) echo "FAIL $name: expected '$f:$line: error: ...$reason...', got '$first' (status $rc)"; fail=1 ;;
   esac
 done <"$src/bad.txt"
+while IFS='|' read -r name line reason xml; do
+  case "$name" in ''|'#'*) continue ;; esac
+  n=$((n + 1))
+  f="$work/$name.system"
+  printf '%s\n' "$xml" | sed 's/ ~ /\n/g' >"$f"
+  (cd "$work" && "$mk" "$f" --search-path "$work" --board kaal_hosted --config debug -o "$work/$name.img" \
+    -r "$work/$name.report") >"$work/$name.out" 2>"$work/$name.err"
+  rc=$?
+  first=$(grep -v ': warning: ' "$work/$name.err" | head -1)
+  case "$first" in
+    "$f:$line: error: "*"$reason"*) [ $rc -eq 1 ] || { echo "FAIL $name: status $rc"; fail=1; } ;;
+    *) echo "FAIL $name: expected '$f:$line: error: ...$reason...', got '$first' (status $rc)"; fail=1 ;;
+  esac
+  [ ! -e "$work/$name.img" ] || { echo "FAIL $name: an image was written"; fail=1; }
+done <"$src/bad_image.txt"
+# -o: a good image for kaal_hosted; an x86-64 PD refused for qemu_virt_aarch64 at its
+# program_image line; none yet for the Raspberry Pi boards
+printf '%s\n' '<system><protection_domain name="a"><program_image path="mk.elf"/></protection_domain></system>' \
+  >"$work/one.system"
+"$mk" "$work/one.system" --search-path "$work" --board kaal_hosted --config debug -o "$work/one.img" \
+  -r "$work/one.report" 2>"$work/cl.err"; rc=$?
+[ $rc -eq 0 ] && [ -s "$work/one.img" ] && grep -q "^program a elf=pd0.elf priority=0 stack=1" "$work/one.report" ||
+  { cat "$work/cl.err"; echo "FAIL -o kaal_hosted: $rc"; fail=1; }
+"$mk" "$work/one.system" --search-path "$work" --board qemu_virt_aarch64 --config debug -o "$work/two.img" \
+  2>"$work/cl.err" >/dev/null; rc=$?
+[ $rc -eq 1 ] && grep -q "^$work/one.system:1: error: program image '$work/mk.elf' of 'a': .*image is for another machine" "$work/cl.err" &&
+  [ ! -e "$work/two.img" ] || { cat "$work/cl.err"; echo "FAIL -o qemu_virt_aarch64 with an x86-64 PD: $rc"; fail=1; }
+"$mk" "$work/one.system" --search-path "$work" --board rpi4b_1gb --config debug -o "$work/three.img" \
+  2>"$work/cl.err" >/dev/null; rc=$?
+[ $rc -eq 1 ] && grep -q "KaaL builds images for the boards kaal_hosted and qemu_virt_aarch64 only so far; not rpi4b_1gb" "$work/cl.err" &&
+  [ ! -e "$work/three.img" ] || { echo "FAIL -o rpi4b_1gb: $rc"; fail=1; }
+n=$((n + 3))
 # the command line
 "$mk" "$work/good.system" --board nowhere --config debug 2>"$work/cl.err"; rc=$?
 [ $rc -eq 2 ] && grep -q "unknown board 'nowhere'" "$work/cl.err" || { echo "FAIL unknown board: $rc"; fail=1; }

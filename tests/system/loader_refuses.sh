@@ -43,5 +43,10 @@ check "$dir/noelf.cpio" "root: x.system:2: a.elf: not in the boot archive" \
   "root: loading x.system FAILED: nothing was started"
 archive "$dir/notelf.cpio" "x.system=program a elf=a.elf priority=1\n" "a.elf=just text\n"
 check "$dir/notelf.cpio" "root: x.system:1: a.elf: image truncated: shorter than an ELF header"
-[ $fail = 0 ] && echo "ok: 4 bad archives refused"
+archive "$dir/nofill.cpio" "x.system=program a elf=a.elf priority=1\nmemory m size=4096 fill=f.bin\n"
+check "$dir/nofill.cpio" "root: x.system:2: fill file 'f.bin' is not in the boot archive"
+archive "$dir/bigfill.cpio" "x.system=program a elf=a.elf priority=1\nmemory m size=4096 fill=f.bin\n" \
+  "f.bin=$(printf '%4097s' '' | tr ' ' x)"
+check "$dir/bigfill.cpio" "root: x.system:2: fill file 'f.bin' is larger than the memory"
+[ $fail = 0 ] && echo "ok: 6 bad archives refused"
 exit $fail

@@ -115,6 +115,19 @@ Test(sysdesc, defaults_for_rights)
     cr_assert_eq(sd.grant[2].rights, KAAL_RIGHT_READ | KAAL_RIGHT_WRITE);
 }
 
+/* memory fill=FILE (Microkit's prefill_path): a file name, memory only. */
+Test(sysdesc, memory_fill)
+{
+    cr_assert_eq(parse("program a elf=a priority=1\nmemory m size=8192 fill=greeting.txt\n"
+                       "memory z size=4096\n"), 0, "%s",
+                 sd.error);
+    cr_assert_str_eq(sd.object[0].fill, "greeting.txt");
+    cr_assert_str_eq(sd.object[1].fill, "");
+    expect_error("memory m size=4096 fill=a$\n", "t.system:1: bad file name 'a$'");
+    expect_error("device d paddr=0x09000000 size=4096 fill=a\n", "t.system:1: unknown attribute 'fill'");
+    expect_error("endpoint e fill=a\n", "t.system:1: unknown attribute 'fill'");
+}
+
 Test(sysdesc, unknown_keyword)
 {
     expect_error("program a elf=a priority=1\n\nthread x\n", "t.system:3: unknown keyword 'thread'");

@@ -7,12 +7,15 @@
  * Reads and checks the system file (sdf.c); errors are FILE:LINE: error:
  * reason, exit status 1. Options Microkit has and KaaL does not use are
  * accepted with a warning. The report lists each PD's channels, IRQs and
- * maps.
+ * maps. With -o, the bootable image (image.c; the board kaal_hosted).
  */
 #include "sdf.h"
 
+#include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_SEARCH 32
 
@@ -22,10 +25,19 @@ static const char *const boards[] = {"qemu_virt_aarch64", "rpi4b_1gb", "rpi4b_2g
 static int usage(FILE *to)
 {
     fprintf(to, "usage: microkit SYSTEM [--search-path DIR...] --board BOARD --config CONFIG "
-                "[-o IMAGE] [-r REPORT]\n"
+                "[-o IMAGE] [-r REPORT] [--kaal-kernel KERNEL.IMG]\n"
                 "boards: qemu_virt_aarch64, rpi4b_1gb, rpi4b_2gb, rpi4b_4gb, rpi4b_8gb, "
                 "kaal_hosted; configs: debug, release\n");
     return to == stdout ? 0 : 2;
+}
+
+/* The SDK's arm64 kernel image, beside this program: BIN/../share/kaal/arm64. */
+static void default_kernel(char *out, size_t n)
+{
+    char self[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1u);
+    self[len > 0 ? (size_t)len : 0] = '\0';
+    snprintf(out, n, "%s/../share/kaal/arm64/kernel.img", len > 0 ? dirname(self) : ".");
 }
 
 static bool known(const char *const *list, const char *v)
@@ -44,6 +56,8 @@ int main(int argc, char **argv)
     const char *search[MAX_SEARCH];
     unsigned nsearch = 0;
     const char *system = NULL, *board = NULL, *config = NULL, *image = NULL, *report = NULL;
+    const char *kernel = NULL;
+    static char kernel_default[PATH_MAX + 64];
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_value = i + 1 < argc;
@@ -59,10 +73,12 @@ int main(int argc, char **argv)
             }
         } else if ((strcmp(a, "--board") == 0 || strcmp(a, "--config") == 0 ||
                     strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0 || strcmp(a, "-r") == 0 ||
-                    strcmp(a, "--report") == 0) && has_value) {
+                    strcmp(a, "--report") == 0 || strcmp(a, "--kaal-kernel") == 0) && has_value) {
             const char *v = argv[++i];
             if (strcmp(a, "--board") == 0) {
                 board = v;
+            } else if (strcmp(a, "--kaal-kernel") == 0) {
+                kernel = v;
             } else if (strcmp(a, "--config") == 0) {
                 config = v;
             } else if (a[1] == 'o' || strcmp(a, "--output") == 0) {
@@ -101,19 +117,25 @@ int main(int argc, char **argv)
     if (mk_sdf_parse(system, search, nsearch, &sys, stderr) != 0) {
         return 1;
     }
+    if (kernel == NULL) {
+        default_kernel(kernel_default, sizeof kernel_default);
+        kernel = kernel_default;
+    }
+    if (image != NULL && mk_image_write(&sys, board, image, kernel, stderr) != 0) {
+        return 1;
+    }
     FILE *out = stdout;
     if (report != NULL && (out = fopen(report, "w")) == NULL) {
         fprintf(stderr, "microkit: error: cannot write report %s\n", report);
         return 1;
     }
     mk_sdf_report(&sys, out);
+    if (image != NULL) {
+        fprintf(out, "\nKaaL system description in %s (microkit.system: each PD's capabilities "
+                     "and mappings; slots in microkit_kaal.h):\n%s", image, mk_image_description());
+    }
     if (out != stdout) {
         fclose(out);
-    }
-    if (image != NULL) {
-        fprintf(stderr, "microkit: error: %s: KaaL cannot build Microkit images yet (the system "
-                        "file is valid; see docs/microkit.md)\n", image);
-        return 1;
     }
     return 0;
 }

@@ -23,6 +23,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #define MK_MAX_PDS 63      /* Microkit's limit of protection domains */
@@ -135,5 +136,27 @@ void mk_sdf_report(const mk_system_t *sys, FILE *out);
 
 /* True if the ELF64 file at path defines symbol name (.symtab). */
 bool mk_elf_has_symbol(const char *path, const char *name);
+
+/* The value and size of symbol name in the ELF64 image b[0, size). */
+bool mk_elf_symbol(const unsigned char *b, size_t size, const char *name, uint64_t *vaddr,
+                   uint64_t *symsize);
+
+/* Write bytes[0, n) at vaddr of the image (realloc'd if a .bss part
+ * needs file bytes). Returns 0, or -1 with *why set. */
+int mk_elf_patch(unsigned char **image, size_t *size, uint64_t vaddr, const void *bytes, size_t n,
+                 const char **why);
+
+/* Write the bootable image of the checked system for board (docs/
+ * microkit.md): for kaal_hosted, a KaaL boot archive holding the KaaL
+ * system description made from sys and each PD's image with its symbols
+ * set; for qemu_virt_aarch64, a raw image for 0x70000000 with a start
+ * stub, a device tree, the arm64 kernel image at path kernel, and the
+ * archive. Returns 0, or -1 after writing "FILE:LINE: error: reason" to err. */
+int mk_image_write(const mk_system_t *sys, const char *board, const char *path,
+                   const char *kernel, FILE *err);
+
+/* The KaaL system description of the last mk_image_write() that
+ * succeeded (NUL-terminated). */
+const char *mk_image_description(void);
 
 #endif

@@ -147,7 +147,7 @@ static int do_device(sd_parser_t *p, uint64_t size, uint64_t *paddr)
 static int do_object(sd_parser_t *p, kaal_sd_kind_t kind)
 {
     kaal_sysdesc_t *sd = p->sd;
-    uint32_t mask = kind == KAAL_SD_MEMORY ? 1u << A_SIZE
+    uint32_t mask = kind == KAAL_SD_MEMORY ? (1u << A_SIZE | 1u << A_FILL)
                   : kind == KAAL_SD_DEVICE ? (1u << A_SIZE | 1u << A_PADDR)
                   : kind == KAAL_SD_IRQ    ? (1u << A_LINE | 1u << A_NOTIFY | 1u << A_BADGE)
                                            : 0u;
@@ -166,6 +166,9 @@ static int do_object(sd_parser_t *p, kaal_sd_kind_t kind)
         if (size % SD_PAGE != 0) {
             return sd_fail(p, "memory size is not a multiple of 4096", p->val[A_SIZE]);
         }
+    }
+    if (p->val[A_FILL] != NULL && !sd_name_ok(p->val[A_FILL], 1)) {
+        return sd_fail(p, "bad file name", p->val[A_FILL]);
     }
     if (kind == KAAL_SD_DEVICE && do_device(p, size, &paddr) != 0) {
         return -1;
@@ -195,6 +198,10 @@ static int do_object(sd_parser_t *p, kaal_sd_kind_t kind)
     o->notify = (int16_t)notify;
     o->badge = badge;
     o->line = p->line;
+    o->fill[0] = '\0';
+    if (p->val[A_FILL] != NULL) {
+        sd_str_copy(o->fill, p->val[A_FILL], sizeof(o->fill));
+    }
     return 0;
 }
 

@@ -8,7 +8,7 @@
 const char *const sd_attr_name[A_NUM] = {
     "elf", "priority", "stack", "fault", "fault_badge", "size", "line", "notify",
     "badge", "slot", "vaddr", "rights", "arg", "paddr", "on_fault", "restarts", "critical",
-    "done", "end", "verbose", "selftest",
+    "done", "end", "verbose", "selftest", "fill",
 };
 
 /* ---- small string helpers (freestanding) ------------------------------- */

@@ -46,6 +46,18 @@ kaal_word_t kaal_system_load(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, const vo
                            ctx->bi->user_vaddr_top, &sys->desc) != 0) {
         return load_fail(ctx, sys->desc.error);
     }
+    for (unsigned i = 0; i < sys->desc.nobjects; i++) {
+        const kaal_sd_object_t *o = &sys->desc.object[i];
+        if (o->kind != KAAL_SD_MEMORY || o->fill[0] == '\0') {
+            continue;
+        }
+        int found = kaal_cpio_find(archive, size, o->fill, &f) == KAAL_CPIO_OK;
+        if (!found || f.size > o->size) {
+            kaal_snprintf(ctx->why, sizeof(ctx->why), "%s:%u: fill file '%s' %s", file, o->line,
+                          o->fill, found ? "is larger than the memory" : "is not in the boot archive");
+            return KAAL_INVALID_ARGUMENT;
+        }
+    }
     for (unsigned i = 0; i < sys->desc.nprograms; i++) {
         int found = program_image(sys, i, &f) == 0;
         if (kaal_sysdesc_check_elf(&sys->desc, file, i, found ? f.data : NULL, found ? f.size : 0,
@@ -58,6 +70,32 @@ kaal_word_t kaal_system_load(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, const vo
 }
 
 /* ---- objects -------------------------------------------------------------- */
+
+/* Copy memory d's fill file into its frames (caps first, first+1, ...),
+ * through the root's scratch page; the rest stays zero. */
+static kaal_word_t fill_memory(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, const kaal_sd_object_t *d,
+                               kaal_word_t first)
+{
+    kaal_cpio_file_t f;
+    if (kaal_cpio_find(sys->archive, sys->archive_size, d->fill, &f) != KAAL_CPIO_OK) {
+        return spawn_fail(ctx, "boot archive (fill)", KAAL_FAILED_LOOKUP);
+    }
+    for (kaal_word_t off = 0; off < f.size; off += PAGE) {
+        kaal_word_t frame = first + off / PAGE;
+        kaal_word_t err = kaal_frame_map(frame, KAAL_CAP_INIT_VSPACE, ctx->scratch_vaddr,
+                                         KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, KAAL_VM_EXECUTE_NEVER);
+        if (err != KAAL_NO_ERROR) {
+            return spawn_fail(ctx, "Frame Map (scratch, fill)", err);
+        }
+        kaal_word_t n = f.size - off < PAGE ? f.size - off : PAGE;
+        memcpy(ctx->scratch_ptr, (const uint8_t *)f.data + off, n);
+        err = kaal_frame_unmap(frame);
+        if (err != KAAL_NO_ERROR) {
+            return spawn_fail(ctx, "Frame Unmap (scratch, fill)", err);
+        }
+    }
+    return KAAL_NO_ERROR;
+}
 
 static kaal_word_t make_irq(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, kaal_system_obj_t *o,
                             const kaal_sd_object_t *d)
@@ -105,6 +143,9 @@ static kaal_word_t make_object(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, unsign
         err = kaal_group_create(ctx, &o->group, d->size, d->size / PAGE);
         if (err == KAAL_NO_ERROR) {
             err = kaal_group_retype(ctx, &o->group, KAAL_OBJ_FRAME_4K, 0, d->size / PAGE, &o->cap);
+        }
+        if (err == KAAL_NO_ERROR && d->fill[0] != '\0') {
+            err = fill_memory(sys, ctx, d, o->cap);
         }
         break;
     case KAAL_SD_DEVICE:

@@ -10,7 +10,7 @@
  *             [done=SLOT] [end=SLOT]
  *   endpoint  console_ep
  *   notification shm_ntfn
- *   memory    shm      size=4096
+ *   memory    shm      size=4096  [fill=FILE]
  *   device    uart     paddr=0x09000000  size=4096
  *   irq       dev_irq  line=8  notify=NTFN  [badge=N]
  *   grant     client1  console_ep  slot=10  [badge=1] [rights=RWGP]
@@ -118,6 +118,7 @@ typedef struct kaal_sd_object {
     uint32_t irq_line;       /* IRQ: interrupt line */
     int16_t notify;          /* IRQ: object index of the notification */
     uint64_t badge;          /* IRQ: badge of the signal */
+    char fill[KAAL_SD_NAME_MAX + 1u]; /* MEMORY: file of the archive it starts with ("": zeros) */
     uint32_t line;
 } kaal_sd_object_t;
 
