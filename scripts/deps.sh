@@ -7,10 +7,10 @@ set -eu
 what=${1:-run}
 pkgs="meson ninja-build gcc libc6-dev pkg-config python3 libcriterion-dev libexpat1-dev gcc-aarch64-linux-gnu"
 case "$what" in
-  test) pkgs="$pkgs qemu-system-arm clang llvm libclang-rt-14-dev frama-c-base why3 z3 cvc4 graphviz gdb gdb-multiarch" ;;
+  test) pkgs="$pkgs qemu-system-arm ipxe-qemu clang llvm lld libclang-rt-14-dev frama-c-base why3 z3 cvc4 graphviz gdb gdb-multiarch valgrind" ;;
   fuzz) pkgs="$pkgs clang llvm libclang-rt-14-dev" ;;
   proof) pkgs="$pkgs frama-c-base why3 z3 cvc4" ;;
-  qemu|debug) pkgs="$pkgs qemu-system-arm gdb gdb-multiarch" ;;
+  qemu|debug) pkgs="$pkgs qemu-system-arm ipxe-qemu gdb gdb-multiarch" ;;
   picture) pkgs="$pkgs graphviz" ;;
 esac
 missing=""
