@@ -362,6 +362,31 @@ static void sc_recv_not_endpoint(uint64_t seed)
     step(KAAL_SYS_REPLY_RECV, (seed & 1) ? n : w_only, mi(0, 0, 1), 1, 0, 0, 0);
 }
 
+/* A fault handler (thread 1) answers with ReplyRecv a thread (thread 2,
+ * the same priority) whose fault it received: the reply is a fault reply
+ * (the thread restarts at the faulting syscall, its registers as they
+ * were), never an ordinary IPC reply, so the fast path must leave it to
+ * the slow path. Rounds: the restarted thread faults again. */
+static void sc_fault_reply(uint64_t seed)
+{
+    ep_rw = mk_ep();
+    ep_srv = mint(ep_rw, KAAL_RIGHT_READ | ((seed & 1) ? KAAL_RIGHT_GRANT : 0), 0);
+    word_t ep_flt = mint(ep_rw, KAAL_RIGHT_WRITE | KAAL_RIGHT_GRANT_REPLY, 0x66);
+    add_thread(100);
+    W.th[W.nt] = mk_thread_fault(100, ep_flt);
+    W.tcb_cap[W.nt] = W.th[W.nt].slot;
+    W.nt++;
+    root_prio(10);
+    as(1);
+    step(KAAL_SYS_RECV, ep_srv, 0, 0, 0, 0, 0);
+    for (unsigned i = 0; i < 4; i++) {
+        as(2);
+        step(1000 + (int64_t)i, 0, 0, i, i + 1, 0, 0); /* an unknown syscall: a fault */
+        as(1);
+        step(KAAL_SYS_REPLY_RECV, ep_srv, mi(0, 0, seed & 2 ? 0 : 1), 0x1234, 0, 0, 0);
+    }
+}
+
 Test(fastpath, scripted_scenarios_agree)
 {
     static const struct {
@@ -379,6 +404,7 @@ Test(fastpath, scripted_scenarios_agree)
         {"many_receivers", sc_many_receivers, 0, 0},
         {"bound_ntfn", sc_bound_ntfn, 1, 1},
         {"recv_not_endpoint", sc_recv_not_endpoint, 1, 0},
+        {"fault_reply", sc_fault_reply, 0, 0},
     };
     for (unsigned i = 0; i < sizeof(scs) / sizeof(scs[0]); i++) {
         for (uint64_t seed = 0; seed < 4; seed++) {
@@ -394,6 +420,8 @@ Test(fastpath, scripted_scenarios_agree)
 /* Conditions that must keep the fast path out, one by one. */
 Test(fastpath, not_taken_when_conditions_fail)
 {
+    (void)differential(sc_fault_reply, 0);
+    cr_assert_eq(hits[0][1], 0, "ReplyRecv to a caller with a pending fault");
     (void)differential(sc_other_runnable, 0);
     cr_assert_eq(hits[0][0] + hits[0][1], 0, "another thread of the same priority is runnable");
     (void)differential(sc_long_and_caps, 0);
