@@ -138,6 +138,29 @@ Test(spawn, create_start_kill_returns_every_byte)
 }
 
 /* The image in the child's frames is the ELF's bytes. */
+/* Freeing a slot the context does not manage (below or above its range)
+ * changes nothing: the same slots come out of the allocator afterwards. */
+Test(spawn, freeing_a_foreign_slot_changes_nothing)
+{
+    boot_and_init(64);
+    kaal_word_t a, b;
+    cr_assert_eq(kaal_spawn_alloc_slot(&ctx, &a), KAAL_NO_ERROR);
+    static kaal_spawn_ctx_t before;
+    before = ctx;
+    cr_assert_gt(ctx.slot_lo, 0u);
+    kaal_spawn_free_slot(&ctx, ctx.slot_lo - 1u);
+    kaal_spawn_free_slot(&ctx, ctx.slot_hi);
+    kaal_spawn_free_slot(&ctx, 0);
+    kaal_spawn_free_slot(&ctx, (kaal_word_t)1 << (KAAL_ROOT_CNODE_BITS + 7)); /* past the slot map */
+    kaal_spawn_free_slot(&ctx, (kaal_word_t)1 << 40);
+    cr_assert(memcmp(&before, &ctx, sizeof(ctx)) == 0, "the context changed");
+    cr_assert_eq(kaal_spawn_alloc_slot(&ctx, &b), KAAL_NO_ERROR);
+    cr_assert_neq(a, b, "a slot in use handed out twice");
+    kaal_spawn_free_slot(&ctx, b);
+    kaal_spawn_free_slot(&ctx, a);
+    check_all_free();
+}
+
 Test(spawn, image_is_copied)
 {
     boot_and_init(0);
