@@ -137,6 +137,30 @@ hal_uctx_t *kaal_current_uctx(void) { return &cur->ctx; }
 
 /* ---- syscalls ------------------------------------------------------------- */
 
+/* Every SPI the distributor implements masks and unmasks its own enable
+ * bit, read back from GICD_ISENABLER (hal_irq_mask's register and bit
+ * arithmetic for every line, not only the test line). */
+static bool gic_masks_read_back(void)
+{
+    for (unsigned l = 32u; l < HAL_NUM_IRQS; l++) {
+        if (!hal_irq_is_valid(l) || l == ST_TEST_IRQ_LINE) {
+            continue;
+        }
+        uint32_t reg = GICD_ISENABLER + 4u * (l / 32u), bit = 1u << (l % 32u);
+        hal_irq_mask(l, false);
+        bool on = (mmio_read32(gicd(reg)) & bit) != 0;
+        hal_irq_mask(l, true);
+        bool off = (mmio_read32(gicd(reg)) & bit) == 0;
+        if (!on || !off) {
+            hal_console_puts("selftest: the enable bit of line ");
+            arm64_put_hex(l, 16);
+            hal_console_puts(on ? " stays set when masked\n" : " is not set when unmasked\n");
+            return false;
+        }
+    }
+    return true;
+}
+
 static void report(uint64_t id, bool ok)
 {
     if (id >= ST_NUM_TESTS) {
@@ -144,6 +168,9 @@ static void report(uint64_t id, bool ok)
     }
     if (id == ST_TEST_IDLE) {
         ok = ok && idle_waits > 0 && hal_timer_now_ticks() >= sleep_until;
+    }
+    if (id == ST_TEST_IRQ) {
+        ok = ok && gic_masks_read_back();
     }
     if (!ok) {
         st_fail(test_names[id]);
