@@ -68,7 +68,7 @@ from kaal_gdb.session import S  # noqa: E402
 
 def setup():
     commands.KaalPrefix()
-    for c in (commands.KaalBreak, commands.KaalCurrent, commands.KaalThreads,
+    for c in (commands.KaalBreak, commands.KaalWatch, commands.KaalCurrent, commands.KaalThreads,
               commands.KaalCspace, commands.KaalCaps, commands.KaalCdt, commands.KaalVspace,
               commands.KaalPrograms, commands.KaalArchive, commands.KaalSymbols):
         c()
