@@ -190,7 +190,7 @@ const char *debug_syscall_name(int64_t no)
 {
     static const char *const names[] = {
         "Call", "ReplyRecv", "Send", "NBSend", "Recv", "Reply", "Yield", "NBRecv",
-        "DebugPutChar", "?", "DebugHalt", "DebugCapIdentify",
+        "DebugPutChar", "?", "DebugHalt", "DebugCapIdentify", "DebugSnapshot",
     };
     if (no >= KAAL_SYS_MIN && no <= -1) {
         return names[-no - 1];

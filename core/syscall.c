@@ -143,6 +143,11 @@ static bool handle_debug_syscall(tcb_t *t, int64_t no)
         t->ctx.r[HAL_R_CAP] = type;
         return true;
     }
+    case KAAL_SYS_DEBUG_SNAPSHOT:
+        /* seL4_DebugSnapshot: the backend shows the capability world
+         * (hal/console.h); no register or kernel state changes. */
+        hal_debug_snapshot();
+        return true;
     default:
         return false;
     }
@@ -193,11 +198,12 @@ void kaal_entry_syscall(void)
         sched_reschedule();
         break;
 #ifdef KAAL_DEBUG_SYSCALLS
-    /* cases of their own, so the switch is one dense table of -12..-1 */
+    /* cases of their own, so the switch is one dense table of -13..-1 */
     case KAAL_SYS_DEBUG_PUTCHAR:
     case KAAL_SYS_DEBUG_HALT:
     case KAAL_SYS_DEBUG_CAP_IDENTIFY:
-        (void)handle_debug_syscall(t, no); /* true for these three */
+    case KAAL_SYS_DEBUG_SNAPSHOT:
+        (void)handle_debug_syscall(t, no); /* true for these four */
         break;
 #endif
     default:

@@ -382,6 +382,7 @@ void model_syscall(m_state_t *m, const m_input_t *in, m_phys_fn phys, m_step_t *
     }
     case KAAL_SYS_YIELD:
     case KAAL_SYS_DEBUG_PUTCHAR:
+    case KAAL_SYS_DEBUG_SNAPSHOT: /* output only: no ABI-visible effect */
         break;
     case KAAL_SYS_DEBUG_CAP_IDENTIFY: {
         m_lf_t lf;

@@ -49,7 +49,9 @@ static void usage(FILE *f)
             "  --dump-caps FILE at halt, write the capability world as Graphviz DOT\n"
             "                   to FILE (CNodes and their slots, the derivation tree,\n"
             "                   the objects; docs/debugging.md) and print the number\n"
-            "                   of live objects on stderr\n"
+            "                   of live objects on stderr; the Nth seL4_DebugSnapshot\n"
+            "                   a program makes writes FILE.N.dot (FILE without its\n"
+            "                   .dot; N from 1) the same way\n"
             "  --check-invariants  run the kernel's invariant checker after every\n"
             "                   kernel entry; a broken invariant is reported (which,\n"
             "                   with the objects' addresses) and ends the run with\n"
@@ -91,6 +93,31 @@ static void dump_caps(const char *path)
     free(out.buf);
     fprintf(stderr, "kaal-sim: --dump-caps %s: %lu live objects (kernel count %lu)\n", path,
             (unsigned long)objects, (unsigned long)debug_count_objects());
+}
+
+/* seL4_DebugSnapshot's renderer (hosted.h hosted_snapshot_fn): runs on
+ * the kernel path, so freestanding code only (core/debug_dump.c). */
+static uint64_t render_caps(char *buf, uint64_t size, uint64_t *objects)
+{
+    debug_out_t out = {.buf = buf, .size = size, .len = 0};
+    *objects = debug_dump_caps(&out);
+    return out.len;
+}
+
+/* --dump-caps FILE: snapshots go to FILE.N.dot, FILE without a final
+ * ".dot" (caps.dot: caps.1.dot, caps.2.dot, ...). */
+static const char *snapshot_prefix(const char *file)
+{
+    size_t n = strlen(file);
+    char *p = strdup(file);
+    if (p == NULL) {
+        fprintf(stderr, "kaal-sim: no memory for --dump-caps\n");
+        exit(70);
+    }
+    if (n > 4 && strcmp(file + n - 4, ".dot") == 0) {
+        p[n - 4] = '\0';
+    }
+    return p;
 }
 
 /* Whether a debugger traces this process (TracerPid in /proc/self/status). */
@@ -207,6 +234,10 @@ int main(int argc, char **argv)
         }
     }
 
+    if (dump_caps_file != NULL) {
+        cfg.snapshot_render = render_caps;
+        cfg.snapshot_prefix = snapshot_prefix(dump_caps_file);
+    }
     cfg.stop_at = trace_stop_at();
     cfg.stop_trap = cfg.stop_at != 0 && cfg.one_process && under_debugger();
     trace_start();

@@ -70,6 +70,7 @@ int hosted_boot_only(const hosted_config_t *cfg)
 {
     hal_boot_info_t info;
     machine_reset(cfg);
+    hosted_snapshot_reset(cfg, false);
     hm.user_mode = false;
     fill_boot_info(cfg, &info);
     if (__builtin_setjmp(hm.halt_jmp) != 0) {
@@ -93,6 +94,7 @@ int hosted_run(const hosted_config_t *cfg)
 {
     hal_boot_info_t info;
     machine_reset(cfg);
+    hosted_snapshot_reset(cfg, true);
     fill_boot_info(cfg, &info);
     if (__builtin_setjmp(hm.halt_jmp) != 0) {
         hosted_user_stop();

@@ -103,6 +103,10 @@ void hosted_memory_reset(uint64_t ram_bytes);
 /* An anonymous buffer every address-space process shares. */
 char *hosted_shared_buffer(size_t size);
 
+/* snapshot.c (hal/console.h hal_debug_snapshot): take cfg's snapshot
+ * settings; run: a run (a snapshot prints its line), not the harness. */
+void hosted_snapshot_reset(const hosted_config_t *cfg, bool run);
+
 /* console.c (hal/console.h) */
 void hosted_console_reset(void);
 void hosted_console_flush(void);

@@ -29,7 +29,8 @@ enum kaal_syscall {
     KAAL_SYS_DEBUG_PUTCHAR = -9,
     KAAL_SYS_DEBUG_HALT = -11,
     KAAL_SYS_DEBUG_CAP_IDENTIFY = -12,
-    KAAL_SYS_MIN = -12,
+    KAAL_SYS_DEBUG_SNAPSHOT = -13, /* debug builds: hal_debug_snapshot (docs/abi.md) */
+    KAAL_SYS_MIN = -13,
 };
 
 /* ---- Error codes (seL4's 11) ------------------------------------------ */

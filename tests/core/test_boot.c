@@ -149,6 +149,28 @@ Test(boot, debug_putchar_and_garbage_syscalls)
     cr_assert_eq(ks.cur, harness_root(), "the root thread still runs");
 }
 
+/* DebugSnapshot (-13): a debug syscall that shows the capability world
+ * (hal_debug_snapshot; silent in the harness) and changes no register of
+ * the caller, no console text and no kernel entry's outcome. */
+Test(boot, debug_snapshot_has_no_visible_effect)
+{
+    harness_boot();
+    size_t console = strlen(hosted_console_text());
+    word_t entries = ks.entries;
+    harness_regs_t r = harness_syscall(KAAL_SYS_DEBUG_SNAPSHOT, 11, 22, 33, 44, 55, 66);
+    cr_assert_eq(r.halted, -1);
+    cr_assert_eq(ks.cur, harness_root(), "the caller still runs");
+    cr_assert_eq(harness_root()->state, TS_RUNNING);
+    cr_assert_eq(r.badge, 11);
+    cr_assert_eq(r.info, 22);
+    cr_assert_eq(r.mr[0], 33);
+    cr_assert_eq(r.mr[1], 44);
+    cr_assert_eq(r.mr[2], 55);
+    cr_assert_eq(r.mr[3], 66);
+    cr_assert_eq(strlen(hosted_console_text()), console, "nothing printed");
+    cr_assert_eq(ks.entries, entries + 1);
+}
+
 Test(boot, unknown_syscall_suspends_thread)
 {
     harness_boot();

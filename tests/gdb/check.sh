@@ -17,8 +17,13 @@
 # Session 2 (next_syscall*.gdb): a breakpoint on the system call
 # instruction of client1's kaal_signal; `next` comes back in client1 on the
 # instruction after it, and a second `next` in its caller, kaal_main.
-# Session 3 (bad_input.gdb, kaal-sim): wrong uses of kaal break are
-# refused with the reason and make no breakpoint.
+# Session 3 (bad_input.gdb, kaal-sim): wrong uses of kaal break and kaal
+# watch are refused with the reason and make no breakpoint.
+# Session 4 (watch*.gdb): `kaal watch` on the first byte of the demo's
+# shared page for client1 and for client2 (one address in both): client1's
+# stops once, in client1, at its write (0 -> 's'); client2's once, in
+# client2, at its first read of that byte (it last saw 0); the run ends
+# normally.
 # Verdicts read gdb's output only (no timing); the limits are generous.
 # Skipped (77) without the gdb it needs.
 set -u
@@ -77,7 +82,8 @@ need_all() { # file regex what
 
 session program_break
 session next_syscall
-for s in program_break next_syscall; do
+session watch
+for s in program_break next_syscall watch; do
     echo "==== session $s"
     cat "$work/$s.out"
     [ -f "$work/$s.console" ] && { echo "==== console"; cat "$work/$s.console"; }
@@ -111,6 +117,19 @@ need $f 'after next 2' "^current thread 'client1' .*program client1$" "the secon
 need $f 'after next 2' '^#0  kaal_main \(arg=arg@entry=1\) at .*client\.c:[0-9]+$' "the second next is back in kaal_main"
 need_end $f "the run ends normally after the steps"
 
+f=watch
+hits=$(grep -c '^kaal: watchpoint [12]: ' "$work/$f.out")
+[ "$hits" = 2 ] || { echo "FAIL: $f: the watchpoints stopped $hits times, not twice"; fail=1; }
+need $f 'watch stop 1' "^current thread 'client1' \(tcb 0x[0-9a-f]+\), program client1$" "the first stop is in client1"
+need_all $f "^kaal: watchpoint 1: client1:\*\(char \*\)0x20000000 changed: 0x0 -> 0x73 's'$" \
+    "client1's watchpoint reports its write of 's'"
+need $f 'watch stop 1' '^#0  (0x[0-9a-f]+ in )?kaal_main \(arg=arg@entry=1\) at .*client\.c:2[0-9]$' "client1 stopped in its write loop"
+need $f 'watch stop 2' "^current thread 'client2' \(tcb 0x[0-9a-f]+\), program client2$" "the second stop is in client2"
+need_all $f "^kaal: watchpoint 2: client2:\*\(char \*\)0x20000000 changed: 0x0 -> 0x73 's'$" \
+    "client2's watchpoint reports the change it reads"
+need $f 'watch stop 2' '^#0  (0x[0-9a-f]+ in )?kaal_main \(arg=arg@entry=2\) at .*client\.c:3[0-9]$' "client2 stopped in its read loop"
+need_end $f "the run ends normally after the watchpoint stops"
+
 if [ "$backend" = hosted ]; then
     f=bad_input
     # one -ex a line: a sourced file would stop at the first error
@@ -130,6 +149,17 @@ if [ "$backend" = hosted ]; then
     need $f 'too many places' "^kaal break: client1:kaal_arch.h:24 is [5-9] places .* more than the CPU's 4 debug registers" \
         "a location of more places than debug registers is refused"
     need $f 'breakpoints' '^No breakpoints or watchpoints\.$' "no breakpoint was made by the refused commands"
+    need $f 'watch unknown program' "^kaal watch: no program 'nosuch' \(programs: client1, client2, console, driver, faulter, root\)$" \
+        "kaal watch: an unknown program is refused with the list of programs"
+    need $f 'watch no expression' '^usage: kaal watch PROGRAM:EXPRESSION \[if COND\]$' "kaal watch: no expression: the usage"
+    need $f 'watch not an lvalue' '^kaal watch: client1:1 \+ 2 is not an lvalue ' "kaal watch: a value is refused"
+    need $f 'watch a function' '^kaal watch: client1:kaal_main is a function, not data ' "kaal watch: a function is refused"
+    need $f 'watch too large' '^kaal watch: client1:.* is 64 bytes; at most 32 ' "kaal watch: more than 32 bytes is refused"
+    need $f 'watch too many registers' '^kaal watch: client1:.* takes 7 debug registers; with 0 in use .* more than the CPU.s 4$' \
+        "kaal watch: more debug registers than the CPU has is refused"
+    need $f 'watch outside user memory' '^kaal watch: client1:\*\(long \*\)8 \(8 bytes at 0x8\) is not in user memory$' \
+        "kaal watch: an address outside user memory is refused"
+    need $f 'watch breakpoints' '^No breakpoints or watchpoints\.$' "no watchpoint was made by the refused commands"
 fi
 
 [ $fail = 0 ] && echo "ok: gdb on user programs ($backend)"

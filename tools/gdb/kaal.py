@@ -32,6 +32,11 @@
 #   wrong on kaal-sim: every address space shows its pages at the same host
 #   addresses, one at a time, and gdb removes and re-inserts breakpoints
 #   at each stop into whatever address space is current then.
+# - `kaal watch PROG:EXPR` is an access watchpoint on EXPR's address whose
+#   stop() lets a stop through only in PROG, when the value differs from
+#   what PROG saw of it last (kept per watchpoint): gdb's own old value is
+#   whichever address space's it read last, so a plain `watch` would miss
+#   a program writing what another one wrote there before.
 # - Stepping: gdb's `next`, `step`, `finish` and `until` stop at a return
 #   address with a frame check (stack pointer and function), which another
 #   address space running the same program at the same stack address also
@@ -68,7 +73,7 @@ from kaal_gdb.session import S  # noqa: E402
 
 def setup():
     commands.KaalPrefix()
-    for c in (commands.KaalBreak, commands.KaalCurrent, commands.KaalThreads,
+    for c in (commands.KaalBreak, commands.KaalWatch, commands.KaalCurrent, commands.KaalThreads,
               commands.KaalCspace, commands.KaalCaps, commands.KaalCdt, commands.KaalVspace,
               commands.KaalPrograms, commands.KaalArchive, commands.KaalSymbols):
         c()

@@ -17,6 +17,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Renders the capability world's DOT text into buf (at most size bytes,
+ * cut when full) and returns the bytes the text needs; *objects gets the
+ * number of live objects. Called on the kernel path (hosted_observer_t's
+ * rules: freestanding code only). */
+typedef uint64_t (*hosted_snapshot_fn)(char *buf, uint64_t size, uint64_t *objects);
+
 typedef struct hosted_config {
     uint64_t ram_bytes;        /* default 64 MiB when 0 */
     const void *root_elf;      /* root task image */
@@ -43,6 +49,12 @@ typedef struct hosted_config {
                                   (kaal-sim --stop-at) */
     bool stop_trap;            /* at stop_at raise SIGTRAP and go on (a debugger
                                   stops there) instead of halting */
+    hosted_snapshot_fn snapshot_render; /* seL4_DebugSnapshot (hal_debug_snapshot):
+                                  the Nth snapshot of a run goes to
+                                  "<snapshot_prefix>.N.dot" (kaal-sim --dump-caps;
+                                  hal/hosted/snapshot.c). NULL: a one-line note
+                                  on stderr only */
+    const char *snapshot_prefix;
 } hosted_config_t;
 
 /* Observing a run (kaal-sim --trace, --timeline, --stop-at; sim/trace.c).

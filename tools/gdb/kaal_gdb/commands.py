@@ -73,7 +73,7 @@ class KaalSyscallIn(gdb.Function):
 
 
 class KaalPrefix(gdb.Command):
-    """KaaL commands: kaal break, threads, cspace, caps, cdt, vspace, programs,
+    """KaaL commands: kaal break, watch, threads, cspace, caps, cdt, vspace, programs,
     archive, symbols (help kaal COMMAND)."""
 
     def __init__(self):
@@ -107,8 +107,8 @@ system description (client1), or `root`; kaal programs lists them."""
             used = user_breakpoint_locations()
             if used + len(addrs) > X86_DEBUG_REGISTERS:
                 raise gdb.GdbError(
-                    "kaal break: %s:%s is %d places (%s); with the %d breakpoints in user "
-                    "code already set that is more than the CPU's %d debug registers "
+                    "kaal break: %s:%s is %d places (%s); with the %d breakpoints and "
+                    "watchpoints in user code already set that is more than the CPU's %d debug registers "
                     "(pick one: kaal break %s:*ADDRESS)" % (
                         prog, loc, len(addrs), ", ".join("%#x" % a for a in addrs), used,
                         X86_DEBUG_REGISTERS, prog))
@@ -123,11 +123,16 @@ X86_DEBUG_REGISTERS = 4
 
 
 def user_breakpoint_locations():
-    """Enabled breakpoint locations in user code (each takes a debug register
-    on kaal-sim)."""
+    """Debug registers kaal-sim's CPU gives to user code now: one per enabled
+    breakpoint location in user code, and those of each enabled kaal watch."""
     n = 0
     for bp in gdb.breakpoints():
-        if bp.enabled and bp.type in (gdb.BP_BREAKPOINT, gdb.BP_HARDWARE_BREAKPOINT):
+        if not bp.enabled:
+            continue
+        if isinstance(bp, ProgramWatchpoint):
+            n += x86_watch_registers(bp.addr, bp.size)
+            continue
+        if bp.type in (gdb.BP_BREAKPOINT, gdb.BP_HARDWARE_BREAKPOINT):
             for loc in getattr(bp, "locations", None) or []:
                 if loc.enabled and loc.address is not None and in_user(loc.address):
                     n += 1
@@ -139,6 +144,153 @@ def user_breakpoint_locations():
                 except ValueError:
                     pass
     return n
+
+
+def x86_watch_registers(addr, size):
+    """Debug registers an x86 watchpoint of size bytes at addr takes: one per
+    aligned piece of 8, 4, 2 or 1 bytes (as gdb splits it)."""
+    n = 0
+    while size > 0:
+        for k in (8, 4, 2, 1):
+            if addr % k == 0 and k <= size:
+                break
+        addr, size, n = addr + k, size - k, n + 1
+    return n
+
+
+# The longest expression kaal watch takes: what 4 debug registers of 8 bytes cover.
+WATCH_MAX_BYTES = 32
+
+
+class KaalWatch(gdb.Command):
+    """kaal watch PROGRAM:EXPRESSION [if COND]
+Stop when PROGRAM finds EXPRESSION (an lvalue of PROGRAM's ELF: a global,
+*(int *)0x20000000, array[3]) changed from what PROGRAM saw of it last: at
+PROGRAM's own write of a new value, or at its first read of a value someone
+else wrote (shared memory). Other programs' accesses do not stop. The value
+PROGRAM starts with is the ELF's (zeros outside it and in .bss)."""
+
+    def __init__(self):
+        super().__init__("kaal watch", gdb.COMMAND_BREAKPOINTS)
+
+    def invoke(self, arg, from_tty):
+        m = re.match(r"\s*([^:\s]+):(\S.*?)(?:\s+if\s+(.*))?\s*$", arg)
+        if not m:
+            raise gdb.GdbError("usage: kaal watch PROGRAM:EXPRESSION [if COND]")
+        prog, expr, cond = m.group(1), m.group(2), m.group(3)
+        S.find_programs()
+        if prog not in S.programs:
+            raise gdb.GdbError("kaal watch: no program '%s' (programs: %s)" %
+                               (prog, ", ".join(sorted(S.programs)) or "none found"))
+        if S.backend() == "hosted" and "--one-process" not in S.inferior_args().split():
+            print("kaal: warning: without --one-process kaal-sim runs each address space in a "
+                  "process of its own, which gdb does not follow (make debug adds it)")
+        S.setup_memory()
+        addr, size, tname = lvalue_in(prog, expr)
+        if size > WATCH_MAX_BYTES:
+            raise gdb.GdbError("kaal watch: %s:%s is %d bytes; at most %d (watch a part of it)"
+                               % (prog, expr, size, WATCH_MAX_BYTES))
+        if S.backend() == "hosted":
+            used, need = user_breakpoint_locations(), x86_watch_registers(addr, size)
+            if used + need > X86_DEBUG_REGISTERS:
+                raise gdb.GdbError(
+                    "kaal watch: %s:%s (%d bytes at %#x) takes %d debug registers; with %d in "
+                    "use by breakpoints and watchpoints in user code that is more than the "
+                    "CPU's %d" % (prog, expr, size, addr, need, used, X86_DEBUG_REGISTERS))
+        wp = ProgramWatchpoint(prog, expr, addr, size, tname, cond)
+        print("kaal: watchpoint %d (%d bytes at %#x) stops only in %s" % (wp.number, size, addr, prog))
+
+
+def lvalue_in(prog, expr):
+    """(address, size, type name) of the lvalue expr in prog's symbols."""
+    before = [p for p, f in S.programs.items() if f == S.user_objfile]
+    S.use_symbols(prog)
+    try:
+        v = gdb.parse_and_eval(expr)
+        if v.type.strip_typedefs().code == gdb.TYPE_CODE_FUNC:
+            raise gdb.GdbError("kaal watch: %s:%s is a function, not data (watch a variable "
+                               "or *ADDRESS)" % (prog, expr))
+        if v.address is None:
+            raise gdb.GdbError("kaal watch: %s:%s is not an lvalue (watch a variable or "
+                               "*ADDRESS)" % (prog, expr))
+        addr, size, tname = int(v.address), v.type.sizeof, str(v.type)
+    except gdb.error as e:
+        raise gdb.GdbError("kaal watch: in %s: %s" % (prog, e))
+    finally:
+        if before:
+            S.use_symbols(before[0])
+    if size == 0 or not in_user(addr) or not in_user(addr + size - 1):
+        raise gdb.GdbError("kaal watch: %s:%s (%d bytes at %#x) is not in user memory"
+                           % (prog, expr, size, addr))
+    return addr, size, tname
+
+
+def elf_initial(prog, addr, size):
+    """The bytes at addr in prog's ELF image as loaded: a section's file
+    contents, zeros in .bss and outside every section (fresh memory from the
+    kernel is zeroed)."""
+    elf = S.elf(S.programs[prog])
+    for (a, off, ssize, s_type, _l) in elf.sections:
+        if a != 0 and a <= addr and addr + size <= a + ssize:
+            return bytes(size) if s_type == 8 else elf.data[off + addr - a:off + addr - a + size]
+    return bytes(size)
+
+
+def show_bytes(b, tname):
+    """A value as kaal watch prints it: an integer (and a character when it
+    is one byte) up to 8 bytes, else the bytes in hex."""
+    if len(b) in (1, 2, 4, 8):
+        v = int.from_bytes(b, "little")
+        text = "%#x" % v
+        if len(b) == 1 and 0x20 <= v < 0x7f:
+            text += " '%s'" % chr(v)
+        return text
+    return "{%s}" % " ".join("%02x" % x for x in b)
+
+
+class ProgramWatchpoint(gdb.Breakpoint):
+    """An access watchpoint on [addr, addr + size) that stops only when the
+    current program is prog and the value differs from what prog saw last
+    (every program shows its memory at the same addresses: gdb's own old
+    value would be whichever program's it read last)."""
+
+    def __init__(self, prog, expr, addr, size, tname, cond):
+        if size in (1, 2, 4, 8):
+            ctype = {1: "unsigned char", 2: "unsigned short", 4: "unsigned int",
+                     8: "unsigned long"}[size]
+            spec = "*(%s *) %#x" % (ctype, addr)
+        else:
+            spec = "*(unsigned char (*)[%d]) %#x" % (size, addr)
+        super().__init__(spec, gdb.BP_WATCHPOINT, gdb.WP_ACCESS, internal=False)
+        self.prog, self.expr, self.addr, self.size, self.tname = prog, expr, addr, size, tname
+        self.cond = cond
+        self.last = elf_initial(prog, addr, size)
+        try:
+            if current_program() == prog:
+                self.last = bytes(gdb.selected_inferior().read_memory(addr, size))
+        except (gdb.error, gdb.MemoryError, gdb.GdbError):
+            pass
+
+    def stop(self):
+        try:
+            if current_program() != self.prog:
+                return False
+            now = bytes(gdb.selected_inferior().read_memory(self.addr, self.size))
+        except (gdb.error, gdb.MemoryError, gdb.GdbError):
+            return False
+        if now == self.last:
+            return False  # a read, or a write of the same value
+        old, self.last = self.last, now
+        if self.cond is not None:
+            try:
+                if not bool(gdb.parse_and_eval(self.cond)):
+                    return False
+            except gdb.error as e:
+                print("kaal watch: condition %s: %s (stopping)" % (self.cond, e))
+        print("kaal: watchpoint %d: %s:%s changed: %s -> %s" % (
+            self.number, self.prog, self.expr, show_bytes(old, self.tname),
+            show_bytes(now, self.tname)))
+        return True
 
 
 def resolve_in(prog, loc):

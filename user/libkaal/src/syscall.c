@@ -72,6 +72,8 @@ kaal_word_t kaal_debug_cap_identify(kaal_cptr_t cptr)
     return kaal_syscall((kaal_word_t)KAAL_SYS_DEBUG_CAP_IDENTIFY, cptr, 0, NULL).badge;
 }
 
+void kaal_debug_snapshot(void) { (void)kaal_syscall((kaal_word_t)KAAL_SYS_DEBUG_SNAPSHOT, 0, 0, NULL); }
+
 const char *kaal_error_name(kaal_word_t err)
 {
     static const char *const names[KAAL_NUM_ERRORS] = {

@@ -48,6 +48,10 @@ int kaal_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 __attribute__((noreturn)) void kaal_debug_halt(int status);
 /* Type of the capability at cptr (enum cap_type numbering, docs/abi.md). */
 kaal_word_t kaal_debug_cap_identify(kaal_cptr_t cptr);
+/* seL4_DebugSnapshot: ask the kernel to show the capability world now
+ * (kaal-sim --dump-caps FILE writes FILE.N.dot; arm64 prints a console
+ * line; docs/debugging.md). Changes nothing a program can see. */
+void kaal_debug_snapshot(void);
 
 /* Where the calling thread's IPC buffer is (NULL: none). Every part of
  * libkaal reaches the IPC buffer through kaal_ipc_buffer() alone. One

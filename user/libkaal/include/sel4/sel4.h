@@ -349,6 +349,7 @@ static inline seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sender)
 }
 /* Debug console (kernels built with debug_syscalls, the default). */
 static inline void seL4_DebugPutChar(char c) { kaal_putc(c); }
+static inline void seL4_DebugSnapshot(void) { kaal_debug_snapshot(); }
 
 /* ---- fault messages (labels and word indices) --------------------------- */
 #define seL4_Fault_NullFault KAAL_FAULT_LABEL_NULL
