@@ -11,7 +11,9 @@
 # Limits (docs/verification.md "Limits"): each prover call is bounded by
 # prover steps, not time: -wp-steps N (CVC4 --rlimit, Z3 rlimit=N),
 # which give the same verdict however busy the machine is. The wall-clock
-# -wp-timeout (120 s) only stops a runaway prover; no goal comes near it.
+# -wp-timeout (900 s) only stops a runaway prover: no goal comes near it on
+# an idle machine (the slowest takes seconds), and a machine busy enough to
+# stretch one past it must not turn a proof into a failure.
 # Prover results are cached by the text of the goal (-wp-cache update in
 # WP_CACHE, default WORKDIR/../wp-cache): an unchanged goal is not sent to
 # the prover again, a changed goal always is; and a test whose inputs are
@@ -52,6 +54,9 @@ if [ "$cache" = none ]; then
   cache_opts="-wp-cache none"
 else
   mkdir -p "$cache"; cache_opts="-wp-cache update -wp-cache-dir $cache"
+  # Reuse proofs only: WP also caches a timeout or an unknown, which would
+  # make every later run fail the same way, however idle the machine.
+  grep -L '"verdict": *"valid"' "$cache"/*.json 2>/dev/null | xargs -r rm -f
 fi
 name=$(echo "$file" | tr '/.' '__')
 log="$work/$name.log"
@@ -94,7 +99,7 @@ set +e
 frama-c -c11 -machdep gcc_x86_64 \
   -cpp-extra-args="$cpp_args" \
   "$src/$file" \
-  -wp -wp-rte -wp-fct "$fcts" -wp-prover "tip,$provers" -wp-steps "$steps" -wp-timeout 120 \
+  -wp -wp-rte -wp-fct "$fcts" -wp-prover "tip,$provers" -wp-steps "$steps" -wp-timeout 900 \
   -wp-par 2 -wp-session "$session" $cache_opts -wp-out "$work/$name.wp" $extra >"$log" 2>&1
 rc=$?
 set -e
