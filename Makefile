@@ -116,7 +116,7 @@ tutorial: configure-hosted $(if $(filter qemu,$(BACKEND)),configure-arm64)
 
 tutorial-pictures: DEPS = picture
 tutorial-pictures: build-hosted
-	@sh tutorial/pictures.sh $(HOSTED)
+	@tutorial/pictures.sh $(HOSTED)
 
 debug: DEPS = debug
 debug: build-hosted

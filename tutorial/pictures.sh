@@ -1,0 +1,50 @@
+#!/bin/bash
+# The tutorial's pictures (`make tutorial-pictures`; docs/tutorial/images).
+#
+#   tutorial/pictures.sh HOSTED-BUILD          regenerate .dot and .svg
+#   tutorial/pictures.sh HOSTED-BUILD --check  only compare the .dot files
+#                                              (test tutorial/pictures)
+#
+# Each capability picture is a chapter's solution built with -DTUT_PICTURE
+# (tutorial-chN-picture.elf: it halts at the point the page draws), run on
+# kaal-sim with --dump-caps, cut down to the chapter's slots by
+# tutorial/caps-subset.py and drawn by Graphviz (dot -Tsvg). The .dot files
+# are committed beside the .svg: --check fails when a change to the kernel
+# or a chapter changed what a picture shows, without depending on the
+# Graphviz version.
+set -u
+build=${1:-build/hosted} check=${2:-}
+src=$(cd "$(dirname "$0")/.." && pwd)
+img=$src/docs/tutorial/images
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$img"
+fail=0
+# picture  program  root CNode slots to draw
+pictures=(
+    "ch2-caps ch2 2,40-49"
+    "ch3-untyped ch3 40-70"
+)
+[ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch2-picture.elf tutorial/tutorial-ch3-picture.elf \
+    sim/kaal-sim >/dev/null || exit 1
+for p in "${pictures[@]}"; do
+    set -- $p
+    name=$1 ch=$2 slots=$3
+    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-$ch-picture.elf" \
+        --dump-caps "$tmp/$name-full.dot" 2>"$tmp/$name.log" || { cat "$tmp/$name.log"; exit 1; }
+    python3 "$src/tutorial/caps-subset.py" "$tmp/$name-full.dot" "$tmp/$name.dot" "$slots" || exit 1
+    if [ -n "$check" ]; then
+        if ! cmp -s "$tmp/$name.dot" "$img/$name.dot"; then
+            diff "$img/$name.dot" "$tmp/$name.dot"
+            echo "FAIL: docs/tutorial/images/$name.dot is not what $ch shows now: make tutorial-pictures"
+            fail=1
+        else
+            echo "docs/tutorial/images/$name.dot is current"
+        fi
+    else
+        cp "$tmp/$name.dot" "$img/$name.dot"
+        dot -Tsvg "$img/$name.dot" -o "$img/$name.svg" || exit 1
+        echo "docs/tutorial/images/$name.svg"
+    fi
+done
+exit $fail
