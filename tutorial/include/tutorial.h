@@ -23,6 +23,7 @@
 
 #include <kaal/caps.h>
 #include <kaal/kaal.h>
+#include <kaal/vspace.h>
 
 /* Type numbers of kaal_debug_cap_identify (docs/abi.md "DebugCapIdentify"). */
 enum tut_cap_type {
@@ -126,6 +127,33 @@ static inline kaal_cptr_t tut_object(tut_alloc_t *a, kaal_word_t type, kaal_word
         return 0;
     }
     return s;
+}
+
+/* A 4 KiB frame mapped read-write (never executable) at vaddr in the root
+ * task's VSpace, with the translation tables the address still lacks (a
+ * thread's IPC buffer; chapter 8 explains the tables: Map answers
+ * FailedLookup with the level that is missing in the bits left, 39, 30
+ * or 21). The frame's slot, or 0 (printed why). */
+static inline kaal_cptr_t tut_map_frame(tut_alloc_t *a, kaal_word_t vaddr)
+{
+    kaal_cptr_t frame = tut_object(a, KAAL_OBJ_FRAME_4K, 0);
+    for (unsigned tries = 0; frame != 0 && tries < 4u; tries++) {
+        kaal_word_t err = kaal_frame_map(frame, KAAL_CAP_INIT_VSPACE, vaddr,
+                                         KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, KAAL_VM_EXECUTE_NEVER);
+        if (err == KAAL_NO_ERROR) {
+            return frame;
+        }
+        kaal_word_t bits = kaal_last_reply_mr(2);
+        kaal_word_t type = bits == 39u   ? KAAL_OBJ_PAGE_UPPER_DIR
+                           : bits == 30u ? KAAL_OBJ_PAGE_DIRECTORY
+                                         : KAAL_OBJ_PAGE_TABLE;
+        kaal_cptr_t table = err == KAAL_FAILED_LOOKUP ? tut_object(a, type, 0) : 0;
+        if (table == 0 || kaal_page_table_map(table, KAAL_CAP_INIT_VSPACE, vaddr, 0) != KAAL_NO_ERROR) {
+            kaal_printf("tutorial: mapping a frame at 0x%lx failed: %s\n", vaddr, kaal_error_name(err));
+            return 0;
+        }
+    }
+    return 0;
 }
 
 #endif
