@@ -26,7 +26,7 @@ pictures=(
     "ch3-untyped ch3 40-70"
 )
 [ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch2-picture.elf tutorial/tutorial-ch3-picture.elf \
-    sim/kaal-sim >/dev/null || exit 1
+    tutorial/tutorial-ch4-solution.elf sim/kaal-sim >/dev/null || exit 1
 for p in "${pictures[@]}"; do
     set -- $p
     name=$1 ch=$2 slots=$3
@@ -47,4 +47,18 @@ for p in "${pictures[@]}"; do
         echo "docs/tutorial/images/$name.svg"
     fi
 done
+# The timelines (kaal-sim --timeline, scripts/timeline-svg.py): redrawn,
+# not compared (--check skips them).
+if [ -z "$check" ]; then
+    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch4-solution.elf" \
+        --timeline "$tmp/ch4.json" || exit 1
+    python3 "$src/scripts/timeline-check.py" "$tmp/ch4.json" || exit 1
+    python3 "$src/scripts/timeline-svg.py" --from 0 --to 25 \
+        --title "Chapter 4: the first 25 us (virtual time; kaal-sim --timeline)" \
+        "$tmp/ch4.json" "$img/ch4-start.svg" || exit 1
+    python3 "$src/scripts/timeline-svg.py" \
+        --title "Chapter 4: the whole run (virtual time; kaal-sim --timeline)" \
+        "$tmp/ch4.json" "$img/ch4-whole.svg" || exit 1
+    echo "docs/tutorial/images/ch4-start.svg docs/tutorial/images/ch4-whole.svg"
+fi
 exit $fail
