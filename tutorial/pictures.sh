@@ -26,7 +26,7 @@ pictures=(
     "ch3-untyped ch3 40-70"
 )
 [ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch2-picture.elf tutorial/tutorial-ch3-picture.elf \
-    tutorial/tutorial-ch4-solution.elf sim/kaal-sim >/dev/null || exit 1
+    tutorial/tutorial-ch4-solution.elf tutorial/tutorial-ch5-solution.elf sim/kaal-sim >/dev/null || exit 1
 for p in "${pictures[@]}"; do
     set -- $p
     name=$1 ch=$2 slots=$3
@@ -60,5 +60,12 @@ if [ -z "$check" ]; then
         --title "Chapter 4: the whole run (virtual time; kaal-sim --timeline)" \
         "$tmp/ch4.json" "$img/ch4-whole.svg" || exit 1
     echo "docs/tutorial/images/ch4-start.svg docs/tutorial/images/ch4-whole.svg"
+    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch5-solution.elf" \
+        --timeline "$tmp/ch5.json" || exit 1
+    python3 "$src/scripts/timeline-check.py" "$tmp/ch5.json" || exit 1
+    python3 "$src/scripts/timeline-svg.py" \
+        --title "Chapter 5: five calls and their replies (virtual time; kaal-sim --timeline)" \
+        "$tmp/ch5.json" "$img/ch5-ipc.svg" || exit 1
+    echo "docs/tutorial/images/ch5-ipc.svg"
 fi
 exit $fail
