@@ -40,6 +40,25 @@ static void set_receive_slot(void)
     ipc->receive_depth = TUT_DEPTH;
 }
 
+/* 5.3: the rest of the answer to ADD (reply[0] already holds the sum):
+ * tell the caller who the server thinks it is, in reply[1]: the badge of
+ * the capability it called through. */
+static void answer_add(const kaal_msg_t *m, kaal_word_t reply[KAAL_MSG_NUM_REGS])
+{
+    reply[1] = m->badge;
+}
+
+/* 5.4 (server): the answer to GIVE. The capability arrived in recv_slot
+ * when the message says one came (extra caps 1, none unwrapped): signal
+ * through it and answer 1 in reply[0]. */
+static void answer_give(const kaal_msg_t *m, kaal_word_t reply[KAAL_MSG_NUM_REGS])
+{
+    if (kaal_msginfo_extra_caps(m->info) == 1 && kaal_msginfo_unwrapped(m->info) == 0) {
+        kaal_signal(recv_slot);
+        reply[0] = 1;
+    }
+}
+
 /* The server's answer to one message m: fills reply[] and returns the
  * reply's length. */
 static kaal_word_t handle(const kaal_msg_t *m, kaal_word_t reply[KAAL_MSG_NUM_REGS])
@@ -47,19 +66,11 @@ static kaal_word_t handle(const kaal_msg_t *m, kaal_word_t reply[KAAL_MSG_NUM_RE
     kaal_word_t label = kaal_msginfo_label(m->info);
     if (label == ADD) {
         reply[0] = m->mr[0] + m->mr[1];
-        /* 5.3: tell the caller who the server thinks it is: the badge of
-         * the capability it called through. */
-        reply[1] = m->badge;
+        answer_add(m, reply);
         return 2;
     }
     if (label == GIVE) {
-        /* 5.4 (server): the capability arrived in recv_slot when the
-         * message says one came (extra caps 1, none unwrapped): signal
-         * through it, then empty the slot for the next one. */
-        if (kaal_msginfo_extra_caps(m->info) == 1 && kaal_msginfo_unwrapped(m->info) == 0) {
-            kaal_signal(recv_slot);
-            reply[0] = 1;
-        }
+        answer_give(m, reply);
         return 1;
     }
     return 0;
