@@ -193,7 +193,7 @@ int kaal_main(kaal_word_t arg)
     kaal_printf("ch5: info: the server saw badges %lu and %lu\n", b1, b2);
     if (!tut_step(&t, ok && b1 == 1 && b2 == 2,
                   "the server tells its clients apart: badge 1 and badge 2",
-                  "reply with the caller's badge in MR1 (handle, ADD)")) {
+                  "reply with the caller's badge in MR1 (answer_add)")) {
         return tut_end(&t);
     }
 
@@ -203,6 +203,6 @@ int kaal_main(kaal_word_t arg)
                    got == 1 && word == 5 && kaal_debug_cap_identify(recv_slot) == TUT_CAP_NOTIFICATION,
                    "a capability travelled: the server signalled through it (badge 5)",
                    "send a capability with GIVE, receive it into recv_slot, signal it "
-                   "(give, set_receive_slot, handle)");
+                   "(give, set_receive_slot, answer_give)");
     return tut_end(&t);
 }
