@@ -26,7 +26,7 @@ while read -r file origin mode flags; do
         link=(-Wl,--whole-archive "$libkaal" -Wl,--no-whole-archive -o "$out/$file.elf")
     fi
     # shellcheck disable=SC2086
-    if ! "${cc[@]}" -std=gnu11 -Wall -Wextra -Werror "${inc[@]}" $flags "$out/$file" "${link[@]}" \
+    if ! "${cc[@]}" -std=gnu11 -O2 -Wall -Wextra -Werror "${inc[@]}" $flags "$out/$file" "${link[@]}" \
         >"$out/$file.log" 2>&1; then
         cat "$out/$file.log"
         echo "FAIL: the snippet at $origin does not build"
