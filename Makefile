@@ -31,6 +31,11 @@
 #                (kaal-sim --dump-caps) to docs/images/demo-caps.svg with Graphviz
 #   make timeline-picture  render the demo's timeline (kaal-sim --timeline) to
 #                docs/images/demo-timeline.svg (scripts/timeline-svg.py)
+#   make tutorial CH=N  build the learner's copy of chapter N's exercise
+#                (build/tutorial/chN/exercise.c, copied from tutorial/ the first
+#                time) and run it on kaal-sim: the steps done and the first that
+#                is not (docs/tutorial/); BACKEND=qemu runs it on QEMU virt
+#   make tutorial-pictures  regenerate the tutorial's pictures (docs/tutorial/images)
 #   make clean   remove build/
 
 HOSTED := build/hosted
@@ -45,7 +50,7 @@ FUZZ_TARGETS := fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_syscalls_cov fuzz
 
 BENCH_RUNS ?= 5
 
-.PHONY: caps-picture timeline-picture sdk sdk-prefix mutate mutate-hand bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+.PHONY: tutorial tutorial-pictures caps-picture timeline-picture sdk sdk-prefix mutate mutate-hand bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -103,6 +108,15 @@ timeline-picture: build-hosted
 	python3 scripts/timeline-svg.py --first IPC --span 11 \
 	  --title "The demo around its first IPC (virtual time; kaal-sim --timeline)" \
 	  $(HOSTED)/demo-timeline.json docs/images/demo-timeline.svg
+
+BACKEND ?= hosted
+tutorial: DEPS = $(if $(filter qemu,$(BACKEND)),qemu)
+tutorial: configure-hosted $(if $(filter qemu,$(BACKEND)),configure-arm64)
+	@tutorial/run.sh "$(CH)" $(BACKEND) $(HOSTED) $(ARM64)
+
+tutorial-pictures: DEPS = picture
+tutorial-pictures: build-hosted
+	@tutorial/pictures.sh $(HOSTED)
 
 debug: DEPS = debug
 debug: build-hosted

@@ -1,0 +1,71 @@
+#!/bin/bash
+# The tutorial's pictures (`make tutorial-pictures`; docs/tutorial/images).
+#
+#   tutorial/pictures.sh HOSTED-BUILD          regenerate .dot and .svg
+#   tutorial/pictures.sh HOSTED-BUILD --check  only compare the .dot files
+#                                              (test tutorial/pictures)
+#
+# Each capability picture is a chapter's solution built with -DTUT_PICTURE
+# (tutorial-chN-picture.elf: it halts at the point the page draws), run on
+# kaal-sim with --dump-caps, cut down to the chapter's slots by
+# tutorial/caps-subset.py and drawn by Graphviz (dot -Tsvg). The .dot files
+# are committed beside the .svg: --check fails when a change to the kernel
+# or a chapter changed what a picture shows, without depending on the
+# Graphviz version.
+set -u
+build=${1:-build/hosted} check=${2:-}
+src=$(cd "$(dirname "$0")/.." && pwd)
+img=$src/docs/tutorial/images
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$img"
+fail=0
+# picture  program  root CNode slots to draw
+pictures=(
+    "ch2-caps ch2 2,40-49"
+    "ch3-untyped ch3 40-70"
+)
+[ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch2-picture.elf tutorial/tutorial-ch3-picture.elf \
+    tutorial/tutorial-ch4-solution.elf tutorial/tutorial-ch5-solution.elf sim/kaal-sim >/dev/null || exit 1
+for p in "${pictures[@]}"; do
+    set -- $p
+    name=$1 ch=$2 slots=$3
+    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-$ch-picture.elf" \
+        --dump-caps "$tmp/$name-full.dot" 2>"$tmp/$name.log" || { cat "$tmp/$name.log"; exit 1; }
+    python3 "$src/tutorial/caps-subset.py" "$tmp/$name-full.dot" "$tmp/$name.dot" "$slots" || exit 1
+    if [ -n "$check" ]; then
+        if ! cmp -s "$tmp/$name.dot" "$img/$name.dot"; then
+            diff "$img/$name.dot" "$tmp/$name.dot"
+            echo "FAIL: docs/tutorial/images/$name.dot is not what $ch shows now: make tutorial-pictures"
+            fail=1
+        else
+            echo "docs/tutorial/images/$name.dot is current"
+        fi
+    else
+        cp "$tmp/$name.dot" "$img/$name.dot"
+        dot -Tsvg "$img/$name.dot" -o "$img/$name.svg" || exit 1
+        echo "docs/tutorial/images/$name.svg"
+    fi
+done
+# The timelines (kaal-sim --timeline, scripts/timeline-svg.py): redrawn,
+# not compared (--check skips them).
+if [ -z "$check" ]; then
+    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch4-solution.elf" \
+        --timeline "$tmp/ch4.json" || exit 1
+    python3 "$src/scripts/timeline-check.py" "$tmp/ch4.json" || exit 1
+    python3 "$src/scripts/timeline-svg.py" --from 0 --to 25 \
+        --title "Chapter 4: the first 25 us (virtual time; kaal-sim --timeline)" \
+        "$tmp/ch4.json" "$img/ch4-start.svg" || exit 1
+    python3 "$src/scripts/timeline-svg.py" \
+        --title "Chapter 4: the whole run (virtual time; kaal-sim --timeline)" \
+        "$tmp/ch4.json" "$img/ch4-whole.svg" || exit 1
+    echo "docs/tutorial/images/ch4-start.svg docs/tutorial/images/ch4-whole.svg"
+    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch5-solution.elf" \
+        --timeline "$tmp/ch5.json" || exit 1
+    python3 "$src/scripts/timeline-check.py" "$tmp/ch5.json" || exit 1
+    python3 "$src/scripts/timeline-svg.py" \
+        --title "Chapter 5: five calls and their replies (virtual time; kaal-sim --timeline)" \
+        "$tmp/ch5.json" "$img/ch5-ipc.svg" || exit 1
+    echo "docs/tutorial/images/ch5-ipc.svg"
+fi
+exit $fail
