@@ -15,6 +15,8 @@
  *     user range [0x10000000, --vtop) (default 0x70000000: the range of
  *     every backend) and outside the stack/IPC buffer window, and no region
  *     granted to the program lies on its image;
+ *   - every fill= file of a memory region is in the archive and no larger
+ *     than the region;
  *   - at most one NAME.system, no NAME twice.
  */
 #include <kaal/sysdesc.h>
@@ -146,6 +148,33 @@ static int check_program(kaal_sysdesc_t *sd, const char *file, unsigned p, char 
     return r;
 }
 
+/* Check memory region d's fill= file (as the loader's fill check does):
+ * in the archive and no larger than the region. 0 or -1 after a message. */
+static int check_fill(const char *file, const kaal_sd_object_t *d,
+                      char **specs, int n)
+{
+    if (d->kind != KAAL_SD_MEMORY || d->fill[0] == '\0') {
+        return 0;
+    }
+    const char *path = entry_path(specs, n, d->fill);
+    if (path == NULL) {
+        fprintf(stderr, "%s:%u: fill file '%s' is not in the boot archive\n", file, d->line, d->fill);
+        return -1;
+    }
+    unsigned long size = 0;
+    unsigned char *data = read_all(path, &size);
+    if (data == NULL) {
+        fprintf(stderr, "mkcpio: cannot read '%s'\n", path);
+        return -1;
+    }
+    free(data);
+    if (size > d->size) {
+        fprintf(stderr, "%s:%u: fill file '%s' is larger than the memory\n", file, d->line, d->fill);
+        return -1;
+    }
+    return 0;
+}
+
 /* Check the archive's names and every NAME.system among specs. Returns 0,
  * or -1 after printing why. */
 static int check_systems(char **specs, int n, mk_opts_t *o)
@@ -189,6 +218,11 @@ static int check_systems(char **specs, int n, mk_opts_t *o)
         }
         for (unsigned p = 0; p < sd.nprograms; p++) {
             if (check_program(&sd, eq + 1, p, specs, n, o) != 0) {
+                return -1;
+            }
+        }
+        for (unsigned d = 0; d < sd.nobjects; d++) {
+            if (check_fill(eq + 1, &sd.object[d], specs, n) != 0) {
                 return -1;
             }
         }

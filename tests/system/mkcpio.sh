@@ -10,6 +10,7 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 cd "$dir" || exit 1
 head -c 200 /dev/zero | tr '\0' 'x' >bogus.elf
+head -c 5000 /dev/zero >big.bin; head -c 100 /dev/zero >small.bin
 fail=0
 n=0
 
@@ -17,7 +18,8 @@ n=0
 reject() {
   n=$((n + 1))
   rm -f out.cpio
-  err=$("$mkcpio" "$@" out.cpio t.system=t.system a.elf="$elf" b.elf="$elf" bogus.elf=bogus.elf 2>&1)
+  err=$("$mkcpio" "$@" out.cpio t.system=t.system a.elf="$elf" b.elf="$elf" bogus.elf=bogus.elf \
+    big.bin=big.bin small.bin=small.bin 2>&1)
   st=$?
   if [ $st != 1 ] || [ "$err" != "$want" ]; then
     echo "FAIL case $n: status $st, message '$err', expected '$want'"; fail=1
@@ -27,7 +29,7 @@ reject() {
 }
 ok() {
   n=$((n + 1))
-  if ! "$mkcpio" out.cpio t.system=t.system a.elf="$elf" b.elf="$elf" || [ ! -s out.cpio ]; then
+  if ! "$mkcpio" out.cpio t.system=t.system a.elf="$elf" b.elf="$elf" small.bin=small.bin || [ ! -s out.cpio ]; then
     echo "FAIL case $n: a good description was refused"; fail=1
   fi
 }
@@ -36,6 +38,13 @@ sys() { printf "$@" >t.system; }
 # A good one first.
 sys 'memory m size=4096\nprogram a elf=a.elf priority=1 done=3\ngrant a m vaddr=0x20000000\n'
 ok
+# a memory region's fill= file: in the archive, no larger than the region
+sys 'memory m size=4096 fill=small.bin\nprogram a elf=a.elf priority=1\n'
+ok
+sys 'memory m size=4096 fill=absent.bin\nprogram a elf=a.elf priority=1\n'
+want="t.system:1: fill file 'absent.bin' is not in the boot archive"; reject
+sys 'memory m size=4096 fill=big.bin\nprogram a elf=a.elf priority=1\n'
+want="t.system:1: fill file 'big.bin' is larger than the memory"; reject
 # an elf= that is not in the archive
 sys 'program a elf=a.elf priority=1\nprogram c elf=c.elf priority=1\n'
 want="t.system:2: c.elf: not in the boot archive"; reject
