@@ -134,6 +134,41 @@ Test(boot, root_vspace_maps_image_with_wx_separation)
     cr_assert_not(kaal_vspace_lookup(root, HAL_USER_VADDR_TOP - 4096, &w));
 }
 
+/* The boot module (the archive) is mapped read-only, not executable, byte
+ * for byte; the rest of its last page is zero (nothing after the module
+ * is copied in). */
+Test(boot, boot_module_mapped_exactly)
+{
+    static unsigned char module[5000];
+    memset(module, 0xab, sizeof(module));
+    extern const unsigned char kaal_roottask_elf[];
+    extern const unsigned long kaal_roottask_elf_size;
+    hosted_config_t cfg = {0};
+    cfg.ram_bytes = 64ull << 20;
+    cfg.root_elf = kaal_roottask_elf;
+    cfg.root_elf_size = kaal_roottask_elf_size;
+    cfg.boot_module = module;
+    cfg.boot_module_size = sizeof(module);
+    cfg.quiet = true;
+    cr_assert_eq(hosted_boot_only(&cfg), -1, "boot halted:\n%s", hosted_console_text());
+    tcb_t *r = ks.ready[KAAL_MAX_PRIO].head;
+    const kaal_bootinfo_t *bi = hal_phys_to_kvirt(
+        cap_paddr(cnode_of_cap(r->slots[TCB_CTABLE].cap)[KAAL_CAP_BOOTINFO_FRAME].cap));
+    cr_assert_eq(bi->boot_module_size, sizeof(module));
+    paddr_t root = cap_paddr(r->slots[TCB_VTABLE].cap);
+    for (word_t off = 0; off < 8192; off += 4096) {
+        kaal_vspace_walk_t w;
+        cr_assert(kaal_vspace_lookup(root, bi->boot_module_vaddr + off, &w), "page %lu mapped", off / 4096);
+        cr_assert_not(w.writable);
+        cr_assert_not(w.executable);
+        const unsigned char *p = hal_phys_to_kvirt(w.paddr + (bi->boot_module_vaddr + off - w.vbase));
+        for (word_t i = 0; i < 4096; i++) {
+            unsigned char want = off + i < sizeof(module) ? 0xab : 0;
+            cr_assert_eq(p[i], want, "module byte %lu", off + i);
+        }
+    }
+}
+
 Test(boot, debug_putchar_and_garbage_syscalls)
 {
     harness_boot();
