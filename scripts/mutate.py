@@ -289,16 +289,12 @@ def prepare(state):
                   f"(HEAD is now {head[:12]}; remove {state} to start one on HEAD)", flush=True)
         restore_snapshot(src, was)
         return src
-    os.makedirs(state, exist_ok=True)
-    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                           check=True).stdout.split("\n")
-    for f in files:
-        if not f:
-            continue
-        dst = os.path.join(src, f)
-        os.makedirs(os.path.dirname(dst), exist_ok=True)
-        if os.path.islink(os.path.join(ROOT, f)) or os.path.isfile(os.path.join(ROOT, f)):
-            shutil.copy2(os.path.join(ROOT, f), dst, follow_symlinks=False)
+    # The snapshot is the commit itself (git archive), never the working
+    # tree: an edit in progress must not leak into a campaign.
+    os.makedirs(src, exist_ok=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", head], cwd=ROOT, capture_output=True,
+                             check=True).stdout
+    subprocess.run(["tar", "-x", "-C", src], input=archive, check=True)
     with open(stamp, "w") as fp:
         fp.write(head + "\n")
     return src
