@@ -57,10 +57,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCOPE = ("core/", "hal/hosted/", "hal/arm64/", "user/libkaal/src/")
 ARM64_COVERED = ("core/", "hal/arm64/", "user/libkaal/src/")
 # The hosted suites a mutant runs: all but the proofs (too slow per mutant)
-# the SDK install test (it checks packaging, needs the arm64 build first,
-# and runs the same libkaal code as the system tests) and the check that
+# the SDK install tests (sdk, microkit: they check packaging, need the
+# arm64 build first, and run the same libkaal code as the system tests) and the check that
 # tests/mutants still apply (an applied hand-written mutant fails it).
-HOSTED_SUITES = ["--no-suite", "proof", "--no-suite", "sdk", "--no-suite", "mutants"]
+HOSTED_SUITES = ["--no-suite", "proof", "--no-suite", "sdk", "--no-suite", "microkit",
+                 "--no-suite", "mutants"]
 
 # ---- candidate sites ------------------------------------------------------
 
