@@ -8,6 +8,7 @@
 #include "hosted.h"
 #include "debug_dump.h"
 #include "sim_invariants.h"
+#include "sim_play.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -52,6 +53,10 @@ static void usage(FILE *f)
             "                   kernel entry; a broken invariant is reported (which,\n"
             "                   with the objects' addresses) and ends the run with\n"
             "                   status 4 (docs/testing.md)\n"
+            "  --replay INPUT   whole-system fuzzing: play the input file as the system's\n"
+            "                   program fuzzclient (implies --one-process and\n"
+            "                   --check-invariants; docs/fuzzing.md); exit status 5\n"
+            "                   and a report if it crashes the system, else 0\n"
             "  --help           this text\n\n"
             "Exit status: the status the system halted with (0: normal end);\n"
             "2: the kernel could not boot; 3: every thread blocked with no\n"
@@ -132,6 +137,7 @@ int main(int argc, char **argv)
     fixed_addresses(argv);
     hosted_config_t cfg = {0};
     const char *dump_caps_file = NULL;
+    const char *replay_file = NULL;
     cfg.root_elf = kaal_roottask_elf;
     cfg.root_elf_size = kaal_roottask_elf_size;
     cfg.ram_bytes = 64ull << 20;
@@ -169,6 +175,8 @@ int main(int argc, char **argv)
             cfg.root_elf = read_file(argv[++i], &cfg.root_elf_size);
         } else if (strcmp(a, "--dump-caps") == 0 && i + 1 < argc) {
             dump_caps_file = argv[++i];
+        } else if (strcmp(a, "--replay") == 0 && i + 1 < argc) {
+            replay_file = argv[++i];
         } else if (strcmp(a, "--no-module") == 0) {
             cfg.boot_module = NULL;
             cfg.boot_module_size = 0;
@@ -181,6 +189,9 @@ int main(int argc, char **argv)
         }
     }
 
+    if (replay_file != NULL) {
+        return sim_replay(&cfg, replay_file);
+    }
     int status = hosted_run(&cfg);
     if (dump_caps_file != NULL && status != 2) {
         dump_caps(dump_caps_file);
