@@ -65,6 +65,8 @@ extern const unsigned long kaal_fuzz_system_archive_size;
 
 void __sanitizer_cov_8bit_counters_init(uint8_t *start, uint8_t *stop);
 void __sanitizer_cov_pcs_init(const uintptr_t *beg, const uintptr_t *end);
+void __sanitizer_cov_trace_cmp4(uint32_t a, uint32_t b);
+void __sanitizer_cov_trace_cmp8(uint64_t a, uint64_t b);
 /* The binary's own counters (kernel, hal, this target), for the figure. */
 extern uint8_t __start___sancov_cntrs[] __attribute__((visibility("hidden")));
 extern uint8_t __stop___sancov_cntrs[] __attribute__((visibility("hidden")));
@@ -129,6 +131,77 @@ typedef struct umodule {
 } umodule_t;
 static umodule_t umod[MAX_USER_MODULES];
 static unsigned numod;
+
+/* A program's comparison log (fuzz/client/sancov.c struct kaal_cmplog),
+ * page by page as this process sees it in RAM. */
+#define CMPLOG_ENTRIES 256u
+#define CMPLOG_MAX_PAGES 4u
+typedef struct ucmplog {
+    uint8_t *page[CMPLOG_MAX_PAGES]; /* host address of each page's first byte used */
+    uint64_t va, size;               /* the section */
+} ucmplog_t;
+static ucmplog_t ucmp[16];
+static unsigned nucmp;
+
+/* Copy n bytes at offset off of a comparison log into out. */
+static void cmplog_read(const ucmplog_t *l, uint64_t off, void *out, size_t n)
+{
+    uint8_t *o = out;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t va = l->va + off + i;
+        uint64_t pg = (va >> 12) - (l->va >> 12);
+        o[i] = l->page[pg][va & 0xfffu];
+    }
+}
+
+static void cmplog_zero(const ucmplog_t *l)
+{
+    for (uint64_t va = l->va; va < l->va + l->size; va++) {
+        l->page[(va >> 12) - (l->va >> 12)][va & 0xfffu] = 0;
+    }
+}
+
+/* Forwarding a comparison: libFuzzer keys a comparison by its caller's
+ * pc (the value profile, -use_value_profile=1, counts how close the
+ * operands came per pc). So each user comparison is forwarded from one of
+ * FWD_SITES call sites, chosen by its own pc: different comparisons of a
+ * program stay apart. */
+#define FWD_SITES 64
+typedef void (*fwd_fn)(uint64_t a, uint64_t b);
+#define FWD(n)                                                                              \
+    __attribute__((noinline)) static void fwd##n(uint64_t a, uint64_t b)                     \
+    {                                                                                       \
+        if ((a >> 32) == 0 && (b >> 32) == 0) {                                             \
+            __sanitizer_cov_trace_cmp4((uint32_t)a, (uint32_t)b);                           \
+        } else {                                                                            \
+            __sanitizer_cov_trace_cmp8(a, b);                                               \
+        }                                                                                   \
+        __asm__ volatile("" ::: "memory");                                                  \
+    }
+#define FWD8(n) FWD(n##0) FWD(n##1) FWD(n##2) FWD(n##3) FWD(n##4) FWD(n##5) FWD(n##6) FWD(n##7)
+FWD8(0) FWD8(1) FWD8(2) FWD8(3) FWD8(4) FWD8(5) FWD8(6) FWD8(7)
+#define FWDP(n) fwd##n##0, fwd##n##1, fwd##n##2, fwd##n##3, fwd##n##4, fwd##n##5, fwd##n##6, fwd##n##7
+static const fwd_fn fwd_sites[FWD_SITES] = {FWDP(0), FWDP(1), FWDP(2), FWDP(3),
+                                            FWDP(4), FWDP(5), FWDP(6), FWDP(7)};
+
+/* After an input: hand the comparisons the programs made to libFuzzer, as
+ * if this code had made them (its table of recent compares feeds the CMP
+ * mutations; 32-bit operands it also tries as 16-bit ones, the size of
+ * the input's small words and labels). */
+static void cmplog_forward(void)
+{
+    for (unsigned i = 0; i < nucmp; i++) {
+        uint64_t n;
+        cmplog_read(&ucmp[i], 0, &n, sizeof(n));
+        n = n < CMPLOG_ENTRIES ? n : CMPLOG_ENTRIES;
+        for (uint64_t k = 0; k < n; k++) {
+            uint64_t e[3];
+            cmplog_read(&ucmp[i], 8u + 24u * k, e, sizeof(e));
+            uint64_t h = (e[2] * 0x9e3779b97f4a7c15ull) >> 58;
+            fwd_sites[(h + i) % FWD_SITES](e[0], e[1]);
+        }
+    }
+}
 
 typedef struct prog_cov {
     char prog[16];
@@ -240,6 +313,28 @@ static void add_program(const char *prog, const char *elf)
         }
         va = stop;
     }
+    Elf64_Shdr cl;
+    if (elf_section(f.data, f.size, "__kaal_cmplog", &cl) && cl.sh_size >= 8u &&
+        nucmp < sizeof(ucmp) / sizeof(ucmp[0]) &&
+        (cl.sh_addr + cl.sh_size - 1u) / 4096u - cl.sh_addr / 4096u < CMPLOG_MAX_PAGES) {
+        ucmplog_t *l = &ucmp[nucmp];
+        l->va = cl.sh_addr;
+        l->size = cl.sh_size;
+        bool ok = true;
+        for (uint64_t pva = cl.sh_addr & ~0xfffull; pva < cl.sh_addr + cl.sh_size; pva += 4096u) {
+            struct hosted_fill fill;
+            if (!hosted_window_lookup(root, pva, true, false, &fill) || fill.fd != hm.ram_fd) {
+                ok = false;
+                break;
+            }
+            l->page[(pva >> 12) - (cl.sh_addr >> 12)] =
+                (uint8_t *)hm.ram + fill.off + (pva - fill.vbase);
+        }
+        if (ok) {
+            cmplog_zero(l); /* the snapshot holds it empty */
+            nucmp++;
+        }
+    }
     if (npcov < sizeof(pcov) / sizeof(pcov[0])) {
         snprintf(pcov[npcov].prog, sizeof(pcov[npcov].prog), "%s", prog);
         pcov[npcov].counters = cnt.sh_size;
@@ -315,6 +410,16 @@ static void print_coverage(void)
     if (npcov == 0) {
         fprintf(stderr, "fuzz_system: user coverage: no program of the system is instrumented\n");
     }
+    /* KAAL_FUZZ_USER_PCS=1: each user edge's PC (the program's own
+     * address: addr2line -e PROGRAM.elf) and whether it was reached. */
+    if (getenv("KAAL_FUZZ_USER_PCS") != NULL) {
+        for (unsigned i = 0; i < numod; i++) {
+            for (size_t k = 0; k < (size_t)(umod[i].hi - umod[i].lo); k++) {
+                fprintf(stderr, "fuzz_system: user-pc %s 0x%lx %s\n", umod[i].prog,
+                        (unsigned long)umod[i].pcs[2u * k], umod[i].seen[k] ? "reached" : "not-reached");
+            }
+        }
+    }
 }
 
 /* ---- boot, snapshot, restore ---------------------------------------------- */
@@ -359,6 +464,11 @@ static void *read_all(const char *path, size_t *size)
 
 static void restore(void)
 {
+    /* The window shows nothing: the next exit to user code fills it.
+     * First, since emptying it counts host syscalls in hm. */
+    hosted_ps.slot[0].root = 0;
+    hosted_ps.slot[0].asid = 0;
+    hosted_window_empty();
     snap_restore();
     if (xdirty_overflow) {
         memcpy(hosted_xtable, snap_xtable, xtable_bytes);
@@ -370,10 +480,6 @@ static void restore(void)
     nxdirty = 0;
     xdirty_overflow = false;
     hosted_set_current(snap_uctx);
-    /* The window shows nothing: the next exit to user code fills it. */
-    hosted_ps.slot[0].root = 0;
-    hosted_ps.slot[0].asid = 0;
-    hosted_window_empty();
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -441,9 +547,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     restore();
     atexit(print_coverage);
     fprintf(stderr, "fuzz_system: %s is up after %llu kernel entries, %llu ns; snapshot of %zu bytes of RAM; "
-            "%u user counter regions\n",
+            "%u user counter regions, %u comparison logs\n",
             system_path, (unsigned long long)hm.entries, (unsigned long long)hm.now,
-            snap_used_bytes(), numod);
+            snap_used_bytes(), numod, nucmp);
     return 0;
 }
 
@@ -452,6 +558,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     restore();
     if (check_restore) {
         const char *what = snap_compare();
+        if (what == NULL && memcmp(hosted_xtable, snap_xtable, xtable_bytes) != 0) {
+            what = "XSAVE table";
+        }
         if (what != NULL) {
             fprintf(stderr, "fuzz_system: restore not exact: %s differs\n", what);
             abort();
@@ -464,6 +573,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unpoison_below();
     const char *crash = sim_play_verdict(hm.halt_status, snap_console_len);
     note_coverage();
+    cmplog_forward();
     if (crash != NULL) {
         fprintf(stderr, "fuzz_system: CRASH after %llu steps: %s\n", (unsigned long long)sim_play_steps(), crash);
         fprintf(stderr, "fuzz_system: console of the input:\n%.*s\n",

@@ -12,6 +12,7 @@
 #include "kernel.h"
 #include "msg.h"
 #include "objects.h"
+#include "vspace.h"
 #include <hal/cpu.h>
 #include <kaal/abi.h>
 
@@ -44,11 +45,17 @@ uint64_t sim_play_steps(void) { return steps; }
 
 static uint8_t in_byte(void) { return in_p < in_end ? *in_p++ : 0; }
 
+static uint64_t in_u16(void)
+{
+    uint64_t lo = in_byte();
+    return lo | (uint64_t)in_byte() << 8;
+}
+
 static uint64_t in_word(void)
 {
     uint8_t s = in_byte();
     if (s < 192) {
-        return in_byte();
+        return in_u16();
     }
     uint64_t v = 0;
     for (unsigned i = 0; i < 8; i++) {
@@ -61,17 +68,25 @@ static uint64_t in_word(void)
  * hold the loader's own capabilities, among them the fault endpoint). */
 static uint64_t in_cptr(void) { return 2u + in_byte() % 14u; }
 
+/* The VSpace root of thread t, as the scheduler activates it
+ * (vspace_activate_thread). */
+static uint64_t root_of(const tcb_t *t)
+{
+    cap_t vs = t->slots[TCB_VTABLE].cap;
+    return asid_vspace_cap_valid(vs) ? cap_paddr(vs) : 0;
+}
+
 static void note_root(const tcb_t *t)
 {
     for (unsigned i = 0; i < nnames; i++) {
         if (strncmp(names[i].name, t->name, sizeof(names[i].name)) == 0) {
-            names[i].root = hm.want_root;
+            names[i].root = root_of(t);
             return;
         }
     }
     if (nnames < MAX_NAMES && t->name[0] != '\0') {
         memcpy(names[nnames].name, t->name, sizeof(names[nnames].name));
-        names[nnames].root = hm.want_root;
+        names[nnames].root = root_of(t);
         nnames++;
     }
 }
@@ -95,7 +110,7 @@ static int is_client(const tcb_t *t)
  * registers and the client's IPC buffer. Returns the message info. */
 static uint64_t message(hal_uctx_t *c)
 {
-    uint64_t label = in_byte();
+    uint64_t label = in_u16();
     uint8_t n = in_byte();
     uint64_t len = n % 12u;
     uint64_t ncaps = (n / 16u) % 4u;

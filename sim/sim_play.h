@@ -31,10 +31,13 @@
  *            7     timer tick: virtual time jumps to the kernel timer's
  *                  deadline, then a Yield
  *   CPTR     one byte: slot 2 + b % 14 of the client's CSpace
- *   message  label byte; a byte n: length n % 12 words, extra caps
- *            (n / 16) % 4 (each a CPTR byte); then the words: a byte s,
- *            s < 192: the word is the next byte (small values: lengths,
- *            characters), else the next 8 bytes little endian.
+ *   message  label: 2 bytes little endian; a byte n: length n % 12
+ *            words, extra caps (n / 16) % 4 (each a CPTR byte); then the
+ *            words: a byte s, s < 192: the word is the next 2 bytes little
+ *            endian (small values: lengths, characters, labels), else the
+ *            next 8 bytes little endian. (Two bytes at least, so that
+ *            libFuzzer's comparison-driven mutations, which replace 2, 4
+ *            or 8 bytes it finds in the input, can patch every value.)
  *
  * Crashes (sim_play_verdict): a user fault the loader reports ("root:
  * fault in PROGRAM (ELF, thread T): ...") of any program but the client, a broken kernel invariant

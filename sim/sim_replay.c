@@ -40,6 +40,7 @@ int sim_replay(struct hosted_config *cfg, const char *path)
     sim_play_set_input(input, n);
     int status = hosted_run(cfg);
     fflush(stdout);
+    free(input);
     if (status == 2) {
         fprintf(stderr, "kaal-sim: the kernel could not boot (see the log above)\n");
         return 2;
