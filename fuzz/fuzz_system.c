@@ -580,6 +580,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 (int)(hm.console_len - snap_console_len), hm.console + snap_console_len);
         fprintf(stderr, "fuzz_system: replay: kaal-sim --ram %u --module %s --replay <the crash file>\n",
                 ram_mib, system_path);
+        print_coverage(); /* abort() runs no atexit handler */
         abort();
     }
     return 0;
