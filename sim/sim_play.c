@@ -19,19 +19,22 @@
 #include <stdio.h>
 #include <string.h>
 
-void (*sim_play_ready)(void);
+/* The player's state is the kernel path's (read after every entry, in
+ * whichever host process runs the kernel): shared, as the machine's is
+ * (docs/hal.md "Shared memory"). --replay runs in one process anyway. */
+HOSTED_SHARED void (*sim_play_ready)(void);
 
-static const uint8_t *in_p, *in_end;
-static uint64_t steps;
-static uint64_t entries_at_start;
-static int ready_done;
+static HOSTED_SHARED const uint8_t *in_p, *in_end;
+static HOSTED_SHARED uint64_t steps;
+static HOSTED_SHARED uint64_t entries_at_start;
+static HOSTED_SHARED int ready_done;
 
 #define MAX_NAMES 32u
-static struct {
+static HOSTED_SHARED struct {
     char name[16];
     uint64_t root;
 } names[MAX_NAMES];
-static unsigned nnames;
+static HOSTED_SHARED unsigned nnames;
 
 void sim_play_set_input(const uint8_t *data, size_t size)
 {
@@ -233,7 +236,7 @@ static const char *console_find(size_t from, const char *needle, int *n)
 
 const char *sim_play_verdict(int status, size_t console_from)
 {
-    static char report[512];
+    static HOSTED_PRIVATE char report[512]; /* the caller's, after the run */
     int n = 0;
     const char *fault = console_find(console_from, "root: fault in ", &n);
     /* The client's own faults are the fuzzer's doing (it never runs). */

@@ -21,19 +21,26 @@ int sim_replay(struct hosted_config *cfg, const char *path)
         fprintf(stderr, "kaal-sim: --replay %s: %s\n", path, strerror(errno));
         return 64;
     }
-    static uint8_t buf[1u << 20];
-    size_t n = fread(buf, 1, sizeof(buf), f);
+    size_t n = 0, cap = 4096;
+    uint8_t *input = malloc(cap);
+    for (size_t got; input != NULL && (got = fread(input + n, 1, cap - n, f)) > 0;) {
+        n += got;
+        if (n == cap) {
+            cap *= 2;
+            uint8_t *bigger = realloc(input, cap);
+            if (bigger == NULL) {
+                free(input);
+            }
+            input = bigger;
+        }
+    }
     int err = ferror(f);
     fclose(f);
-    if (err) {
-        fprintf(stderr, "kaal-sim: --replay %s: read error\n", path);
+    if (input == NULL || err) {
+        fprintf(stderr, "kaal-sim: --replay %s: cannot read it\n", path);
+        free(input);
         return 70;
     }
-    uint8_t *input = malloc(n > 0 ? n : 1);
-    if (input == NULL) {
-        return 70;
-    }
-    memcpy(input, buf, n);
     cfg->one_process = true;
     cfg->after_entry = sim_play_after_entry;
     sim_play_ready = NULL;
