@@ -11,7 +11,8 @@
 # bytes. fuzz_system runs from the seed corpus fuzz/corpus-system with a
 # fixed seed (FUZZ_SEED, default 1) for at most FUZZ_RUNS executions
 # (default 1000000) and FUZZ_SECONDS seconds (default 600, a bound, not the
-# measure). Prints the executions it took to find the crash, the console
+# measure), inputs up to FUZZ_MAX_LEN bytes (default 64). Prints the
+# executions it took to find the crash, the console
 # server's coverage over the run, and replays the crash with
 # HOSTED-BUILD's kaal-sim --replay, which must report the same fault.
 # Exits 0 if found and replayed, 1 if not found within the budget.
@@ -28,7 +29,7 @@ rm -rf "$OUT"
 mkdir -p "$OUT/work"
 echo "fuzz-seeded: $SYSTEM, seed $SEED, at most $RUNS executions ($SECS s) ..."
 KAAL_FUZZ_SYSTEM="$SYSTEM" KAAL_FUZZ_RAM_MIB=16 "$B/fuzz/fuzz_system" \
-    -seed="$SEED" -runs="$RUNS" -max_total_time="$SECS" -use_value_profile=1 -max_len=64 \
+    -seed="$SEED" -runs="$RUNS" -max_total_time="$SECS" -use_value_profile=1 -max_len="${FUZZ_MAX_LEN:-64}" \
     -print_final_stats=1 -artifact_prefix="$OUT/" "$OUT/work" fuzz/corpus-system \
     >"$OUT/fuzz.log" 2>&1
 crash=$(sed -n 's/^.*Test unit written to \(.*\)$/\1/p' "$OUT/fuzz.log" | head -1)
