@@ -18,6 +18,10 @@
 #                the other core at the same time, parsers for FUZZ_PARSERS_SECONDS
 #                (default and at most FUZZ_SECONDS); prints exec/s, edges, core/ line
 #                coverage
+#   make fuzz-system  whole-system fuzzing on kaal-sim (SYSTEM=FILE.cpio, default the
+#                demo's console server) for FUZZ_SECONDS; prints exec/s, kernel and user
+#                coverage, crashes with `kaal-sim --replay` commands (docs/fuzzing.md)
+#   make fuzz-seeded  the seeded-bug benchmark of whole-system fuzzing
 #   make fuzz-cov  llvm-cov line coverage of core/ reached by the fuzz corpora
 #   make bench   one table: arm64 instructions (QEMU -icount, run twice and compared),
 #                hosted ns beside Linux peers (docs/performance.md)
@@ -46,11 +50,15 @@ FUZZ := build/fuzz
 FUZZ_SECONDS ?= 600
 FUZZ_PARSERS_SECONDS ?= $(FUZZ_SECONDS)
 # What the fuzz suite runs: the two targets and their coverage variants.
-FUZZ_TARGETS := fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_syscalls_cov fuzz/fuzz_parsers_cov
+FUZZ_TARGETS := fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_syscalls_cov fuzz/fuzz_parsers_cov \
+  fuzz/fuzz_system fuzz/console-fuzz.cpio fuzz/console-seeded-fuzz.cpio
+# make fuzz-system: the boot archive to fuzz (default: the demo's console
+# server, build/fuzz/fuzz/console-fuzz.cpio; docs/fuzzing.md).
+SYSTEM ?=
 
 BENCH_RUNS ?= 5
 
-.PHONY: tutorial tutorial-pictures caps-picture timeline-picture sdk sdk-prefix mutate mutate-hand bench check configure-fuzz build-fuzz fuzz fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+.PHONY: tutorial tutorial-pictures caps-picture timeline-picture sdk sdk-prefix mutate mutate-hand bench check configure-fuzz build-fuzz fuzz fuzz-system fuzz-seeded fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -125,6 +133,17 @@ debug: build-hosted
 fuzz: DEPS = fuzz
 fuzz: configure-hosted build-fuzz
 	@scripts/fuzz-run.sh $(FUZZ) $(FUZZ_SECONDS) $(FUZZ_PARSERS_SECONDS)
+
+# Whole-system fuzzing (docs/fuzzing.md "Whole systems"): SYSTEM=FILE.cpio
+# for FUZZ_SECONDS; kaal-sim replays what it finds (--replay). The seeded
+# bug benchmark: make fuzz-seeded (FUZZ_RUNS executions, seed FUZZ_SEED).
+fuzz-system: DEPS = fuzz
+fuzz-system: configure-hosted build-hosted build-fuzz
+	@scripts/fuzz-system.sh $(FUZZ) $(FUZZ_SECONDS) $(SYSTEM)
+
+fuzz-seeded: DEPS = fuzz
+fuzz-seeded: configure-hosted build-hosted build-fuzz
+	@scripts/fuzz-seeded.sh $(FUZZ) $(HOSTED)
 
 # Line coverage of core/ reached by the fuzz corpora (llvm-cov).
 fuzz-cov: DEPS = fuzz

@@ -30,7 +30,7 @@ env -u CFLAGS -u CXXFLAGS -u LDFLAGS -u CPPFLAGS CC="$CC" \
   meson setup "$build" -Dfuzz=true -Dbuildtype=plain -Dwerror=false -Db_lundef=false \
   -Dfuzz_cflags="$cflags" -Dfuzz_engine="$LIB_FUZZING_ENGINE" >"$build.setup.log" 2>&1 ||
   { cat "$build.setup.log" >&2; exit 1; }
-ninja -C "$build" fuzz/fuzz_syscalls fuzz/fuzz_parsers
+ninja -C "$build" fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_system
 
 # zip FILE DIR: every file of DIR at the top of the archive.
 zip_flat() {
@@ -45,11 +45,15 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
 PY
 }
 
-cp "$build/fuzz/fuzz_syscalls" "$build/fuzz/fuzz_parsers" "$OUT/"
+# fuzz_system embeds its system (the demo's console server and the played
+# client, fuzz/system/console.system) and runs it in its own process.
+cp "$build/fuzz/fuzz_syscalls" "$build/fuzz/fuzz_parsers" "$build/fuzz/fuzz_system" "$OUT/"
 zip_flat "$OUT/fuzz_syscalls_seed_corpus.zip" fuzz/corpus
 zip_flat "$OUT/fuzz_parsers_seed_corpus.zip" fuzz/corpus-parsers
+zip_flat "$OUT/fuzz_system_seed_corpus.zip" fuzz/corpus-system
 cp fuzz/syscalls.dict "$OUT/fuzz_syscalls.dict"
 # Input size caps as `make fuzz` uses them (scripts/fuzz-run.sh).
 printf '[libfuzzer]\nmax_len = 256\ntimeout = 10\n' >"$OUT/fuzz_syscalls.options"
 printf '[libfuzzer]\nmax_len = 8192\ntimeout = 10\n' >"$OUT/fuzz_parsers.options"
-echo "build.sh: fuzz_syscalls and fuzz_parsers in $OUT"
+printf '[libfuzzer]\nmax_len = 128\ntimeout = 10\nuse_value_profile = 1\n' >"$OUT/fuzz_system.options"
+echo "build.sh: fuzz_syscalls, fuzz_parsers and fuzz_system in $OUT"

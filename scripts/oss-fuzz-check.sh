@@ -40,6 +40,6 @@ for t in "$OUT"/*; do
     tail -30 "$scratch/$name.log"; echo "oss-fuzz-check: $name failed" >&2; fail=1
   fi
 done
-[ "$n" -ge 2 ] || { echo "oss-fuzz-check: expected 2 targets in OUT, found $n" >&2; fail=1; }
+[ "$n" -ge 3 ] || { echo "oss-fuzz-check: expected 3 targets in OUT, found $n" >&2; fail=1; }
 [ "$fail" -eq 0 ] && [ -z "${KEEP_SCRATCH:-}" ] && rm -rf "$scratch"
 exit "$fail"

@@ -10,6 +10,7 @@
 #include "debug_dump.h"
 #include "sim_invariants.h"
 #include "trace.h"
+#include "sim_play.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -56,6 +57,10 @@ static void usage(FILE *f)
             "                   kernel entry; a broken invariant is reported (which,\n"
             "                   with the objects' addresses) and ends the run with\n"
             "                   status 4 (docs/testing.md)\n"
+            "  --replay INPUT   whole-system fuzzing: play the input file as the system's\n"
+            "                   program fuzzclient (implies --one-process and\n"
+            "                   --check-invariants; docs/fuzzing.md); exit status 5\n"
+            "                   and a report if it crashes the system, else 0\n"
             "%s"
             "  --help           this text\n\n"
             "Exit status: the status the system halted with (0: normal end);\n"
@@ -180,6 +185,7 @@ int main(int argc, char **argv)
     fixed_addresses(argv);
     hosted_config_t cfg = {0};
     const char *dump_caps_file = NULL;
+    const char *replay_file = NULL;
     cfg.root_elf = kaal_roottask_elf;
     cfg.root_elf_size = kaal_roottask_elf_size;
     cfg.ram_bytes = 64ull << 20;
@@ -218,6 +224,8 @@ int main(int argc, char **argv)
             cfg.root_elf = read_file(argv[++i], &cfg.root_elf_size);
         } else if (strcmp(a, "--dump-caps") == 0 && i + 1 < argc) {
             dump_caps_file = argv[++i];
+        } else if (strcmp(a, "--replay") == 0 && i + 1 < argc) {
+            replay_file = argv[++i];
         } else if ((r = trace_parse_option(argc, argv, &i)) != 0) {
             if (r < 0) {
                 return 64;
@@ -241,6 +249,11 @@ int main(int argc, char **argv)
     cfg.stop_at = trace_stop_at();
     cfg.stop_trap = cfg.stop_at != 0 && cfg.one_process && under_debugger();
     trace_start();
+    if (replay_file != NULL) {
+        int st = sim_replay(&cfg, replay_file);
+        trace_finish();
+        return st;
+    }
     int status = hosted_run(&cfg);
     bool stopped = hosted_stopped();
     trace_finish();

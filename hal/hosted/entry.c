@@ -33,6 +33,9 @@ void hosted_after_entry(void)
 
 void hosted_entry_begin(void)
 {
+    if (hm.user_mode) {
+        hosted_stacks_unpoison(); /* ASan builds only (usermode.c) */
+    }
     hm.entries++;
     hm.now += HOSTED_ENTRY_NS;
     hosted_devices_poll();

@@ -201,6 +201,9 @@ void hosted_watchdog_start(void);
 /* usermode.c */
 void hosted_user_start(void);
 void hosted_user_stop(void);
+/* ASan builds: clear the stale poison of the kernel and signal stacks
+ * (each entry starts them afresh); a no-op otherwise. */
+void hosted_stacks_unpoison(void);
 
 /* procs.c: one host process per address space */
 void hosted_procs_start(bool one_process);
