@@ -86,7 +86,7 @@ FP_INLINE void switch_to_dest(tcb_t *t, tcb_t *dest)
     sched_charge(t, now);
     vspace_activate_thread(dest);
     ks.cur = dest;
-    sched_start_slice(dest, now);
+    sched_restart_slice(dest, now); /* t is not idle: the timer is armed */
 }
 
 /* ---- Call ----------------------------------------------------------------- */
@@ -245,7 +245,15 @@ FP_INLINE bool fastpath_reply_recv(tcb_t *t, word_t cptr, word_t info)
     t->ipc_can_grant = (cap_rights(c) & KAAL_RIGHT_GRANT) != 0;
     t->state = TS_BLOCKED_ON_RECV;
     t->blocked_on = ep;
-    ipcq_insert(&ep->head, &ep->tail, t);
+    if (ep->head == NULL) {
+        /* ipcq_insert into an empty queue: ipcq_link_after(NULL) */
+        t->ep_prev = NULL;
+        t->ep_next = NULL;
+        ep->tail = t;
+        ep->head = t;
+    } else {
+        ipcq_insert(&ep->head, &ep->tail, t);
+    }
     ep->state = EP_RECV;
     switch_to_dest(t, caller);
     ks.fastpath_hits[FASTPATH_REPLY_RECV]++;
