@@ -17,10 +17,10 @@ bool fastpath_try(tcb_t *t, int64_t no)
         return false;
     }
     if (no == KAAL_SYS_CALL) {
-        return fastpath_call(t, t->ctx.r[HAL_R_CAP], t->ctx.r[HAL_R_INFO]);
+        return fastpath_call(t, t->ctx.r[HAL_R_CAP], t->ctx.r[HAL_R_INFO]) != NULL;
     }
     if (no == KAAL_SYS_REPLY_RECV) {
-        return fastpath_reply_recv(t, t->ctx.r[HAL_R_CAP], t->ctx.r[HAL_R_INFO]);
+        return fastpath_reply_recv(t, t->ctx.r[HAL_R_CAP], t->ctx.r[HAL_R_INFO]) != NULL;
     }
     return false;
 }

@@ -132,21 +132,21 @@ FP_INLINE cte_t *call_cap_ok(tcb_t *t, word_t cptr)
     return slot;
 }
 
-FP_INLINE bool fastpath_call(tcb_t *t, word_t cptr, word_t info)
+FP_INLINE tcb_t *fastpath_call(tcb_t *t, word_t cptr, word_t info)
 {
     if (!sender_ok(t, info)) {
-        return false;
+        return NULL;
     }
     cte_t *slot = call_cap_ok(t, cptr);
     if (slot == NULL) {
-        return false;
+        return NULL;
     }
     cap_t c = slot->cap;
     endpoint_t *ep = ep_of_cap(c);
     tcb_t *dest = ep->head;
     if (ep->state != EP_RECV || dest == NULL || !dest_runs_next(t, dest) ||
         !cap_is_null(dest->slots[TCB_CALLER].cap)) {
-        return false;
+        return NULL;
     }
 
     /* ep_dequeue_head: ipcq_remove of the head (whose ep_prev is NULL) */
@@ -176,7 +176,7 @@ FP_INLINE bool fastpath_call(tcb_t *t, word_t cptr, word_t info)
                    cap_reply(hal_kvirt_to_phys(t), false, dest->ipc_can_grant != 0));
     switch_to_dest(t, dest);
     ks.fastpath_hits[FASTPATH_CALL]++;
-    return true;
+    return dest;
 }
 
 /* ---- ReplyRecv --------------------------------------------------------------- */
@@ -216,18 +216,18 @@ FP_INLINE cte_t *recv_cap_ok(tcb_t *t, word_t cptr)
     return slot;
 }
 
-FP_INLINE bool fastpath_reply_recv(tcb_t *t, word_t cptr, word_t info)
+FP_INLINE tcb_t *fastpath_reply_recv(tcb_t *t, word_t cptr, word_t info)
 {
     if (!sender_ok(t, info)) {
-        return false;
+        return NULL;
     }
     tcb_t *caller = reply_target(t);
     if (caller == NULL || !dest_runs_next(t, caller)) {
-        return false;
+        return NULL;
     }
     cte_t *slot = recv_cap_ok(t, cptr);
     if (slot == NULL) {
-        return false;
+        return NULL;
     }
     cap_t c = slot->cap;
     endpoint_t *ep = ep_of_cap(c);
@@ -256,7 +256,7 @@ FP_INLINE bool fastpath_reply_recv(tcb_t *t, word_t cptr, word_t info)
     ep->state = EP_RECV;
     switch_to_dest(t, caller);
     ks.fastpath_hits[FASTPATH_REPLY_RECV]++;
-    return true;
+    return caller;
 }
 
 #endif
