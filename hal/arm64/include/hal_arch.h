@@ -116,9 +116,13 @@ __attribute__((always_inline)) static inline void hal_arch_vspace_activate(uint6
     const uint64_t epd0 = 1ull << 7; /* TCR_EL1.EPD0: no TTBR0 walks */
     uint64_t tcr;
     __asm__ volatile("mrs %0, tcr_el1" : "=r"(tcr)::"memory");
-    uint64_t want = root == 0 ? (tcr | epd0) : (tcr & ~epd0);
-    if (want != tcr) {
-        __asm__ volatile("msr tcr_el1, %0" ::"r"(want) : "memory");
+    /* written only when EPD0 changes (tested bit by bit: a tbnz) */
+    if (root != 0) {
+        if ((tcr & epd0) != 0) {
+            __asm__ volatile("msr tcr_el1, %0" ::"r"(tcr & ~epd0) : "memory");
+        }
+    } else if ((tcr & epd0) == 0) {
+        __asm__ volatile("msr tcr_el1, %0" ::"r"(tcr | epd0) : "memory");
     }
     __asm__ volatile("msr ttbr0_el1, %0" ::"r"(root | asid << 48) : "memory");
 }
