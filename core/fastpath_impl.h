@@ -62,8 +62,20 @@ FP_INLINE bool dest_runs_next(const tcb_t *t, const tcb_t *dest)
 FP_INLINE void transfer_regs(const tcb_t *src, tcb_t *dst, word_t info, word_t badge)
 {
     word_t len = kaal_msginfo_length(info);
-    for (word_t i = 0; i < len; i++) {
-        dst->ctx.r[fp_mr_reg[i]] = src->ctx.r[fp_mr_reg[i]];
+    /* unrolled (len <= KAAL_MSG_NUM_REGS: sender_ok): a load and a store a
+     * word at fixed offsets, one test for an empty message */
+    _Static_assert(KAAL_MSG_NUM_REGS == 4, "four message registers below");
+    if (len > 0) {
+        dst->ctx.r[fp_mr_reg[0]] = src->ctx.r[fp_mr_reg[0]];
+        if (len > 1) {
+            dst->ctx.r[fp_mr_reg[1]] = src->ctx.r[fp_mr_reg[1]];
+            if (len > 2) {
+                dst->ctx.r[fp_mr_reg[2]] = src->ctx.r[fp_mr_reg[2]];
+                if (len > 3) {
+                    dst->ctx.r[fp_mr_reg[3]] = src->ctx.r[fp_mr_reg[3]];
+                }
+            }
+        }
     }
     dst->ctx.r[HAL_R_INFO] = kaal_msginfo(kaal_msginfo_label(info), 0, 0, len);
     dst->ctx.r[HAL_R_BADGE] = badge;
