@@ -37,13 +37,14 @@ static const unsigned fp_mr_reg[KAAL_MSG_NUM_REGS] = {HAL_R_MR0, HAL_R_MR1, HAL_
                                                        HAL_R_MR3};
 
 /* Conditions on the current thread and its message common to both paths:
- * registers-only message without caps, no pending fault, not queued,
- * no pending scheduling decision. */
+ * registers-only message without caps, no pending fault, no pending
+ * scheduling decision. (The current thread is never in a ready queue:
+ * core/invariants_thr.c checks it, so that is not tested here.) */
 FP_INLINE bool sender_ok(const tcb_t *t, word_t info)
 {
     return kaal_msginfo_length(info) <= KAAL_MSG_NUM_REGS &&
            kaal_msginfo_extra_caps(info) == 0 && t->fault[0] == FAULT_NULL &&
-           !t->in_ready_queue && ks.resched == 0;
+           ks.resched == 0;
 }
 
 /* Would the scheduler, after making dest runnable (queued at the tail of
@@ -51,7 +52,10 @@ FP_INLINE bool sender_ok(const tcb_t *t, word_t info)
  * has priority >= dest's; seL4 also requires dest->prio >= t->prio. */
 FP_INLINE bool dest_runs_next(const tcb_t *t, const tcb_t *dest)
 {
-    if (dest->prio < t->prio || dest->in_ready_queue) {
+    /* dest is blocked (at the head of a receive queue, or blocked on
+     * reply), so it is in no ready queue: only runnable threads other
+     * than the current one are (core/invariants_thr.c checks it) */
+    if (dest->prio < t->prio) {
         return false;
     }
     return ks.ready_l1 == 0 || sched_highest_prio() < (int)dest->prio;
