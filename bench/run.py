@@ -229,11 +229,11 @@ def check_baseline(figs, base):
     results, hints = [], []
     for k in sorted(base):
         if k not in figs:
-            results.append(("%s: not above the baseline" % k, False, "not measured"))
+            results.append(("%s: not 0.5 or more above the baseline" % k, False, "not measured"))
             continue
         v, b = figs[k], base[k]
         ok = v < b + SLACK
-        results.append(("%s: %s not above the baseline %s" % (k, fmt2(v), fmt2(b)), ok,
+        results.append(("%s: %s not 0.5 or more above the baseline %s" % (k, fmt2(v), fmt2(b)), ok,
                         "%s above (%s%%)" % (fmt2(v - b), fmt2((v / b - 1) * 100)) if b else ""))
         if v < b:
             hints.append("%s: %s is below the baseline %s" % (k, fmt2(v), fmt2(b)))
