@@ -24,7 +24,12 @@ must be identical with the fast path on and off; otherwise the script fails.
 A figure is TOTAL / ITERS - SUB of the root task's "@@end NAME ITERS TOTAL
 SUB" line (bench/user/bench_root.c), printed with two decimals.
 --check-baseline compares every figure with bench/baseline (--baseline
-FILE): more than 10 % above fails, below passes with a hint to regenerate.
+FILE): any figure half an instruction or more above it fails (the figures
+are deterministic; less than that is where the slice timer's interrupts
+fall, see SLACK), below passes with a hint to regenerate. Beside each arm64 figure the script
+prints seL4's like-for-like figure (bench/sel4.txt: seL4 1326364b measured
+with the same method on the same emulator, FP switching off; provenance in
+that file) and the ratio KaaL / seL4.
 
 hosted: runs BUILD/bench/peers (pipe and futex round trips, a getppid
 syscall, the TSC frequency), then kaal-sim --stats --allow-rdtsc with the benchmark root
@@ -56,7 +61,9 @@ ROWS = [
     ("signal_to_waiter", "Signal to a waiting thread (+ its Wait)", "futex_roundtrip"),
     ("yield_to_thread", "Yield to another thread (x2 per op)", "futex_roundtrip"),
     ("null_syscall", "null syscall (DebugCapIdentify slot 0)", "syscall_getppid"),
+    ("call_empty_slot", "Call on an empty slot (error reply)", "syscall_getppid"),
     ("yield_alone", "Yield, no other thread ready", "syscall_getppid"),
+    ("fault_round_trip", "Fault round trip (udf -> handler -> Reply)", "futex_roundtrip"),
     ("irq_to_driver", "IRQ: device raise -> driver -> Ack+Signal back", "futex_roundtrip"),
     ("irq_raise_to_driver", "IRQ: device raise -> driver running", None),
     ("cap_lookup_depth1", "cap lookup depth 1 (DebugCapIdentify)", "syscall_getppid"),
@@ -90,7 +97,15 @@ GUARD = "/guard"  # suffix of the kaal-sim --guard figures (hosted only)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BASELINE = os.path.join(HERE, "baseline")
-TOLERANCE = Fraction(11, 10)
+SEL4 = os.path.join(HERE, "sel4.txt")
+# The figures are deterministic, so the baseline check fails on any real
+# increase: one more instruction in an operation adds 1.00 to its figure.
+# What it tolerates is the slice timer's phase: its interrupt (about 180
+# instructions) falls on a different operation of a 2000-operation loop
+# when code that ran before the loop changes size, which moves a figure by
+# about 0.09 per interrupt (a few at most per loop), never by half an
+# instruction.
+SLACK = Fraction(1, 2)
 
 MARK = re.compile(r"^@@(begin|end) (\S+)(?: (\d+) (\d+))? hs=(\d+) ke=(\d+) fp=(\d+)$")
 HCHECK = re.compile(r"^@@check (\S+) (\S+) hs=")
@@ -231,10 +246,11 @@ def write_baseline(path, figs):
     keys += [STRETCH + k for k, _ in STRETCH_ROWS]
     with open(path, "w") as f:
         f.write("# arm64 instructions retired per operation (bench/run.py; docs/performance.md).\n"
-                "# `make test` (meson test --suite bench) fails when a figure is more than 10 %\n"
-                "# above the one here (stretch/NAME: the largest stretch of kernel work between\n"
-                "# two preemption checks in that operation; its bound is 1.1 x the figure).\n"
-                "# Regenerate:\n"
+                "# `make test` (meson test --suite bench) fails when a figure is 0.5 or more\n"
+                "# above the one here (deterministic figures; under 0.5 is only where the slice\n"
+                "# timer's interrupts fall: bench/run.py SLACK); stretch/NAME (the largest\n"
+                "# stretch of kernel work between two preemption checks in that operation) may\n"
+                "# reach 1.1 x its figure. Regenerate:\n"
                 "#   python3 bench/run.py --arm64-only build/arm64 --write-baseline\n")
         for k in keys:
             if k in figs:
@@ -245,15 +261,46 @@ def check_baseline(figs, base):
     results, hints = [], []
     for k in sorted(base):
         if k not in figs:
-            results.append(("%s: within 10 %% of the baseline" % k, False, "not measured"))
+            results.append(("%s: not 0.5 or more above the baseline" % k, False, "not measured"))
             continue
         v, b = figs[k], base[k]
-        ok = v <= b * TOLERANCE
-        results.append(("%s: %s within 10 %% of the baseline %s" % (k, fmt2(v), fmt2(b)), ok,
-                        "%s%% above" % fmt2((v / b - 1) * 100) if b else ""))
+        if k.startswith(STRETCH):
+            # a bound, not a cost to keep: the operation may change, its
+            # largest stretch between preemption checks may not grow past it
+            ok = v <= b * Fraction(11, 10)
+            results.append(("%s: %s within 10 %% of the bound's baseline %s" % (k, fmt2(v), fmt2(b)), ok,
+                            "%s%% above" % fmt2((v / b - 1) * 100) if b else ""))
+            continue
+        ok = v < b + SLACK
+        results.append(("%s: %s not 0.5 or more above the baseline %s" % (k, fmt2(v), fmt2(b)), ok,
+                        "%s above (%s%%)" % (fmt2(v - b), fmt2((v / b - 1) * 100)) if b else ""))
         if v < b:
             hints.append("%s: %s is below the baseline %s" % (k, fmt2(v), fmt2(b)))
     return results, hints
+
+
+def read_sel4(path=SEL4):
+    """seL4's figures {key: (fp_off, default)} from bench/sel4.txt (provenance
+    in that file)."""
+    out = {}
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.split("#")[0].strip()
+            if not line:
+                continue
+            w = line.split(None, 3)
+            if len(w) < 3:
+                raise BenchError("%s:%d: expected KEY FP_OFF DEFAULT [NOTE]" % (path, n))
+            out[w[0]] = (Fraction(w[1]), Fraction(w[2]))
+    return out
+
+
+def sel4_cols(key, figs, sel4):
+    """The seL4 (FP switching off) figure and KaaL / seL4, as strings."""
+    if key not in sel4:
+        return "", ""
+    s = sel4[key][0]
+    return "%d" % s, ("%.2f" % (figs[key] / s) if key in figs else "-")
 
 
 def find_qemu(argv):
@@ -299,9 +346,13 @@ def arm64_only(argv):
             r = [("baseline %s readable" % path, False, str(e))]
         results += r
     if not tap:
-        print("arm64: instructions retired per operation (QEMU virt, cortex-a72, -icount)")
+        sel4 = read_sel4()
+        print("arm64: instructions retired per operation (QEMU virt, cortex-a72, -icount);")
+        print("seL4: bench/sel4.txt (seL4 1326364b, same method and emulator, FP switching off)")
+        print("  %-50s %12s %8s %11s" % ("operation", "KaaL", "seL4", "KaaL/seL4"))
         for k, label, _ in ROWS:
-            print("  %-50s %12s" % (label, fmt2(figs[k]) if k in figs else "-"))
+            s4, ratio = sel4_cols(k, figs, sel4)
+            print("  %-50s %12s %8s %11s" % (label, fmt2(figs[k]) if k in figs else "-", s4, ratio))
             if k in IPC:
                 print("  %-50s %12s" % ("  ... fast path off", fmt2(figs[k + NOFP])
                                         if k + NOFP in figs else "-"))
@@ -436,19 +487,22 @@ def main():
     if a64:
         print("arm64: instructions retired per operation, QEMU virt cortex-a72 -icount "
               "(two runs of each image identical)")
-    hdr = ("operation", "arm64 instr", "hosted ns", "host sc/op", "entries/op", "fast/op",
-           "Linux peer", "peer ns", "ratio")
-    fmt = "%-46s %12s %10s %10s %10s %8s  %-30s %9s %7s"
+    sel4 = read_sel4()
+    hdr = ("operation", "arm64 instr", "seL4", "/seL4", "hosted ns", "host sc/op", "entries/op",
+           "fast/op", "Linux peer", "peer ns", "ratio")
+    fmt = "%-46s %12s %6s %6s %10s %10s %10s %8s  %-30s %9s %7s"
     print(fmt % hdr)
-    print("-" * 156)
+    print("-" * 170)
 
     def row(label, key, r, peer_key):
         a = fmt2(a64[key]) if key in a64 else ("n/a" if not a64 else "-")
+        s4, s4r = sel4_cols(key, a64, sel4) if a64 else ("", "")
         if r is None or peer_key is None:
-            print(fmt % (label, a, "-" if peer_key is None else "skipped", "", "", "", "", "", ""))
+            print(fmt % (label, a, s4, s4r, "-" if peer_key is None else "skipped", "", "", "",
+                         "", "", ""))
             return
         pns = ns(peer[peer_key])
-        print(fmt % (label, a, "%.0f" % ns(r["cycles"]), "%.2f" % r["hs"],
+        print(fmt % (label, a, s4, s4r, "%.0f" % ns(r["cycles"]), "%.2f" % r["hs"],
                      "%.2f" % r["ke"], "%.2f" % r["fp"], PEER_LABEL[peer_key], "%.0f" % pns,
                      "%.2f" % (ns(r["cycles"]) / pns)))
 
@@ -458,10 +512,13 @@ def main():
             row("  ... with --no-fastpath", key + NOFP, off.get(key), pk)
         if on.get(key) is not None:
             row("  ... with --guard", key + GUARD, grd.get(key), pk)
-    print("-" * 156)
+    print("-" * 170)
     for pk, lab in PEER_LABEL.items():
         print("Linux peer: %-30s %8.0f ns" % (lab, ns(peer[pk])))
     print("ratio = hosted ns / peer ns (below 1: faster than the Linux peer)")
+    if a64:
+        print("seL4 = seL4 1326364b on the same emulator, same method, FP switching off "
+              "(bench/sel4.txt); /seL4 = arm64 instr / seL4")
     bad = report(a64_results + hosted_results, False)
     if bad:
         sys.exit("bench: %d check(s) failed" % bad)

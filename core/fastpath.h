@@ -13,8 +13,9 @@
  * Conditions (both):
  *   - ks.fastpath_enabled; the message fits in the registers
  *     (length <= KAAL_MSG_NUM_REGS) and names no extra capability;
- *   - the current thread has no pending fault message and is not queued;
- *     no scheduling decision is pending (ks.resched == 0);
+ *   - the current thread has no pending fault message (it is in no ready
+ *     queue: the running thread never is); no scheduling decision is
+ *     pending (ks.resched == 0);
  *   - the thread that will run next (dest) has priority >= the current
  *     thread's, and no runnable thread has priority >= dest's (so the
  *     scheduler would choose dest).

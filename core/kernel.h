@@ -38,7 +38,6 @@ struct ready_queue {
 struct kstate {
     tcb_t *cur;             /* thread whose context is live */
     word_t resched;         /* choose a thread again at the next kernel exit */
-    uint64_t slice_start;   /* when cur started its current run (HAL ticks) */
     uint64_t timer_deadline; /* HAL ticks (hal_timer_now_ticks), or UINT64_MAX */
 
     struct ready_queue ready[KAAL_NUM_PRIOS];

@@ -141,18 +141,6 @@ void thread_set_state(tcb_t *t, enum thread_state s)
     }
 }
 
-static void account_and_arm(tcb_t *next)
-{
-    uint64_t now = switch_timer_now_ticks();
-    if (next == &ks.idle) {
-        ks.timer_deadline = UINT64_MAX;
-        ks.slice_start = now;
-        switch_timer_set_deadline_ticks(UINT64_MAX);
-        return;
-    }
-    sched_start_slice(next, now);
-}
-
 static void charge_current(void)
 {
     tcb_t *c = ks.cur;
@@ -167,12 +155,20 @@ void thread_switch_to(tcb_t *t)
     if (t == ks.cur) {
         return;
     }
+    tcb_t *prev = ks.cur;
     charge_current();
     if (t != &ks.idle) {
         vspace_activate_thread(t); /* no valid VSpace: no address space */
     }
     ks.cur = t;
-    account_and_arm(t);
+    if (t == &ks.idle) {
+        ks.timer_deadline = UINT64_MAX;
+        switch_timer_set_deadline_ticks(UINT64_MAX);
+    } else if (prev == &ks.idle) {
+        sched_start_slice(t, switch_timer_now_ticks());
+    } else {
+        sched_restart_slice(t, switch_timer_now_ticks());
+    }
 }
 
 static tcb_t *choose_thread(void)
@@ -227,16 +223,13 @@ void sched_timer_tick(void)
         hal_timer_set_deadline_ticks(UINT64_MAX);
         return;
     }
-    charge_current();
-    ks.slice_start = hal_timer_now_ticks();
-    if (c->time_slice != 0) {
-        ks.timer_deadline = ks.slice_start + c->time_slice;
-        hal_timer_set_deadline_ticks(ks.timer_deadline);
-        return;
+    uint64_t now = hal_timer_now_ticks();
+    sched_charge(c, now);
+    if (c->time_slice == 0) {
+        /* Slice used up: refill and let an equal-priority thread run. */
+        c->time_slice = KAAL_TIME_SLICE_TICKS;
+        ks.resched |= SCHED_ROTATE;
     }
-    /* Slice used up: refill and let an equal-priority thread run. */
-    c->time_slice = KAAL_TIME_SLICE_TICKS;
-    ks.resched |= SCHED_ROTATE;
-    ks.timer_deadline = ks.slice_start + c->time_slice;
+    ks.timer_deadline = now + c->time_slice;
     hal_timer_set_deadline_ticks(ks.timer_deadline);
 }

@@ -19,10 +19,13 @@
  *     queue and the head of the highest queue runs (maybe itself again).
  * The time slice (KAAL_TIME_SLICE_NS) is charged only while the thread
  * runs; what is left is kept across blocking and preemption, and refilled
- * when it reaches zero. Slices, ks.slice_start and ks.timer_deadline are
- * in the HAL's timer ticks (hal/timer.h; on hosted a tick is a ns), so a
- * thread switch reads the counter and sets a compare value, converting
- * nothing.
+ * when it reaches zero. Slices and ks.timer_deadline are in the HAL's
+ * timer ticks (hal/timer.h; on hosted a tick is a ns), so a thread switch
+ * reads the counter and sets a compare value, converting nothing. While a
+ * thread (not idle) runs, ks.timer_deadline is when its slice ends: the
+ * instant it started running plus what was left of its slice then. What
+ * it has left at any instant is therefore the deadline minus that instant
+ * (0 once past it), which is all the switch needs (no start time).
  */
 #ifndef KAAL_SCHED_H
 #define KAAL_SCHED_H
@@ -113,12 +116,13 @@ KAAL_INLINE int sched_highest_prio(void)
     return (int)(i * 64 + highest_bit(ks.ready_l2[i]));
 }
 
-/* The running thread c (not idle) has run from ks.slice_start until now:
- * take that from its slice (0 when used up). */
+/* The running thread c (not idle) stops running at now: what is left of
+ * its slice is what remains until ks.timer_deadline, the end of its slice
+ * (0 when used up): the slice it had when it started, less the time it ran. */
 KAAL_INLINE void sched_charge(tcb_t *c, uint64_t now)
 {
-    uint64_t used = now - ks.slice_start;
-    c->time_slice = used >= c->time_slice ? 0 : c->time_slice - used;
+    uint64_t end = ks.timer_deadline;
+    c->time_slice = now >= end ? 0 : end - now;
 }
 
 /* next (not idle) starts running at now: a used-up slice is refilled and
@@ -129,8 +133,20 @@ KAAL_INLINE void sched_start_slice(tcb_t *next, uint64_t now)
         next->time_slice = KAAL_TIME_SLICE_TICKS;
     }
     ks.timer_deadline = now + next->time_slice;
-    ks.slice_start = now;
     switch_timer_set_deadline_ticks(ks.timer_deadline);
+}
+
+/* The same when the thread before next was not idle either: the timer is
+ * armed already (a running thread always has a deadline, and a slice in
+ * ticks is far from reaching UINT64_MAX), so only its compare value moves
+ * (switch_timer_move_deadline_ticks). */
+KAAL_INLINE void sched_restart_slice(tcb_t *next, uint64_t now)
+{
+    if (next->time_slice == 0) {
+        next->time_slice = KAAL_TIME_SLICE_TICKS;
+    }
+    ks.timer_deadline = now + next->time_slice;
+    switch_timer_move_deadline_ticks(ks.timer_deadline);
 }
 /* Choose again at the next kernel exit; the current thread, if still
  * runnable, goes behind the threads of its priority (Yield). */

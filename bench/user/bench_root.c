@@ -235,8 +235,9 @@ __attribute__((noreturn)) static void syscall_loop(kaal_word_t sysno, kaal_cptr_
 
 /* ---- local threads ------------------------------------------------------------ */
 
-static unsigned char stacks[6][STACK_BYTES] __attribute__((aligned(16)));
-static kaal_cptr_t ep_local, ntfn_sig, ntfn_back, ntfn_irq, ntfn_never, irq_handler;
+static unsigned char stacks[8][STACK_BYTES] __attribute__((aligned(16)));
+static kaal_cptr_t ep_local, ep_fault, ntfn_sig, ntfn_back, ntfn_irq, ntfn_never, ntfn_fault_done,
+    irq_handler;
 static volatile kaal_word_t lookup_cptr[2], lookup_done[2];
 #if defined(__aarch64__)
 static volatile uint32_t irq_seen; /* counter when the driver ran */
@@ -319,13 +320,94 @@ __attribute__((noreturn)) static void t_lookup(kaal_word_t arg)
     }
 }
 
+/* Fault round trip benchmark: the faulter (fault endpoint ep_fault)
+ * executes an undefined instruction; the handler, waiting in Recv on
+ * ep_fault, gets the UserException message (MR0 = FaultIP) and replies
+ * with length 1, label 0, MR0 = FaultIP + the instruction's length, so the
+ * faulter restarts after it (docs/abi.md "Fault messages"), and waits
+ * again (ReplyRecv). One operation: fault -> handler's Recv returns ->
+ * its ReplyRecv -> the faulter runs again. */
+#if defined(__aarch64__)
+#define FAULT_INSN_BYTES 4 /* udf #0 */
+#else
+#define FAULT_INSN_BYTES 2 /* ud2 */
+#endif
+
+__attribute__((noreturn)) static void t_fault_handler(kaal_word_t arg)
+{
+    (void)arg;
+#if defined(__aarch64__)
+    /* Four instructions per fault besides the svc: MR0 (x2) += 4,
+     * INFO = length 1, label 0, x0 = the endpoint. */
+    register kaal_word_t x0 __asm__("x0") = ep_fault;
+    register kaal_word_t x7 __asm__("x7") = (kaal_word_t)KAAL_SYS_RECV;
+    register kaal_word_t x9 __asm__("x9") = ep_fault; /* not x0: that holds the badge */
+    __asm__ volatile("svc #0\n\t"
+                     "mov x7, %[rr]\n"
+                     "1:\n\t"
+                     "add x2, x2, #4\n\t"
+                     "mov x1, #1\n\t"
+                     "mov x0, %[ep]\n\t"
+                     "svc #0\n\t"
+                     "b 1b"
+                     : "+r"(x0), "+r"(x7)
+                     : [ep] "r"(x9), [rr] "r"((kaal_word_t)KAAL_SYS_REPLY_RECV)
+                     : "x1", "x2", "x3", "x4", "x5", "x6", "memory", "cc");
+    __builtin_unreachable();
+#else
+    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {0, 0, 0, 0};
+    kaal_msg_t m = kaal_syscall((kaal_word_t)KAAL_SYS_RECV, ep_fault, 0, mr);
+    for (;;) {
+        kaal_word_t r[KAAL_MSG_NUM_REGS] = {m.mr[0] + FAULT_INSN_BYTES, 0, 0, 0};
+        m = kaal_syscall((kaal_word_t)KAAL_SYS_REPLY_RECV, ep_fault, kaal_msginfo(0, 0, 0, 1), r);
+    }
+#endif
+}
+
+/* One fault; arm64: the counter delta from right before the undefined
+ * instruction to right after the faulter resumes past it. */
+static inline uint32_t fault_once(void)
+{
+#if defined(__aarch64__)
+    uint64_t t0, t1;
+    __asm__ volatile("mrs %0, pmevcntr0_el0\n\t"
+                     "udf #0\n\t"
+                     "mrs %1, pmevcntr0_el0"
+                     : "=&r"(t0), "=&r"(t1)::"memory", "cc");
+    return (uint32_t)(t1 - t0);
+#else
+    __asm__ volatile("ud2" ::: "memory", "cc");
+    return 0;
+#endif
+}
+
+__attribute__((noreturn)) static void t_faulter(kaal_word_t arg)
+{
+    (void)arg;
+    for (unsigned i = 0; i < WARMUP; i++) {
+        (void)fault_once();
+    }
+    begin("fault_round_trip");
+    LOOP_START(total);
+    for (unsigned i = 0; i < ITERS; i++) {
+        total += fault_once();
+    }
+    LOOP_STOP(total);
+    end("fault_round_trip", ITERS, total);
+    kaal_signal(ntfn_fault_done);
+    for (;;) {
+        (void)kaal_wait(ntfn_never); /* nobody signals it: parks */
+    }
+}
+
 /* Configure tcb in this address space (CSpace root cspace with guard
  * data), IPC buffer frame buf (unmapped: only the kernel uses it), and
  * start fn(arg) on stack s at priority prio. */
-static kaal_word_t start(kaal_cptr_t tcb, kaal_cptr_t cspace, kaal_word_t cdata, kaal_cptr_t buf,
-                         void (*fn)(kaal_word_t), unsigned s, kaal_word_t arg, kaal_word_t prio)
+static kaal_word_t start_fault_ep(kaal_cptr_t tcb, kaal_cptr_t fault_ep, kaal_cptr_t cspace,
+                                  kaal_word_t cdata, kaal_cptr_t buf, void (*fn)(kaal_word_t),
+                                  unsigned s, kaal_word_t arg, kaal_word_t prio)
 {
-    kaal_word_t err = kaal_tcb_configure(tcb, 0, cspace, cdata, KAAL_CAP_INIT_VSPACE, 0,
+    kaal_word_t err = kaal_tcb_configure(tcb, fault_ep, cspace, cdata, KAAL_CAP_INIT_VSPACE, 0,
                                          buf != 0 ? SRV_BUF_VADDR : 0, buf);
     if (err == KAAL_NO_ERROR) {
         err = kaal_tcb_set_priority(tcb, KAAL_CAP_INIT_TCB, prio);
@@ -337,6 +419,12 @@ static kaal_word_t start(kaal_cptr_t tcb, kaal_cptr_t cspace, kaal_word_t cdata,
         err = kaal_thread_start(tcb, fn, arg, stacks[s], STACK_BYTES, kaal_ipc_buffer());
     }
     return err;
+}
+
+static kaal_word_t start(kaal_cptr_t tcb, kaal_cptr_t cspace, kaal_word_t cdata, kaal_cptr_t buf,
+                         void (*fn)(kaal_word_t), unsigned s, kaal_word_t arg, kaal_word_t prio)
+{
+    return start_fault_ep(tcb, 0, cspace, cdata, buf, fn, s, arg, prio);
 }
 
 static kaal_word_t obj(kaal_word_t type, kaal_word_t bits, kaal_word_t n, kaal_cptr_t *first)
@@ -416,6 +504,33 @@ static void bench_null(void)
     }
     LOOP_STOP(total);
     end("null_syscall", ITERS, total);
+}
+
+/* Call on an empty slot (slot 0 of the root CNode): the fast path's
+ * checks fail at the lookup, the slow path looks the slot up again,
+ * decodes nothing and replies InvalidCapability (docs/abi.md: KaaL
+ * replies with an error where seL4 would raise a capability fault; seL4's
+ * figure is its fault-free error reply, sel4bench's "Call on an empty
+ * slot"). */
+static void bench_call_empty(void)
+{
+    kaal_word_t r0[6] = {0, kaal_msginfo(1, 0, 0, 0), 0, 0, 0, 0};
+    (void)bsys((kaal_word_t)KAAL_SYS_CALL, r0);
+    if (kaal_msginfo_label(r0[1]) == KAAL_NO_ERROR) {
+        kaal_printf("bench: Call on an empty slot did not fail\n");
+    }
+    for (unsigned i = 0; i < WARMUP; i++) {
+        kaal_word_t r[6] = {0, kaal_msginfo(1, 0, 0, 0), 0, 0, 0, 0};
+        (void)bsys((kaal_word_t)KAAL_SYS_CALL, r);
+    }
+    begin("call_empty_slot");
+    LOOP_START(total);
+    for (unsigned i = 0; i < ITERS; i++) {
+        kaal_word_t r[6] = {0, kaal_msginfo(1, 0, 0, 0), 0, 0, 0, 0};
+        total += bsys((kaal_word_t)KAAL_SYS_CALL, r);
+    }
+    LOOP_STOP(total);
+    end("call_empty_slot", ITERS, total);
 }
 
 /* Yield with no other thread ready at the root's priority (sel4bench's
@@ -866,9 +981,9 @@ static int root_main(const kaal_bootinfo_t *bi)
     kaal_cptr_t ut, frames, tcbs, cn, eps, ntfns, scratch, client_ep[2];
     if ((err = obj(KAAL_OBJ_UNTYPED, 12, 1, &ut)) != KAAL_NO_ERROR ||
         (err = obj(KAAL_OBJ_FRAME_4K, 0, 3, &frames)) != KAAL_NO_ERROR ||
-        (err = obj(KAAL_OBJ_TCB, 0, 6, &tcbs)) != KAAL_NO_ERROR ||
+        (err = obj(KAAL_OBJ_TCB, 0, 8, &tcbs)) != KAAL_NO_ERROR ||
         (err = obj(KAAL_OBJ_CNODE, 4, 4, &cn)) != KAAL_NO_ERROR ||
-        (err = obj(KAAL_OBJ_ENDPOINT, 0, 2, &eps)) != KAAL_NO_ERROR ||
+        (err = obj(KAAL_OBJ_ENDPOINT, 0, 3, &eps)) != KAAL_NO_ERROR ||
         (err = obj(KAAL_OBJ_NOTIFICATION, 0, 6, &ntfns)) != KAAL_NO_ERROR ||
         (err = kaal_group_take_slot(&ctx, &grp, &scratch)) != KAAL_NO_ERROR ||
         (err = kaal_group_take_slot(&ctx, &grp, &client_ep[0])) != KAAL_NO_ERROR ||
@@ -887,6 +1002,8 @@ static int root_main(const kaal_bootinfo_t *bi)
     ntfn_back = ntfns + 1;
     ntfn_irq = ntfns + 2;
     ntfn_never = ntfns + 3;
+    ntfn_fault_done = ntfns + 5;
+    ep_fault = eps + 2;
 #if defined(__aarch64__)
     sub_cost = read_cost();
     /* kernel-bench-lookup counts the kernel's lookups in PMEVCNTR1: that
@@ -939,7 +1056,19 @@ static int root_main(const kaal_bootinfo_t *bi)
     bench_ipc("ipc_cross_as_120", client_ep[1], 120, ITERS_SLOW);
 
     bench_null();
+    bench_call_empty();
     bench_yield_alone();
+
+    /* Fault round trip: the handler (buffer frame: the UserException's
+     * MR4 is written as seL4 writes it) waits first, then the faulter
+     * (fault endpoint ep_fault) runs its loop and signals the root. */
+    if ((err = start(tcbs + 6, KAAL_CAP_INIT_CNODE, 0, frames + 2, t_fault_handler, 6, 0,
+                     PRIO + 20)) != KAAL_NO_ERROR ||
+        (err = start_fault_ep(tcbs + 7, ep_fault, KAAL_CAP_INIT_CNODE, 0, 0, t_faulter, 7, 0,
+                              PRIO + 10)) != KAAL_NO_ERROR) {
+        return fail("fault benchmark threads", err);
+    }
+    (void)kaal_wait(ntfn_fault_done);
 
     if ((err = start(tcbs + 1, KAAL_CAP_INIT_CNODE, 0, 0, t_waiter, 1, 0, PRIO + 10)) != KAAL_NO_ERROR) {
         return fail("waiter", err);

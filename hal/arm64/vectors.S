@@ -92,24 +92,37 @@
 
 /* Save the user's general registers, SP_EL0, ELR, SPSR and TPIDR_EL0 into
  * the struct hal_uctx at TPIDR_EL1 (26 instructions: the vector slot
- * holds them all), then branch to handler with x0 = uctx and x8 = the
- * user's x0. x1-x7 (the syscall arguments) and x10-x29 still hold the
- * user's values at handler; x9 and x30 do not. FP/SIMD state is not
- * touched here: it is switched lazily (see below). */
+ * holds them all), then branch to handler with x8 = uctx. x0-x7 (the
+ * syscall arguments) and x11-x29 still hold the user's values at handler;
+ * x9, x10 and x30 do not. FP/SIMD state is not touched here: it is
+ * switched lazily (see below). */
 .macro user_vector handler
     .balign 0x80
-9:  stp     x0, x1, [sp, #-16]!
-    mrs     x0, tpidr_el1
-    x2_to_x29 stp, x0, UCTX_X0
-    ldp     x8, x9, [sp], #16
-    stp     x8, x9, [x0, #UCTX_X0]
+9:  stp     x8, x9, [sp, #-16]!
+    mrs     x8, tpidr_el1
+    stp     x0, x1, [x8, #UCTX_X0]
+    stp     x2, x3, [x8, #UCTX_X0 + 16]
+    stp     x4, x5, [x8, #UCTX_X0 + 32]
+    stp     x6, x7, [x8, #UCTX_X0 + 48]
+    stp     x10, x11, [x8, #UCTX_X0 + 80]
+    stp     x12, x13, [x8, #UCTX_X0 + 96]
+    stp     x14, x15, [x8, #UCTX_X0 + 112]
+    stp     x16, x17, [x8, #UCTX_X0 + 128]
+    stp     x18, x19, [x8, #UCTX_X0 + 144]
+    stp     x20, x21, [x8, #UCTX_X0 + 160]
+    stp     x22, x23, [x8, #UCTX_X0 + 176]
+    stp     x24, x25, [x8, #UCTX_X0 + 192]
+    stp     x26, x27, [x8, #UCTX_X0 + 208]
+    stp     x28, x29, [x8, #UCTX_X0 + 224]
+    ldp     x9, x10, [sp], #16
+    stp     x9, x10, [x8, #UCTX_X0 + 64]
     mrs     x9, sp_el0
-    stp     x30, x9, [x0, #UCTX_X30]
+    stp     x30, x9, [x8, #UCTX_X30]
     mrs     x9, elr_el1
-    mrs     x30, spsr_el1
-    stp     x9, x30, [x0, #UCTX_ELR]
+    mrs     x10, spsr_el1
+    stp     x9, x10, [x8, #UCTX_ELR]
     mrs     x9, tpidr_el0
-    str     x9, [x0, #UCTX_TPIDR]
+    str     x9, [x8, #UCTX_TPIDR]
     b       \handler
     .if (. - 9b) > 0x80
     .error "user_vector does not fit in its 0x80-byte vector slot"
@@ -137,40 +150,39 @@ arm64_vectors:
     kernel_vector 15
 
 /* ---- EL0 entry ----------------------------------------------------------
- * Each handler starts with x0 = uctx (registers saved), x8 = the user's x0,
- * x1-x7 the user's x1-x7, the kernel stack empty.
+ * Each handler starts with x8 = uctx (registers saved), x0-x7 the user's
+ * x0-x7, the kernel stack empty.
  *
  * el0_sync: the IPC fast path first (core/fastpath.h). An `svc` (EC 0x15)
  * with x7 = Call (-1) or ReplyRecv (-2) goes straight to
  * fastpath_entry_call / fastpath_entry_reply_recv(cptr, info) with the
- * user's x0 and x1; it returns the context to resume, or NULL having
- * changed nothing, and then the general path below runs as for any other
- * exception. After a taken fast path an interrupt pending at the CPU sends
- * the exit through kaal_kernel_exit(), as the general path would (it
- * takes the interrupt before returning to user); otherwise the exit is
- * the lean one. */
+ * user's x0 and x1; it returns the context to resume (always another
+ * thread's), or NULL having changed nothing, and then the general path
+ * below runs as for any other exception. After a taken fast path an
+ * interrupt pending at the CPU sends the exit through kaal_kernel_exit(),
+ * as the general path would (it takes the interrupt before returning to
+ * user); otherwise the exit is the lean one, for a switch to another
+ * thread (hal_return_to_user_other). */
 el0_sync:
     mrs     x9, esr_el1
     ubfx    x9, x9, #26, #6         /* EC (ISS2 above it is not ours) */
     cmp     x9, #0x15               /* SVC64 */
     b.ne    el0_sync_other
-    mov     x0, x8
     cmn     x7, #1                  /* Call */
     b.eq    1f
     cmn     x7, #2                  /* ReplyRecv */
     b.ne    el0_sync_general
     bl      fastpath_entry_reply_recv
-    cbz     x0, el0_sync_general
-    check_invariants_x0
-    mrs     x1, isr_el1
-    cbnz    x1, arm64_kernel_exit_asm
-    b       hal_return_to_user_switch   /* the stack is empty again */
+    cbnz    x0, fastpath_exit
+    b       el0_sync_general
 1:  bl      fastpath_entry_call
     cbz     x0, el0_sync_general
+fastpath_exit:                      /* x0 = the next thread's uctx, not TPIDR_EL1 */
     check_invariants_x0
     mrs     x1, isr_el1
     cbnz    x1, arm64_kernel_exit_asm
-    b       hal_return_to_user_switch
+    mrs     x1, tpidr_el1
+    b       hal_return_to_user_other    /* the stack is empty again */
 
 el0_sync_general:                   /* any syscall (arm64_trap_el0_sync's case) */
     mov     x29, #0                 /* end of the frame chain for backtraces */
@@ -221,6 +233,7 @@ arm64_kernel_exit_asm:
 #define CPACR_FPEN_EL0 (1 << 21)   /* with bit 20 set: EL0 does not trap */
 
 el0_fp_trap:
+    mov     x0, x8
     add     x1, x0, #UCTX_FP
     q0_to_q31 ldp, x1
     ldr     x2, [x1, #UCTX_FPSR_FROM_FP]
@@ -267,8 +280,10 @@ kernel_trap:
  * SPSR and TPIDR_EL0 from uctx and eret to EL0 (FP/SIMD: see above). The
  * SPSR is forced to EL0t with D, A, I, F clear, keeping only NZCV, so no
  * value a user wrote can resume at EL1 or with interrupts masked.
+ * hal_return_to_user_other: the same with the kernel stack already empty
+ * and x1 = TPIDR_EL1, the uctx of another thread (the fast path's exit).
  * hal_return_to_user_fast: the same with the kernel stack already empty
- * and TPIDR_EL1 already uctx (the fast path's exit, the FP trap's). */
+ * and TPIDR_EL1 already uctx (the FP trap's exit). */
     .global hal_return_to_user
     .type hal_return_to_user, %function
 hal_return_to_user:
@@ -279,6 +294,7 @@ hal_return_to_user_switch:
     mrs     x1, tpidr_el1
     cmp     x1, x0
     b.eq    hal_return_to_user_fast
+hal_return_to_user_other:           /* x1 = TPIDR_EL1, another thread's uctx */
     msr     tpidr_el1, x0
     mrs     x2, cpacr_el1
     tbnz    x2, #21, fp_save_and_disable

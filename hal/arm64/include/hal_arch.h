@@ -69,6 +69,16 @@ static inline uint64_t hal_arch_timer_now_ticks(void)
     return v;
 }
 
+/* The counter at a thread switch: without the isb, the read may happen a
+ * few instructions early, which moves the charge between the two threads
+ * by as much (nanoseconds); it is still monotonic. */
+static inline uint64_t hal_arch_timer_switch_now_ticks(void)
+{
+    uint64_t v;
+    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(v)::"memory");
+    return v;
+}
+
 static inline void hal_arch_timer_set_deadline_ticks(uint64_t deadline)
 {
     if (deadline == UINT64_MAX) {
@@ -81,6 +91,17 @@ static inline void hal_arch_timer_set_deadline_ticks(uint64_t deadline)
     __asm__ volatile("isb" ::: "memory");
 }
 
+/* A thread switch between two threads that are not idle: the timer is
+ * enabled already (cntv_ctl_el0 = ENABLE), so only the compare value
+ * moves. No isb: the new value takes effect at the latest at the eret to
+ * EL0 (a context synchronization event); until then the kernel may still
+ * see an interrupt of the old value pending, which the kernel exit takes
+ * as it would have taken it a few instructions earlier. */
+static inline void hal_arch_timer_move_deadline_ticks(uint64_t deadline)
+{
+    __asm__ volatile("msr cntv_cval_el0, %0" ::"r"(deadline) : "memory");
+}
+
 /* ISR_EL1.I */
 static inline bool hal_arch_irq_pending(void)
 {
@@ -89,14 +110,19 @@ static inline bool hal_arch_irq_pending(void)
     return (isr & (1u << 7)) != 0;
 }
 
-static inline void hal_arch_vspace_activate(uint64_t root, uint64_t asid)
+__attribute__((always_inline)) static inline void hal_arch_vspace_activate(uint64_t root,
+                                                                          uint64_t asid)
 {
     const uint64_t epd0 = 1ull << 7; /* TCR_EL1.EPD0: no TTBR0 walks */
     uint64_t tcr;
     __asm__ volatile("mrs %0, tcr_el1" : "=r"(tcr)::"memory");
-    uint64_t want = root == 0 ? (tcr | epd0) : (tcr & ~epd0);
-    if (want != tcr) {
-        __asm__ volatile("msr tcr_el1, %0" ::"r"(want) : "memory");
+    /* written only when EPD0 changes (tested bit by bit: a tbnz) */
+    if (root != 0) {
+        if ((tcr & epd0) != 0) {
+            __asm__ volatile("msr tcr_el1, %0" ::"r"(tcr & ~epd0) : "memory");
+        }
+    } else if ((tcr & epd0) == 0) {
+        __asm__ volatile("msr tcr_el1, %0" ::"r"(tcr | epd0) : "memory");
     }
     __asm__ volatile("msr ttbr0_el1, %0" ::"r"(root | asid << 48) : "memory");
 }
