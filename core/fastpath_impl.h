@@ -185,9 +185,8 @@ FP_INLINE tcb_t *fastpath_call(tcb_t *t, word_t cptr, word_t info)
      * badged: cdt_link_after (cap_is_revocable is false for reply caps; set_untyped_full
      * does nothing but for untypeds) */
     t->state = TS_BLOCKED_ON_REPLY;
-    if (__builtin_expect(cap_is_null(t->slots[TCB_REPLY].cap), 0)) { /* reply_setup_master's test */
-        reply_setup_master(t);
-    }
+    /* t's master reply cap exists: every started thread has one (boot,
+     * tcb_restart; the invariant checker checks it) */
     cdt_link_after(&t->slots[TCB_REPLY], &dest->slots[TCB_CALLER],
                    cap_reply(hal_kvirt_to_phys(t), false, dest->ipc_can_grant != 0));
     switch_to_dest(t, dest);

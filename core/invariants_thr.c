@@ -91,6 +91,12 @@ void kaal_inv_check_tcb(inv_ctx_t *c, const tcb_t *t)
     if (t->state >= TS_IDLE) {
         problem(c, "tcb state invalid", addr(t), t->state);
     }
+    /* A thread that was ever started has its master reply cap (boot and
+     * tcb_restart make it; nothing reachable deletes it but the TCB's own
+     * teardown), so a Call never has to make one (the fast path does not). */
+    if (t->state != TS_INACTIVE && cap_is_null(t->slots[TCB_REPLY].cap)) {
+        problem(c, "a started thread without its master reply cap", addr(t), t->state);
+    }
     check_tcb_sched(c, t);
     check_tcb_ipc(c, t);
     if (t->bound_ntfn != NULL && t->bound_ntfn->bound != t) {

@@ -3,6 +3,7 @@
  * CancelBadgedSends and SaveCaller; derivation rules; deletion of objects
  * that hold slots, nested and cyclic, with and without preemption. */
 #include "caps_helpers.h"
+#include "reply.h"
 #include "capability.h"
 #include "objtype.h"
 #include "cnode.h"
@@ -276,7 +277,9 @@ Test(cnode, delete_last_cap_cancels_endpoint_queue)
     word_t t = make(KAAL_OBJ_TCB, 0, e0 + 1);
     endpoint_t *e = ep_of_cap(cap_at(ep));
     tcb_t *th = tcb_of_cap(cap_at(t));
-    /* Queue the thread on the endpoint by hand (no IPC code needed). */
+    /* Queue the thread on the endpoint by hand (no IPC code needed), as
+     * a started thread: with its master reply cap. */
+    reply_setup_master(th);
     th->state = TS_BLOCKED_ON_SEND;
     th->blocked_on = e;
     e->head = e->tail = th;
