@@ -189,7 +189,10 @@ static kerr_t frame_map_check_args(invocation_t *inv, frame_map_req_t *q)
         return r;
     }
     /* seL4's order: alignment, then the Remap checks, then the range. */
-    if (!KAAL_IS_ALIGNED(va, bits)) {
+    /*@ assert bits_small: bits == 12 || bits == 21 || bits == 30; */
+    word_t offset_mask = KAAL_BIT(bits) - 1u; /* KAAL_MASK(bits), bits < 64 */
+    /*@ assert mask: offset_mask == (1 << bits) - 1; */
+    if ((va & offset_mask) != 0) {
         return err_set(&inv->err, KAAL_ALIGNMENT_ERROR);
     }
     /*@ assert aligned: (va & ((1 << bits) - 1)) == 0; */
