@@ -478,20 +478,7 @@ static void on_idle(uint64_t until)
     }
 }
 
-static void write_fd(int fd, const char *s, size_t n)
-{
-    while (n > 0) {
-        long r = hostsys_call(SYS_write, fd, (long)(uintptr_t)s, (long)n, 0, 0, 0);
-        if (r == -EINTR) {
-            continue;
-        }
-        if (r <= 0) {
-            return;
-        }
-        s += r;
-        n -= (size_t)r;
-    }
-}
+static void write_fd(int fd, const char *s, size_t n) { (void)hostsys_write_all(fd, s, n); }
 
 /* The stop report on stderr (kernel path: no libc). */
 static void stop_report(uint64_t at)

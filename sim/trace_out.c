@@ -26,18 +26,8 @@ HOSTED_PRIVATE struct tr_state *tr_st;
 
 void tr_out_flush(struct tr_out *o)
 {
-    const char *p = o->buf;
-    size_t left = o->len;
-    while (left > 0 && o->fd >= 0) {
-        long r = hostsys_call(SYS_write, o->fd, (long)(uintptr_t)p, (long)left, 0, 0, 0);
-        if (r == -EINTR) {
-            continue;
-        }
-        if (r <= 0) {
-            break;
-        }
-        p += r;
-        left -= (size_t)r;
+    if (o->fd >= 0) {
+        (void)hostsys_write_all(o->fd, o->buf, o->len);
     }
     o->len = 0;
 }

@@ -88,20 +88,8 @@ static bool stats_marker(void)
 void hosted_console_flush(void)
 {
     if (!hm.quiet && hm.console_len > hm.console_line) {
-        const char *p = hm.console + hm.console_line;
-        size_t left = hm.console_len - hm.console_line;
         /* All of it, whatever signal interrupts (bounded: a failure ends it). */
-        while (left > 0) {
-            long r = hostsys_call(SYS_write, 1, (long)(uintptr_t)p, (long)left, 0, 0, 0);
-            if (r == -EINTR) {
-                continue;
-            }
-            if (r <= 0) {
-                break;
-            }
-            p += r;
-            left -= (size_t)r;
-        }
+        (void)hostsys_write_all(1, hm.console + hm.console_line, hm.console_len - hm.console_line);
         hm.host_syscalls++;
     }
     hm.console_line = hm.console_len;

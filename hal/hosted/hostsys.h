@@ -14,6 +14,7 @@
 #define HOSTED_HOSTSYS_H
 
 #include <stdint.h>
+#include <sys/syscall.h>
 
 /* syscall(nr, a0..a5): the raw result (-errno on failure). */
 static inline long hostsys_call(long nr, long a0, long a1, long a2, long a3, long a4, long a5)
@@ -31,5 +32,25 @@ static inline long hostsys_call(long nr, long a0, long a1, long a2, long a3, lon
 
 /* Whether a raw result is an error (-4095..-1). */
 static inline int hostsys_failed(long ret) { return ret < 0 && ret > -4096; }
+
+/* Write all n bytes at s to fd with raw write syscalls (again after an
+ * interrupting signal, -EINTR). 1 when all were written, 0 at the first
+ * error or a write of nothing. */
+static inline int hostsys_write_all(long fd, const void *s, unsigned long n)
+{
+    const char *p = s;
+    while (n > 0) {
+        long r = hostsys_call(SYS_write, fd, (long)(uintptr_t)p, (long)n, 0, 0, 0);
+        if (r == -4 /* EINTR */) {
+            continue;
+        }
+        if (hostsys_failed(r) || r == 0) {
+            return 0;
+        }
+        p += r;
+        n -= (unsigned long)r;
+    }
+    return 1;
+}
 
 #endif

@@ -44,12 +44,8 @@ void hosted_share_memory(void)
      * the range holds the redzones AddressSanitizer puts between globals,
      * and its write() interceptor would report reading them as a
      * global-buffer-overflow at start. The copy must include them. */
-    for (size_t done = 0; done < len;) {
-        long n = hostsys_call(SYS_write, fd, (long)(lo + done), (long)(len - done), 0, 0, 0);
-        if (hostsys_failed(n) || n == 0) {
-            share_failed("memfd write");
-        }
-        done += (size_t)n;
+    if (!hostsys_write_all(fd, (const void *)lo, len)) {
+        share_failed("memfd write");
     }
     /* From here to the mmap nothing writes the range: the copy is exact. */
     if (mmap((void *)lo, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, fd, 0) ==

@@ -88,21 +88,7 @@ static void sb_num(struct sbuf *b, uint64_t v)
     b->p[b->len] = '\0';
 }
 
-static bool write_all(long fd, const char *s, uint64_t n)
-{
-    while (n > 0) {
-        long r = hostsys_call(SYS_write, fd, (long)(uintptr_t)s, (long)n, 0, 0, 0);
-        if (r == -4 /* EINTR */) {
-            continue;
-        }
-        if (hostsys_failed(r) || r == 0) {
-            return false;
-        }
-        s += r;
-        n -= (uint64_t)r;
-    }
-    return true;
-}
+static bool write_all(long fd, const char *s, uint64_t n) { return hostsys_write_all(fd, s, n) != 0; }
 
 /* Write n bytes of buf to path (created or truncated); false on any error. */
 static bool write_file(const char *path, const char *buf, uint64_t n)
