@@ -19,6 +19,7 @@
  *     than the region;
  *   - at most one NAME.system, no NAME twice.
  */
+#include "cpio_write.h"
 #include <kaal/sysdesc.h>
 #include <kaal/elf.h>
 #include <stdio.h>
@@ -26,26 +27,6 @@
 #include <string.h>
 
 #define MKCPIO_MAX_FILE (64ul << 20)
-
-/* Write one header + name (+ padding). Returns 0 or -1. */
-static int put_header(FILE *out, unsigned long *pos, unsigned long ino, unsigned long mode,
-                      unsigned long size, const char *name)
-{
-    unsigned long namesize = strlen(name) + 1u;
-    int n = fprintf(out, "070701%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX",
-                    ino, mode, 0ul, 0ul, 1ul, 0ul, size, 0ul, 0ul, 0ul, 0ul, namesize, 0ul);
-    if (n != 110 || fwrite(name, 1, namesize, out) != namesize) {
-        return -1;
-    }
-    *pos += 110u + namesize;
-    while (*pos % 4u != 0) {
-        if (fputc(0, out) == EOF) {
-            return -1;
-        }
-        (*pos)++;
-    }
-    return 0;
-}
 
 /* Read the whole file at path; returns a malloc'd buffer or NULL. */
 static unsigned char *read_all(const char *path, unsigned long *size)
@@ -87,16 +68,8 @@ static int add_file(FILE *out, unsigned long *pos, unsigned long ino, const char
         fprintf(stderr, "mkcpio: cannot read '%s' (or larger than 64 MiB)\n", eq + 1);
         return -1;
     }
-    int r = put_header(out, pos, ino, 0100644ul, size, name);
-    if (r == 0 && fwrite(data, 1, size, out) != size) {
-        r = -1;
-    }
+    int r = cpio_put_entry(out, pos, ino, name, data, size);
     free(data);
-    *pos += size;
-    while (r == 0 && *pos % 4u != 0) {
-        r = fputc(0, out) == EOF ? -1 : 0;
-        (*pos)++;
-    }
     return r;
 }
 
@@ -276,7 +249,7 @@ int main(int argc, char **argv)
         r = add_file(out, &pos, (unsigned long)(i - at), argv[i]);
     }
     if (r == 0) {
-        r = put_header(out, &pos, 0, 0, 0, "TRAILER!!!");
+        r = cpio_put_entry(out, &pos, 0, "TRAILER!!!", NULL, 0);
     }
     if (fclose(out) != 0 || r != 0) {
         fprintf(stderr, "mkcpio: writing '%s' failed\n", argv[at]);

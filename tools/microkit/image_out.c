@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE /* open_memstream */
 #include "image.h"
+#include "../cpio_write.h"
 
 /* Short name for the error of a system-file line (image.h). */
 #define fail mk_image_fail
@@ -14,36 +15,6 @@
 #include <string.h>
 
 /* ---- the archive (CPIO newc, as tools/mkcpio writes it) ------------------- */
-
-static int put_entry(FILE *out, unsigned long *pos, unsigned long ino, const char *name,
-                     const void *data, size_t size)
-{
-    unsigned long namesize = strlen(name) + 1u;
-    int n = fprintf(out, "070701%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX%08lX",
-                    ino, ino != 0 ? 0100644ul : 0ul, 0ul, 0ul, 1ul, 0ul, (unsigned long)size, 0ul,
-                    0ul, 0ul, 0ul, namesize, 0ul);
-    if (n != 110 || fwrite(name, 1, namesize, out) != namesize) {
-        return -1;
-    }
-    *pos += 110u + namesize;
-    while (*pos % 4u != 0) {
-        if (fputc(0, out) == EOF) {
-            return -1;
-        }
-        (*pos)++;
-    }
-    if (size != 0 && fwrite(data, 1, size, out) != size) {
-        return -1;
-    }
-    *pos += size;
-    while (*pos % 4u != 0) {
-        if (fputc(0, out) == EOF) {
-            return -1;
-        }
-        (*pos)++;
-    }
-    return 0;
-}
 
 static unsigned char *read_prefill(image_state_t *st, const mk_mr_t *mr, size_t *size)
 {
@@ -83,11 +54,11 @@ int mk_image_archive(image_state_t *st, char **buf, size_t *len)
         return -1;
     }
     unsigned long pos = 0, ino = 1;
-    int r = put_entry(out, &pos, ino++, "microkit.system", st->desc, st->len);
+    int r = cpio_put_entry(out, &pos, ino++, "microkit.system", st->desc, st->len);
     for (unsigned i = 0; i < sys->npds && r == 0; i++) {
         char name[32];
         snprintf(name, sizeof name, "pd%u.elf", i);
-        r = put_entry(out, &pos, ino++, name, st->elf[i], st->elf_size[i]);
+        r = cpio_put_entry(out, &pos, ino++, name, st->elf[i], st->elf_size[i]);
     }
     for (unsigned j = 0; j < sys->nmrs && r == 0; j++) {
         if (sys->mr[j].prefill[0] == '\0' || sys->mr[j].fixed) {
@@ -103,10 +74,10 @@ int mk_image_archive(image_state_t *st, char **buf, size_t *len)
         }
         char name[32];
         snprintf(name, sizeof name, "__m%u.fill", j);
-        r = put_entry(out, &pos, ino++, name, data, size);
+        r = cpio_put_entry(out, &pos, ino++, name, data, size);
         free(data);
     }
-    r = r || put_entry(out, &pos, 0, "TRAILER!!!", NULL, 0);
+    r = r || cpio_put_entry(out, &pos, 0, "TRAILER!!!", NULL, 0);
     if (fclose(out) != 0 || r != 0) {
         free(*buf);
         *buf = NULL;
