@@ -483,17 +483,24 @@ def relocate(text, commit_text, m):
     return dict(m, line=i + 1)
 
 
+def head_snapshot(state):
+    """A snapshot of HEAD in state/src for the runs against today's tests
+    (--recheck, --patches): the one there if it is of HEAD, else a new one."""
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.strip()
+    stamp = os.path.join(state, "commit")
+    if os.path.isdir(os.path.join(state, "src")) and open(stamp).read().strip() != head:
+        shutil.rmtree(os.path.join(state, "src"))
+    return prepare(state)
+
+
 def run_recheck(a):
     """Each surviving, non-equivalent mutant of the campaign, moved to HEAD
     and run again against HEAD's suites: which survivors the tests written
     since now kill. Results in STATE/recheck.jsonl (the report shows them)."""
     state = os.path.join(ROOT, "build", "mutate-hand")
-    stamp = os.path.join(state, "commit")
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
-    if os.path.isdir(os.path.join(state, "src")) and open(stamp).read().strip() != head:
-        shutil.rmtree(os.path.join(state, "src"))
-    src = prepare(state)
+    src = head_snapshot(state)
+    head = open(os.path.join(state, "commit")).read().strip()
     commit = open(os.path.join(a.state, "commit")).read().strip()
     eq = load_equivalent(a.equivalent)
     done = load_results(os.path.join(a.state, "results.jsonl"))
@@ -522,14 +529,8 @@ def run_patches(a):
     applied to a fresh snapshot of HEAD, built and run against the suites of
     the files it touches, reverted. Every one should be killed; exit status
     1 if one survives or does not apply."""
-    state = a.state if a.state != os.path.join(ROOT, "build", "mutate") else \
-        os.path.join(ROOT, "build", "mutate-hand")
-    stamp = os.path.join(state, "commit")
-    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout.strip()
-    if os.path.isdir(os.path.join(state, "src")) and open(stamp).read().strip() != head:
-        shutil.rmtree(os.path.join(state, "src"))
-    src = prepare(state)
+    src = head_snapshot(a.state if a.state != os.path.join(ROOT, "build", "mutate") else
+                        os.path.join(ROOT, "build", "mutate-hand"))
     patches = sorted(f for f in os.listdir(a.patches) if f.endswith(".patch"))
     if not patches:
         sys.exit(f"mutate: no *.patch in {a.patches}")
