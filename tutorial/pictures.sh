@@ -24,9 +24,11 @@ fail=0
 pictures=(
     "ch2-caps ch2 2,40-49"
     "ch3-untyped ch3 40-70"
+    "ch6-driver ch6 4,40,42-43,47-53"
 )
 [ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch2-picture.elf tutorial/tutorial-ch3-picture.elf \
-    tutorial/tutorial-ch4-solution.elf tutorial/tutorial-ch5-solution.elf sim/kaal-sim >/dev/null || exit 1
+    tutorial/tutorial-ch4-solution.elf tutorial/tutorial-ch5-solution.elf sim/kaal-sim \
+    tutorial/tutorial-ch6-picture.elf tutorial/tutorial-ch6-solution.elf tutorial/tutorial-ch7-solution.elf >/dev/null || exit 1
 for p in "${pictures[@]}"; do
     set -- $p
     name=$1 ch=$2 slots=$3
@@ -67,5 +69,19 @@ if [ -z "$check" ]; then
         --title "Chapter 5: five calls and their replies (virtual time; kaal-sim --timeline)" \
         "$tmp/ch5.json" "$img/ch5-ipc.svg" || exit 1
     echo "docs/tutorial/images/ch5-ipc.svg"
+    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch6-solution.elf" \
+        --timeline "$tmp/ch6.json" || exit 1
+    python3 "$src/scripts/timeline-check.py" "$tmp/ch6.json" || exit 1
+    python3 "$src/scripts/timeline-svg.py" \
+        --title "Chapter 6: a driver, three requests and three interrupts (virtual time; kaal-sim --timeline)" \
+        "$tmp/ch6.json" "$img/ch6-timeline.svg" || exit 1
+    echo "docs/tutorial/images/ch6-timeline.svg"
+    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch7-solution.elf" \
+        --timeline "$tmp/ch7.json" || exit 1
+    python3 "$src/scripts/timeline-check.py" "$tmp/ch7.json" || exit 1
+    python3 "$src/scripts/timeline-svg.py" \
+        --title "Chapter 7: two faults, two replies, a second life (virtual time; kaal-sim --timeline)" \
+        "$tmp/ch7.json" "$img/ch7-faults.svg" || exit 1
+    echo "docs/tutorial/images/ch7-faults.svg"
 fi
 exit $fail
