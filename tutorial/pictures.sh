@@ -25,16 +25,44 @@ pictures=(
     "ch2-caps ch2 2,40-49"
     "ch3-untyped ch3 40-70"
     "ch6-driver ch6 4,40,42-43,47-53"
+    "ch8-vspace ch8 3,6,40-60"
 )
 [ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch2-picture.elf tutorial/tutorial-ch3-picture.elf \
     tutorial/tutorial-ch4-solution.elf tutorial/tutorial-ch5-solution.elf sim/kaal-sim \
-    tutorial/tutorial-ch6-picture.elf tutorial/tutorial-ch6-solution.elf tutorial/tutorial-ch7-solution.elf >/dev/null || exit 1
+    tutorial/tutorial-ch6-picture.elf tutorial/tutorial-ch6-solution.elf tutorial/tutorial-ch7-solution.elf \
+    tutorial/tutorial-ch8-picture.elf >/dev/null || exit 1
 for p in "${pictures[@]}"; do
     set -- $p
     name=$1 ch=$2 slots=$3
     "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-$ch-picture.elf" \
         --dump-caps "$tmp/$name-full.dot" 2>"$tmp/$name.log" || { cat "$tmp/$name.log"; exit 1; }
     python3 "$src/tutorial/caps-subset.py" "$tmp/$name-full.dot" "$tmp/$name.dot" "$slots" || exit 1
+    if [ -n "$check" ]; then
+        if ! cmp -s "$tmp/$name.dot" "$img/$name.dot"; then
+            diff "$img/$name.dot" "$tmp/$name.dot"
+            echo "FAIL: docs/tutorial/images/$name.dot is not what $ch shows now: make tutorial-pictures"
+            fail=1
+        else
+            echo "docs/tutorial/images/$name.dot is current"
+        fi
+    else
+        cp "$tmp/$name.dot" "$img/$name.dot"
+        dot -Tsvg "$img/$name.dot" -o "$img/$name.svg" || exit 1
+        echo "docs/tutorial/images/$name.svg"
+    fi
+done
+# The address-space pictures: the same dump, the mapped frames of the
+# chapter's slots drawn as the walks through their translation tables by
+# tutorial/vspace-picture.py; compared like the capability pictures.
+spaces=(
+    "ch8-address-spaces ch8 40-60"
+)
+for p in "${spaces[@]}"; do
+    set -- $p
+    name=$1 ch=$2 slots=$3
+    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-$ch-picture.elf" \
+        --dump-caps "$tmp/$name-full.dot" 2>"$tmp/$name.log" || { cat "$tmp/$name.log"; exit 1; }
+    python3 "$src/tutorial/vspace-picture.py" "$tmp/$name-full.dot" "$tmp/$name.dot" "$slots" || exit 1
     if [ -n "$check" ]; then
         if ! cmp -s "$tmp/$name.dot" "$img/$name.dot"; then
             diff "$img/$name.dot" "$tmp/$name.dot"
