@@ -26,16 +26,27 @@ pictures=(
     "ch3-untyped ch3 40-70"
     "ch6-driver ch6 4,40,42-43,47-53"
     "ch8-vspace ch8 3,6,40-60"
+    "ch9-spawn ch9 119-151"
 )
 [ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch2-picture.elf tutorial/tutorial-ch3-picture.elf \
     tutorial/tutorial-ch4-solution.elf tutorial/tutorial-ch5-solution.elf sim/kaal-sim \
     tutorial/tutorial-ch6-picture.elf tutorial/tutorial-ch6-solution.elf tutorial/tutorial-ch7-solution.elf \
-    tutorial/tutorial-ch8-picture.elf >/dev/null || exit 1
+    tutorial/tutorial-ch8-picture.elf tutorial/tutorial-ch9-picture.elf >/dev/null || exit 1
+# dump_caps NAME CH: run chapter CH's picture program on kaal-sim (with
+# its own ELF as boot module if the chapter has a self-module file) and
+# write every capability to $tmp/NAME-full.dot.
+dump_caps() {
+    local elf=$build/tutorial/tutorial-$2-picture.elf module=(--no-module) d
+    for d in "$src"/tutorial/"$2"-*/; do
+        [ -f "$d/self-module" ] && module=(--module "$elf")
+    done
+    "$build"/sim/kaal-sim --quiet "${module[@]}" --root "$elf" \
+        --dump-caps "$tmp/$1-full.dot" 2>"$tmp/$1.log" || { cat "$tmp/$1.log"; return 1; }
+}
 for p in "${pictures[@]}"; do
     set -- $p
     name=$1 ch=$2 slots=$3
-    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-$ch-picture.elf" \
-        --dump-caps "$tmp/$name-full.dot" 2>"$tmp/$name.log" || { cat "$tmp/$name.log"; exit 1; }
+    dump_caps "$name" "$ch" || exit 1
     python3 "$src/tutorial/caps-subset.py" "$tmp/$name-full.dot" "$tmp/$name.dot" "$slots" || exit 1
     if [ -n "$check" ]; then
         if ! cmp -s "$tmp/$name.dot" "$img/$name.dot"; then
@@ -56,12 +67,12 @@ done
 # tutorial/vspace-picture.py; compared like the capability pictures.
 spaces=(
     "ch8-address-spaces ch8 40-60"
+    "ch9-child-space ch9 132-150"
 )
 for p in "${spaces[@]}"; do
     set -- $p
     name=$1 ch=$2 slots=$3
-    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-$ch-picture.elf" \
-        --dump-caps "$tmp/$name-full.dot" 2>"$tmp/$name.log" || { cat "$tmp/$name.log"; exit 1; }
+    dump_caps "$name" "$ch" || exit 1
     python3 "$src/tutorial/vspace-picture.py" "$tmp/$name-full.dot" "$tmp/$name.dot" "$slots" || exit 1
     if [ -n "$check" ]; then
         if ! cmp -s "$tmp/$name.dot" "$img/$name.dot"; then
