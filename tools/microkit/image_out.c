@@ -410,7 +410,7 @@ int mk_image_write_virt(image_state_t *st, const char *path, const char *kernel_
  *               the whole file's
  *   T           (past the kernel's .bss: the header's image size, page
  *               aligned) the tail: x0 = the device tree below, x1-x3 = 0,
- *               jump to the kernel's entry
+ *               branch to the kernel's entry (PC-relative: put_tail)
  *   T + 0x40    device tree: the board's RAM, /chosen initrd = the
  *               archive, the tail's page reserved (CPUs 1-3, released into
  *               the kernel's first instruction, pass through it too)
@@ -454,22 +454,24 @@ bool mk_image_board_rpi4(const char *board)
     return false;
 }
 
-/* The tail: x0 = dtb, x1-x3 = 0, branch to entry. */
-static void put_tail(bytes_t *o, uint64_t dtb, uint64_t entry)
+/* The tail, at image offset tail: x0 = the device tree RPI4_TAIL_DTB
+ * after it, x1-x3 = 0, branch to the kernel's entry at image offset entry.
+ * All PC-relative: loaded anywhere but 0x80000, it still reaches the
+ * kernel, which says on the UART that it must be at 0x80000. */
+static void put_tail(bytes_t *o, uint64_t tail, uint64_t entry)
 {
-    static const uint32_t code[] = {
-        0x580000c0u, /* 0x00 ldr x0, 0x18 (dtb)   */
-        0x580000e4u, /* 0x04 ldr x4, 0x20 (entry) */
-        0xaa1f03e1u, /* 0x08 mov x1, xzr          */
-        0xaa1f03e2u, /* 0x0c mov x2, xzr          */
-        0xaa1f03e3u, /* 0x10 mov x3, xzr          */
-        0xd61f0080u, /* 0x14 br  x4               */
+    int64_t back = ((int64_t)entry - (int64_t)(tail + 0x10u)) / 4; /* negative */
+    uint32_t to_entry = (uint32_t)back & 0x3ffffffu;
+    const uint32_t code[] = {
+        0x10000000u | (RPI4_TAIL_DTB / 4u) << 5, /* 0x00 adr x0, tail + 0x40 */
+        0xaa1f03e1u,                             /* 0x04 mov x1, xzr        */
+        0xaa1f03e2u,                             /* 0x08 mov x2, xzr        */
+        0xaa1f03e3u,                             /* 0x0c mov x3, xzr        */
+        0x14000000u | to_entry,                  /* 0x10 b   entry          */
     };
     for (unsigned i = 0; i < sizeof code / sizeof code[0]; i++) {
         put_le32(o, code[i]);
     }
-    put_le64(o, dtb);
-    put_le64(o, entry);
 }
 
 int mk_image_write_rpi4(image_state_t *st, const char *board, const char *path,
@@ -501,7 +503,7 @@ int mk_image_write_rpi4(image_state_t *st, const char *board, const char *path,
         free(k);
         return -1;
     }
-    uint64_t entry = RPI4_LOAD + (uint64_t)disp;
+    uint64_t entry = (uint64_t)disp; /* image offset */
     uint32_t to_tail = 0x14000000u | (uint32_t)(tail / 4u);
     k[0] = (unsigned char)to_tail;
     k[1] = (unsigned char)(to_tail >> 8);
@@ -524,7 +526,7 @@ int mk_image_write_rpi4(image_state_t *st, const char *board, const char *path,
         size_t n = tail - img.len < sizeof zero ? tail - img.len : sizeof zero;
         put_bytes(&img, zero, n);
     }
-    put_tail(&img, RPI4_LOAD + tail + RPI4_TAIL_DTB, entry);
+    put_tail(&img, tail, entry);
     pad_to(&img, RPI4_TAIL_DTB);
     put_bytes(&img, dtb.b, dtb.len);
     pad_to(&img, 0x1000);
