@@ -2,6 +2,7 @@
 #include "harness.h"
 #include "cspace.h"
 #include "invariants.h"
+#include <hal/console.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -324,4 +325,30 @@ Test(boot, ram_listed_high_first_is_sorted)
     cr_assert_eq(bi->ram_size, 64ull << 20);
     kaal_inv_report_t r = kaal_invariants_check();
     cr_assert_eq(r.problems, 0, "%s", r.msg[0]);
+}
+
+/* kaal-sim --stats (cfg.stats): a console line starting with "@@" goes to
+ * the stats log with the counters, not to the console, also when other
+ * lines came before it (each line is flushed at its newline, so the next
+ * one starts a line of its own). */
+Test(boot, stats_marker_after_console_lines)
+{
+    extern const unsigned char kaal_roottask_elf[];
+    extern const unsigned long kaal_roottask_elf_size;
+    hosted_config_t cfg = {0};
+    cfg.ram_bytes = 64ull << 20;
+    cfg.root_elf = kaal_roottask_elf;
+    cfg.root_elf_size = kaal_roottask_elf_size;
+    cfg.quiet = true;
+    cfg.stats = true;
+    cr_assert_eq(hosted_boot_only(&cfg), -1, "%s", hosted_console_text());
+    for (const char *p = "plain line\n@@mark 1\nplain again\n@@mark 2\n"; *p != '\0'; p++) {
+        hal_console_putc(*p);
+    }
+    const char *console = hosted_console_text();
+    const char *stats = hosted_stats_text();
+    cr_assert_not_null(strstr(console, "plain line\nplain again\n"), "console: %s", console);
+    cr_assert_null(strstr(console, "@@"), "no marker on the console: %s", console);
+    cr_assert_eq(strncmp(stats, "@@mark 1 hs=", 12), 0, "stats: %s", stats);
+    cr_assert_not_null(strstr(stats, "\n@@mark 2 hs="), "stats: %s", stats);
 }
