@@ -35,9 +35,14 @@
  * __sanitizer_cov_pcs_init with a copy of the program's PC table). The
  * snapshot holds them as zero, so each input's counts are its own.
  *
+ * Mutation: fuzz_system_mutate.c (libFuzzer's custom mutator and
+ * crossover, on the steps of sim_play.h).
+ *
  * Environment: KAAL_FUZZ_SYSTEM=FILE.cpio (the system), KAAL_FUZZ_RAM_MIB
  * (RAM, default 16; the replay command repeats it), KAAL_FUZZ_CHECK_RESTORE=1
- * (compare each restore with the snapshot byte for byte).
+ * (compare each restore with the snapshot byte for byte),
+ * KAAL_FUZZ_STRUCTURED=0 (byte mutations only), KAAL_FUZZ_WATCHDOG=1
+ * (keep the hosted watchdog; see LLVMFuzzerInitialize).
  */
 #include "fuzz_snapshot.h"
 #include "fuzz_system_mutate.h"
@@ -190,9 +195,9 @@ static const fwd_fn fwd_sites[FWD_SITES] = {FWDP(0), FWDP(1), FWDP(2), FWDP(3),
 /* After an input: hand the comparisons the programs made to libFuzzer, as
  * if this code had made them (its table of recent compares feeds the CMP
  * mutations; 32-bit operands it also tries as 16-bit ones, the size of
- * the input's small words and labels), and their operands to the pool of
- * the structure-aware mutator (fuzz_system_mutate.c), which puts them in
- * labels and message words of whole steps. */
+ * the input's small words and labels), and the constants among them to
+ * the pool of the structure-aware mutator (fuzz_system_mutate.c), which
+ * puts them in labels and message words of whole steps. */
 static void cmplog_forward(void)
 {
     for (unsigned i = 0; i < nucmp; i++) {
