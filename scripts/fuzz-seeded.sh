@@ -35,6 +35,12 @@ RUNS=${FUZZ_RUNS:-1000000}
 SECS=${FUZZ_SECONDS:-600}
 SYSTEM="$B/fuzz/console-seeded-fuzz.cpio"
 OUT=${FUZZ_SEEDED_OUT:-$B/fuzz/seeded}
+for f in "$B/fuzz/fuzz_system" "$SYSTEM" "$H/sim/kaal-sim"; do
+    if [ ! -f "$f" ]; then
+        echo "fuzz-seeded: $f: no such file (make build-fuzz build-hosted)" >&2
+        exit 1
+    fi
+done
 rm -rf "$OUT"
 mkdir -p "$OUT/work"
 echo "fuzz-seeded: $SYSTEM, seed $SEED, at most $RUNS executions ..."
