@@ -31,6 +31,8 @@
 #   make sdk PREFIX=DIR  install the SDK into DIR: headers, libkaal (hosted and
 #                arm64), user.ld, mkcpio, kaal-sim, the arm64 kernel images,
 #                pkg-config files and a template project (docs/sdk.md)
+#   make sdk-fuzz PREFIX=DIR  the same plus the whole-system fuzzer
+#                (bin/kaal-fuzz-system, from the fuzz build; docs/fuzzing.md)
 #   make caps-picture  render the demo's capability world at halt
 #                (kaal-sim --dump-caps) to docs/images/demo-caps.svg with Graphviz
 #   make timeline-picture  render the demo's timeline (kaal-sim --timeline) to
@@ -58,7 +60,7 @@ SYSTEM ?=
 
 BENCH_RUNS ?= 5
 
-.PHONY: tutorial tutorial-pictures caps-picture timeline-picture sdk sdk-prefix mutate mutate-hand bench check configure-fuzz build-fuzz fuzz fuzz-system fuzz-seeded fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
+.PHONY: tutorial tutorial-pictures caps-picture timeline-picture sdk sdk-fuzz sdk-prefix mutate mutate-hand bench check configure-fuzz build-fuzz fuzz fuzz-system fuzz-seeded fuzz-cov run test qemu debug debug-qemu clean configure-hosted configure-arm64 build-hosted build-arm64
 
 run: build-hosted
 	@$(HOSTED)/sim/kaal-sim
@@ -168,6 +170,13 @@ mutate-hand: configure-hosted
 # The SDK (docs/sdk.md): meson install of both build folders into PREFIX.
 sdk: sdk-prefix build-hosted build-arm64
 	@sh scripts/sdk-install.sh "$(PREFIX)" $(HOSTED) $(ARM64)
+
+# The SDK plus the whole-system fuzzer of the fuzz build, as
+# bin/kaal-fuzz-system (docs/fuzzing.md "Fuzzing your own server").
+sdk-fuzz: DEPS = fuzz
+sdk-fuzz: sdk build-fuzz
+	@install -m 755 $(FUZZ)/fuzz/fuzz_system "$(PREFIX)/bin/kaal-fuzz-system"
+	@echo "  whole-system fuzzer: $(PREFIX)/bin/kaal-fuzz-system (docs/fuzzing.md)"
 
 sdk-prefix:
 	@[ -n "$(PREFIX)" ] || { echo "make sdk: give the install folder: make sdk PREFIX=DIR" >&2; exit 2; }

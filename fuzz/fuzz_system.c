@@ -35,11 +35,17 @@
  * __sanitizer_cov_pcs_init with a copy of the program's PC table). The
  * snapshot holds them as zero, so each input's counts are its own.
  *
+ * Mutation: fuzz_system_mutate.c (libFuzzer's custom mutator and
+ * crossover, on the steps of sim_play.h).
+ *
  * Environment: KAAL_FUZZ_SYSTEM=FILE.cpio (the system), KAAL_FUZZ_RAM_MIB
  * (RAM, default 16; the replay command repeats it), KAAL_FUZZ_CHECK_RESTORE=1
- * (compare each restore with the snapshot byte for byte).
+ * (compare each restore with the snapshot byte for byte),
+ * KAAL_FUZZ_STRUCTURED=0 (byte mutations only), KAAL_FUZZ_WATCHDOG=1
+ * (keep the hosted watchdog; see LLVMFuzzerInitialize).
  */
 #include "fuzz_snapshot.h"
+#include "fuzz_system_mutate.h"
 #include "hosted_internal.h"
 #include "procs.h"
 #include "sim_invariants.h"
@@ -47,6 +53,7 @@
 #include <kaal/cpio.h>
 
 #include <elf.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +142,7 @@ static unsigned numod;
 /* A program's comparison log (fuzz/client/sancov.c struct kaal_cmplog),
  * page by page as this process sees it in RAM. */
 #define CMPLOG_ENTRIES 256u
+#define CMPLOG_CONST (1ull << 63) /* in the pc word: a comparison with a constant (its a) */
 #define CMPLOG_MAX_PAGES 4u
 typedef struct ucmplog {
     uint8_t *page[CMPLOG_MAX_PAGES]; /* host address of each page's first byte used */
@@ -187,7 +195,9 @@ static const fwd_fn fwd_sites[FWD_SITES] = {FWDP(0), FWDP(1), FWDP(2), FWDP(3),
 /* After an input: hand the comparisons the programs made to libFuzzer, as
  * if this code had made them (its table of recent compares feeds the CMP
  * mutations; 32-bit operands it also tries as 16-bit ones, the size of
- * the input's small words and labels). */
+ * the input's small words and labels), and the constants among them to
+ * the pool of the structure-aware mutator (fuzz_system_mutate.c), which
+ * puts them in labels and message words of whole steps. */
 static void cmplog_forward(void)
 {
     for (unsigned i = 0; i < nucmp; i++) {
@@ -197,8 +207,15 @@ static void cmplog_forward(void)
         for (uint64_t k = 0; k < n; k++) {
             uint64_t e[3];
             cmplog_read(&ucmp[i], 8u + 24u * k, e, sizeof(e));
-            uint64_t h = (e[2] * 0x9e3779b97f4a7c15ull) >> 58;
+            bool is_const = (e[2] & CMPLOG_CONST) != 0;
+            uint64_t h = ((e[2] & ~CMPLOG_CONST) * 0x9e3779b97f4a7c15ull) >> 58;
             fwd_sites[(h + i) % FWD_SITES](e[0], e[1]);
+            /* The constant (labels, magic values, lengths the program
+             * tests its messages against) to the structure-aware
+             * mutator's pool; the other operand came from the input. */
+            if (is_const) {
+                sysmut_note_value(e[0]);
+            }
         }
     }
 }
@@ -392,6 +409,8 @@ static void print_coverage(void)
     for (size_t k = 0; host_seen != NULL && k < n; k++) {
         seen += host_seen[k] != 0;
     }
+    fprintf(stderr, "fuzz_system: values the user programs compared with (mutation pool): %u\n",
+            sysmut_pool_size());
     fprintf(stderr, "fuzz_system: kernel side (core/, hal/, player) coverage: %zu of %zu edges (%.2f%%)\n",
             seen, n, n != 0 ? 100.0 * (double)seen / (double)n : 0.0);
     for (unsigned p = 0; p < npcov; p++) {
@@ -413,6 +432,9 @@ static void print_coverage(void)
     /* KAAL_FUZZ_USER_PCS=1: each user edge's PC (the program's own
      * address: addr2line -e PROGRAM.elf) and whether it was reached. */
     if (getenv("KAAL_FUZZ_USER_PCS") != NULL) {
+        for (unsigned i = 0; i < sysmut_pool_size(); i++) {
+            fprintf(stderr, "fuzz_system: pool value 0x%llx\n", (unsigned long long)sysmut_pool_value(i));
+        }
         for (unsigned i = 0; i < numod; i++) {
             for (size_t k = 0; k < (size_t)(umod[i].hi - umod[i].lo); k++) {
                 fprintf(stderr, "fuzz_system: user-pc %s 0x%lx %s\n", umod[i].prog,
@@ -524,6 +546,20 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         exit(1);
     }
     unpoison_below();
+    /* The hosted machine's watchdog (hal/hosted/trap.c: SIGVTALRM every
+     * 10 ms of this thread's CPU time, which preempts a user thread that
+     * spins without kernel entries) runs its handler whenever the host
+     * says so: its code's coverage would land on whichever input runs
+     * then, and a run with -seed=N would not be the same run twice. So
+     * the signal stays blocked (pending) while inputs run; a program that
+     * spins is then a libFuzzer timeout (-timeout). KAAL_FUZZ_WATCHDOG=1
+     * keeps the watchdog, for systems whose programs spin on purpose. */
+    if (!(getenv("KAAL_FUZZ_WATCHDOG") != NULL && strcmp(getenv("KAAL_FUZZ_WATCHDOG"), "1") == 0)) {
+        sigset_t vt;
+        sigemptyset(&vt);
+        sigaddset(&vt, SIGVTALRM);
+        pthread_sigmask(SIG_BLOCK, &vt, NULL);
+    }
     snap_uctx = hosted_cur_uctx;
     /* The binary's own counters first. The compiler's module constructor
      * registers them with the section bounds __start___sancov_cntrs /
@@ -553,8 +589,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     return 0;
 }
 
+/* Inputs run so far (this process): the exact count to a crash. */
+static uint64_t executions;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    executions++;
     restore();
     if (check_restore) {
         const char *what = snap_compare();
@@ -575,7 +615,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     note_coverage();
     cmplog_forward();
     if (crash != NULL) {
-        fprintf(stderr, "fuzz_system: CRASH after %llu steps: %s\n", (unsigned long long)sim_play_steps(), crash);
+        fprintf(stderr, "fuzz_system: CRASH in execution %llu, after %llu steps: %s\n",
+                (unsigned long long)executions, (unsigned long long)sim_play_steps(), crash);
         fprintf(stderr, "fuzz_system: console of the input:\n%.*s\n",
                 (int)(hm.console_len - snap_console_len), hm.console + snap_console_len);
         fprintf(stderr, "fuzz_system: replay: kaal-sim --ram %u --module %s --replay <the crash file>\n",

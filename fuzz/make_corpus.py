@@ -7,7 +7,7 @@ import os
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus")
 os.makedirs(out, exist_ok=True)
 
-NSYS = 12  # entries of sysnos[] in fuzz_run.c
+NSYS = 13  # entries of sysnos[] in fuzz_run.c (12: DebugSnapshot)
 CALL, REPLY_RECV = 0, 8  # their indices in sysnos[]
 EP = 3  # the first endpoint: world object 3 (after the three TCBs)
 

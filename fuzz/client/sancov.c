@@ -31,7 +31,7 @@
  * comparison, the first KAAL_CMPLOG_ENTRIES are kept. */
 struct kaal_cmplog {
     uint64_t n;
-    uint64_t e[KAAL_CMPLOG_ENTRIES][3]; /* a, b, the comparison's pc */
+    uint64_t e[KAAL_CMPLOG_ENTRIES][3]; /* a, b, the comparison's pc (| KAAL_CMPLOG_CONST) */
 };
 __attribute__((section("__kaal_cmplog"), used)) struct kaal_cmplog kaal_cmplog;
 
@@ -46,6 +46,11 @@ NOCOV __attribute__((always_inline)) static inline void note_at(uint64_t a, uint
     kaal_cmplog.n = i + 1u;
 }
 #define note(a, b) note_at((a), (b), (uint64_t)__builtin_return_address(0))
+/* A comparison with a compile-time constant (a is the constant): the pc
+ * word carries KAAL_CMPLOG_CONST, so the fuzzer can tell the server's own
+ * values (labels, magic numbers, lengths) from the input's. */
+#define KAAL_CMPLOG_CONST (1ull << 63)
+#define note_const(a, b) note_at((a), (b), (uint64_t)__builtin_return_address(0) | KAAL_CMPLOG_CONST)
 
 void __sanitizer_cov_8bit_counters_init(uint8_t *start, uint8_t *stop);
 void __sanitizer_cov_pcs_init(const uintptr_t *beg, const uintptr_t *end);
@@ -75,15 +80,15 @@ NOCOV void __sanitizer_cov_trace_cmp1(uint8_t a, uint8_t b) { note(a, b); }
 NOCOV void __sanitizer_cov_trace_cmp2(uint16_t a, uint16_t b) { note(a, b); }
 NOCOV void __sanitizer_cov_trace_cmp4(uint32_t a, uint32_t b) { note(a, b); }
 NOCOV void __sanitizer_cov_trace_cmp8(uint64_t a, uint64_t b) { note(a, b); }
-NOCOV void __sanitizer_cov_trace_const_cmp1(uint8_t a, uint8_t b) { note(a, b); }
-NOCOV void __sanitizer_cov_trace_const_cmp2(uint16_t a, uint16_t b) { note(a, b); }
-NOCOV void __sanitizer_cov_trace_const_cmp4(uint32_t a, uint32_t b) { note(a, b); }
-NOCOV void __sanitizer_cov_trace_const_cmp8(uint64_t a, uint64_t b) { note(a, b); }
+NOCOV void __sanitizer_cov_trace_const_cmp1(uint8_t a, uint8_t b) { note_const(a, b); }
+NOCOV void __sanitizer_cov_trace_const_cmp2(uint16_t a, uint16_t b) { note_const(a, b); }
+NOCOV void __sanitizer_cov_trace_const_cmp4(uint32_t a, uint32_t b) { note_const(a, b); }
+NOCOV void __sanitizer_cov_trace_const_cmp8(uint64_t a, uint64_t b) { note_const(a, b); }
 
 /* cases[0]: number of cases, cases[1]: operand bits, cases[2..]: values. */
 NOCOV void __sanitizer_cov_trace_switch(uint64_t val, uint64_t *cases)
 {
     for (uint64_t i = 0; i < cases[0] && i < 16u; i++) {
-        note_at(val, cases[2u + i], (uint64_t)__builtin_return_address(0) + i);
+        note_at(cases[2u + i], val, ((uint64_t)__builtin_return_address(0) + i) | KAAL_CMPLOG_CONST);
     }
 }
