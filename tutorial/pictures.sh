@@ -47,6 +47,29 @@ for p in "${pictures[@]}"; do
         echo "docs/tutorial/images/$name.svg"
     fi
 done
+# Chapter 10: the system the solution's ch10.system describes, built and
+# run by check.c (-DTUT_PICTURE: halted before the teardown); drawn: the
+# two programs' CNodes and what their capabilities derive from.
+t10=tutorial/ch10-system
+[ -n "$check" ] || ninja -C "$build" $t10/tutorial-ch10-picture.elf $t10/tutorial-ch10-solution.cpio \
+    >/dev/null || exit 1
+"$build"/sim/kaal-sim --quiet --module "$build/$t10/tutorial-ch10-solution.cpio" \
+    --root "$build/$t10/tutorial-ch10-picture.elf" --dump-caps "$tmp/ch10-full.dot" 2>"$tmp/ch10.log" ||
+    { cat "$tmp/ch10.log"; exit 1; }
+python3 "$src/tutorial/caps-subset.py" "$tmp/ch10-full.dot" "$tmp/ch10-system.dot" 1 || exit 1
+if [ -n "$check" ]; then
+    if ! cmp -s "$tmp/ch10-system.dot" "$img/ch10-system.dot"; then
+        diff "$img/ch10-system.dot" "$tmp/ch10-system.dot"
+        echo "FAIL: docs/tutorial/images/ch10-system.dot is not what ch10 shows now: make tutorial-pictures"
+        fail=1
+    else
+        echo "docs/tutorial/images/ch10-system.dot is current"
+    fi
+else
+    cp "$tmp/ch10-system.dot" "$img/ch10-system.dot"
+    dot -Tsvg "$img/ch10-system.dot" -o "$img/ch10-system.svg" || exit 1
+    echo "docs/tutorial/images/ch10-system.svg"
+fi
 # The timelines (kaal-sim --timeline, scripts/timeline-svg.py): redrawn,
 # not compared (--check skips them).
 if [ -z "$check" ]; then
