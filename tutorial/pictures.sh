@@ -90,5 +90,18 @@ if [ -z "$check" ]; then
         --title "Chapter 5: five calls and their replies (virtual time; kaal-sim --timeline)" \
         "$tmp/ch5.json" "$img/ch5-ipc.svg" || exit 1
     echo "docs/tutorial/images/ch5-ipc.svg"
+    # Chapter 11: the exercise as given (the worker never runs while the
+    # root task waits for it) and the solution, the same 60 us.
+    [ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch11-exercise.elf \
+        tutorial/tutorial-ch11-solution.elf >/dev/null || exit 1
+    for v in exercise:bug solution:fixed; do
+        "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch11-${v%%:*}.elf" \
+            --timeline "$tmp/ch11-${v#*:}.json"
+        python3 "$src/scripts/timeline-check.py" "$tmp/ch11-${v#*:}.json" || exit 1
+        python3 "$src/scripts/timeline-svg.py" --from 0 --to 60 \
+            --title "Chapter 11, the ${v%%:*}: the first 60 us (virtual time; kaal-sim --timeline)" \
+            "$tmp/ch11-${v#*:}.json" "$img/ch11-${v#*:}.svg" || exit 1
+        echo "docs/tutorial/images/ch11-${v#*:}.svg"
+    done
 fi
 exit $fail
