@@ -118,8 +118,8 @@ timeline-picture: build-hosted
 	  $(HOSTED)/demo-timeline.json docs/images/demo-timeline.svg
 
 BACKEND ?= hosted
-tutorial: DEPS = $(if $(filter qemu,$(BACKEND)),qemu)
-tutorial: configure-hosted $(if $(filter qemu,$(BACKEND)),configure-arm64)
+tutorial: DEPS = $(if $(filter qemu raspi4b,$(BACKEND)),qemu)
+tutorial: configure-hosted $(if $(filter qemu raspi4b,$(BACKEND)),configure-arm64)
 	@tutorial/run.sh "$(CH)" $(BACKEND) $(HOSTED) $(ARM64)
 
 tutorial-pictures: DEPS = picture
