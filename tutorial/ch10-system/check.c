@@ -94,7 +94,8 @@ static void kaal_format(tut_t *t, const kaal_bootinfo_t *bi)
                       sys.desc.program[client].done_slot == 3,
                   "ch10.system declares the endpoint calc, the server (priority 200) and the "
                   "client (100, done=3)",
-                  "in ch10.system, declare the endpoint calc and the programs server and client")) {
+                  "in ch10.system, declare the endpoint calc, the server (server.elf, priority "
+                  "200) and the client (client.elf, 100, done=3)")) {
         return;
     }
     const kaal_sd_grant_t *gs = grant(&sys, server, calc);
