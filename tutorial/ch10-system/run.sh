@@ -26,10 +26,14 @@ qemu) build=$arm64 board=(--board qemu_virt_aarch64 --kernel "$arm64/hal/arm64/k
 *) echo "make tutorial: BACKEND is hosted or qemu, not '$backend'" >&2; exit 2 ;;
 esac
 t=tutorial/ch10-system
-targets=($t/tutorial-ch10-check.elf $t/tutorial-ch10-server.elf $t/tutorial-ch10-client.elf
-         $t/tutorial-ch10-pd_server.elf $t/tutorial-ch10-pd_client.elf user/archive/mkcpio
+targets=("$t/tutorial-ch10-check.elf" "$t/tutorial-ch10-server.elf" "$t/tutorial-ch10-client.elf"
+         "$t/tutorial-ch10-pd_server.elf" "$t/tutorial-ch10-pd_client.elf" user/archive/mkcpio
          tools/microkit/microkit)
-[ "$backend" = hosted ] && targets+=(sim/kaal-sim) || targets+=(hal/arm64/kernel.img $t/kernel-tutorial-ch10-check.img)
+if [ "$backend" = hosted ]; then
+    targets+=(sim/kaal-sim)
+else
+    targets+=(hal/arm64/kernel.img "$t/kernel-tutorial-ch10-check.img")
+fi
 ninja -C "$build" "${targets[@]}" >/dev/null || ninja -C "$build" "${targets[@]}" || exit 1
 python3 "$dir/archive.py" --mkcpio "$build/user/archive/mkcpio" --microkit "$build/tools/microkit/microkit" \
     "${board[@]}" --work "$copy/work-$backend" --out "$copy/ch10-$backend.cpio" \

@@ -26,13 +26,13 @@ for f in fuzz.system:exercise.system seed.txt:exercise-seed.txt server.c:server.
     fi
 done
 t=tutorial/ch12-fuzz
-targets=($t/tutorial-ch12-server.elf $t/tutorial-ch12-server-learner.elf $t/tutorial-ch12-fuzzclient.elf
+targets=("$t/tutorial-ch12-server.elf" "$t/tutorial-ch12-server-learner.elf" "$t/tutorial-ch12-fuzzclient.elf"
          user/archive/mkcpio sim/kaal-sim)
 ninja -C "$hosted" "${targets[@]}" >/dev/null || ninja -C "$hosted" "${targets[@]}" || exit 1
 fuzz=()
 fuzzbuild=${FUZZ_BUILD:-build/fuzz}
 if [ -f "$fuzzbuild/build.ninja" ]; then
-    ninja -C "$fuzzbuild" fuzz/fuzz_system $t/tutorial-ch12-server.elf $t/tutorial-ch12-fuzzclient.elf \
+    ninja -C "$fuzzbuild" fuzz/fuzz_system "$t/tutorial-ch12-server.elf" "$t/tutorial-ch12-fuzzclient.elf" \
         >/dev/null || exit 1
     # the fuzz build's server and client: compiled with the coverage the fuzzer reads
     fuzz=(--fuzzer "$fuzzbuild/fuzz/fuzz_system" --runs "${FUZZ_RUNS:-20000}")

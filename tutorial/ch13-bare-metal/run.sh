@@ -31,7 +31,7 @@ done
 t=tutorial/ch13-bare-metal
 img=$t/kernel-tutorial-ch13-check.img
 [ "$backend" = raspi4b ] && img=$t/kernel-tutorial-ch13-check-rpi4.img
-targets=("$img" $t/tutorial-ch13-driver-learner.elf user/archive/mkcpio tests/qemu/rpi4-qemu.dtb)
+targets=("$img" "$t/tutorial-ch13-driver-learner.elf" user/archive/mkcpio tests/qemu/rpi4-qemu.dtb)
 ninja -C "$arm64" "${targets[@]}" >/dev/null || ninja -C "$arm64" "${targets[@]}" || exit 1
 "$dir/pack.sh" "$arm64/user/archive/mkcpio" "$copy/ch13.cpio" "$copy/virt.system" "$copy/rpi4.system" \
     "$arm64/$t/tutorial-ch13-driver-learner.elf" || exit 1
