@@ -470,16 +470,34 @@ def patch_files(patch):
     return out
 
 
+RELOCATE_CONTEXT = 3
+
+
 def relocate(text, commit_text, m):
     """m (a mutant of the campaign's commit) moved to the same line in text
-    (HEAD's version of the file): the line whose content equals the
-    original line, nearest to its old number. None if the line is gone."""
-    old = commit_text.split("\n")[m["line"] - 1]
+    (HEAD's version of the file): among the lines whose content equals the
+    original line, the one whose neighbours (RELOCATE_CONTEXT lines each
+    side) match the old neighbours best, then the nearest to its old
+    number (a line such as `if (err != 0) {` occurs many times, and the
+    nearest copy after an insertion above may be another one). None if
+    the line is gone."""
+    old_lines = commit_text.split("\n")
+    at = m["line"] - 1
+    old = old_lines[at]
     lines = text.split("\n")
     hits = [i for i, l in enumerate(lines) if l == old]
     if not hits:
         return None
-    i = min(hits, key=lambda k: abs(k - (m["line"] - 1)))
+
+    def context(k):
+        same = 0
+        for d in range(1, RELOCATE_CONTEXT + 1):
+            for a, b in ((at - d, k - d), (at + d, k + d)):
+                if 0 <= a < len(old_lines) and 0 <= b < len(lines) and old_lines[a] == lines[b]:
+                    same += 1
+        return same
+
+    i = min(hits, key=lambda k: (-context(k), abs(k - at)))
     return dict(m, line=i + 1)
 
 

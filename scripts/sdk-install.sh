@@ -30,7 +30,7 @@ done
 # Microkit's SDK layout (docs/microkit.md): board/BOARD/CONFIG/{include,lib}
 # from libmicrokit of each backend (lib/microkit/<backend>/), bin/microkit.
 # KaaL has one kernel configuration: debug and release are the same.
-microkit_board() { # BOARD BACKEND SEL4_ARCH
+microkit_board() { # BOARD BACKEND SEL4_ARCH SEL4_PLAT
     src=$prefix/lib/microkit/$2
     [ -f "$src/libmicrokit.a" ] || return 0
     for config in debug release; do
@@ -45,12 +45,15 @@ microkit_board() { # BOARD BACKEND SEL4_ARCH
         printf '%s\n' "/* KaaL's Microkit SDK: board $1, config $config (docs/microkit.md). */" \
             "#pragma once" "#define CONFIG_SEL4_ARCH  $3" "#define $arch_flag 1" \
             "#define CONFIG_WORD_SIZE  64" "#define CONFIG_MAX_NUM_NODES  1" \
-            "#define CONFIG_KAAL_BOARD  $1" >"$d/include/kernel/gen_config.h"
+            "#define CONFIG_KAAL_BOARD  $1" "#define CONFIG_PLAT_$4 1" \
+            >"$d/include/kernel/gen_config.h"
     done
 }
-microkit_board kaal_hosted hosted x86_64
-for b in qemu_virt_aarch64 rpi4b_1gb rpi4b_2gb rpi4b_4gb rpi4b_8gb; do
-    microkit_board $b arm64 aarch64
+# The platform as seL4 names it (CONFIG_PLAT_...), for board-specific code.
+microkit_board kaal_hosted hosted x86_64 KAAL_HOSTED
+microkit_board qemu_virt_aarch64 arm64 aarch64 QEMU_ARM_VIRT
+for b in rpi4b_1gb rpi4b_2gb rpi4b_4gb rpi4b_8gb; do
+    microkit_board $b arm64 aarch64 BCM2711
 done
 
 echo "KaaL SDK installed in $prefix:"

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Self-test of scripts/mutate.py: the operators find the sites they
 should and no others, the sample is reproducible, and a malformed
-equivalence list is rejected with FILE:LINE."""
+equivalence list is rejected with FILE:LINE, and a survivor moved to
+HEAD lands on its own line."""
 import os
 import subprocess
 import sys
@@ -45,6 +46,17 @@ def main():
                                     "replacement": "+"})
     if orig != "-" or "return a + b;" not in text:
         print("apply did not mutate line 9:", orig)
+        bad = 1
+    # relocate: a repeated line is found by its neighbours, not by the
+    # nearest copy (here lines were inserted above it).
+    before = "a();\nif (e) {\n    x();\n}\nb();\nif (e) {\n    y();\n}\n"
+    after = "z();\n" * 6 + "a();\nif (e) {\n    x();\n}\nb();\nif (e) {\n    y();\n}\n"
+    moved = mutate.relocate(after, before, {"line": 6})
+    if moved is None or moved["line"] != 12:
+        print("relocate did not follow the line's neighbours:", moved)
+        bad = 1
+    if mutate.relocate(after, "gone();\n", {"line": 1}) is not None:
+        print("relocate found a line that is gone")
         bad = 1
     cands = [{"id": str(i), "op": op} for i, op in enumerate(["rel", "const", "del"] * 20)]
     a = [m["id"] for m in mutate.draw(cands, 9, 5)]

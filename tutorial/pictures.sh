@@ -24,15 +24,56 @@ fail=0
 pictures=(
     "ch2-caps ch2 2,40-49"
     "ch3-untyped ch3 40-70"
+    "ch6-driver ch6 4,40,42-43,47-53"
+    "ch8-vspace ch8 3,6,40-60"
+    "ch9-spawn ch9 119-151"
 )
 [ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch2-picture.elf tutorial/tutorial-ch3-picture.elf \
-    tutorial/tutorial-ch4-solution.elf tutorial/tutorial-ch5-solution.elf sim/kaal-sim >/dev/null || exit 1
+    tutorial/tutorial-ch4-solution.elf tutorial/tutorial-ch5-solution.elf sim/kaal-sim \
+    tutorial/tutorial-ch6-picture.elf tutorial/tutorial-ch6-solution.elf tutorial/tutorial-ch7-solution.elf \
+    tutorial/tutorial-ch8-picture.elf tutorial/tutorial-ch9-picture.elf >/dev/null || exit 1
+# dump_caps NAME CH: run chapter CH's picture program on kaal-sim (with
+# its own ELF as boot module if the chapter has a self-module file) and
+# write every capability to $tmp/NAME-full.dot.
+dump_caps() {
+    local elf=$build/tutorial/tutorial-$2-picture.elf module=(--no-module) d
+    for d in "$src"/tutorial/"$2"-*/; do
+        [ -f "$d/self-module" ] && module=(--module "$elf")
+    done
+    "$build"/sim/kaal-sim --quiet "${module[@]}" --root "$elf" \
+        --dump-caps "$tmp/$1-full.dot" 2>"$tmp/$1.log" || { cat "$tmp/$1.log"; return 1; }
+}
 for p in "${pictures[@]}"; do
     set -- $p
     name=$1 ch=$2 slots=$3
-    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-$ch-picture.elf" \
-        --dump-caps "$tmp/$name-full.dot" 2>"$tmp/$name.log" || { cat "$tmp/$name.log"; exit 1; }
+    dump_caps "$name" "$ch" || exit 1
     python3 "$src/tutorial/caps-subset.py" "$tmp/$name-full.dot" "$tmp/$name.dot" "$slots" || exit 1
+    if [ -n "$check" ]; then
+        if ! cmp -s "$tmp/$name.dot" "$img/$name.dot"; then
+            diff "$img/$name.dot" "$tmp/$name.dot"
+            echo "FAIL: docs/tutorial/images/$name.dot is not what $ch shows now: make tutorial-pictures"
+            fail=1
+        else
+            echo "docs/tutorial/images/$name.dot is current"
+        fi
+    else
+        cp "$tmp/$name.dot" "$img/$name.dot"
+        dot -Tsvg "$img/$name.dot" -o "$img/$name.svg" || exit 1
+        echo "docs/tutorial/images/$name.svg"
+    fi
+done
+# The address-space pictures: the same dump, the mapped frames of the
+# chapter's slots drawn as the walks through their translation tables by
+# tutorial/vspace-picture.py; compared like the capability pictures.
+spaces=(
+    "ch8-address-spaces ch8 40-60"
+    "ch9-child-space ch9 132-150"
+)
+for p in "${spaces[@]}"; do
+    set -- $p
+    name=$1 ch=$2 slots=$3
+    dump_caps "$name" "$ch" || exit 1
+    python3 "$src/tutorial/vspace-picture.py" "$tmp/$name-full.dot" "$tmp/$name.dot" "$slots" || exit 1
     if [ -n "$check" ]; then
         if ! cmp -s "$tmp/$name.dot" "$img/$name.dot"; then
             diff "$img/$name.dot" "$tmp/$name.dot"
@@ -90,6 +131,20 @@ if [ -z "$check" ]; then
         --title "Chapter 5: five calls and their replies (virtual time; kaal-sim --timeline)" \
         "$tmp/ch5.json" "$img/ch5-ipc.svg" || exit 1
     echo "docs/tutorial/images/ch5-ipc.svg"
+    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch6-solution.elf" \
+        --timeline "$tmp/ch6.json" || exit 1
+    python3 "$src/scripts/timeline-check.py" "$tmp/ch6.json" || exit 1
+    python3 "$src/scripts/timeline-svg.py" \
+        --title "Chapter 6: a driver, three requests and three interrupts (virtual time; kaal-sim --timeline)" \
+        "$tmp/ch6.json" "$img/ch6-timeline.svg" || exit 1
+    echo "docs/tutorial/images/ch6-timeline.svg"
+    "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch7-solution.elf" \
+        --timeline "$tmp/ch7.json" || exit 1
+    python3 "$src/scripts/timeline-check.py" "$tmp/ch7.json" || exit 1
+    python3 "$src/scripts/timeline-svg.py" \
+        --title "Chapter 7: two faults, two replies, a second life (virtual time; kaal-sim --timeline)" \
+        "$tmp/ch7.json" "$img/ch7-faults.svg" || exit 1
+    echo "docs/tutorial/images/ch7-faults.svg"
     # Chapter 11: the exercise as given (the worker never runs while the
     # root task waits for it) and the solution, the same 60 us.
     [ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch11-exercise.elf \

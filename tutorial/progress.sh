@@ -34,7 +34,9 @@ for dir in "$src"/tutorial/ch*-*/; do
             fail=1
             continue
         fi
-        "$sim" --no-module --root "$elf" </dev/null >"$elf.out" 2>&1
+        module=(--no-module)
+        [ -f "$dir/self-module" ] && module=(--module "$elf")
+        "$sim" "${module[@]}" --root "$elf" </dev/null >"$elf.out" 2>&1
         status=$?
         if [ "$k" -lt "$m" ]; then
             want=("$ch: step $((k + 1)) not done: " "$ch: $k of $m steps done") want_status=1

@@ -32,7 +32,9 @@ hosted)
     ninja -C "$hosted" tutorial/tutorial-ch"$ch"-learner.elf sim/kaal-sim >/dev/null ||
         ninja -C "$hosted" tutorial/tutorial-ch"$ch"-learner.elf || exit 1
     echo "tutorial: chapter $ch on kaal-sim ($copy)"
-    "$hosted"/sim/kaal-sim --no-module --root "$hosted"/tutorial/tutorial-ch"$ch"-learner.elf
+    elf=$hosted/tutorial/tutorial-ch$ch-learner.elf module=(--no-module)
+    [ -f "${dirs[0]}/self-module" ] && module=(--module "$elf")
+    "$hosted"/sim/kaal-sim "${module[@]}" --root "$elf"
     ;;
 qemu)
     kernel=tutorial/kernel-tutorial-ch"$ch"-learner.elf

@@ -2,6 +2,7 @@
 #include "harness.h"
 #include "cspace.h"
 #include "invariants.h"
+#include <hal/console.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
@@ -275,4 +276,79 @@ Test(boot, root_cnode_size_out_of_range_fails_boot)
     cr_assert_eq(boot_with_cnode_bits(KAAL_ROOT_CNODE_BITS + 1u), 2);
     /* The smallest allowed size still boots (4 MiB of RAM: few untypeds). */
     cr_assert_eq(boot_with_cnode_bits(KAAL_ROOT_CNODE_MIN_BITS), -1, "%s", hosted_console_text());
+}
+
+/* A platform may list its RAM in any order (a device tree does not sort
+ * its memory nodes): boot sorts the free ranges, so the root objects go to
+ * the lowest free RAM that holds them, and the untypeds still tile every
+ * range. Here the same 64 MiB is described as two 32 MiB halves, high half
+ * first. */
+static void boot_from_info(void *info)
+{
+    kaal_boot(info);
+}
+
+Test(boot, ram_listed_high_first_is_sorted)
+{
+    extern const unsigned char kaal_roottask_elf[];
+    extern const unsigned long kaal_roottask_elf_size;
+    hosted_config_t cfg = {0};
+    cfg.ram_bytes = 64ull << 20;
+    cfg.root_elf = kaal_roottask_elf;
+    cfg.root_elf_size = kaal_roottask_elf_size;
+    cfg.quiet = true;
+    cr_assert_eq(hosted_boot_only(&cfg), -1, "%s", hosted_console_text());
+
+    const paddr_t half = HAL_HOSTED_RAM_BASE + (32ull << 20);
+    hal_boot_info_t info;
+    memset(&info, 0, sizeof(info));
+    info.ram[0].base = half;
+    info.ram[0].size = 32ull << 20;
+    info.ram[1].base = HAL_HOSTED_RAM_BASE;
+    info.ram[1].size = 32ull << 20;
+    info.num_ram = 2;
+    info.device[0].base = HOSTED_DEVICE_BASE;
+    info.device[0].size = HOSTED_DEVICE_SIZE;
+    info.num_device = 1;
+    info.root_elf = cfg.root_elf;
+    info.root_elf_size = cfg.root_elf_size;
+    info.platform = "hosted";
+    cr_assert_eq(hosted_call_kernel(boot_from_info, &info), -1, "%s", hosted_console_text());
+
+    tcb_t *root = ks.ready[KAAL_MAX_PRIO].head;
+    cr_assert_not_null(root);
+    cr_assert_lt(cap_paddr(root->slots[TCB_CTABLE].cap), half, "root CNode in the low half");
+    cr_assert_lt(cap_paddr(root->slots[TCB_VTABLE].cap), half, "root VSpace in the low half");
+    const kaal_bootinfo_t *bi = hal_phys_to_kvirt(
+        cap_paddr(cnode_of_cap(root->slots[TCB_CTABLE].cap)[KAAL_CAP_BOOTINFO_FRAME].cap));
+    cr_assert_eq(bi->ram_base, HAL_HOSTED_RAM_BASE);
+    cr_assert_eq(bi->ram_size, 64ull << 20);
+    kaal_inv_report_t r = kaal_invariants_check();
+    cr_assert_eq(r.problems, 0, "%s", r.msg[0]);
+}
+
+/* kaal-sim --stats (cfg.stats): a console line starting with "@@" goes to
+ * the stats log with the counters, not to the console, also when other
+ * lines came before it (each line is flushed at its newline, so the next
+ * one starts a line of its own). */
+Test(boot, stats_marker_after_console_lines)
+{
+    extern const unsigned char kaal_roottask_elf[];
+    extern const unsigned long kaal_roottask_elf_size;
+    hosted_config_t cfg = {0};
+    cfg.ram_bytes = 64ull << 20;
+    cfg.root_elf = kaal_roottask_elf;
+    cfg.root_elf_size = kaal_roottask_elf_size;
+    cfg.quiet = true;
+    cfg.stats = true;
+    cr_assert_eq(hosted_boot_only(&cfg), -1, "%s", hosted_console_text());
+    for (const char *p = "plain line\n@@mark 1\nplain again\n@@mark 2\n"; *p != '\0'; p++) {
+        hal_console_putc(*p);
+    }
+    const char *console = hosted_console_text();
+    const char *stats = hosted_stats_text();
+    cr_assert_not_null(strstr(console, "plain line\nplain again\n"), "console: %s", console);
+    cr_assert_null(strstr(console, "@@"), "no marker on the console: %s", console);
+    cr_assert_eq(strncmp(stats, "@@mark 1 hs=", 12), 0, "stats: %s", stats);
+    cr_assert_not_null(strstr(stats, "\n@@mark 2 hs="), "stats: %s", stats);
 }

@@ -81,6 +81,39 @@ Test(debug_dump, vspace_slot_names_its_asid)
     cr_assert(strstr(text, line) != NULL, "the root VSpace slot: %s", line);
 }
 
+/* An untyped's object node names its address and its size, a frame's its
+ * address and its page size, "_" between them (an untyped and its first
+ * child untyped share the address, so the size tells the nodes apart and
+ * must not run into the address). */
+static void check_obj_node(word_t cptr, const char *want_obj)
+{
+    debug_out_t o;
+    (void)dump(&o);
+    char id[32], line[200];
+    id_of_slot(id, sizeof(id), cptr);
+    snprintf(line, sizeof(line), "  %s -> %s [style=dashed", id, want_obj);
+    cr_assert(strstr(text, line) != NULL, "the object edge: %s", line);
+    snprintf(line, sizeof(line), "  %s [shape=ellipse", want_obj);
+    cr_assert(strstr(text, line) != NULL, "the object node: %s", line);
+}
+
+Test(debug_dump, untyped_and_frame_nodes_name_address_and_size)
+{
+    const kaal_bootinfo_t *bi = harness_bootinfo();
+    char obj[64];
+    word_t ut = bi->untyped.start;
+    cap_t u = harness_slot(ut)->cap;
+    cr_assert_eq(cap_type(u), CAP_UNTYPED);
+    snprintf(obj, sizeof(obj), "o_untyped_%lx_%u", (unsigned long)cap_paddr(u),
+             (unsigned)cap_untyped_bits(u));
+    check_obj_node(ut, obj);
+    word_t fr = bi->user_image_frames.start;
+    cap_t f = harness_slot(fr)->cap;
+    cr_assert_eq(cap_type(f), CAP_FRAME);
+    snprintf(obj, sizeof(obj), "o_frame_%lx_4K", (unsigned long)cap_paddr(f));
+    check_obj_node(fr, obj);
+}
+
 Test(debug_dump, small_buffer_is_cut_and_measured)
 {
     debug_out_t o;

@@ -25,7 +25,16 @@
 #    first line. The run ends when the expected last line is out (a 120 s
 #    bound otherwise): with no semihosting, the console is the verdict.
 #    Microkit's command line has no `-nic none`: QEMU needs the default
-#    NIC's ROM (Debian: ipxe-qemu).
+#    NIC's ROM (Debian: ipxe-qemu);
+# 5. the same for MICROKIT_BOARD=rpi4b_1gb (GNU tools), its image booted
+#    as the Raspberry Pi firmware boots kernel8.img: QEMU 10's raspi4b
+#    (fetched into ARM64-BUILD/qemu10 by scripts/qemu-fetch-raspi4b.sh, as
+#    the qemu suite does; no QEMU 10 is a failure) with -kernel IMAGE and
+#    -dtb the SDK's rpi4-qemu.dtb, under -icount; hello for rpi4b_2gb,
+#    _4gb and _8gb, whose kernel must report each board's RAM (QEMU's 2 GiB
+#    raspi4b lacks the RAM above 2 GiB the last two name; hello's few
+#    allocations stay low); and the tool refusing the other board's kernel
+#    (--kaal-kernel) for rpi4b_1gb and qemu_virt_aarch64.
 set -eu
 src=$(cd "$1" && pwd -P); hosted=$(cd "$2" && pwd -P); arm64=$3
 if [ ! -f "$arm64/build.ninja" ]; then
@@ -39,6 +48,20 @@ case "$tmp/" in "$src"/*|"$hosted"/*|"$arm64"/*)
     echo "examples_test: $tmp is inside the tree" >&2; exit 1 ;;
 esac
 
+# QEMU 10 for raspi4b, fetched once (with the lock tests/qemu/run-raspi4b.sh
+# takes); the namespace below sees its unpacked root through a bind mount.
+qemu10=$arm64/qemu10
+mkdir -p "$qemu10"
+exec 9>"$qemu10/.lock"
+flock 9
+if ! "$src/scripts/qemu-fetch-raspi4b.sh" "$qemu10" >/dev/null; then
+    echo "FAIL: QEMU 10 with -M raspi4b could not be fetched into $qemu10" \
+        "(scripts/qemu-fetch-raspi4b.sh); the rpi4b images were NOT tested"
+    exit 1
+fi
+exec 9>&-
+mkdir "$tmp/qemu10"
+
 echo "== make sdk PREFIX=$tmp/sdk"
 make -s -C "$src" sdk PREFIX="$tmp/sdk" HOSTED="$hosted" ARM64="$arm64" >/dev/null
 cp -R "$src/examples/microkit" "$tmp/examples"
@@ -46,7 +69,8 @@ cp -R "$src/tests/microkit/expected" "$tmp/expected"
 
 cat >"$tmp/outside.sh" <<'INNER'
 set -eu
-tmp=$1; shift
+tmp=$1 qemu10_root=$2; shift 2
+mount --bind "$qemu10_root" "$tmp/qemu10"
 for d in "$@"; do
     mount -t tmpfs -o size=1m kaal-microkit-test-hidden "$d"
     if [ -n "$(ls -A "$d")" ]; then echo "examples_test: could not hide $d" >&2; exit 1; fi
@@ -103,17 +127,38 @@ for dir in "$tmp"/examples/*/; do
         n=$((n + 1))
     done
 done
-qemu_run() { # IMAGE OUT LAST-LINE
-    qemu-system-aarch64 -machine virt,virtualization=on -cpu cortex-a53 -serial mon:stdio \
-        -device loader,file="$1",addr=0x70000000,cpu-num=0 -m size=2G -nographic \
-        -icount shift=0,align=off,sleep=off </dev/null >"$2" 2>&1 &
+# A run's end: the expected last line, or the kernel's word that nothing will
+# follow (every thread blocked and no interrupt due, a halt, a kernel
+# exception: the Pi has no power-off, so the machine idles on), or QEMU's exit.
+run_until() { # OUT LAST-LINE COMMAND...: until the run's end, 120 s at most
+    out=$1 last=$2; shift 2
+    "$@" </dev/null >"$out" 2>&1 &
     qp=$!
     for _ in $(seq 1200); do
-        if grep -qxF -- "$3" "$2" || ! kill -0 "$qp" 2>/dev/null; then break; fi
+        if tr -d '\r' <"$out" | grep -qxF -e "$last" \
+                -e 'kaal: all threads are blocked and no interrupt is due: machine stopped' ||
+                grep -q '^kaal: halt requested\|KERNEL EXCEPTION' "$out" ||
+                ! kill -0 "$qp" 2>/dev/null; then
+            break
+        fi
         sleep 0.1
     done
     kill "$qp" 2>/dev/null || true
     wait "$qp" 2>/dev/null || true
+}
+qemu_run() { # IMAGE OUT LAST-LINE
+    run_until "$2" "$3" qemu-system-aarch64 -machine virt,virtualization=on -cpu cortex-a53 \
+        -serial mon:stdio -device loader,file="$1",addr=0x70000000,cpu-num=0 -m size=2G \
+        -nographic -icount shift=0,align=off,sleep=off
+}
+# QEMU 10 from the bind mount (what qemu-fetch-raspi4b.sh's wrapper runs).
+qemu10() {
+    QEMU_MODULE_DIR=$tmp/qemu10/usr/lib/x86_64-linux-gnu/qemu \
+        "$tmp/qemu10/usr/bin/qemu-system-aarch64" -L "$tmp/qemu10/usr/share/qemu" "$@"
+}
+rpi4_run() { # IMAGE OUT LAST-LINE: the firmware's way, kernel8.img at 0x80000, x0 = its tree
+    run_until "$2" "$3" qemu10 -M raspi4b -audio none -serial mon:stdio -nographic \
+        -kernel "$1" -dtb "$sdk/share/kaal/arm64/rpi4-qemu.dtb" -icount shift=0,align=off,sleep=off
 }
 for dir in "$tmp"/examples/*/ "$tmp"/examples/*/; do
     ex=$(basename "$dir")
@@ -142,7 +187,61 @@ for dir in "$tmp"/examples/*/ "$tmp"/examples/*/; do
     fi
     n=$((n + 1))
 done
-[ "$n" -ge 30 ] || { echo "FAIL: only $n example runs"; fail=1; }
+gnu=(CC=aarch64-linux-gnu-gcc LD=aarch64-linux-gnu-ld AS=aarch64-linux-gnu-as)
+for dir in "$tmp"/examples/*/; do
+    ex=$(basename "$dir")
+    echo "== $ex (rpi4b_1gb, QEMU 10 raspi4b)"
+    b=$tmp/build/$ex-rpi4b_1gb
+    if ! make -C "$dir" BUILD_DIR="$b" MICROKIT_SDK="$sdk" MICROKIT_BOARD=rpi4b_1gb \
+            MICROKIT_CONFIG=debug "${gnu[@]}" >"$b.log" 2>&1; then
+        cat "$b.log"; echo "FAIL: $ex: make (rpi4b_1gb)"; fail=1; continue
+    fi
+    sed 's/^root: KaaL root task running on hosted$/root: KaaL root task running on arm64-rpi4/' \
+        "$tmp/expected/$ex.txt" >"$b.expected"
+    rpi4_run "$b/loader.img" "$b.out" "$(tail -1 "$b.expected")"
+    grep -v '^kaal\|^\[arm64\]\|^qemu-system-aarch64: ' "$b.out" | tr -d '\r' >"$b.lines" || true
+    if ! diff -u "$b.expected" "$b.lines"; then
+        cat "$b.out"
+        echo "FAIL: $ex (rpi4b_1gb): the output above differs from the expected"; fail=1
+    fi
+    n=$((n + 1))
+done
+# The other Pi 4 boards: the RAM each names (the firmware's default map:
+# 0x3b400000 below the VideoCore, 0x40000000 up to 2 GiB or to the
+# peripherals at 0xfc000000, 4 GiB from 0x100000000), as the kernel sums it.
+for bm in rpi4b_2gb:1971 rpi4b_4gb:3955 rpi4b_8gb:8051; do
+    board=${bm%:*} mib=${bm#*:}
+    echo "== hello ($board, QEMU 10 raspi4b)"
+    b=$tmp/build/hello-$board
+    if ! make -C "$tmp/examples/hello" BUILD_DIR="$b" MICROKIT_SDK="$sdk" MICROKIT_BOARD=$board \
+            MICROKIT_CONFIG=release "${gnu[@]}" >"$b.log" 2>&1; then
+        cat "$b.log"; echo "FAIL: hello: make ($board)"; fail=1; continue
+    fi
+    sed 's/^root: KaaL root task running on hosted$/root: KaaL root task running on arm64-rpi4/' \
+        "$tmp/expected/hello.txt" >"$b.expected"
+    rpi4_run "$b/loader.img" "$b.out" "$(tail -1 "$b.expected")"
+    grep -v '^kaal\|^\[arm64\]\|^qemu-system-aarch64: ' "$b.out" | tr -d '\r' >"$b.lines" || true
+    if ! tr -d '\r' <"$b.out" | grep -q "^\[arm64\] rpi4: .*, RAM $mib MiB at 0x40000000 (device tree)$" ||
+            ! diff -u "$b.expected" "$b.lines"; then
+        cat "$b.out"; echo "FAIL: hello ($board): not $mib MiB of RAM, or the output differs"; fail=1
+    fi
+    n=$((n + 1))
+done
+# Each board's kernel only: the other one is refused, and no image is left.
+b=$tmp/build/hello-rpi4b_1gb
+for bk in rpi4b_1gb:kernel.img:0x200000 qemu_virt_aarch64:kernel8.img:0x80000; do
+    board=${bk%%:*} k=${bk#*:}; off=${k#*:}; k=${k%:*}
+    st=0
+    (cd "$tmp/examples/hello" && microkit hello.system --search-path "$b" --board "$board" \
+        --config debug -o "$tmp/wrong.img" --kaal-kernel "$sdk/share/kaal/arm64/$k") \
+        >/dev/null 2>"$tmp/wrong.err" || st=$?
+    if [ $st != 1 ] || [ -e "$tmp/wrong.img" ] ||
+            ! grep -q "^microkit: error: .*/$k: a kernel linked for another board (text_offset $off" \
+                "$tmp/wrong.err"; then
+        cat "$tmp/wrong.err"; echo "FAIL: $board with $k: status $st"; fail=1
+    fi
+done
+[ "$n" -ge 39 ] || { echo "FAIL: only $n example runs"; fail=1; }
 echo "$n example runs"
 exit $fail
 INNER
@@ -152,5 +251,5 @@ for d in "$hosted" "$arm64"; do
     case "$d/" in "$src"/*) ;; *) hide+=("$d") ;; esac
 done
 if [ "$(id -u)" = 0 ]; then ns=(unshare --mount); else ns=(unshare --map-root-user --mount); fi
-"${ns[@]}" bash "$tmp/outside.sh" "$tmp" "${hide[@]}"
+"${ns[@]}" bash "$tmp/outside.sh" "$tmp" "$qemu10/root" "${hide[@]}"
 echo "== examples_test: ok"

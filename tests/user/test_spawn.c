@@ -430,6 +430,11 @@ Test(system, build_restart_teardown)
 
     err = kaal_system_teardown(&sys, &ctx);
     cr_assert_eq(err, KAAL_NO_ERROR, "teardown: %s", ctx.why);
+    /* The IRQ object gave back its handler's and its notification's root
+     * slots (a slot kept would leak one per build and teardown). */
+    const kaal_system_obj_t *dev = &sys.obj[kaal_sysdesc_find_object(&sys.desc, "dev")];
+    cr_assert_eq(dev->irq_handler, 0);
+    cr_assert_eq(dev->irq_ntfn, 0);
     check_all_free();
 }
 

@@ -388,10 +388,10 @@ int mk_image_write(const mk_system_t *sys, const char *board, const char *path,
     st.sys = sys;
     st.err = err;
     st.desc = desc;
-    bool hosted = strcmp(board, "kaal_hosted") == 0;
-    if (!hosted && strcmp(board, "qemu_virt_aarch64") != 0) {
-        fprintf(err, "microkit: error: %s: KaaL builds images for the boards kaal_hosted and "
-                     "qemu_virt_aarch64 only so far; not %s (docs/microkit.md)\n", path, board);
+    bool hosted = strcmp(board, "kaal_hosted") == 0, rpi4 = mk_image_board_rpi4(board);
+    if (!hosted && !rpi4 && strcmp(board, "qemu_virt_aarch64") != 0) {
+        fprintf(err, "microkit: error: %s: KaaL builds images for the boards kaal_hosted, "
+                     "qemu_virt_aarch64 and rpi4b_*; not %s (docs/microkit.md)\n", path, board);
         return -1;
     }
     for (unsigned i = 0; i < sys->npds; i++) {
@@ -426,6 +426,7 @@ int mk_image_write(const mk_system_t *sys, const char *board, const char *path,
     r = r || mk_image_archive(&st, &archive, &archive_len);
     if (r == 0) {
         r = hosted ? mk_image_write_file(&st, path, archive, archive_len)
+            : rpi4 ? mk_image_write_rpi4(&st, board, path, kernel, archive, archive_len)
                    : mk_image_write_virt(&st, path, kernel, archive, archive_len);
     }
     free(archive);

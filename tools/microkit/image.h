@@ -1,8 +1,8 @@
 /*
  * microkit -o, inside the tool: the state of one image being made (image.c
  * makes the KaaL system description and sets the images' symbols;
- * image_out.c writes the archive and, for qemu_virt_aarch64, the raw
- * image around it).
+ * image_out.c writes the archive and, for qemu_virt_aarch64 and rpi4b_*,
+ * the raw image around it).
  */
 #ifndef MK_IMAGE_H
 #define MK_IMAGE_H
@@ -43,5 +43,15 @@ int mk_image_write_file(image_state_t *st, const char *path, const char *data, s
  * image at kernel_path, the archive. */
 int mk_image_write_virt(image_state_t *st, const char *path, const char *kernel_path,
                         const char *archive, size_t archive_len);
+
+/* Whether board is one of the Raspberry Pi 4 boards (rpi4b_1gb, _2gb,
+ * _4gb, _8gb). */
+bool mk_image_board_rpi4(const char *board);
+
+/* Write the rpi4b_* image: the rpi4 kernel image at kernel_path (loaded
+ * at 0x80000), then a jump to its entry with x0 = a device tree of the
+ * board's RAM, then the archive. */
+int mk_image_write_rpi4(image_state_t *st, const char *board, const char *path,
+                        const char *kernel_path, const char *archive, size_t archive_len);
 
 #endif

@@ -2,7 +2,9 @@
  * microkit -o: writing the image (image.h). For kaal_hosted the image is
  * the boot archive itself (CPIO newc, as tools/mkcpio writes it); for
  * qemu_virt_aarch64 the archive goes into one raw image with a start stub,
- * a device tree and the arm64 kernel (docs/microkit.md).
+ * a device tree and the arm64 kernel; for rpi4b_* it follows the rpi4
+ * kernel (kernel8.img), with a device tree and a jump into the kernel
+ * (docs/microkit.md).
  */
 #define _GNU_SOURCE /* open_memstream */
 #include "image.h"
@@ -106,6 +108,7 @@ int mk_image_archive(image_state_t *st, char **buf, size_t *len)
 #define VIRT_RAM_SIZE 0x80000000ull /* -m size=2G */
 #define DTB_OFF 0x1000u
 #define KERNEL_OFF 0x2000u
+#define VIRT_TEXT_OFFSET 0x200000ull /* its kernel.img runs at 0x40200000 */
 
 typedef struct bytes {
     unsigned char *b;
@@ -198,29 +201,49 @@ static void fdt_prop_u64(bytes_t *s, bytes_t *strs, const char *name, uint64_t v
     free(t.b);
 }
 
-static void make_dtb(bytes_t *out, uint64_t initrd, uint64_t initrd_size, uint64_t reserved)
+/* What a board's device tree says: its RAM banks (at most 3), whether it
+ * has PSCI (by smc), the initrd (the archive) and one reserved range. */
+typedef struct board_tree {
+    const char *compatible; /* two strings, "\0"-separated */
+    size_t compatible_len;
+    const char *memory_node;
+    uint64_t ram[3][2];
+    unsigned nram;
+    bool psci;
+} board_tree_t;
+
+static const board_tree_t virt_tree = {
+    "linux,dummy-virt", sizeof "linux,dummy-virt", "memory@40000000",
+    {{VIRT_RAM_BASE, VIRT_RAM_SIZE}}, 1, true};
+
+static void make_dtb(bytes_t *out, const board_tree_t *bt, uint64_t initrd, uint64_t initrd_size,
+                     uint64_t rsv_base, uint64_t rsv_size)
 {
     bytes_t s = {0}, strs = {0}, rsv = {0};
-    put_be64(&rsv, IMAGE_BASE); /* the stub, this tree and the kernel's copy */
-    put_be64(&rsv, reserved);
+    put_be64(&rsv, rsv_base);
+    put_be64(&rsv, rsv_size);
     put_be64(&rsv, 0);
     put_be64(&rsv, 0);
     fdt_node(&s, "");
     fdt_prop_u32(&s, &strs, "#address-cells", 2);
     fdt_prop_u32(&s, &strs, "#size-cells", 2);
-    fdt_prop(&s, &strs, "compatible", "linux,dummy-virt", sizeof "linux,dummy-virt");
-    fdt_node(&s, "memory@40000000");
+    fdt_prop(&s, &strs, "compatible", bt->compatible, bt->compatible_len);
+    fdt_node(&s, bt->memory_node);
     fdt_prop(&s, &strs, "device_type", "memory", sizeof "memory");
     bytes_t reg = {0};
-    put_be64(&reg, VIRT_RAM_BASE);
-    put_be64(&reg, VIRT_RAM_SIZE);
+    for (unsigned i = 0; i < bt->nram; i++) {
+        put_be64(&reg, bt->ram[i][0]);
+        put_be64(&reg, bt->ram[i][1]);
+    }
     fdt_prop(&s, &strs, "reg", reg.b, reg.len);
     free(reg.b);
     put_be32(&s, 2); /* FDT_END_NODE */
-    fdt_node(&s, "psci");
-    fdt_prop(&s, &strs, "compatible", "arm,psci-0.2", sizeof "arm,psci-0.2");
-    fdt_prop(&s, &strs, "method", "smc", sizeof "smc");
-    put_be32(&s, 2);
+    if (bt->psci) {
+        fdt_node(&s, "psci");
+        fdt_prop(&s, &strs, "compatible", "arm,psci-0.2", sizeof "arm,psci-0.2");
+        fdt_prop(&s, &strs, "method", "smc", sizeof "smc");
+        put_be32(&s, 2);
+    }
     fdt_node(&s, "chosen");
     fdt_prop_u64(&s, &strs, "linux,initrd-start", initrd);
     fdt_prop_u64(&s, &strs, "linux,initrd-end", initrd + initrd_size);
@@ -297,26 +320,67 @@ static unsigned char *read_file(const char *path, size_t *size)
     return buf;
 }
 
+static uint64_t le64_at(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 8; i++) {
+        v |= (uint64_t)p[i] << (8u * i);
+    }
+    return v;
+}
+
+/* The board's KaaL kernel (a Linux arm64 Image: "ARM\x64" at 56,
+ * text_offset at 8, image size with .bss at 16), checked to be linked for
+ * this board: text_offset is where it must sit above the RAM base. */
+static unsigned char *read_kernel(image_state_t *st, const char *kernel_path, const char *name,
+                                  uint64_t text_offset, size_t *klen)
+{
+    unsigned char *k = read_file(kernel_path, klen);
+    if (k == NULL || *klen < 64 || memcmp(k + 56, "ARM\x64", 4) != 0) {
+        free(k);
+        fprintf(st->err, "microkit: error: %s: not a KaaL arm64 kernel image (%s; "
+                         "--kaal-kernel FILE names another)\n", kernel_path, name);
+        return NULL;
+    }
+    if (le64_at(k + 8) != text_offset) {
+        fprintf(st->err, "microkit: error: %s: a kernel linked for another board (text_offset "
+                         "0x%llx, not 0x%llx): this board's kernel is %s\n", kernel_path,
+                (unsigned long long)le64_at(k + 8), (unsigned long long)text_offset, name);
+        free(k);
+        return NULL;
+    }
+    return k;
+}
+
+static int write_image(image_state_t *st, const char *path, bytes_t *img)
+{
+    FILE *out = fopen(path, "wb");
+    int r = out == NULL || fwrite(img->b, 1, img->len, out) != img->len;
+    if (out != NULL && fclose(out) != 0) {
+        r = 1;
+    }
+    free(img->b);
+    if (r) {
+        remove(path);
+        fprintf(st->err, "microkit: error: cannot write image %s\n", path);
+        return -1;
+    }
+    return 0;
+}
+
 int mk_image_write_virt(image_state_t *st, const char *path, const char *kernel_path,
                         const char *archive, size_t archive_len)
 {
     size_t klen = 0;
-    unsigned char *k = read_file(kernel_path, &klen);
-    if (k == NULL || klen < 64 || memcmp(k + 56, "ARM\x64", 4) != 0) {
-        free(k);
-        fprintf(st->err, "microkit: error: %s: not a KaaL arm64 kernel image (kernel.img; "
-                         "--kaal-kernel FILE names another)\n", kernel_path);
+    unsigned char *k = read_kernel(st, kernel_path, "kernel.img", VIRT_TEXT_OFFSET, &klen);
+    if (k == NULL) {
         return -1;
-    }
-    uint64_t text_offset = 0;
-    for (unsigned i = 0; i < 8; i++) {
-        text_offset |= (uint64_t)k[8 + i] << (8u * i);
     }
     size_t kpadded = (klen + 7u) & ~(size_t)7u;
     size_t archive_off = (KERNEL_OFF + kpadded + 0xfffu) & ~(size_t)0xfffu;
     bytes_t img = {0}, dtb = {0};
-    make_dtb(&dtb, IMAGE_BASE + archive_off, archive_len, archive_off);
-    put_stub(&img, IMAGE_BASE + KERNEL_OFF, VIRT_RAM_BASE + text_offset, kpadded,
+    make_dtb(&dtb, &virt_tree, IMAGE_BASE + archive_off, archive_len, IMAGE_BASE, archive_off);
+    put_stub(&img, IMAGE_BASE + KERNEL_OFF, VIRT_RAM_BASE + VIRT_TEXT_OFFSET, kpadded,
              IMAGE_BASE + DTB_OFF);
     pad_to(&img, DTB_OFF);
     if (dtb.len > KERNEL_OFF - DTB_OFF) {
@@ -329,18 +393,152 @@ int mk_image_write_virt(image_state_t *st, const char *path, const char *kernel_
     put_bytes(&img, archive, archive_len);
     free(k);
     free(dtb.b);
-    FILE *out = fopen(path, "wb");
-    int r = out == NULL || fwrite(img.b, 1, img.len, out) != img.len;
-    if (out != NULL && fclose(out) != 0) {
-        r = 1;
+    return write_image(st, path, &img);
+}
+
+/* ---- rpi4b_*: kernel8.img with the archive after it ------------------------
+ *
+ * The Raspberry Pi firmware loads kernel8.img at 0x80000 (config.txt:
+ * arm_64bit=1, kernel_address=0x80000) and enters it on CPU 0 at EL2, MMU
+ * off, x0 = its device tree; QEMU's raspi4b does the same with -kernel
+ * IMAGE (-dtb TREE). The KaaL rpi4 kernel is linked at 0x80000, so the
+ * image is that kernel as it is, and after it:
+ *
+ *   0x80000     the kernel image (kernel8.img of the SDK), its first
+ *               instruction (the Image header's branch to its entry)
+ *               turned into a branch to the tail, the header's image size
+ *               the whole file's
+ *   T           (past the kernel's .bss: the header's image size, page
+ *               aligned) the tail: x0 = the device tree below, x1-x3 = 0,
+ *               branch to the kernel's entry (PC-relative: put_tail)
+ *   T + 0x40    device tree: the board's RAM, /chosen initrd = the
+ *               archive, the tail's page reserved (CPUs 1-3, released into
+ *               the kernel's first instruction, pass through it too)
+ *   T + 0x1000  the boot archive
+ *
+ * The firmware's own device tree is not read: as Microkit's rpi4b boards,
+ * the board name says how much RAM there is. The banks are those the
+ * firmware reports in its default "low peripheral" mode with the default
+ * gpu_mem (76 MiB for the VideoCore at the top of the first GiB): below
+ * 0x3b400000, then (2 GiB and up) from 0x40000000 to 2 GiB or to the
+ * peripherals at 0xfc000000, then (8 GiB) the 4 GiB from 0x100000000.
+ */
+#define RPI4_LOAD 0x80000ull
+#define RPI4_TEXT_OFFSET 0x80000ull /* RAM starts at 0 */
+#define RPI4_TAIL_DTB 0x40u
+
+typedef struct rpi4_board {
+    const char *name;
+    board_tree_t tree;
+} rpi4_board_t;
+
+#define RPI4_COMPATIBLE "raspberrypi,4-model-b\0brcm,bcm2711"
+#define RPI4_TREE(...)                                                                      \
+    {RPI4_COMPATIBLE, sizeof RPI4_COMPATIBLE, "memory@0", {__VA_ARGS__},                   \
+     sizeof((uint64_t[][2]){__VA_ARGS__}) / sizeof(uint64_t[2]), false}
+static const rpi4_board_t rpi4_boards[] = {
+    {"rpi4b_1gb", RPI4_TREE({0, 0x3b400000ull})},
+    {"rpi4b_2gb", RPI4_TREE({0, 0x3b400000ull}, {0x40000000ull, 0x40000000ull})},
+    {"rpi4b_4gb", RPI4_TREE({0, 0x3b400000ull}, {0x40000000ull, 0xbc000000ull})},
+    {"rpi4b_8gb", RPI4_TREE({0, 0x3b400000ull}, {0x40000000ull, 0xbc000000ull},
+                            {0x100000000ull, 0x100000000ull})},
+};
+
+bool mk_image_board_rpi4(const char *board)
+{
+    for (unsigned i = 0; i < sizeof rpi4_boards / sizeof rpi4_boards[0]; i++) {
+        if (strcmp(rpi4_boards[i].name, board) == 0) {
+            return true;
+        }
     }
-    free(img.b);
-    if (r) {
-        remove(path);
-        fprintf(st->err, "microkit: error: cannot write image %s\n", path);
+    return false;
+}
+
+/* The tail, at image offset tail: x0 = the device tree RPI4_TAIL_DTB
+ * after it, x1-x3 = 0, branch to the kernel's entry at image offset entry.
+ * All PC-relative: loaded anywhere but 0x80000, it still reaches the
+ * kernel, which says on the UART that it must be at 0x80000. */
+static void put_tail(bytes_t *o, uint64_t tail, uint64_t entry)
+{
+    int64_t back = ((int64_t)entry - (int64_t)(tail + 0x10u)) / 4; /* negative */
+    uint32_t to_entry = (uint32_t)back & 0x3ffffffu;
+    const uint32_t code[] = {
+        0x10000000u | (RPI4_TAIL_DTB / 4u) << 5, /* 0x00 adr x0, tail + 0x40 */
+        0xaa1f03e1u,                             /* 0x04 mov x1, xzr        */
+        0xaa1f03e2u,                             /* 0x08 mov x2, xzr        */
+        0xaa1f03e3u,                             /* 0x0c mov x3, xzr        */
+        0x14000000u | to_entry,                  /* 0x10 b   entry          */
+    };
+    for (unsigned i = 0; i < sizeof code / sizeof code[0]; i++) {
+        put_le32(o, code[i]);
+    }
+}
+
+int mk_image_write_rpi4(image_state_t *st, const char *board, const char *path,
+                        const char *kernel_path, const char *archive, size_t archive_len)
+{
+    const board_tree_t *bt = NULL;
+    for (unsigned i = 0; i < sizeof rpi4_boards / sizeof rpi4_boards[0]; i++) {
+        if (strcmp(rpi4_boards[i].name, board) == 0) {
+            bt = &rpi4_boards[i].tree;
+        }
+    }
+    size_t klen = 0;
+    unsigned char *k =
+        bt == NULL ? NULL : read_kernel(st, kernel_path, "kernel8.img", RPI4_TEXT_OFFSET, &klen);
+    if (k == NULL) {
         return -1;
     }
-    return 0;
+    /* The header's first word: B (imm26) to the kernel's entry. */
+    uint32_t code0 = (uint32_t)k[0] | (uint32_t)k[1] << 8 | (uint32_t)k[2] << 16 |
+                     (uint32_t)k[3] << 24;
+    uint64_t image_size = le64_at(k + 16);
+    uint64_t tail = (image_size + 0xfffu) & ~(uint64_t)0xfffu;
+    int64_t disp = (int64_t)((uint64_t)(code0 & 0x3ffffffu) << 38) >> 36; /* imm26 * 4 */
+    if ((code0 & 0xfc000000u) != 0x14000000u || disp <= 0 || (uint64_t)disp >= klen ||
+        image_size < klen || tail >= (1ull << 27)) {
+        fprintf(st->err, "microkit: error: %s: not a KaaL rpi4 kernel image (kernel8.img: it "
+                         "starts with a branch forward to its entry, and its image size is at least "
+                         "its length and below 128 MiB)\n", kernel_path);
+        free(k);
+        return -1;
+    }
+    uint64_t entry = (uint64_t)disp; /* image offset */
+    uint32_t to_tail = 0x14000000u | (uint32_t)(tail / 4u);
+    k[0] = (unsigned char)to_tail;
+    k[1] = (unsigned char)(to_tail >> 8);
+    k[2] = (unsigned char)(to_tail >> 16);
+    k[3] = (unsigned char)(to_tail >> 24);
+
+    uint64_t archive_pa = RPI4_LOAD + tail + 0x1000u;
+    bytes_t img = {0}, dtb = {0};
+    make_dtb(&dtb, bt, archive_pa, archive_len, RPI4_LOAD + tail, 0x1000u);
+    if (dtb.len > 0x1000u - RPI4_TAIL_DTB || archive_pa + archive_len > bt->ram[0][1]) {
+        fprintf(st->err, "microkit: error: %s: the image (%zu bytes of archive) does not fit in "
+                         "the first RAM bank of %s\n", path, archive_len, board);
+        free(k);
+        free(dtb.b);
+        return -1;
+    }
+    put_bytes(&img, k, klen);
+    static const unsigned char zero[4096];
+    while (img.len < tail) {
+        size_t n = tail - img.len < sizeof zero ? tail - img.len : sizeof zero;
+        put_bytes(&img, zero, n);
+    }
+    put_tail(&img, tail, entry);
+    pad_to(&img, RPI4_TAIL_DTB);
+    put_bytes(&img, dtb.b, dtb.len);
+    pad_to(&img, 0x1000);
+    put_bytes(&img, archive, archive_len);
+    /* The header's image size: the whole file, which must all stay where
+     * it was loaded (a loader that moves an Image moves that much). */
+    for (unsigned i = 0; i < 8; i++) {
+        img.b[16 + i] = (unsigned char)((uint64_t)img.len >> (8u * i));
+    }
+    free(k);
+    free(dtb.b);
+    return write_image(st, path, &img);
 }
 
 int mk_image_write_file(image_state_t *st, const char *path, const char *data, size_t len)

@@ -7,7 +7,7 @@
  * Reads and checks the system file (sdf.c); errors are FILE:LINE: error:
  * reason, exit status 1. Options Microkit has and KaaL does not use are
  * accepted with a warning. The report lists each PD's channels, IRQs and
- * maps. With -o, the bootable image (image.c; the board kaal_hosted).
+ * maps. With -o, the bootable image (image.c, image_out.c).
  */
 #include "sdf.h"
 
@@ -31,13 +31,15 @@ static int usage(FILE *to)
     return to == stdout ? 0 : 2;
 }
 
-/* The SDK's arm64 kernel image, beside this program: BIN/../share/kaal/arm64. */
-static void default_kernel(char *out, size_t n)
+/* The SDK's arm64 kernel image for the board, beside this program:
+ * BIN/../share/kaal/arm64/kernel.img (QEMU virt) or kernel8.img (rpi4b_*). */
+static void default_kernel(char *out, size_t n, const char *board)
 {
     char self[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1u);
     self[len > 0 ? (size_t)len : 0] = '\0';
-    snprintf(out, n, "%s/../share/kaal/arm64/kernel.img", len > 0 ? dirname(self) : ".");
+    snprintf(out, n, "%s/../share/kaal/arm64/%s", len > 0 ? dirname(self) : ".",
+             strncmp(board, "rpi4b_", 6) == 0 ? "kernel8.img" : "kernel.img");
 }
 
 static bool known(const char *const *list, const char *v)
@@ -118,7 +120,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (kernel == NULL) {
-        default_kernel(kernel_default, sizeof kernel_default);
+        default_kernel(kernel_default, sizeof kernel_default, board);
         kernel = kernel_default;
     }
     if (image != NULL && mk_image_write(&sys, board, image, kernel, stderr) != 0) {

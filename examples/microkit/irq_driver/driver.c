@@ -1,10 +1,13 @@
 /* The driver of examples/microkit/irq_driver: three interrupts, the first
  * two acknowledged at once, the last with a deferred acknowledgement. */
+#include <kernel/gen_config.h>
 #include <microkit.h>
 #include <kaal/testdev.h>
 
 /* The page the system file gives as the device's (the board's own). */
-#if defined(__aarch64__)
+#if defined(CONFIG_PLAT_BCM2711)
+#define BOARD_TESTDEV_PADDR 0xfe200000u
+#elif defined(__aarch64__)
 #define BOARD_TESTDEV_PADDR 0x09010000u
 #else
 #define BOARD_TESTDEV_PADDR 0x09001000u

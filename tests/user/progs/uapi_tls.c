@@ -30,6 +30,17 @@ static struct {
     kaal_ipc_buffer_t *buf[2];
 } w;
 
+/* The stack pointer at a call site (the ABI keeps it 16-byte aligned
+ * there on both architectures, provided the thread started with the
+ * alignment a call gives: kaal_thread_start's job, whatever the stack's
+ * size). */
+uintptr_t uapi_sp_at_call(void);
+#if defined(__aarch64__)
+__asm__(".text\n.globl uapi_sp_at_call\nuapi_sp_at_call:\nmov x0, sp\nret\n");
+#else
+__asm__(".text\n.globl uapi_sp_at_call\nuapi_sp_at_call:\nlea 8(%rsp), %rax\nret\n");
+#endif
+
 /* What every thread checks after a yield or a syscall. */
 static void check_mine(const char *who, unsigned k, kaal_word_t value)
 {
@@ -42,6 +53,7 @@ static void check_mine(const char *who, unsigned k, kaal_word_t value)
 __attribute__((noreturn)) static void thread_a(kaal_word_t arg)
 {
     (void)arg;
+    UAPI_EQ("A: stack aligned at a call", uapi_sp_at_call() % 16u, 0);
     UAPI_EQ("A: .tdata initialized", tls_seed, 0x5eed5eedu);
     UAPI_EQ("A: .tbss zero", tls_value, 0);
     for (kaal_word_t r = 0; r < ROUNDS; r++) {
@@ -77,6 +89,7 @@ __attribute__((noreturn)) static void thread_a(kaal_word_t arg)
 __attribute__((noreturn)) static void thread_b(kaal_word_t arg)
 {
     (void)arg;
+    UAPI_EQ("B: stack aligned at a call", uapi_sp_at_call() % 16u, 0);
     UAPI_EQ("B: .tdata initialized", tls_seed, 0x5eed5eedu);
     tls_seed = 0xb;
     kaal_ipc_buffer_t *ipc = kaal_ipc_buffer();
@@ -126,7 +139,9 @@ static int start(uapi_alloc_t *a, kaal_cptr_t tcb, unsigned k, void (*fn)(kaal_w
     w.buf[k] = (kaal_ipc_buffer_t *)(uintptr_t)va;
     UAPI_EQ("Configure", kaal_tcb_configure(tcb, 0, ROOT, 0, KAAL_CAP_INIT_VSPACE, 0, va, frame), 0);
     UAPI_EQ("priority 100", kaal_tcb_set_sched_params(tcb, KAAL_CAP_INIT_TCB, 100, 100), 0);
-    kaal_word_t err = kaal_thread_start(tcb, fn, k, stacks[k], STACK_BYTES, w.buf[k]);
+    /* B's stack ends 8 bytes short of a 16-byte boundary: its TLS area
+     * and stack top are aligned down from there. */
+    kaal_word_t err = kaal_thread_start(tcb, fn, k, stacks[k], STACK_BYTES - 8u * k, w.buf[k]);
     UAPI_EQ("kaal_thread_start", err, 0);
     return err != KAAL_NO_ERROR;
 }
