@@ -54,6 +54,9 @@ FUZZ_PARSERS_SECONDS ?= $(FUZZ_SECONDS)
 # What the fuzz suite runs: the two targets and their coverage variants.
 FUZZ_TARGETS := fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_syscalls_cov fuzz/fuzz_parsers_cov \
   fuzz/fuzz_system fuzz/console-fuzz.cpio fuzz/console-seeded-fuzz.cpio
+# ... and the programs of the tutorial's chapter 12 test (ch12-fuzzer-finds)
+FUZZ_TARGETS += tutorial/ch12-fuzz/tutorial-ch12-server.elf tutorial/ch12-fuzz/tutorial-ch12-server-fixed.elf \
+  tutorial/ch12-fuzz/tutorial-ch12-fuzzclient.elf user/archive/mkcpio
 # make fuzz-system: the boot archive to fuzz (default: the demo's console
 # server, build/fuzz/fuzz/console-fuzz.cpio; docs/fuzzing.md).
 SYSTEM ?=
@@ -120,8 +123,8 @@ timeline-picture: build-hosted
 	  $(HOSTED)/demo-timeline.json docs/images/demo-timeline.svg
 
 BACKEND ?= hosted
-tutorial: DEPS = $(if $(filter qemu,$(BACKEND)),qemu)
-tutorial: configure-hosted $(if $(filter qemu,$(BACKEND)),configure-arm64)
+tutorial: DEPS = $(if $(filter qemu raspi4b,$(BACKEND)),qemu)
+tutorial: configure-hosted $(if $(filter qemu raspi4b,$(BACKEND)),configure-arm64)
 	@tutorial/run.sh "$(CH)" $(BACKEND) $(HOSTED) $(ARM64)
 
 tutorial-pictures: DEPS = picture

@@ -88,6 +88,29 @@ for p in "${spaces[@]}"; do
         echo "docs/tutorial/images/$name.svg"
     fi
 done
+# Chapter 10: the system the solution's ch10.system describes, built and
+# run by check.c (-DTUT_PICTURE: halted before the teardown); drawn: the
+# two programs' CNodes and what their capabilities derive from.
+t10=tutorial/ch10-system
+[ -n "$check" ] || ninja -C "$build" $t10/tutorial-ch10-picture.elf $t10/tutorial-ch10-solution.cpio \
+    >/dev/null || exit 1
+"$build"/sim/kaal-sim --quiet --module "$build/$t10/tutorial-ch10-solution.cpio" \
+    --root "$build/$t10/tutorial-ch10-picture.elf" --dump-caps "$tmp/ch10-full.dot" 2>"$tmp/ch10.log" ||
+    { cat "$tmp/ch10.log"; exit 1; }
+python3 "$src/tutorial/caps-subset.py" "$tmp/ch10-full.dot" "$tmp/ch10-system.dot" 1 || exit 1
+if [ -n "$check" ]; then
+    if ! cmp -s "$tmp/ch10-system.dot" "$img/ch10-system.dot"; then
+        diff "$img/ch10-system.dot" "$tmp/ch10-system.dot"
+        echo "FAIL: docs/tutorial/images/ch10-system.dot is not what ch10 shows now: make tutorial-pictures"
+        fail=1
+    else
+        echo "docs/tutorial/images/ch10-system.dot is current"
+    fi
+else
+    cp "$tmp/ch10-system.dot" "$img/ch10-system.dot"
+    dot -Tsvg "$img/ch10-system.dot" -o "$img/ch10-system.svg" || exit 1
+    echo "docs/tutorial/images/ch10-system.svg"
+fi
 # The timelines (kaal-sim --timeline, scripts/timeline-svg.py): redrawn,
 # not compared (--check skips them).
 if [ -z "$check" ]; then
@@ -122,5 +145,18 @@ if [ -z "$check" ]; then
         --title "Chapter 7: two faults, two replies, a second life (virtual time; kaal-sim --timeline)" \
         "$tmp/ch7.json" "$img/ch7-faults.svg" || exit 1
     echo "docs/tutorial/images/ch7-faults.svg"
+    # Chapter 11: the exercise as given (the worker never runs while the
+    # root task waits for it) and the solution, the same 60 us.
+    [ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch11-exercise.elf \
+        tutorial/tutorial-ch11-solution.elf >/dev/null || exit 1
+    for v in exercise:bug solution:fixed; do
+        "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch11-${v%%:*}.elf" \
+            --timeline "$tmp/ch11-${v#*:}.json"
+        python3 "$src/scripts/timeline-check.py" "$tmp/ch11-${v#*:}.json" || exit 1
+        python3 "$src/scripts/timeline-svg.py" --from 0 --to 60 \
+            --title "Chapter 11, the ${v%%:*}: the first 60 us (virtual time; kaal-sim --timeline)" \
+            "$tmp/ch11-${v#*:}.json" "$img/ch11-${v#*:}.svg" || exit 1
+        echo "docs/tutorial/images/ch11-${v#*:}.svg"
+    done
 fi
 exit $fail

@@ -20,6 +20,7 @@ inc=(-I "$src/include" -I "$src/user/libkaal/include" -I "$archinc" -I "$src/tut
 fail=0 n=0
 for dir in "$src"/tutorial/ch*-*/; do
     dir=${dir%/}
+    [ -f "$dir/exercise.c" ] || continue   # a chapter with its own progress test
     name=$(basename "$dir")
     ch=${name%%-*}
     python3 "$src/tutorial/progress.py" "$dir" "$out/$name" || { fail=1; continue; }

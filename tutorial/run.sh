@@ -18,6 +18,8 @@ if [ -z "$ch" ] || [ ! -d "${dirs[0]}" ]; then
         $(ls -d tutorial/ch*-* | sed 's|tutorial/ch\([0-9]*\)-.*|\1|' | sort -n) >&2
     exit 2
 fi
+# A chapter whose exercise is not one root task has its own run.sh.
+[ -x "${dirs[0]}/run.sh" ] && exec "${dirs[0]}/run.sh" "$ch" "$backend" "$hosted" "$arm64"
 copy=build/tutorial/ch$ch/exercise.c
 if [ ! -f "$copy" ]; then
     mkdir -p "$(dirname "$copy")"
