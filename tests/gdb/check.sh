@@ -31,7 +31,8 @@
 # holds an int3 and gdb reads the original byte at the pc; the run ends
 # normally. Session 6 (step_break*.gdb, kaal-sim): `next` from a software
 # breakpoint to the line of another one, and on: the lines are right and
-# the demo does what it does without gdb.
+# the demo does what it does without gdb; an int3 of client1's own stops
+# after it, in client1.
 # Verdicts read gdb's output only (no timing); the limits are generous.
 # Skipped (77) without the gdb it needs.
 set -u
@@ -172,6 +173,10 @@ if [ "$backend" = hosted ]; then
     need $f 'after next 2' '^#0  kaal_main \(arg=arg@entry=1\) at .*client\.c:3[0-9]$' "the second next goes on in kaal_main"
     need_all $f "^console: \[client2\] client2: woken by client1, shared page says 'shared hello from client1'\$" \
         "client1 and client2 work as without gdb"
+    need_all $f '^kaal: an int3 of the program itself ' "client1's own int3 is named so"
+    need_all $f '^Catchpoint [0-9]+ \(signal SIGTRAP\), ' "client1's own int3 stops in gdb"
+    need $f 'own int3' "^current thread 'client1' .*program client1$" "the own int3 stops in client1"
+    need_all $f '^@@ own int3 pc: 1$' "the own int3 stops after it, as gdb stops at a program's int3"
     need_end $f "the run ends normally after the steps"
 
     f=bad_input
