@@ -213,6 +213,7 @@ struct hosted_debug_bp {   /* layout read and written by tools/gdb/kaal_gdb/soft
 };
 extern struct hosted_debug_bp hosted_debug_bps[HOSTED_DEBUG_BPS];
 extern volatile uint32_t hosted_debug_pending;  /* breakpoints wait for their program */
+extern volatile uint32_t hosted_debug_active;   /* the extension has breakpoints */
 void hosted_debug_exit_to_user(void);
 void hosted_debug_resolve_hook(void);
 

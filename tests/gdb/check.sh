@@ -32,7 +32,9 @@
 # normally. Session 6 (step_break*.gdb, kaal-sim): `next` from a software
 # breakpoint to the line of another one, and on: the lines are right and
 # the demo does what it does without gdb; an int3 of client1's own stops
-# after it, in client1.
+# after it, in client1. Session 7 (restart*.gdb, kaal-sim): a software
+# breakpoint in faulter stops in both of its runs (restarted after its
+# fault).
 # Verdicts read gdb's output only (no timing); the limits are generous.
 # Skipped (77) without the gdb it needs.
 set -u
@@ -90,7 +92,7 @@ need_all() { # file regex what
 }
 
 sessions="program_break next_syscall watch"
-[ "$backend" = hosted ] && sessions="$sessions many step_break"
+[ "$backend" = hosted ] && sessions="$sessions many step_break restart"
 for s in $sessions; do
     session $s
 done
@@ -178,6 +180,14 @@ if [ "$backend" = hosted ]; then
     need $f 'own int3' "^current thread 'client1' .*program client1$" "the own int3 stops in client1"
     need_all $f '^@@ own int3 pc: 1$' "the own int3 stops after it, as gdb stops at a program's int3"
     need_end $f "the run ends normally after the steps"
+
+    f=restart
+    hits=$(grep -c '^Breakpoint 1, ' "$work/$f.out")
+    [ "$hits" = 2 ] || { echo "FAIL: $f: the breakpoint stopped $hits times, not twice"; fail=1; }
+    need $f 'stop 1' "^current thread 'faulter' .*program faulter$" "the first stop is in faulter"
+    need $f 'stop 2' "^current thread 'faulter' .*program faulter$" "the second stop is in the restarted faulter"
+    need_all $f '^root: restarting faulter \(restart 1 of 1\)$' "faulter was restarted between the stops"
+    need_end $f "the run ends normally after the stops"
 
     f=bad_input
     # one -ex a line: a sourced file would stop at the first error

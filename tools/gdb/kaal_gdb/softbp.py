@@ -9,7 +9,9 @@ writes it into the window (where it would be lost at the next
 address-space switch, or land in another program). Instead:
 
 - Insert: when the breakpoint's program is about to run (kaal-sim calls
-  hosted_debug_resolve_hook while breakpoints wait), its int3 is written
+  hosted_debug_resolve_hook while breakpoints wait, when an address space
+  is new, and when an int3 is not where the table says: a program
+  restarted), stale entries are dropped (validate) and the int3 is written
   into the frame its VSpace maps at the address, through the kernel's view
   of RAM, and noted in the kernel's table hosted_debug_bps (frame byte,
   original byte, the VSpace it is for). Every window fill of the frame
@@ -38,7 +40,7 @@ import struct
 
 import gdb
 
-from .kstate import current_program, current_tcb, tcb_vspace_root, p2v, read, u64
+from .kstate import cdt_slots, current_program, current_tcb, tcb_vspace_root, p2v, read, u64
 from .session import S, in_user
 
 ENTRY = struct.Struct("<QQQIIB7x")  # struct hosted_debug_bp (hal/hosted/hosted_internal.h)
@@ -80,6 +82,12 @@ def entry(i):
     return ENTRY.unpack(read(table_addr() + i * ENTRY.size, ENTRY.size))
 
 
+def table():
+    """Every entry (one read)."""
+    raw = read(table_addr(), table_len() * ENTRY.size)
+    return [ENTRY.unpack_from(raw, i * ENTRY.size) for i in range(len(raw) // ENTRY.size)]
+
+
 def put_entry(i, vaddr, root, paddr, state, hits, orig):
     gdb.selected_inferior().write_memory(table_addr() + i * ENTRY.size,
                                          ENTRY.pack(vaddr, root, paddr, state, hits, orig))
@@ -102,6 +110,7 @@ def sync_counts():
     """The kernel's hosted_debug_pending: breakpoints that wait for their
     program, and the lifted int3s' fallback (step_then_rearm)."""
     put_u32("hosted_debug_pending", count_pending() + (Lift.ptid is not None))
+    put_u32("hosted_debug_active", 1 if Soft.bps else 0)
 
 
 def translate(root, va):
@@ -136,8 +145,7 @@ def insert(loc):
     paddr = t[0]
     n = table_len()
     free, same = None, None
-    for i in range(n):
-        e = entry(i)
+    for i, e in enumerate(table()):
         if e[3] == FREE:
             if free is None:
                 free = i
@@ -166,8 +174,7 @@ def remove(loc):
     e = entry(loc.index)
     put_entry(loc.index, 0, 0, 0, FREE, 0, 0)
     loc.index = None
-    if e[3] == INSERTED and not any(entry(i)[3] != FREE and entry(i)[2] == e[2]
-                                    for i in range(table_len())):
+    if e[3] == INSERTED and not any(o[3] != FREE and o[2] == e[2] for o in table()):
         if read(p2v(e[2]), 1)[0] == INT3:
             gdb.selected_inferior().write_memory(p2v(e[2]), bytes([e[5]]))
 
@@ -243,6 +250,7 @@ class ResolveHook(gdb.Breakpoint):
         try:
             if Lift.ptid is not None and not Soft.stepping:
                 end_step()  # the step's trap did not come (see step_then_rearm)
+            validate()
             resolve()
         except (gdb.error, gdb.MemoryError, gdb.GdbError) as e:
             print("kaal: software breakpoints: %s" % e)
@@ -259,13 +267,19 @@ class Lift:
     ptid = None
 
 
-def still_there(i, e):
-    """Whether entry i still describes the program's memory: its VSpace maps
-    the address to that frame, executable, and the frame holds the int3
-    (inserted) or the original byte (lifted). A program that ended (or was
-    restarted) leaves its frames to be reused; its entries are dropped
-    without a write, and their breakpoints wait for the program again."""
-    t = translate(e[1], e[0])
+def live_roots():
+    """The root tables of the VSpaces some capability still names."""
+    return {cap.paddr for (_s, cap, _f) in cdt_slots() if cap.type == 12}
+
+
+def still_there(i, e, roots):
+    """Whether entry i still describes the program's memory: its VSpace is
+    alive (in roots) and maps the address to that frame, executable, and
+    the frame holds the int3 (inserted) or the original byte (lifted). A
+    program that ended (or was restarted) leaves its frames to be reused;
+    its entries are dropped without a write, and their breakpoints wait
+    for the program again."""
+    t = translate(e[1], e[0]) if e[1] in roots else None
     ok = t is not None and t[1] and t[0] == e[2] and \
         read(p2v(e[2]), 1)[0] == (INT3 if e[3] == INSERTED else e[5])
     if not ok:
@@ -276,20 +290,36 @@ def still_there(i, e):
     return ok
 
 
+def validate():
+    """Drop the inserted entries that no longer hold (still_there): their
+    breakpoints wait for their program again."""
+    roots = None
+    for i, e in enumerate(table()):
+        if e[3] == INSERTED:
+            roots = live_roots() if roots is None else roots
+            still_there(i, e, roots)
+
+
 def lift(paddr=None):
     """Put the original bytes back: of the int3 at paddr, or of all."""
-    for i in range(table_len()):
-        e = entry(i)
-        if e[3] == INSERTED and (paddr is None or e[2] == paddr) and still_there(i, e):
+    roots = None
+    for i, e in enumerate(table()):
+        if e[3] == INSERTED and (paddr is None or e[2] == paddr):
+            roots = live_roots() if roots is None else roots
+            if not still_there(i, e, roots):
+                continue
             put_entry(i, e[0], e[1], e[2], LIFTED, e[4], e[5])
             gdb.selected_inferior().write_memory(p2v(e[2]), bytes([e[5]]))
 
 
 def rearm():
     """Write every lifted int3 back."""
-    for i in range(table_len()):
-        e = entry(i)
-        if e[3] == LIFTED and still_there(i, e):
+    roots = None
+    for i, e in enumerate(table()):
+        if e[3] == LIFTED:
+            roots = live_roots() if roots is None else roots
+            if not still_there(i, e, roots):
+                continue
             put_entry(i, e[0], e[1], e[2], INSERTED, e[4], e[5])
             gdb.selected_inferior().write_memory(p2v(e[2]), bytes([INT3]))
 
@@ -350,8 +380,7 @@ def on_sigtrap():
     t = translate(root, pc) if root is not None else None
     hits = []
     if t is not None and read(p2v(t[0]), 1)[0] == INT3:
-        hits = [(i, e) for i, e in ((i, entry(i)) for i in range(table_len()))
-                if e[3] == INSERTED and e[2] == t[0]]
+        hits = [(i, e) for i, e in enumerate(table()) if e[3] == INSERTED and e[2] == t[0]]
     if not hits:
         gdb.execute("set $pc = %d" % (pc + 1), to_string=True)
         print("kaal: an int3 of the program itself (not a breakpoint of gdb's); "
@@ -423,7 +452,7 @@ def lift_all():
     if Soft.catch is None or not live():
         return
     try:
-        if Lift.ptid is not None or any(entry(i)[3] == INSERTED for i in range(table_len())):
+        if Lift.ptid is not None or any(e[3] == INSERTED for e in table()):
             lift()
             step_then_rearm()
     except (gdb.error, gdb.MemoryError) as e:
