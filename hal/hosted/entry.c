@@ -51,6 +51,7 @@ static void window_switch(void)
 {
     hosted_procs_switch(hm.want_root, hm.want_asid);
     hosted_window_prefill(hosted_cur_uctx->r[HOSTED_R_RIP], hosted_cur_uctx->r[HOSTED_R_RSP]);
+    hosted_debug_exit_to_user();
 }
 
 HAL_NORETURN void hosted_kernel_exit(void)

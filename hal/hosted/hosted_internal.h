@@ -198,6 +198,25 @@ void hosted_traps_start(void);
 void hosted_traps_stop(void);
 void hosted_watchdog_start(void);
 
+/* debugbp.c: software breakpoints in user code for gdb (the table gdb's
+ * extension fills; docs/debugging.md) */
+#define HOSTED_DEBUG_BPS 256u
+enum { HOSTED_DEBUG_BP_FREE, HOSTED_DEBUG_BP_INSERTED, HOSTED_DEBUG_BP_LIFTED };
+struct hosted_debug_bp {   /* layout read and written by tools/gdb/kaal_gdb/softbp.py */
+    uint64_t vaddr;        /* where the breakpoint's program has it */
+    uint64_t root;         /* that program's VSpace root */
+    uint64_t paddr;        /* the byte in RAM */
+    uint32_t state;        /* HOSTED_DEBUG_BP_*: the int3 in RAM, or lifted (the original) */
+    uint32_t hits;         /* hits in root's address space */
+    uint8_t orig;          /* the byte the int3 replaces */
+    uint8_t pad[7];
+};
+extern struct hosted_debug_bp hosted_debug_bps[HOSTED_DEBUG_BPS];
+extern volatile uint32_t hosted_debug_pending;  /* breakpoints wait for their program */
+extern volatile uint32_t hosted_debug_active;   /* the extension has breakpoints */
+void hosted_debug_exit_to_user(void);
+void hosted_debug_resolve_hook(void);
+
 /* usermode.c */
 void hosted_user_start(void);
 void hosted_user_stop(void);

@@ -18,12 +18,23 @@
 # instruction of client1's kaal_signal; `next` comes back in client1 on the
 # instruction after it, and a second `next` in its caller, kaal_main.
 # Session 3 (bad_input.gdb, kaal-sim): wrong uses of kaal break and kaal
-# watch are refused with the reason and make no breakpoint.
+# watch are refused with the reason and make no breakpoint; a location of
+# seven places makes seven software breakpoints (-hw refuses it).
 # Session 4 (watch*.gdb): `kaal watch` on the first byte of the demo's
 # shared page for client1 and for client2 (one address in both): client1's
 # stops once, in client1, at its write (0 -> 's'); client2's once, in
 # client2, at its first read of that byte (it last saw 0); the run ends
 # normally.
+# Session 5 (many*.gdb, kaal-sim): six software breakpoints in six
+# programs, a -hw breakpoint and two watchpoints: each stops once, in its
+# program and function, and is deleted at its stop; at every stop no frame
+# holds an int3 and gdb reads the original byte at the pc; the run ends
+# normally. Session 6 (step_break*.gdb, kaal-sim): `next` from a software
+# breakpoint to the line of another one, and on: the lines are right and
+# the demo does what it does without gdb; an int3 of client1's own stops
+# after it, in client1. Session 7 (restart*.gdb, kaal-sim): a software
+# breakpoint in faulter stops in both of its runs (restarted after its
+# fault).
 # Verdicts read gdb's output only (no timing); the limits are generous.
 # Skipped (77) without the gdb it needs.
 set -u
@@ -80,10 +91,12 @@ need_all() { # file regex what
     fi
 }
 
-session program_break
-session next_syscall
-session watch
-for s in program_break next_syscall watch; do
+sessions="program_break next_syscall watch"
+[ "$backend" = hosted ] && sessions="$sessions many step_break restart"
+for s in $sessions; do
+    session $s
+done
+for s in $sessions; do
     echo "==== session $s"
     cat "$work/$s.out"
     [ -f "$work/$s.console" ] && { echo "==== console"; cat "$work/$s.console"; }
@@ -131,6 +144,51 @@ need $f 'watch stop 2' '^#0  (0x[0-9a-f]+ in )?kaal_main \(arg=arg@entry=2\) at 
 need_end $f "the run ends normally after the watchpoint stops"
 
 if [ "$backend" = hosted ]; then
+    f=many
+    # breakpoint number -> "program function" it must stop in, once (2 is
+    # the SIGTRAP catchpoint the first kaal break makes)
+    for want in "1 root kaal_system_supervise" "3 console print_message" "4 client1 kaal_signal" \
+                "5 client2 kaal_wait" "6 client2 console_printf" "7 driver kaal_irq_handler_ack" \
+                "8 faulter kaal_main" "9 client1 kaal_main" "10 client2 kaal_main"; do
+        set -- $want
+        n=$(grep -c "^@@ hit $1 " "$work/$f.out")
+        [ "$n" = 1 ] || { echo "FAIL: $f: breakpoint $1 stopped $n times, not once"; fail=1; }
+        need_all $f "^@@ hit $1 program $2 function $3 int3s 0 pc-byte-int3 0\$" \
+            "breakpoint $1 stops in $2's $3, every int3 out of the frames, the original byte at the pc"
+    done
+    need_all $f "^kaal: hardware breakpoint 5 \(0x[0-9a-f]+\) stops only in client2\$" "-hw makes a debug-register breakpoint"
+    n=$(grep -Ec "^kaal: breakpoint [0-9]+ \(0x[0-9a-f]+\) stops only in " "$work/$f.out")
+    [ "$n" = 6 ] || { echo "FAIL: $f: $n software breakpoints, not 6"; fail=1; }
+    if grep -q "^@@ hit none" "$work/$f.out"; then
+        echo "FAIL: $f: a stop of no breakpoint"; fail=1
+    fi
+    need_all $f 'exited normally' "the run ends normally after the stops"
+    need $f continue '^[0-9]+ +catchpoint .*signal "SIGTRAP"' "only the SIGTRAP catchpoint is left"
+    if section $f continue | grep -Eq '^[0-9]+ +(breakpoint|hw breakpoint|acc watchpoint) '; then
+        echo "FAIL: $f: a breakpoint is left after the deletions"; fail=1
+    fi
+
+    f=step_break
+    need $f 'stop 1' '^#0  kaal_main \(arg=arg@entry=1\) at .*client\.c:25$' "stopped at client1's client.c:25"
+    need $f 'after next' "^current thread 'client1' .*program client1$" "next stays in client1"
+    need $f 'after next' '^#0  kaal_main \(arg=arg@entry=1\) at .*client\.c:26$' "next ends on the breakpoint's line 26"
+    need $f 'after next 2' '^#0  kaal_main \(arg=arg@entry=1\) at .*client\.c:3[0-9]$' "the second next goes on in kaal_main"
+    need_all $f "^console: \[client2\] client2: woken by client1, shared page says 'shared hello from client1'\$" \
+        "client1 and client2 work as without gdb"
+    need_all $f '^kaal: an int3 of the program itself ' "client1's own int3 is named so"
+    need_all $f '^Catchpoint [0-9]+ \(signal SIGTRAP\), ' "client1's own int3 stops in gdb"
+    need $f 'own int3' "^current thread 'client1' .*program client1$" "the own int3 stops in client1"
+    need_all $f '^@@ own int3 pc: 1$' "the own int3 stops after it, as gdb stops at a program's int3"
+    need_end $f "the run ends normally after the steps"
+
+    f=restart
+    hits=$(grep -c '^Breakpoint 1, ' "$work/$f.out")
+    [ "$hits" = 2 ] || { echo "FAIL: $f: the breakpoint stopped $hits times, not twice"; fail=1; }
+    need $f 'stop 1' "^current thread 'faulter' .*program faulter$" "the first stop is in faulter"
+    need $f 'stop 2' "^current thread 'faulter' .*program faulter$" "the second stop is in the restarted faulter"
+    need_all $f '^root: restarting faulter \(restart 1 of 1\)$' "faulter was restarted between the stops"
+    need_end $f "the run ends normally after the stops"
+
     f=bad_input
     # one -ex a line: a sourced file would stop at the first error
     set --
@@ -143,12 +201,17 @@ if [ "$backend" = hosted ]; then
     cat "$work/$f.out"
     need $f 'unknown program' "^kaal break: no program 'nosuch' \(programs: client1, client2, console, driver, faulter, root\)$" \
         "an unknown program is refused with the list of programs"
-    need $f 'no location' '^usage: kaal break PROGRAM:LOCATION \[if COND\]$' "no location: the usage"
+    need $f 'no location' '^usage: kaal break \[-hw\] PROGRAM:LOCATION \[if COND\]$' "no location: the usage"
     need $f 'unknown function' '^kaal break: in client1: Function "no_such_function" not defined\.$' \
         "an unknown function is refused"
-    need $f 'too many places' "^kaal break: client1:kaal_arch.h:24 is [5-9] places .* more than the CPU's 4 debug registers" \
-        "a location of more places than debug registers is refused"
-    need $f 'breakpoints' '^No breakpoints or watchpoints\.$' "no breakpoint was made by the refused commands"
+    need $f 'too many hw places' "^kaal break: client1:kaal_arch.h:24 is [5-9] places .*as -hw breakpoints they need one each.* more than the CPU's 4\$" \
+        "a -hw location of more places than debug registers is refused"
+    n=$(section $f 'many places' | grep -Ec "^kaal: breakpoint [0-9]+ \(0x[0-9a-f]+\) stops only in client1$")
+    [ "$n" -gt 4 ] || { echo "FAIL: $f: a location of $n places: not more than 4 software breakpoints"; fail=1; }
+    n=$(section $f 'many places' | grep -Ec "^[0-9]+\.1 +n +0x")
+    [ "$n" -gt 4 ] || { echo "FAIL: $f: info breakpoints lists $n kaal break locations, not more than 4"; fail=1; }
+    need $f 'many places' '^[0-9]+ +catchpoint +keep y .*signal "SIGTRAP"' "the extension's SIGTRAP catchpoint"
+    need $f 'breakpoints' '^No breakpoints or watchpoints\.$' "no breakpoint was made by the refused commands; delete took the rest"
     need $f 'watch unknown program' "^kaal watch: no program 'nosuch' \(programs: client1, client2, console, driver, faulter, root\)$" \
         "kaal watch: an unknown program is refused with the list of programs"
     need $f 'watch no expression' '^usage: kaal watch PROGRAM:EXPRESSION \[if COND\]$' "kaal watch: no expression: the usage"

@@ -23,15 +23,17 @@
 #   (one user symbol file at a time, since every program is linked at the
 #   same address).
 # - `kaal break PROG:LOC` resolves LOC in PROG's ELF and sets a breakpoint
-#   at that address with the condition $_kaal_in("PROG"). Breakpoints are
-#   virtual-address breakpoints on both backends (QEMU's are TCG
-#   breakpoints; on kaal-sim the user text is a gdb `mem` region marked
-#   read-only, so gdb uses the CPU's debug registers): every address space
-#   that runs that address reaches them, and the condition keeps the one
-#   asked for. A software breakpoint (int3 written into the page) would be
-#   wrong on kaal-sim: every address space shows its pages at the same host
-#   addresses, one at a time, and gdb removes and re-inserts breakpoints
-#   at each stop into whatever address space is current then.
+#   at that address with the condition $_kaal_in("PROG"). On QEMU it is a
+#   TCG breakpoint on the virtual address: every address space that runs
+#   that address reaches it, and the condition keeps the one asked for.
+#   On kaal-sim it is a software breakpoint (kaal_gdb/softbp.py): an int3
+#   written into PROG's frame through the kernel's view of RAM (an int3
+#   written into the window would be lost at the next address-space
+#   switch, or land in another program), noted in kaal-sim's table
+#   hosted_debug_bps; a SIGTRAP catchpoint's condition steps over it and
+#   turns a hit in PROG into a stop at the address. `kaal break -hw` makes
+#   a debug-register breakpoint instead (the user text is a gdb `mem`
+#   region marked read-only, so gdb uses the CPU's debug registers there).
 # - `kaal watch PROG:EXPR` is an access watchpoint on EXPR's address whose
 #   stop() lets a stop through only in PROG, when the value differs from
 #   what PROG saw of it last (kept per watchpoint): gdb's own old value is
@@ -54,10 +56,12 @@
 #   reports it and calls abort() (SIGABRT). SIGTRAP keeps gdb's setting
 #   (stop, print, do not pass): gdb's breakpoints and single steps are
 #   SIGTRAPs, and passing SIGTRAP also hands kaal-sim the exec trap of
-#   `run`, which kills it. So an int3 in user code stops in gdb as on a
-#   board with a debugger attached, and `continue` goes on after it; to
-#   give the program the UserException 3 it gets without gdb, continue
-#   with `signal SIGTRAP`.
+#   `run`, which kills it, and gdb would pass the SIGTRAP of its own
+#   breakpoints whose condition is false. So an int3 of the program's own
+#   stops in gdb as on a board with a debugger attached, and `continue`
+#   goes on after it; to give the program the UserException 3 it gets
+#   without gdb, continue with `signal SIGTRAP`. The int3s of kaal break
+#   are the catchpoint's (softbp.py).
 
 import os
 import sys
@@ -67,7 +71,7 @@ import gdb
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree or the SDK
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from kaal_gdb import commands, printers, stepping  # noqa: E402
+from kaal_gdb import commands, printers, softbp, stepping  # noqa: E402
 from kaal_gdb.session import S  # noqa: E402
 
 
@@ -92,6 +96,7 @@ def setup():
         try:  # the programs' text read-only for gdb from the start (see above)
             S.find_programs()
             S.setup_memory()
+            softbp.make_hooks()
         except (gdb.error, OSError) as e:
             print("kaal: %s" % e)
 

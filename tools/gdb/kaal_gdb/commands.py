@@ -7,6 +7,7 @@ import gdb
 
 from .kstate import *  # noqa: F401,F403 (the kernel-state readers)
 from .session import S, in_user
+from . import softbp
 
 
 class KaalIn(gdb.Function):
@@ -81,18 +82,26 @@ class KaalPrefix(gdb.Command):
 
 
 class KaalBreak(gdb.Command):
-    """kaal break PROGRAM:LOCATION [if COND]
+    """kaal break [-hw] PROGRAM:LOCATION [if COND]
 Break at LOCATION (a function, FILE:LINE, *ADDRESS) of PROGRAM's ELF, only
 when PROGRAM's address space is current. PROGRAM is a program name of the
-system description (client1), or `root`; kaal programs lists them."""
+system description (client1), or `root`; kaal programs lists them.
+On kaal-sim a breakpoint is an int3 in the program's frame (any number of
+them; they do not stop while a stepping command runs); -hw makes it a
+debug-register breakpoint instead (four in all, with the watchpoints;
+they stop inside stepping commands too). On QEMU both are the same."""
 
     def __init__(self):
         super().__init__("kaal break", gdb.COMMAND_BREAKPOINTS)
 
     def invoke(self, arg, from_tty):
+        hw = False
+        m = re.match(r"\s*-hw\s+(.*)$", arg)
+        if m:
+            hw, arg = True, m.group(1)
         m = re.match(r"\s*([^:\s]+):(\S.*?)(?:\s+if\s+(.*))?\s*$", arg)
         if not m:
-            raise gdb.GdbError("usage: kaal break PROGRAM:LOCATION [if COND]")
+            raise gdb.GdbError("usage: kaal break [-hw] PROGRAM:LOCATION [if COND]")
         prog, loc, cond = m.group(1), m.group(2), m.group(3)
         S.find_programs()
         if prog not in S.programs:
@@ -103,20 +112,28 @@ system description (client1), or `root`; kaal programs lists them."""
                   "process of its own, which gdb does not follow (make debug adds it)")
         S.setup_memory()
         addrs = resolve_in(prog, loc)
+        soft = S.backend() == "hosted" and not hw
         if S.backend() == "hosted":
-            used = user_breakpoint_locations()
-            if used + len(addrs) > X86_DEBUG_REGISTERS:
+            used = user_breakpoint_locations() + (1 if softbp.Soft.bps else 0)
+            need = 1 if soft and not softbp.Soft.bps else (0 if soft else len(addrs))
+            if used + need > X86_DEBUG_REGISTERS:
                 raise gdb.GdbError(
-                    "kaal break: %s:%s is %d places (%s); with the %d breakpoints and "
-                    "watchpoints in user code already set that is more than the CPU's %d debug registers "
-                    "(pick one: kaal break %s:*ADDRESS)" % (
-                        prog, loc, len(addrs), ", ".join("%#x" % a for a in addrs), used,
-                        X86_DEBUG_REGISTERS, prog))
+                    "kaal break: %s:%s is %d places (%s); %s, with the %d debug registers in "
+                    "use by breakpoints and watchpoints in user code, that is more than the "
+                    "CPU's %d" % (
+                        prog, loc, len(addrs), ", ".join("%#x" % a for a in addrs),
+                        "as software breakpoints they need one at their hits" if soft else
+                        "as -hw breakpoints they need one each", used, X86_DEBUG_REGISTERS))
         for a in addrs:
             bp = gdb.Breakpoint("*%#x" % a, internal=False)
             c = '$_kaal_in("%s")' % prog
             bp.condition = c if cond is None else "%s && (%s)" % (c, cond)
-            print("kaal: breakpoint %d (%#x) stops only in %s" % (bp.number, a, prog))
+            if soft:
+                softbp.add(bp, prog, a)  # an int3 in the frame (softbp.py)
+            print("kaal: %sbreakpoint %d (%#x) stops only in %s" % (
+                "hardware " if hw and S.backend() == "hosted" else "", bp.number, a, prog))
+        if soft:
+            softbp.make_catchpoint()
 
 
 X86_DEBUG_REGISTERS = 4
@@ -192,6 +209,8 @@ PROGRAM starts with is the ELF's (zeros outside it and in .bss)."""
                                % (prog, expr, size, WATCH_MAX_BYTES))
         if S.backend() == "hosted":
             used, need = user_breakpoint_locations(), x86_watch_registers(addr, size)
+            if softbp.Soft.bps:
+                used += 1  # the one a software breakpoint's hit takes (softbp.py)
             if used + need > X86_DEBUG_REGISTERS:
                 raise gdb.GdbError(
                     "kaal watch: %s:%s (%d bytes at %#x) takes %d debug registers; with %d in "
@@ -300,6 +319,7 @@ def resolve_in(prog, loc):
     S.use_symbols(prog)
     try:
         _rest, sals = gdb.decode_line(loc)
+        pcs = [sal.pc for sal in sals or []]  # before the symbols change: that ends the sals
     except gdb.error as e:
         raise gdb.GdbError("kaal break: in %s: %s" % (prog, e))
     finally:
@@ -307,8 +327,7 @@ def resolve_in(prog, loc):
             S.use_symbols(before[0])
     text = S.elf(S.programs[prog]).text_ranges()
     addrs = []
-    for sal in sals or []:
-        a = sal.pc
+    for a in pcs:
         if any(lo <= a < hi for lo, hi in text) and a not in addrs:
             addrs.append(a)
     if not addrs:

@@ -24,6 +24,8 @@ class Session:
         self.mem_set = False
         self.vspace_cache = {}     # VSpace root paddr -> (program, tcb address)
         self.loads = 0
+        self.before_symbols = []   # called before the user symbol file changes
+        self.after_symbols = []    # called after it changed
 
     # -- where things are
 
@@ -142,9 +144,13 @@ class Session:
         path = self.programs.get(prog)
         if path is None or path == self.user_objfile:
             return
+        for fn in self.before_symbols:
+            fn()
         self.drop_symbols()
         gdb.execute("add-symbol-file %s" % path, to_string=True)
         self.user_objfile = path
+        for fn in self.after_symbols:
+            fn()
 
     def drop_symbols(self):
         if self.user_objfile is not None:

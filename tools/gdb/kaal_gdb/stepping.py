@@ -4,6 +4,7 @@ import gdb
 
 from .kstate import booted, current_tcb, current_program, thread_label
 from .session import S, in_user
+from . import softbp
 
 
 class StepState:
@@ -30,6 +31,7 @@ def on_stop(event):
 
 
 def before_step():
+    softbp.stepping_begins()
     StepState.tcb = StepState.user_pc = StepState.user_sp = None
     try:
         if booted():
@@ -114,6 +116,8 @@ def define_hooks():
         for cmd in ("next", "step", "finish", "until"):
             gdb.execute("define hook-%s\npython kaal_before_step()\nend" % cmd)
             gdb.execute("define hookpost-%s\npython kaal_after_step('%s')\nend" % (cmd, cmd))
+        for cmd in ("stepi", "nexti", "advance"):  # kaal break's int3s (softbp.py)
+            gdb.execute("define hook-%s\npython kaal_stepping_begins()\nend" % cmd)
     finally:
         gdb.execute("set confirm %s" % ("on" if confirm else "off"))
 
@@ -132,5 +136,6 @@ def connect():
     import __main__
     __main__.kaal_before_step = before_step
     __main__.kaal_after_step = after_step
+    __main__.kaal_stepping_begins = softbp.stepping_begins
     gdb.events.stop.connect(on_stop)
     define_hooks()
