@@ -43,6 +43,8 @@ static kerr_t dispatch_invocation(invocation_t *inv)
     case CAP_ASID_CONTROL:
     case CAP_ASID_POOL:
         return decode_vspace_invocation(inv);
+    case CAP_PLATFORM:
+        return decode_platform_invocation(inv);
     default:
         return err_invalid_cap(&inv->err, 0);
     }
