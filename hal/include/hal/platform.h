@@ -16,8 +16,11 @@
 
 /* Assert the line once delay_ns has passed (rounded up to whole ticks;
  * replaces an earlier arming). False: the machine has no device timer. */
+/*@ assigns \nothing; */
 bool hal_platform_timer_arm(uint64_t delay_ns);
-/* Stop the device timer asserting its line. False: no device timer. */
+/* Stop the device timer asserting its line. False: no device timer.
+ * ACSL (both): the timer is outside the state the proofs model. */
+/*@ assigns \nothing; */
 bool hal_platform_timer_stop(void);
 
 #endif
