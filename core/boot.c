@@ -368,10 +368,12 @@ static void make_root_objects(boot_ctx_t *b)
 static void map_root_vspace(boot_ctx_t *b)
 {
     word_t page = 1u << KAAL_PAGE_BITS;
-    b->bi->user_image_paging.start = b->next_slot + 2u; /* after bootinfo, ipcbuf caps */
-    /* Slots 7 and 8 (BootInfo, IPC buffer) come first: reserve them. */
+    b->bi->user_image_paging.start = b->next_slot + 3u; /* after bootinfo, ipcbuf, platform */
+    /* Slots 7 and 8 (BootInfo, IPC buffer) come first: reserve them; the
+     * platform cap (core/platform.c) goes into slot 9. */
     word_t bi_slot = b->next_slot++;
     word_t ipc_slot = b->next_slot++;
+    (void)put_cap(b, cap_platform());
     for (vaddr_t va = b->elf.vstart; va < b->stack_top; va += page) {
         ensure_tables(b, va);
     }

@@ -21,6 +21,7 @@
  *   VSPACE        has_asid[5]                        paddr       asid
  *   ASID_CONTROL  -                                  0           0
  *   ASID_POOL     -                                  paddr       asid base
+ *   PLATFORM      -                                  0           0
  *
  * A slot (cte_t) is a capability plus its derivation-tree links (seL4's
  * MDB): a doubly linked list of slots in preorder of the derivation tree,
@@ -53,7 +54,8 @@ enum cap_type {
     CAP_VSPACE = 12,
     CAP_ASID_CONTROL = 13,
     CAP_ASID_POOL = 14,
-    CAP_NUM_TYPES = 15,
+    CAP_PLATFORM = 15, /* KaaL addition: console, power off, device timer (platform.c) */
+    CAP_NUM_TYPES = 16,
 };
 
 typedef struct cap {
@@ -281,6 +283,8 @@ static inline bool cap_vspace_has_asid(cap_t c) { return cap_field(c, 5, 1) != 0
 static inline word_t cap_vspace_asid(cap_t c) { return c.w1; }
 
 static inline cap_t cap_asid_control(void) { return cap_make(CAP_ASID_CONTROL, 0, 0, 0); }
+/* The platform capability (platform.c): names no object, carries no data. */
+static inline cap_t cap_platform(void) { return cap_make(CAP_PLATFORM, 0, 0, 0); }
 static inline cap_t cap_asid_pool(paddr_t pa, word_t base) { return cap_make(CAP_ASID_POOL, 0, pa, base); }
 /*@ assigns \nothing;
     ensures \result == cap_asid_base_of(c); */

@@ -95,6 +95,8 @@ bool cap_same_region(cap_t a, cap_t b)
                range_contains(cap_paddr(a), cap_obj_size_bits(a), cap_paddr(b), cap_obj_size_bits(b));
     case CAP_ASID_CONTROL:
         return cap_type(b) == CAP_ASID_CONTROL;
+    case CAP_PLATFORM:
+        return cap_type(b) == CAP_PLATFORM;
     default: /* null, zombie: never the same region as anything */
         return false;
     }

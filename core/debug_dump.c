@@ -52,6 +52,7 @@ static const char *type_name(enum cap_type t)
     static const char *const names[CAP_NUM_TYPES] = {
         "null", "untyped", "endpoint", "notification", "reply", "cnode", "tcb", "irq_control",
         "irq_handler", "zombie", "frame", "page_table", "vspace", "asid_control", "asid_pool",
+        "platform",
     };
     return (unsigned)t < CAP_NUM_TYPES ? names[t] : "?";
 }
@@ -80,6 +81,9 @@ static void out_obj_id(debug_out_t *o, cap_t cap)
         return;
     case CAP_ASID_CONTROL:
         debug_out_s(o, "o_asid_control");
+        return;
+    case CAP_PLATFORM:
+        debug_out_s(o, "o_platform");
         return;
     case CAP_IRQ_HANDLER:
         debug_out_s(o, "o_irq_");

@@ -73,6 +73,7 @@ const char *debug_cap_type_name(word_t type)
     static const char *const names[CAP_NUM_TYPES] = {
         "null", "untyped", "endpoint", "notification", "reply", "cnode", "tcb", "irq_control",
         "irq_handler", "zombie", "frame", "page_table", "vspace", "asid_control", "asid_pool",
+        "platform",
     };
     return type < CAP_NUM_TYPES ? names[type] : "?";
 }
@@ -100,6 +101,7 @@ void debug_cap_lookup(const struct tcb *t, word_t cptr, debug_cap_t *out)
     switch (cap_type(c)) {
     case CAP_IRQ_CONTROL:
     case CAP_ASID_CONTROL:
+    case CAP_PLATFORM:
         break;
     case CAP_IRQ_HANDLER:
         out->irq = cap_irq(c);
@@ -253,6 +255,10 @@ static const struct inv_desc invocations[KAAL_INV_NUM_LABELS] = {
     [KAAL_INV_ASID_CONTROL_MAKE_POOL] = {CAP_ASID_CONTROL, "ASIDControl MakePool", {"index", "depth", NULL, NULL}},
     [KAAL_INV_ASID_POOL_ASSIGN] = {CAP_ASID_POOL, "ASIDPool Assign", {NULL, NULL, NULL, NULL}},
     [KAAL_INV_TCB_SET_NAME] = {CAP_TCB, "TCB SetName", {NULL, NULL, NULL, NULL}},
+    [KAAL_INV_PLATFORM_PUT_CHARS] = {CAP_PLATFORM, "Platform PutChars", {"count", NULL, NULL, NULL}},
+    [KAAL_INV_PLATFORM_POWER_OFF] = {CAP_PLATFORM, "Platform PowerOff", {"status", NULL, NULL, NULL}},
+    [KAAL_INV_PLATFORM_TIMER_ARM] = {CAP_PLATFORM, "Platform TimerArm", {"delay_ns", NULL, NULL, NULL}},
+    [KAAL_INV_PLATFORM_TIMER_STOP] = {CAP_PLATFORM, "Platform TimerStop", {NULL, NULL, NULL, NULL}},
 };
 
 const char *debug_invocation_name(word_t cap_type, word_t label, const char *argnames[4])

@@ -78,5 +78,6 @@ KAAL_MUST_CHECK kerr_t decode_tcb_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_irq_control_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_irq_handler_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_vspace_invocation(invocation_t *inv);
+KAAL_MUST_CHECK kerr_t decode_platform_invocation(invocation_t *inv);
 
 #endif

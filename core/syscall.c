@@ -12,6 +12,13 @@
  * and error replies are msg.c's; `ks` is kstate.c's. KaaL reports a failed
  * lookup of the invoked capability as an error reply (InvalidCapability)
  * to the caller, where seL4 raises a capability fault (docs/abi.md).
+ *
+ * The debug syscalls (-9 DebugPutChar, -11 DebugHalt, -12 DebugCapIdentify,
+ * -13 DebugSnapshot) need no capability, so they exist only in kernels
+ * built with KAAL_DEBUG_SYSCALLS (-Ddebug_syscalls=true), as seL4's
+ * CONFIG_DEBUG_BUILD; elsewhere they are unknown syscalls, a fault. A
+ * release system prints and ends its run through the platform capability
+ * (platform.c).
  */
 #include "invocation.h"
 #include "fastpath.h"
@@ -43,6 +50,8 @@ static kerr_t dispatch_invocation(invocation_t *inv)
     case CAP_ASID_CONTROL:
     case CAP_ASID_POOL:
         return decode_vspace_invocation(inv);
+    case CAP_PLATFORM:
+        return decode_platform_invocation(inv);
     default:
         return err_invalid_cap(&inv->err, 0);
     }

@@ -36,6 +36,7 @@ enum m_cap_type {
     M_CAP_REPLY = 4, M_CAP_CNODE = 5, M_CAP_TCB = 6, M_CAP_IRQ_CONTROL = 7,
     M_CAP_IRQ_HANDLER = 8, M_CAP_ZOMBIE = 9, M_CAP_FRAME = 10, M_CAP_PAGE_TABLE = 11,
     M_CAP_VSPACE = 12, M_CAP_ASID_CONTROL = 13, M_CAP_ASID_POOL = 14,
+    M_CAP_PLATFORM = 15, /* no object, no data (docs/abi.md "Platform") */
 };
 
 /* One capability. Field use per type:

@@ -15,7 +15,8 @@ static const char *cap_name(unsigned t)
 {
     static const char *const n[] = {"null", "untyped", "endpoint", "notification", "reply",
                                     "cnode", "tcb", "irq_control", "irq_handler", "zombie",
-                                    "frame", "page_table", "vspace", "asid_control", "asid_pool"};
+                                    "frame", "page_table", "vspace", "asid_control", "asid_pool",
+                                    "platform"};
     return t < sizeof(n) / sizeof(n[0]) ? n[t] : "?";
 }
 

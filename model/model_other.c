@@ -124,6 +124,44 @@ static uint32_t frame(m_inv_t *inv, m_err_t *e)
     }
 }
 
+/* docs/abi.md "Platform", on the hosted machine (which has no device
+ * timer: TimerArm and TimerStop are IllegalOperation there). PutChars
+ * writes to the console only; PowerOff ends the run (not modelled). */
+static uint32_t platform(m_inv_t *inv, m_err_t *e)
+{
+    switch (inv->label) {
+    case KAAL_INV_PLATFORM_PUT_CHARS: {
+        if (inv->length < 1) {
+            return m_error(e, KAAL_TRUNCATED_MESSAGE);
+        }
+        uint64_t n = arg(inv, 0);
+        if (n < 1 || n > KAAL_PLATFORM_MAX_CHARS) {
+            return m_err_range(e, 1, KAAL_PLATFORM_MAX_CHARS);
+        }
+        if (inv->length < 1u + (n + 7u) / 8u) {
+            return m_error(e, KAAL_TRUNCATED_MESSAGE);
+        }
+        return KAAL_NO_ERROR;
+    }
+    case KAAL_INV_PLATFORM_POWER_OFF:
+        if (inv->length < 1) {
+            return m_error(e, KAAL_TRUNCATED_MESSAGE);
+        }
+        if (arg(inv, 0) > 0xffu) {
+            return m_err_range(e, 0, 0xffu);
+        }
+        inv->unmodelled = "Platform PowerOff";
+        return KAAL_NO_ERROR;
+    case KAAL_INV_PLATFORM_TIMER_ARM:
+        if (inv->length < 1) {
+            return m_error(e, KAAL_TRUNCATED_MESSAGE);
+        }
+        return m_error(e, KAAL_ILLEGAL_OPERATION);
+    default:
+        return m_error(e, KAAL_ILLEGAL_OPERATION);
+    }
+}
+
 uint32_t m_other_invoke(m_inv_t *inv, m_err_t *e)
 {
     switch (inv->m->slot[inv->slot].cap.type) {
@@ -147,6 +185,8 @@ uint32_t m_other_invoke(m_inv_t *inv, m_err_t *e)
         }
         inv->unmodelled = "ASIDControl MakePool";
         return KAAL_NO_ERROR;
+    case M_CAP_PLATFORM:
+        return platform(inv, e);
     default: /* ASID pool */
         if (inv->label != KAAL_INV_ASID_POOL_ASSIGN) {
             return m_error(e, KAAL_ILLEGAL_OPERATION);

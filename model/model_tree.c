@@ -57,6 +57,8 @@ bool m_same_region(const m_cap_t *a, const m_cap_t *b)
         return b->type == M_CAP_IRQ_HANDLER && b->data == a->data;
     case M_CAP_ASID_CONTROL:
         return b->type == M_CAP_ASID_CONTROL;
+    case M_CAP_PLATFORM:
+        return b->type == M_CAP_PLATFORM;
     default:
         return false;
     }
@@ -182,6 +184,7 @@ static const char *final_effect(const m_state_t *m, const m_cap_t *c)
 {
     switch (c->type) {
     case M_CAP_UNTYPED: case M_CAP_REPLY: case M_CAP_IRQ_CONTROL: case M_CAP_ASID_CONTROL:
+    case M_CAP_PLATFORM:
         return NULL;
     case M_CAP_ENDPOINT:
     case M_CAP_NOTIFICATION:

@@ -138,7 +138,7 @@ static int parse_object(struct tr_state *o, const char *opt, const char *spec)
     memcpy(type, spec, n);
     type[n] = '\0';
     word_t t = 0;
-    for (word_t i = 1; i < 15; i++) {
+    for (word_t i = 1; i < 16; i++) /* the cap types of core/cap.h */ {
         if (strcmp(debug_cap_type_name(i), type) == 0) {
             t = i;
         }
@@ -146,7 +146,7 @@ static int parse_object(struct tr_state *o, const char *opt, const char *spec)
     if (t == 0) {
         return bad(opt, "unknown object type (untyped, endpoint, notification, reply, cnode, "
                         "tcb, irq_control, irq_handler, frame, page_table, vspace, "
-                        "asid_control, asid_pool)");
+                        "asid_control, asid_pool, platform)");
     }
     paddr_t addr = 0;
     if (at != NULL) {

@@ -15,6 +15,7 @@
  * the formula above since freq = 10^9 / p.
  */
 #include "arm64.h"
+#include <hal/platform.h>
 #include <hal/timer.h>
 
 #define CNTV_CTL_ENABLE (1u << 0)
@@ -53,17 +54,14 @@ void timer_init(void)
     timer_ns_per_tick = NS_PER_S % timer_freq == 0 ? NS_PER_S / timer_freq : 0;
     ARM64_SYSREG_WRITE(cntv_ctl_el0, CNTV_CTL_IMASK);
     /* EL0VCTEN: EL0 reads the virtual counter CNTVCT_EL0 (and CNTFRQ_EL0),
-     * the user clock of libkaal (kaal/clock.h, docs/abi.md "Clock"); it
-     * stays on in every image. PCTEN and PTEN: EL0 may also read the
-     * physical counter and program the EL1 physical timer (CNTP, PPI 30):
-     * the demo's "device that raises an interrupt after a delay"
-     * (user/libkaal/arch/arm64/testdev.c). The kernel itself uses only the
-     * virtual timer, so this gives EL0 the physical counter and one timer
-     * nobody else uses; acceptable for a demo device, not a secure default
-     * (a user can raise PPI 30 at will, but only the holder of its
-     * IRQHandler hears it; issue 16 takes these two away). */
+     * the user clock of libkaal (kaal/clock.h, docs/abi.md "Clock"), as
+     * seL4 lets it. Nothing else: EL0 neither reads the physical counter
+     * (EL0PCTEN) nor programs the EL1 physical timer (EL0PTEN); the demo's
+     * device timer (CNTP, PPI 30) is armed through the platform capability
+     * (hal_platform_timer_arm below, core/platform.c). Only the benchmark
+     * images give EL0 the physical timer back (pmu.c, arm64_bench_init). */
     ARM64_SYSREG_WRITE(cntp_ctl_el0, 0);
-    ARM64_SYSREG_WRITE(cntkctl_el1, CNTKCTL_EL0VCTEN | CNTKCTL_EL0PCTEN | CNTKCTL_EL0PTEN);
+    ARM64_SYSREG_WRITE(cntkctl_el1, CNTKCTL_EL0VCTEN);
     arm64_isb();
     timer_base_ticks = counter_now();
 }
@@ -96,5 +94,36 @@ void hal_timer_set_deadline(uint64_t deadline)
     }
     ARM64_SYSREG_WRITE(cntv_cval_el0, timer_base_ticks + ns_to_ticks_ceil(deadline));
     ARM64_SYSREG_WRITE(cntv_ctl_el0, CNTV_CTL_ENABLE);
+    arm64_isb();
+}
+
+/* ---- the device timer of the platform capability (hal/platform.h) ----
+ * The EL1 physical timer, PPI 30: the kernel's own timer is the virtual
+ * one, so this one is free for user space, which reaches it only through
+ * Platform TimerArm / TimerStop. */
+bool hal_platform_timer_arm(uint64_t delay_ns)
+{
+    arm64_isb(); /* do not read the counter early */
+    uint64_t now = ARM64_SYSREG_READ(cntpct_el0);
+    uint64_t ticks = ns_to_ticks_ceil(delay_ns);
+    uint64_t cval = now + ticks < now ? UINT64_MAX : now + ticks;
+    ARM64_SYSREG_WRITE(cntp_cval_el0, cval);
+    ARM64_SYSREG_WRITE(cntp_ctl_el0, CNTV_CTL_ENABLE); /* same bit in CNTP_CTL */
+    arm64_isb();
+    return true;
+}
+
+bool hal_platform_timer_stop(void)
+{
+    ARM64_SYSREG_WRITE(cntp_ctl_el0, 0);
+    arm64_isb();
+    return true;
+}
+
+/* Benchmark images (pmu.c): EL0 may also read the physical counter and
+ * program the physical timer, as the IRQ-latency benchmark does directly. */
+void arm64_timer_el0_bench_access(void)
+{
+    ARM64_SYSREG_WRITE(cntkctl_el1, CNTKCTL_EL0VCTEN | CNTKCTL_EL0PCTEN | CNTKCTL_EL0PTEN);
     arm64_isb();
 }

@@ -8,6 +8,7 @@
 #include "hosted_internal.h"
 
 #include <hal/irq.h>
+#include <hal/platform.h>
 #include <hal/timer.h>
 
 void hal_timer_set_deadline(uint64_t deadline)
@@ -37,3 +38,13 @@ bool hal_preemption_point(void)
     hosted_devices_poll();
     return hal_irq_pending();
 }
+
+/* The platform capability's device timer (hal/platform.h): the hosted
+ * machine has none; its test device is memory-mapped (hosted.h). */
+bool hal_platform_timer_arm(uint64_t delay_ns)
+{
+    (void)delay_ns;
+    return false;
+}
+
+bool hal_platform_timer_stop(void) { return false; }

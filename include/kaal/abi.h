@@ -219,7 +219,12 @@ enum kaal_invocation {
     KAAL_INV_ASID_POOL_ASSIGN = 35,
     /* TCB, appended: seL4's DebugNameThread (docs/abi.md) */
     KAAL_INV_TCB_SET_NAME = 36,
-    KAAL_INV_NUM_LABELS = 37,
+    /* Platform (KaaL addition, no seL4 counterpart; docs/abi.md "Platform") */
+    KAAL_INV_PLATFORM_PUT_CHARS = 37,
+    KAAL_INV_PLATFORM_POWER_OFF = 38,
+    KAAL_INV_PLATFORM_TIMER_ARM = 39,
+    KAAL_INV_PLATFORM_TIMER_STOP = 40,
+    KAAL_INV_NUM_LABELS = 41,
 };
 
 /* ---- Initial capability slots of the root task's CNode ----------------- */
@@ -233,8 +238,13 @@ enum kaal_initial_cap {
     KAAL_CAP_INIT_ASID_POOL = 6,
     KAAL_CAP_BOOTINFO_FRAME = 7,
     KAAL_CAP_INIT_IPC_BUFFER = 8,
-    KAAL_NUM_INITIAL_CAPS = 9,
+    KAAL_CAP_PLATFORM = 9, /* KaaL addition: console, power off, device timer */
+    KAAL_NUM_INITIAL_CAPS = 10,
 };
+
+/* Platform PutChars: MR0 = n (1..KAAL_PLATFORM_MAX_CHARS), the bytes packed
+ * eight to a word, little-endian, in MR1..MR((n + 7) / 8). */
+#define KAAL_PLATFORM_MAX_CHARS 256u
 
 #define KAAL_ROOT_CNODE_BITS 12u /* 4096 slots in the root task's CNode */
 #define KAAL_ROOT_CNODE_MIN_BITS 6u /* smallest a machine may ask for (BootInfo says which) */

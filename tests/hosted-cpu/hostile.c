@@ -35,6 +35,16 @@ __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
 /* the virtual counter: EL0 may read it (CNTKCTL_EL1.EL0VCTEN) */
 __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
         "hostile_pc: mrs x0, cntvct_el0\nret\n");
+#elif defined(HOSTILE_CNTPCT)
+/* the physical counter: EL0 may not read it (CNTKCTL_EL1.EL0PCTEN clear
+ * in every image but the benchmark ones: docs/arm64.md "Timers") */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "hostile_pc: mrs x0, cntpct_el0\nret\n");
+#elif defined(HOSTILE_CNTP_CTL)
+/* the EL1 physical timer: EL0 may not program it (CNTKCTL_EL1.EL0PTEN
+ * clear; the demo's device timer is armed through the platform cap) */
+__asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
+        "mov x1, #1\nhostile_pc: msr cntp_ctl_el0, x1\nret\n");
 #elif defined(HOSTILE_HLT)
 /* a privileged instruction: mask IRQs (SCTLR_EL1.UMA clear: trapped) */
 __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"

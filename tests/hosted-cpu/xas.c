@@ -48,7 +48,7 @@ __attribute__((noreturn)) static void child(void)
         kaal_word_t bad = vec_check(CHILD_SEED);
         if (bad != 0) {
             kaal_printf("xas: child: register %lu lost its value (MISMATCH)\n", bad);
-            kaal_debug_halt(1);
+            kaal_power_off(1);
         }
         xas_reply_recv(ep);
     }

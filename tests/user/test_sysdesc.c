@@ -37,7 +37,12 @@ Test(sysdesc, demo_file_parses)
     cr_assert_eq(r, 0, "demo.system rejected: %s", sd.error);
     cr_assert_eq(sd.nprograms, 5);
     cr_assert_eq(sd.nobjects, 7);
-    cr_assert_eq(sd.ngrants, 13);
+    cr_assert_eq(sd.ngrants, 14);
+    int drv = kaal_sysdesc_find_program(&sd, "driver");
+    const kaal_sd_grant_t *pg = &sd.grant[6]; /* after the driver's four others */
+    cr_assert_eq(pg->kind, KAAL_SD_PLATFORM, "the driver's platform grant (arm64 device timer)");
+    cr_assert_eq(pg->program, drv);
+    cr_assert_eq(pg->slot, KAAL_CHILD_SLOT_PLATFORM);
     cr_assert_eq(sd.loader.selftest, 1);
     cr_assert_eq(sd.loader.verbose, 1);
     int uart = kaal_sysdesc_find_object(&sd, "uart");
@@ -227,8 +232,12 @@ Test(sysdesc, bad_grants)
                        "memory m2 size=4096\nirq i line=3 notify=n\n";
     char text[1024];
     struct { const char *line; const char *error; } cases[] = {
-        {"grant a e slot=1", "t.system:7: slot out of range 2..255 '1'"},
-        {"grant a e slot=256", "t.system:7: slot out of range 2..255 '256'"},
+        {"grant a e slot=1", "t.system:7: slot out of range 2..254 '1'"},
+        {"grant a e slot=255", "t.system:7: slot out of range 2..254 '255'"},
+        {"grant a e slot=256", "t.system:7: slot out of range 2..254 '256'"},
+        {"grant a platform slot=3", "t.system:7: grant of platform takes no attributes (its slot is fixed) 'slot=3'"},
+        {"grant a platform\ngrant a platform", "t.system:8: platform already granted to 'a'"},
+        {"endpoint platform", "t.system:7: reserved name 'platform'"},
         {"grant a e slot=2 rights=RWX", "t.system:7: bad rights 'RWX'"},
         {"grant a e slot=2 rights=RR", "t.system:7: bad rights 'RR'"},
         {"grant a n slot=2 rights=G", "t.system:7: bad rights 'G'"},
@@ -399,8 +408,8 @@ Test(sysdesc, supervision_errors)
         {"program a elf=a priority=1 fault=none critical=no\n",
          "t.system:1: on_fault, restarts and critical need fault=loader, not 'none'"},
         {"program a elf=a priority=1 fault=nowhere\n", "t.system:1: unknown object 'nowhere'"},
-        {"program a elf=a priority=1 done=1\n", "t.system:1: done out of range 2..255 '1'"},
-        {"program a elf=a priority=1 end=256\n", "t.system:1: end out of range 2..255 '256'"},
+        {"program a elf=a priority=1 done=1\n", "t.system:1: done out of range 2..254 '1'"},
+        {"program a elf=a priority=1 end=256\n", "t.system:1: end out of range 2..254 '256'"},
         {"program a elf=a priority=1 done=4 end=4\n", "t.system:1: done and end name the same slot '4'"},
         {"endpoint e\nprogram a elf=a priority=1 done=4\ngrant a e slot=4\n",
          "t.system:3: slot already taken by done= of 'a'"},

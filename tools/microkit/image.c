@@ -303,6 +303,10 @@ static int emit_grants(image_state_t *st)
             r = emit(st, pd->line, "grant %s __n%u slot=%u rights=R", p, i,
                      MICROKIT_KAAL_INPUT_CAP);
         }
+        /* The platform cap (docs/abi.md "Platform"): microkit_dbg_puts
+         * prints through it, and the arm64 test device (kaal/testdev.h) is
+         * armed through it; docs/microkit.md says why every PD gets one. */
+        r = r || emit(st, pd->line, "grant %s platform", p);
         for (unsigned q = 0; q < pd->nirqs && r == 0; q++) {
             r = emit(st, pd->irq[q].line, "grant %s __i%u_%u slot=%u", p, i, pd->irq[q].id,
                      MICROKIT_KAAL_BASE_OUTPUT_CAP + pd->irq[q].id);

@@ -4,7 +4,9 @@
 
 #include <hal/types.h>
 
-/* Write one byte to the console. Never fails; may block until sent. */
+/* Write one byte to the console. Never fails; may block until sent.
+ * ACSL: the console is outside the state the proofs model. */
+/*@ assigns \nothing; */
 void hal_console_putc(char c);
 
 /* Debug builds (seL4_DebugSnapshot, KAAL_SYS_DEBUG_SNAPSHOT): show the

@@ -11,7 +11,7 @@
  *              (hal/hosted/include/hosted.h: tx ring, advanced by tx_head)
  * Every child first checks its TLS (the block the spawner placed at the top
  * of its stack, its .tdata copied) and halts the system with status 3 if
- * it is wrong.
+ * it is wrong (through its platform cap, or the debug halt of a debug build).
  * Faults go to the root (fault endpoint), which restarts the peeker once.
  * Slots (from the description): 2 = `done` notification (badged), 3 =
  * `never` (nobody signals it: waiting on it parks the thread).
@@ -45,7 +45,7 @@ static void check_tls(void)
         kaal_ipc_buffer() != (kaal_ipc_buffer_t *)(uintptr_t)KAAL_CHILD_IPCBUF_VADDR) {
         kaal_printf("child: TLS wrong: seed 0x%lx, TP 0x%lx (MISMATCH)\n", (unsigned long)tls_seed,
                     (unsigned long)tp);
-        kaal_debug_halt(3);
+        kaal_power_off(3);
     }
     tls_seed++;
 }

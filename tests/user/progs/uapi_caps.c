@@ -115,10 +115,56 @@ static void irq_methods(uapi_alloc_t *a)
     UAPI_EQ("delete the handler", kaal_cnode_delete(ROOT, h, DEPTH), 0);
 }
 
+static kaal_word_t put_str(kaal_cptr_t plat, const char *s)
+{
+    size_t n = 0;
+    while (s[n] != '\0') {
+        n++;
+    }
+    return kaal_platform_put_chars(plat, s, n);
+}
+
+/* The platform cap (docs/abi.md "Platform"): PutChars, errors for
+ * garbage, a copy, and the device timer: on arm64 its interrupt (PPI 30)
+ * reaches a notification through the IRQHandler cap; hosted has none. */
+static void platform_methods(uapi_alloc_t *a)
+{
+    const kaal_cptr_t plat = KAAL_CAP_PLATFORM;
+    UAPI_EQ("platform: the root task's", kaal_platform_cap(), plat);
+    UAPI_EQ("PutChars", put_str(plat, "uapi: PutChars through the platform cap\n"), 0);
+    UAPI_EQ("PowerOff: status out of range", kaal_platform_power_off(plat, 256), KAAL_RANGE_ERROR);
+    kaal_cptr_t none = take(a);
+    UAPI_EQ("PutChars: empty slot", kaal_platform_put_chars(none, "x", 1), KAAL_INVALID_CAPABILITY);
+    UAPI_EQ("PowerOff: empty slot", kaal_platform_power_off(none, 0), KAAL_INVALID_CAPABILITY);
+    UAPI_EQ("copy of the platform cap", kaal_cnode_copy(ROOT, none, DEPTH, ROOT, plat, DEPTH, KAAL_RIGHTS_ALL), 0);
+    UAPI_EQ("PutChars: the copy", put_str(none, "uapi: PutChars through a copy\n"), 0);
+    UAPI_EQ("delete the copy", kaal_cnode_delete(ROOT, none, DEPTH), 0);
+#if defined(__aarch64__)
+    kaal_cptr_t ntfn = make(a, KAAL_OBJ_NOTIFICATION, 0);
+    kaal_cptr_t badged = take(a);
+    kaal_cptr_t h = take(a);
+    UAPI_EQ("device timer: a badged notification",
+            kaal_cnode_mint(ROOT, badged, DEPTH, ROOT, ntfn, DEPTH, KAAL_RIGHT_WRITE, 1), 0);
+    UAPI_EQ("device timer: IRQControl Get",
+            kaal_irq_control_get(KAAL_CAP_IRQ_CONTROL, KAAL_TESTDEV_IRQ, ROOT, h, DEPTH), 0);
+    UAPI_EQ("device timer: SetNotification", kaal_irq_handler_set_notification(h, badged), 0);
+    UAPI_EQ("TimerArm", kaal_platform_timer_arm(plat, 100000), 0);
+    UAPI_EQ("device timer: its interrupt", kaal_wait(ntfn), 1);
+    UAPI_EQ("TimerStop", kaal_platform_timer_stop(plat), 0);
+    UAPI_EQ("device timer: Ack", kaal_irq_handler_ack(h), 0);
+    UAPI_EQ("device timer: no second interrupt", kaal_poll(ntfn), 0);
+    UAPI_EQ("device timer: delete the handler", kaal_cnode_delete(ROOT, h, DEPTH), 0);
+#else
+    UAPI_EQ("TimerArm: hosted has no device timer", kaal_platform_timer_arm(plat, 1000), KAAL_ILLEGAL_OPERATION);
+    UAPI_EQ("TimerStop: hosted has no device timer", kaal_platform_timer_stop(plat), KAAL_ILLEGAL_OPERATION);
+#endif
+}
+
 int uapi_caps(uapi_alloc_t *a)
 {
     untyped_errors(a);
     cnode_methods(a);
     irq_methods(a);
+    platform_methods(a);
     return 0;
 }

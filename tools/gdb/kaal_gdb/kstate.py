@@ -9,7 +9,7 @@ from .session import S
 
 CAP_TYPES = ["null", "untyped", "endpoint", "notification", "reply", "cnode", "tcb",
              "irq_control", "irq_handler", "zombie", "frame", "page_table", "vspace",
-             "asid_control", "asid_pool"]
+             "asid_control", "asid_pool", "platform"]
 STATES = ["inactive", "running", "restart", "blocked on recv", "blocked on send",
           "blocked on reply", "blocked on notification", "idle"]
 TCB_SLOT_NAMES = ["cspace", "vspace", "reply", "caller", "ipc buffer"]

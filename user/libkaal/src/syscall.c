@@ -57,8 +57,9 @@ void kaal_signal(kaal_cptr_t ntfn) { (void)kaal_send(ntfn, kaal_msginfo(0, 0, 0,
 kaal_word_t kaal_wait(kaal_cptr_t ntfn) { return kaal_recv(ntfn).badge; }
 kaal_word_t kaal_poll(kaal_cptr_t ntfn) { return kaal_nbrecv(ntfn).badge; }
 
-void kaal_putc(char c) { (void)kaal_syscall((kaal_word_t)KAAL_SYS_DEBUG_PUTCHAR, (kaal_word_t)(unsigned char)c, 0, NULL); }
+/* kaal_putc and kaal_power_off: platform.c. */
 
+#if defined(KAAL_DEBUG_SYSCALLS)
 void kaal_debug_halt(int status)
 {
     (void)kaal_syscall((kaal_word_t)KAAL_SYS_DEBUG_HALT, (kaal_word_t)status, 0, NULL);
@@ -73,6 +74,7 @@ kaal_word_t kaal_debug_cap_identify(kaal_cptr_t cptr)
 }
 
 void kaal_debug_snapshot(void) { (void)kaal_syscall((kaal_word_t)KAAL_SYS_DEBUG_SNAPSHOT, 0, 0, NULL); }
+#endif
 
 const char *kaal_error_name(kaal_word_t err)
 {

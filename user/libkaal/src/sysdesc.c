@@ -58,7 +58,7 @@ static int program_faults(sd_parser_t *p, kaal_sd_program_t *pr)
 /* done=SLOT and end=SLOT: capabilities to the loader in the child's CNode. */
 static int program_loader_caps(sd_parser_t *p, kaal_sd_program_t *pr)
 {
-    uint64_t top = (1ull << KAAL_CHILD_CNODE_BITS) - 1u, done, end;
+    uint64_t top = KAAL_CHILD_SLOT_PLATFORM - 1u, done, end;
     if (sd_attr_number(p, A_DONE, KAAL_CHILD_FIRST_SLOT, top, 0, &done) ||
         sd_attr_number(p, A_END, KAAL_CHILD_FIRST_SLOT, top, 0, &end)) {
         return -1;
@@ -261,7 +261,7 @@ static int grant_memory(sd_parser_t *p, kaal_sd_grant_t *g)
 
 static int grant_cap(sd_parser_t *p, kaal_sd_grant_t *g)
 {
-    uint64_t top = (1ull << KAAL_CHILD_CNODE_BITS) - 1u;
+    uint64_t top = KAAL_CHILD_SLOT_PLATFORM - 1u; /* the last slot: the platform cap's */
     int is_ipc = g->kind == KAAL_SD_ENDPOINT || g->kind == KAAL_SD_NOTIFICATION;
     uint32_t allowed = g->kind == KAAL_SD_ENDPOINT ? KAAL_RIGHTS_ALL
                                                    : KAAL_RIGHT_READ | KAAL_RIGHT_WRITE;
@@ -276,6 +276,30 @@ static int grant_cap(sd_parser_t *p, kaal_sd_grant_t *g)
     return 0;
 }
 
+/* grant PROG platform: a copy of the root task's platform capability
+ * (docs/abi.md "Platform") in the child's slot KAAL_CHILD_SLOT_PLATFORM;
+ * no attributes, at most once a program. */
+static int grant_platform(sd_parser_t *p, kaal_sd_grant_t *g)
+{
+    kaal_sysdesc_t *sd = p->sd;
+    if (p->ntok > 3) {
+        return sd_fail(p, "grant of platform takes no attributes (its slot is fixed)", p->tok[3]);
+    }
+    for (unsigned i = 0; i < sd->ngrants; i++) {
+        if (sd->grant[i].program == g->program && sd->grant[i].kind == KAAL_SD_PLATFORM) {
+            return sd_fail(p, "platform already granted to", sd->program[g->program].name);
+        }
+    }
+    if (sd->ngrants == KAAL_SD_MAX_GRANTS) {
+        return sd_fail(p, "too many grants", NULL);
+    }
+    g->kind = KAAL_SD_PLATFORM;
+    g->slot = KAAL_CHILD_SLOT_PLATFORM;
+    g->rights = KAAL_RIGHTS_ALL;
+    sd->grant[sd->ngrants++] = *g;
+    return 0;
+}
+
 static int do_grant(sd_parser_t *p)
 {
     kaal_sysdesc_t *sd = p->sd;
@@ -287,6 +311,9 @@ static int do_grant(sd_parser_t *p)
         return sd_fail(p, "unknown program", p->tok[1]);
     }
     kaal_sd_grant_t g = {.program = (uint16_t)prog, .line = p->line};
+    if (sd_str_eq(p->tok[2], "platform")) {
+        return grant_platform(p, &g);
+    }
     int obj = kaal_sysdesc_find_object(sd, p->tok[2]);
     int tcb = kaal_sysdesc_find_program(sd, p->tok[2]);
     if (obj < 0 && tcb < 0) {

@@ -279,8 +279,8 @@ int sd_new_name(sd_parser_t *p, const char *tok)
     if (!sd_name_ok(tok, 0)) {
         return sd_fail(p, "bad name", tok);
     }
-    if (sd_str_eq(tok, "loader") || sd_str_eq(tok, "none")) {
-        return sd_fail(p, "reserved name", tok); /* values of fault= */
+    if (sd_str_eq(tok, "loader") || sd_str_eq(tok, "none") || sd_str_eq(tok, "platform")) {
+        return sd_fail(p, "reserved name", tok); /* values of fault=, the platform grant */
     }
     if (kaal_sysdesc_find_program(p->sd, tok) >= 0 || kaal_sysdesc_find_object(p->sd, tok) >= 0) {
         return sd_fail(p, "duplicate name", tok);
@@ -344,6 +344,8 @@ const char *kaal_sysdesc_kind_name(kaal_sd_kind_t kind)
         return "tcb";
     case KAAL_SD_DEVICE:
         return "device";
+    case KAAL_SD_PLATFORM:
+        return "platform";
     }
     return "unknown";
 }

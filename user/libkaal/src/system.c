@@ -156,6 +156,7 @@ static kaal_word_t make_object(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, unsign
         err = make_irq(sys, ctx, o, d);
         break;
     case KAAL_SD_TCB:
+    case KAAL_SD_PLATFORM: /* grant targets only, never objects */
         break;
     }
     if (err == KAAL_NO_ERROR && sys->verbose) {
@@ -260,6 +261,8 @@ static kaal_word_t apply_grant(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, const 
         return kaal_process_map_region(ctx, p, (*region)++, o->cap, g->rights, KAAL_VM_DEFAULT);
     case KAAL_SD_DEVICE:
         return kaal_process_map_region(ctx, p, (*region)++, o->cap, g->rights, KAAL_VM_UNCACHED);
+    case KAAL_SD_PLATFORM: /* the root task's own (docs/abi.md "Platform") */
+        return kaal_process_give_cap(ctx, p, KAAL_CHILD_SLOT_PLATFORM, KAAL_CAP_PLATFORM, KAAL_RIGHTS_ALL, 0);
     }
     return KAAL_INVALID_ARGUMENT;
 }

@@ -38,13 +38,37 @@ void kaal_signal(kaal_cptr_t ntfn);
 kaal_word_t kaal_wait(kaal_cptr_t ntfn);
 kaal_word_t kaal_poll(kaal_cptr_t ntfn);
 
-/* Debug console (debug builds of the kernel). */
+/* ---- the platform capability (docs/abi.md "Platform", src/platform.c) ----
+ * A KaaL addition: console output, the end of a run and the device timer
+ * through a capability the root task holds (KAAL_CAP_PLATFORM) and hands
+ * to the programs it trusts (`grant PROG platform`: the child's slot
+ * KAAL_CHILD_SLOT_PLATFORM). Each returns the kernel's error code; the
+ * words travel in registers only (no IPC buffer, kaal_last_reply() kept). */
+kaal_word_t kaal_platform_put_chars(kaal_cptr_t plat, const char *s, size_t n);
+kaal_word_t kaal_platform_power_off(kaal_cptr_t plat, kaal_word_t status); /* returns on error only */
+kaal_word_t kaal_platform_timer_arm(kaal_cptr_t plat, kaal_word_t delay_ns);
+kaal_word_t kaal_platform_timer_stop(kaal_cptr_t plat);
+/* The process's platform cap that kaal_putc() and kaal_power_off() use
+ * (set at start: the root task's or the child slot; change it here). */
+kaal_cptr_t kaal_platform_cap(void);
+void kaal_set_platform_cap(kaal_cptr_t cap);
+
+/* Console: through the platform cap; without one, the debug syscall in
+ * debug builds (KAAL_DEBUG_SYSCALLS), nothing in release builds. */
 void kaal_putc(char c);
 void kaal_puts(const char *s);
 void kaal_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kaal_vprintf(const char *fmt, va_list ap);
 int kaal_snprintf(char *buf, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 int kaal_vsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
+/* End the run with status (Platform PowerOff); without a platform cap, the
+ * debug halt in debug builds, else an unknown-syscall fault of the caller
+ * (its fault handler decides). What kaal_main()'s return does. */
+__attribute__((noreturn)) void kaal_power_off(int status);
+
+#if defined(KAAL_DEBUG_SYSCALLS)
+/* Debug syscalls: only in debug builds (the kernel and libkaal built with
+ * -Ddebug_syscalls=true), as seL4's CONFIG_DEBUG_BUILD. */
 __attribute__((noreturn)) void kaal_debug_halt(int status);
 /* Type of the capability at cptr (enum cap_type numbering, docs/abi.md). */
 kaal_word_t kaal_debug_cap_identify(kaal_cptr_t cptr);
@@ -52,6 +76,7 @@ kaal_word_t kaal_debug_cap_identify(kaal_cptr_t cptr);
  * (kaal-sim --dump-caps FILE writes FILE.N.dot; arm64 prints a console
  * line; docs/debugging.md). Changes nothing a program can see. */
 void kaal_debug_snapshot(void);
+#endif
 
 /* Where the calling thread's IPC buffer is (NULL: none). Every part of
  * libkaal reaches the IPC buffer through kaal_ipc_buffer() alone. One

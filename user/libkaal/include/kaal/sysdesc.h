@@ -16,6 +16,9 @@
  *   grant     client1  console_ep  slot=10  [badge=1] [rights=RWGP]
  *   grant     client1  shm         vaddr=0x20000000 [rights=RW]   (memory or device)
  *   grant     super    faulter     slot=12          (a program: its TCB cap)
+ *   grant     driver   platform                    (a copy of the root task's
+ *                                                   platform cap, in slot
+ *                                                   KAAL_CHILD_SLOT_PLATFORM)
  *
  * kaal_sysdesc_parse() reads the whole text into fixed-size tables (no
  * allocation); on the first error it stops, writes "FILE:LINE: reason" and
@@ -49,7 +52,9 @@
 /* ---- The child's fixed layout (both backends) ---------------------------
  * CSpace: one CNode of 2^KAAL_CHILD_CNODE_BITS slots; slot 0 is null, slot 1
  * holds the fault endpoint if the program has one, granted caps go in
- * [KAAL_CHILD_FIRST_SLOT, 2^bits). VSpace: the ELF segments at their link
+ * [KAAL_CHILD_FIRST_SLOT, 2^bits - 1), the last slot holds the platform
+ * capability if the program was granted it (libkaal's console, power off
+ * and device timer use it from there: kaal_platform_cap()). VSpace: the ELF segments at their link
  * addresses; the stack and IPC buffer in the reserved window at the top:
  *
  *   RESERVED_BASE ........ stack (<= 16 pages) | STACK_TOP guard | IPCBUF | ... RESERVED_TOP
@@ -57,6 +62,7 @@
 #define KAAL_CHILD_CNODE_BITS 8u
 #define KAAL_CHILD_SLOT_FAULT_EP 1u
 #define KAAL_CHILD_FIRST_SLOT 2u
+#define KAAL_CHILD_SLOT_PLATFORM ((1u << KAAL_CHILD_CNODE_BITS) - 1u)
 #define KAAL_CHILD_RESERVED_BASE 0x6fe00000ull
 #define KAAL_CHILD_STACK_TOP 0x6ffe0000ull
 #define KAAL_CHILD_IPCBUF_VADDR 0x6fff0000ull
@@ -69,6 +75,7 @@ typedef enum kaal_sd_kind {
     KAAL_SD_IRQ = 4,
     KAAL_SD_TCB = 5, /* only as a grant target: a program's TCB */
     KAAL_SD_DEVICE = 6, /* device memory at a physical address, mapped uncached */
+    KAAL_SD_PLATFORM = 7, /* only as a grant target: the root task's platform cap */
 } kaal_sd_kind_t;
 
 /* Kinds a grant maps into the child's VSpace (rather than a CNode slot). */

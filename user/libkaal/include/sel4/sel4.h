@@ -347,9 +347,14 @@ static inline seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sender)
 {
     return seL4_NBRecv(src, sender);
 }
-/* Debug console (kernels built with debug_syscalls, the default). */
+/* Debug calls: only in debug builds (-Ddebug_syscalls=true), as seL4's
+ * CONFIG_DEBUG_BUILD. seL4_DebugPutChar prints through the program's
+ * platform cap when it has one (kaal_putc), else the debug syscall. */
+#if defined(KAAL_DEBUG_SYSCALLS)
 static inline void seL4_DebugPutChar(char c) { kaal_putc(c); }
+static inline void seL4_DebugHalt(void) { kaal_debug_halt(0); }
 static inline void seL4_DebugSnapshot(void) { kaal_debug_snapshot(); }
+#endif
 
 /* ---- fault messages (labels and word indices) --------------------------- */
 #define seL4_Fault_NullFault KAAL_FAULT_LABEL_NULL
