@@ -24,9 +24,9 @@ fail=0
 pictures=(
     "ch2-caps ch2 2,40-49"
     "ch3-untyped ch3 40-70"
-    "ch6-driver ch6 4,40,42-43,47-53"
-    "ch8-vspace ch8 3,6,40-60"
-    "ch9-spawn ch9 119-151"
+    "ch6-driver ch6 4,41,43-44,48-54"
+    "ch8-vspace ch8 3,6,41-61"
+    "ch9-spawn ch9 122-154"
 )
 [ -n "$check" ] || ninja -C "$build" tutorial/tutorial-ch2-picture.elf tutorial/tutorial-ch3-picture.elf \
     tutorial/tutorial-ch4-solution.elf tutorial/tutorial-ch5-solution.elf sim/kaal-sim \
@@ -66,8 +66,8 @@ done
 # chapter's slots drawn as the walks through their translation tables by
 # tutorial/vspace-picture.py; compared like the capability pictures.
 spaces=(
-    "ch8-address-spaces ch8 40-60"
-    "ch9-child-space ch9 132-150"
+    "ch8-address-spaces ch8 41-61"
+    "ch9-child-space ch9 135-153"
 )
 for p in "${spaces[@]}"; do
     set -- $p
