@@ -224,6 +224,10 @@ static void thread_turn(unsigned me)
             mdiff_other_step("user fault");
         }
         cr_assert_eq(hosted_drive_fault(&f, out), -1);
+        /* the fault took the thread off the CPU: blocked sending it to the
+         * handler, waiting for the handler's reply, or stopped without one */
+        cr_assert(t->state != TS_RUNNING && t->state != TS_RESTART,
+                  "thread %u still runnable (state %d) after a user fault", me, (int)t->state);
         model_check();
         return;
     }
