@@ -130,6 +130,7 @@ void hosted_user_start(void)
 
 void hosted_user_stop(void)
 {
+    hosted_confine_end(); /* the TSC again (confine.c) */
     if (hm.guard) {
         hosted_guard_stop();
         hosted_procs_stop();
