@@ -11,6 +11,7 @@
 #include "sim_invariants.h"
 #include "trace.h"
 #include "sim_play.h"
+#include "shared.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -144,9 +145,9 @@ static bool under_debugger(void)
 
 /* The files read for --root and --module (the last of each), kept to the
  * end of the run: globals, so LeakSanitizer (the ASan build) sees them
- * referenced at exit. */
-static void *root_file;
-static void *module_file;
+ * referenced at exit. Each process's own (shared.h): set before the run. */
+static HOSTED_PRIVATE void *root_file;
+static HOSTED_PRIVATE void *module_file;
 
 static void *read_file(const char *path, size_t *size)
 {
