@@ -66,22 +66,40 @@ static void fill_boot_info(const hosted_config_t *cfg, hal_boot_info_t *info)
     info->root_cnode_bits = cfg->root_cnode_bits;
 }
 
+/*
+ * The halt comes back by __builtin_longjmp to hm.halt_jmp (hal_halt,
+ * cpu.c), and only hosted_call_kernel sets that buffer: a frame with no
+ * locals, so the setjmp's two returns are told apart by a register. The
+ * run modes below call the kernel through it and keep their locals (the
+ * boot info) in the function it calls. In an AddressSanitizer build
+ * (make configure-fuzz) clang 14 miscompiled a setjmp in a frame with a
+ * local array: ASan realigns such a frame and addresses it through a base
+ * register, the setjmp's value was kept in a stack slot, and the slot's
+ * "1" (the longjmp's return) was stored before the setjmp and then
+ * overwritten by the direct return's 0. hosted_run then took every halt
+ * for the first return: it booted the kernel again, ran the demo again
+ * and again, each time with one more watchdog timer, until as many
+ * SIGVTALRMs as timers nested on the 64 KiB signal stack (SA_NODEFER),
+ * overflowed it, and Linux killed kaal-sim with SIGSEGV (status 139).
+ */
+static void boot_only(void *arg)
+{
+    const hosted_config_t *cfg = arg;
+    hal_boot_info_t info;
+    fill_boot_info(cfg, &info);
+    kaal_boot(&info);
+    kaal_fastpath_set_enabled(!cfg->no_fastpath);
+}
+
 int hosted_boot_only(const hosted_config_t *cfg)
 {
-    hal_boot_info_t info;
     machine_reset(cfg);
     hosted_snapshot_reset(cfg, false);
     hm.user_mode = false;
-    fill_boot_info(cfg, &info);
-    if (__builtin_setjmp(hm.halt_jmp) != 0) {
-        return hm.halt_status;
-    }
-    kaal_boot(&info);
-    kaal_fastpath_set_enabled(!cfg->no_fastpath);
-    return -1;
+    return hosted_call_kernel(boot_only, (void *)(uintptr_t)cfg);
 }
 
-int hosted_call_kernel(void (*fn)(void *), void *arg)
+__attribute__((noinline)) int hosted_call_kernel(void (*fn)(void *), void *arg)
 {
     if (__builtin_setjmp(hm.halt_jmp) != 0) {
         return hm.halt_status;
@@ -90,20 +108,25 @@ int hosted_call_kernel(void (*fn)(void *), void *arg)
     return -1;
 }
 
-int hosted_run(const hosted_config_t *cfg)
+/* Boots and runs until the halt: returns only by hal_halt's longjmp. */
+static void run_start(void *arg)
 {
+    const hosted_config_t *cfg = arg;
     hal_boot_info_t info;
-    machine_reset(cfg);
-    hosted_snapshot_reset(cfg, true);
     fill_boot_info(cfg, &info);
-    if (__builtin_setjmp(hm.halt_jmp) != 0) {
-        hosted_user_stop();
-        return hm.halt_status;
-    }
     hosted_user_start();
     kaal_boot(&info);
     kaal_fastpath_set_enabled(!cfg->no_fastpath);
     hosted_kernel_exit();
+}
+
+int hosted_run(const hosted_config_t *cfg)
+{
+    machine_reset(cfg);
+    hosted_snapshot_reset(cfg, true);
+    int status = hosted_call_kernel(run_start, (void *)(uintptr_t)cfg);
+    hosted_user_stop();
+    return status;
 }
 
 uint64_t hosted_now(void) { return hm.now; }

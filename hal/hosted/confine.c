@@ -60,11 +60,11 @@ HAL_NORETURN static void confine_failed(const char *what)
 
 void hosted_confine(bool allow_rdtsc, bool debuggable)
 {
-    if (confined) {
-        return; /* a second run in this process: the filter stays */
-    }
     if (!allow_rdtsc && prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) != 0) {
         confine_failed("kaal-sim: prctl(PR_SET_TSC)");
+    }
+    if (confined) {
+        return; /* a second run in this process: the filter stays */
     }
     if (!debuggable && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) {
         confine_failed("kaal-sim: prctl(PR_SET_DUMPABLE)");
@@ -78,4 +78,14 @@ void hosted_confine(bool allow_rdtsc, bool debuggable)
         confine_failed("kaal-sim: installing the seccomp filter");
     }
     confined = true;
+}
+
+/* The run is over (hosted_user_stop): no user code runs any more, so the
+ * TSC is allowed again. The ban is inherited by exec, and the dynamic
+ * loader of a program started after the run reads the TSC: the ASan
+ * build's LeakSanitizer starts llvm-symbolizer at exit, which died of it,
+ * and kaal-sim with it (SIGPIPE, no report). */
+void hosted_confine_end(void)
+{
+    (void)prctl(PR_SET_TSC, PR_TSC_ENABLE, 0, 0, 0);
 }

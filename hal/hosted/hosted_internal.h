@@ -159,6 +159,7 @@ void hosted_guard_xstate_reset(const struct hal_uctx *c);
 
 /* confine.c: seccomp filter, TSC and ptrace rules for user code */
 void hosted_confine(bool allow_rdtsc, bool debuggable);
+void hosted_confine_end(void);
 
 /* entry.c: kernel entries and the exit to user */
 extern struct hal_uctx *hosted_cur_uctx; /* the context gate.S saves into */

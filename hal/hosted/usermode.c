@@ -88,6 +88,7 @@ static void make_window(void)
 #endif
 #ifdef HOSTED_ASAN
 #include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
 void hosted_stacks_unpoison(void)
 {
     if (kstack != NULL) {
@@ -95,8 +96,43 @@ void hosted_stacks_unpoison(void)
         __asan_unpoison_memory_region(signal_stack, SIGSTACK_SIZE);
     }
 }
+
+/* ASan also unpoisons the stack before every call of a noreturn function
+ * (__asan_handle_no_return), from the current frame to the top of the
+ * thread's stack as it knows it: on the kernel stack, that was the
+ * thread's main stack, more than 64 MiB away, and ASan printed "ignoring
+ * requested __asan_handle_no_return ... False positive error reports may
+ * follow" once per run. While user code can run, the kernel stack is
+ * announced as a fiber's stack whose switch never finishes (ASan's
+ * common_interface_defs.h): ASan then takes the kernel stack's bounds
+ * whenever the stack pointer lies in it and the main stack's otherwise
+ * (the boot and the halt run there). The run's end finishes the switch
+ * and switches back to the main stack. */
+static HOSTED_PRIVATE bool kstack_announced;
+
+static void kstack_announce(void)
+{
+    if (!kstack_announced) {
+        __sanitizer_start_switch_fiber(NULL, kstack, KSTACK_SIZE);
+        kstack_announced = true;
+    }
+}
+
+static void kstack_withdraw(void)
+{
+    if (kstack_announced) {
+        const void *main_bottom;
+        size_t main_size;
+        __sanitizer_finish_switch_fiber(NULL, &main_bottom, &main_size);
+        __sanitizer_start_switch_fiber(NULL, main_bottom, main_size);
+        __sanitizer_finish_switch_fiber(NULL, NULL, NULL);
+        kstack_announced = false;
+    }
+}
 #else
 void hosted_stacks_unpoison(void) {}
+static void kstack_announce(void) {}
+static void kstack_withdraw(void) {}
 #endif
 
 void hosted_user_start(void)
@@ -121,6 +157,7 @@ void hosted_user_start(void)
     }
     hosted_window_reset();
     hosted_kstack_top = ((uintptr_t)kstack + KSTACK_SIZE) & ~(uintptr_t)0xf;
+    kstack_announce(); /* ASan builds only */
     stack_t ss = {.ss_sp = signal_stack, .ss_size = SIGSTACK_SIZE, .ss_flags = 0};
     sigaltstack(&ss, NULL);
     hosted_traps_start();
@@ -130,6 +167,7 @@ void hosted_user_start(void)
 
 void hosted_user_stop(void)
 {
+    hosted_confine_end(); /* the TSC again (confine.c) */
     if (hm.guard) {
         hosted_guard_stop();
         hosted_procs_stop();
@@ -139,6 +177,7 @@ void hosted_user_stop(void)
     hosted_fs_kernel();
     hosted_procs_stop();
     hosted_traps_stop();
+    kstack_withdraw(); /* ASan builds only */
     hosted_window_clear(HAL_USER_VADDR_BASE, HAL_USER_VADDR_TOP);
     hm.user_mode = false;
     hosted_in_kernel = 0;
