@@ -43,6 +43,7 @@ struct kstate {
     struct ready_queue ready[KAAL_NUM_PRIOS];
     uint64_t ready_l1;      /* bit i: some queue in ready_l2[i] non-empty */
     uint64_t ready_l2[KAAL_NUM_PRIOS / 64];
+    uint64_t slice_ticks;   /* a full time slice in HAL ticks (sched_init) */
 
     uint8_t irq_state[HAL_NUM_IRQS];
     cte_t irq_slots[HAL_NUM_IRQS]; /* notification cap of each IRQ handler */

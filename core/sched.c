@@ -15,6 +15,7 @@ void sched_init(void)
         ks.ready_l2[i] = 0;
     }
     ks.resched = 0;
+    ks.slice_ticks = hal_timer_ticks_from_ns(KAAL_TIME_SLICE_NS);
 }
 
 /*@ requires prio < KAAL_NUM_PRIOS;
@@ -42,7 +43,8 @@ static void bitmap_clear(unsigned prio)
     }
 }
 
-void sched_enqueue(tcb_t *t)
+/* sched_enqueue, inline where the scheduler itself queues a thread */
+static inline void enqueue_tail(tcb_t *t)
 {
     if (t->in_ready_queue || t == &ks.idle) {
         return;
@@ -59,6 +61,8 @@ void sched_enqueue(tcb_t *t)
     t->in_ready_queue = 1;
     bitmap_set((unsigned)t->prio);
 }
+
+void sched_enqueue(tcb_t *t) { enqueue_tail(t); }
 
 /* Put t at the head of its priority's queue (no-op if queued or idle). */
 static void sched_enqueue_head(tcb_t *t)
@@ -114,7 +118,7 @@ void sched_possible_switch_to(tcb_t *t)
     if (!thread_runnable(t) || t == ks.cur) {
         return;
     }
-    sched_enqueue(t);
+    enqueue_tail(t);
     if (ks.cur == &ks.idle || !thread_runnable(ks.cur) || t->prio > ks.cur->prio) {
         ks.resched |= SCHED_PREEMPT;
     }
@@ -215,7 +219,7 @@ static bool keep_current(tcb_t *c, word_t why, int p)
         return true;
     }
     if (rotate) {
-        sched_enqueue(c);
+        enqueue_tail(c);
     } else {
         sched_enqueue_head(c);
     }

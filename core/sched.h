@@ -33,8 +33,10 @@
 #include "hal_switch.h"
 #include "kernel.h"
 
-/* A full time slice in timer ticks. */
-#define KAAL_TIME_SLICE_TICKS hal_timer_ticks_from_ns(KAAL_TIME_SLICE_NS)
+/* A full time slice in timer ticks: converted once, at boot (sched_init),
+ * so that a refill at a switch is a load, not a HAL call (with a call on
+ * its path, thread_switch_to kept a stack frame; issue 22). */
+#define KAAL_TIME_SLICE_TICKS (ks.slice_ticks)
 
 /* Why the next kernel exit must choose again (bits of ks.resched). */
 #define SCHED_ROTATE 1u  /* the current thread goes behind its equals */
