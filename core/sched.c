@@ -16,6 +16,7 @@ void sched_init(void)
     }
     ks.resched = 0;
     ks.slice_ticks = hal_timer_ticks_from_ns(KAAL_TIME_SLICE_NS);
+    ks.vspace_gen = 1; /* tcb_t vs_gen of a new TCB is 0: not cached */
 }
 
 /*@ requires prio < KAAL_NUM_PRIOS;
