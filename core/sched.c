@@ -108,7 +108,7 @@ void sched_dequeue(tcb_t *t)
     }
 }
 
-void sched_yield(tcb_t *t)
+void sched_yield_current(tcb_t *t)
 {
     sched_dequeue(t);
     ks.resched |= SCHED_ROTATE;

@@ -152,7 +152,7 @@ KAAL_INLINE void sched_restart_slice(tcb_t *next, uint64_t now)
 }
 /* Yield by the current thread t: choose again at the next kernel exit; t,
  * if still runnable, goes behind the threads of its priority. */
-void sched_yield(tcb_t *t);
+void sched_yield_current(tcb_t *t);
 /* Make the runnable thread t eligible to run: queue it, and ask for a
  * choice at the next exit if it should run before the current thread
  * (seL4 possibleSwitchTo). */

@@ -194,7 +194,7 @@ void kaal_entry_syscall(void)
         ipc_handle_recv(t, true);
         break;
     case KAAL_SYS_YIELD:
-        sched_yield(t);
+        sched_yield_current(t);
         break;
 #ifdef KAAL_DEBUG_SYSCALLS
     /* cases of their own, so the switch is one dense table of -13..-1 */
