@@ -258,6 +258,9 @@ static void assign_asid(assign_req_t q)
 {
     asid_pool_at(q.pool)->vspace[q.low] = cap_paddr(q.vs->cap);
     q.vs->cap = cap_vspace(cap_paddr(q.vs->cap), true, q.base + q.low);
+    /* a thread's stale cap to the same root and ASID is valid again:
+     * the threads' cached address spaces (vspace.h) are out of date */
+    ks.vspace_gen++;
 }
 
 kerr_t decode_asid_pool_invocation(invocation_t *inv)

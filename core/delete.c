@@ -7,6 +7,7 @@
 #include "irq.h"
 #include "ntfn.h"
 #include "tcb.h"
+#include "vspace.h"
 #include <hal/irq.h>
 
 /* Upper bounds that no real state reaches: a loop that hits one returns
@@ -50,6 +51,9 @@ static void delete_plain(cte_t *slot, bool final)
         vspace_object_deleted(c, final);
     }
     cdt_remove(slot);
+    if (cap_type(c) == CAP_VSPACE) {
+        vspace_invalidate_cached(); /* slot may be a thread's VTABLE slot */
+    }
 }
 
 /* Delete the capability in slot, which needs no Zombie. The last IRQ

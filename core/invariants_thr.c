@@ -17,6 +17,7 @@
  * A walk is bounded by the link checks: a repeated thread breaks them.
  */
 #include "invariants_int.h"
+#include "vspace.h"
 
 #define INV_MAX_QUEUE (1ull << 32)
 #define problem kaal_inv_problem
@@ -66,6 +67,25 @@ static void check_tcb_sched(inv_ctx_t *c, const tcb_t *t)
     }
 }
 
+/* A thread's cached address space (vspace_activate_thread), while valid,
+ * is what the VSpace capability and the ASID pools give now. */
+static void check_tcb_vspace_cache(inv_ctx_t *c, const tcb_t *t)
+{
+    if (t->vs_gen > ks.vspace_gen || ks.vspace_gen == 0) {
+        problem(c, "tcb address-space cache from the future", addr(t), t->vs_gen);
+    }
+    if (t->vs_gen != ks.vspace_gen) {
+        return;
+    }
+    cap_t vs = t->slots[TCB_VTABLE].cap;
+    bool valid = asid_vspace_cap_valid(vs);
+    word_t root = valid ? cap_paddr(vs) : 0;
+    word_t asid = valid ? cap_vspace_asid(vs) : 0;
+    if (t->vs_root != root || t->vs_asid != asid) {
+        problem(c, "tcb address-space cache out of date", addr(t), t->vs_root);
+    }
+}
+
 static void check_tcb_ipc(inv_ctx_t *c, const tcb_t *t)
 {
     if (ipc_blocked(t)) {
@@ -98,6 +118,7 @@ void kaal_inv_check_tcb(inv_ctx_t *c, const tcb_t *t)
         problem(c, "a started thread without its master reply cap", addr(t), t->state);
     }
     check_tcb_sched(c, t);
+    check_tcb_vspace_cache(c, t);
     check_tcb_ipc(c, t);
     if (t->bound_ntfn != NULL && t->bound_ntfn->bound != t) {
         problem(c, "tcb bound notification does not point back", addr(t), addr(t->bound_ntfn));

@@ -80,21 +80,44 @@ static word_t transfer_caps(const extra_caps_t *caps, endpoint_t *ep, tcb_t *rec
 
 /* seL4 copyMRs: returns the number of message registers delivered (the
  * buffer words only when the sender's is readable and the receiver's
- * writable). */
+ * writable). The register words go straight from context to context; the
+ * buffer words four at a time (loads, then stores: two IPC buffers are
+ * 1 KiB-aligned 1 KiB blocks, so they are the same or disjoint and this is
+ * the word-by-word copy), then the rest one by one: about two
+ * instructions a word on arm64 where the per-word bound checks took ten
+ * (issue 22). */
 static word_t copy_mrs(tcb_t *sender, const kaal_ipc_buffer_t *sbuf, tcb_t *receiver,
                        kaal_ipc_buffer_t *rbuf, word_t n)
 {
-    word_t i = 0;
-    for (; i < n && i < KAAL_MSG_NUM_REGS; i++) {
-        (void)thread_set_mr(receiver, NULL, (unsigned)i, thread_get_mr(sender, NULL, (unsigned)i));
+    static const unsigned mr_regs[KAAL_MSG_NUM_REGS] = {HAL_R_MR0, HAL_R_MR1, HAL_R_MR2,
+                                                        HAL_R_MR3};
+    if (n <= KAAL_MSG_NUM_REGS) {
+        for (word_t i = 0; i < n; i++) {
+            receiver->ctx.r[mr_regs[i]] = sender->ctx.r[mr_regs[i]];
+        }
+        return n;
+    }
+    for (word_t i = 0; i < KAAL_MSG_NUM_REGS; i++) {
+        receiver->ctx.r[mr_regs[i]] = sender->ctx.r[mr_regs[i]];
     }
     if (sbuf == NULL || rbuf == NULL) {
-        return i;
+        return KAAL_MSG_NUM_REGS;
     }
-    for (; i < n && i < KAAL_MSG_MAX_LENGTH; i++) {
-        rbuf->msg[i] = sbuf->msg[i]; /* msg[i] of both buffers (msg.h) */
+    word_t end = n < KAAL_MSG_MAX_LENGTH ? n : KAAL_MSG_MAX_LENGTH;
+    const word_t *s = sbuf->msg; /* msg[i] of both buffers (msg.h) */
+    word_t *d = rbuf->msg;
+    word_t i = KAAL_MSG_NUM_REGS;
+    for (; i + 4u <= end; i += 4u) {
+        word_t w0 = s[i], w1 = s[i + 1u], w2 = s[i + 2u], w3 = s[i + 3u];
+        d[i] = w0;
+        d[i + 1u] = w1;
+        d[i + 2u] = w2;
+        d[i + 3u] = w3;
     }
-    return i;
+    for (; i < end; i++) {
+        d[i] = s[i];
+    }
+    return end;
 }
 
 static void normal_transfer(tcb_t *sender, endpoint_t *ep, word_t badge, bool grant,

@@ -43,6 +43,14 @@ struct kstate {
     struct ready_queue ready[KAAL_NUM_PRIOS];
     uint64_t ready_l1;      /* bit i: some queue in ready_l2[i] non-empty */
     uint64_t ready_l2[KAAL_NUM_PRIOS / 64];
+    uint64_t slice_ticks;   /* a full time slice in HAL ticks (sched_init) */
+    /* Generation of the threads' cached address spaces (tcb_t vs_gen;
+     * never 0, so a new TCB's cache is invalid): bumped whenever what
+     * vspace_activate_thread finds may change, i.e. an ASID pool entry is
+     * set (Assign) or cleared (a VSpace's or pool's last cap deleted), a
+     * VSpace cap is deleted from any slot, or a TCB slot is installed
+     * (vspace_invalidate_cached, vspace.h; issue 22). */
+    word_t vspace_gen;
 
     uint8_t irq_state[HAL_NUM_IRQS];
     cte_t irq_slots[HAL_NUM_IRQS]; /* notification cap of each IRQ handler */

@@ -127,11 +127,11 @@ kerr_t msg_lookup_extra_caps(tcb_t *t, const kaal_ipc_buffer_t *buf, word_t coun
                              cte_t *slots[KAAL_MSG_MAX_EXTRA_CAPS], word_t *n,
                              syscall_error_t *e)
 {
-    lookup_fault_t lf = {0};
     *n = 0;
-    if (buf == NULL) {
-        return KAAL_NO_ERROR;
+    if (buf == NULL || count == 0) {
+        return KAAL_NO_ERROR; /* the common case: no stack frame, nothing cleared */
     }
+    lookup_fault_t lf = {0};
     if (count > KAAL_MSG_MAX_EXTRA_CAPS) {
         count = KAAL_MSG_MAX_EXTRA_CAPS;
     }

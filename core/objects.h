@@ -94,6 +94,13 @@ struct tcb {
 
     word_t tls_base;
     char name[16];
+
+    /* What vspace_activate_thread last found for this thread (root, ASID;
+     * 0, 0: no address space), valid while vs_gen == ks.vspace_gen
+     * (kernel.h): a switch is then a compare and the TTBR0 write. */
+    word_t vs_gen;
+    word_t vs_root;
+    word_t vs_asid;
 };
 
 _Static_assert(sizeof(struct tcb) <= (1u << KAAL_TCB_SIZE_BITS), "TCB fits its object");

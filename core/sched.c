@@ -15,6 +15,8 @@ void sched_init(void)
         ks.ready_l2[i] = 0;
     }
     ks.resched = 0;
+    ks.slice_ticks = hal_timer_ticks_from_ns(KAAL_TIME_SLICE_NS);
+    ks.vspace_gen = 1; /* tcb_t vs_gen of a new TCB is 0: not cached */
 }
 
 /*@ requires prio < KAAL_NUM_PRIOS;
@@ -42,7 +44,8 @@ static void bitmap_clear(unsigned prio)
     }
 }
 
-void sched_enqueue(tcb_t *t)
+/* sched_enqueue, inline where the scheduler itself queues a thread */
+static inline void enqueue_tail(tcb_t *t)
 {
     if (t->in_ready_queue || t == &ks.idle) {
         return;
@@ -59,6 +62,8 @@ void sched_enqueue(tcb_t *t)
     t->in_ready_queue = 1;
     bitmap_set((unsigned)t->prio);
 }
+
+void sched_enqueue(tcb_t *t) { enqueue_tail(t); }
 
 /* Put t at the head of its priority's queue (no-op if queued or idle). */
 static void sched_enqueue_head(tcb_t *t)
@@ -103,14 +108,18 @@ void sched_dequeue(tcb_t *t)
     }
 }
 
-void sched_reschedule(void) { ks.resched |= SCHED_ROTATE; }
+void sched_yield_current(tcb_t *t)
+{
+    sched_dequeue(t);
+    ks.resched |= SCHED_ROTATE;
+}
 
 void sched_possible_switch_to(tcb_t *t)
 {
     if (!thread_runnable(t) || t == ks.cur) {
         return;
     }
-    sched_enqueue(t);
+    enqueue_tail(t);
     if (ks.cur == &ks.idle || !thread_runnable(ks.cur) || t->prio > ks.cur->prio) {
         ks.resched |= SCHED_PREEMPT;
     }
@@ -152,47 +161,66 @@ static void charge_current(void)
 
 void thread_switch_to(tcb_t *t)
 {
-    if (t == ks.cur) {
+    tcb_t *prev = ks.cur;
+    if (t == prev) {
         return;
     }
-    tcb_t *prev = ks.cur;
-    charge_current();
-    if (t != &ks.idle) {
-        vspace_activate_thread(t); /* no valid VSpace: no address space */
-    }
-    ks.cur = t;
     if (t == &ks.idle) {
+        charge_current();
+        ks.cur = t;
         ks.timer_deadline = UINT64_MAX;
         switch_timer_set_deadline_ticks(UINT64_MAX);
-    } else if (prev == &ks.idle) {
+        return;
+    }
+    vspace_activate_thread(t); /* no valid VSpace: no address space */
+    ks.cur = t;
+    if (prev == &ks.idle) {
         sched_start_slice(t, switch_timer_now_ticks());
     } else {
-        sched_restart_slice(t, switch_timer_now_ticks());
+        /* one clock reading for both threads, as the fast path does
+         * (fastpath_impl.h): prev stops and t starts at the same instant */
+        uint64_t now = switch_timer_now_ticks();
+        sched_charge(prev, now);
+        sched_restart_slice(t, now);
     }
 }
 
-static tcb_t *choose_thread(void)
+/* The thread to run next when the highest priority with a ready thread
+ * is p (sched_highest_prio(); < 0: none): the head of that queue, taken
+ * out of it. */
+static tcb_t *choose_thread(int p)
 {
-    int p = sched_highest_prio();
     if (p < 0) {
         return &ks.idle;
     }
-    tcb_t *t = ks.ready[p].head;
-    sched_dequeue(t);
+    /* sched_dequeue of a queue's head (its sched_prev is NULL) */
+    struct ready_queue *q = &ks.ready[p];
+    tcb_t *t = q->head;
+    tcb_t *next = t->sched_next;
+    q->head = next;
+    if (next != NULL) {
+        next->sched_prev = NULL;
+    } else {
+        q->tail = NULL;
+        bitmap_clear((unsigned)p);
+    }
+    t->sched_next = NULL;
+    t->in_ready_queue = 0;
     return t;
 }
 
-/* Should the runnable current thread c keep the CPU? If not, put it back
- * in its queue: at the tail when rotating, else at the head. */
-static bool keep_current(tcb_t *c, word_t why)
+/* Should the runnable current thread c keep the CPU, when the highest
+ * priority with a ready thread is p? If not, put it back in its queue: at
+ * the tail when rotating, else at the head; p (>= c's priority then)
+ * stays the highest ready priority. */
+static bool keep_current(tcb_t *c, word_t why, int p)
 {
-    int p = sched_highest_prio();
     bool rotate = (why & SCHED_ROTATE) != 0 || c->in_ready_queue;
     if (p < (int)c->prio || (p == (int)c->prio && !rotate)) {
         return true;
     }
     if (rotate) {
-        sched_enqueue(c);
+        enqueue_tail(c);
     } else {
         sched_enqueue_head(c);
     }
@@ -209,10 +237,13 @@ void sched_schedule(void)
         return;
     }
     ks.resched = 0;
-    if (cur_runs && keep_current(c, why)) {
+    /* one look at the bitmaps: keep_current's enqueue of c cannot raise
+     * the highest ready priority above p (issue 22) */
+    int p = sched_highest_prio();
+    if (cur_runs && keep_current(c, why, p)) {
         return;
     }
-    thread_switch_to(choose_thread());
+    thread_switch_to(choose_thread(p));
 }
 
 void sched_timer_tick(void)

@@ -33,8 +33,10 @@
 #include "hal_switch.h"
 #include "kernel.h"
 
-/* A full time slice in timer ticks. */
-#define KAAL_TIME_SLICE_TICKS hal_timer_ticks_from_ns(KAAL_TIME_SLICE_NS)
+/* A full time slice in timer ticks: converted once, at boot (sched_init),
+ * so that a refill at a switch is a load, not a HAL call (with a call on
+ * its path, thread_switch_to kept a stack frame; issue 22). */
+#define KAAL_TIME_SLICE_TICKS (ks.slice_ticks)
 
 /* Why the next kernel exit must choose again (bits of ks.resched). */
 #define SCHED_ROTATE 1u  /* the current thread goes behind its equals */
@@ -148,9 +150,9 @@ KAAL_INLINE void sched_restart_slice(tcb_t *next, uint64_t now)
     ks.timer_deadline = now + next->time_slice;
     switch_timer_move_deadline_ticks(ks.timer_deadline);
 }
-/* Choose again at the next kernel exit; the current thread, if still
- * runnable, goes behind the threads of its priority (Yield). */
-void sched_reschedule(void);
+/* Yield by the current thread t: choose again at the next kernel exit; t,
+ * if still runnable, goes behind the threads of its priority. */
+void sched_yield_current(tcb_t *t);
 /* Make the runnable thread t eligible to run: queue it, and ask for a
  * choice at the next exit if it should run before the current thread
  * (seL4 possibleSwitchTo). */

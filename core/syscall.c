@@ -203,8 +203,7 @@ void kaal_entry_syscall(void)
         ipc_handle_recv(t, true);
         break;
     case KAAL_SYS_YIELD:
-        sched_dequeue(t);
-        sched_reschedule();
+        sched_yield_current(t);
         break;
 #ifdef KAAL_DEBUG_SYSCALLS
     /* cases of their own, so the switch is one dense table of -13..-1 */
@@ -248,7 +247,7 @@ static __attribute__((noinline)) hal_uctx_t *kernel_exit_loop(void)
 {
     for (;;) {
         sched_schedule();
-        if (hal_irq_pending()) {
+        if (switch_irq_pending()) {
             kaal_entry_interrupt();
             continue;
         }

@@ -438,6 +438,7 @@ static kerr_t install_slot(invocation_t *inv, tcb_t *t, unsigned idx, cap_t new_
     if (src != NULL && cap_same_object(new_cap, src->cap) &&
         cap_type(inv->slot->cap) == CAP_TCB && tcb_of_cap(inv->slot->cap) == t) {
         cte_insert(new_cap, src, &t->slots[idx]);
+        vspace_invalidate_cached(); /* t's VTABLE slot may have changed */
     }
     return KAAL_NO_ERROR;
 }

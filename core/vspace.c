@@ -180,11 +180,13 @@ void vspace_object_deleted(cap_t c, bool final)
     case CAP_VSPACE:
         if (final && cap_vspace_has_asid(c)) {
             asid_vspace_deleted(cap_vspace_asid(c), cap_paddr(c));
+            vspace_invalidate_cached(); /* its pool entry is gone */
         }
         break;
     case CAP_ASID_POOL:
         if (final) {
             asid_pool_deleted(cap_asid_pool_base(c), cap_paddr(c));
+            vspace_invalidate_cached(); /* the pool's entries are gone */
         }
         break;
     default:

@@ -183,14 +183,28 @@ bool vspace_asid_table_well_formed(void);
  * (hal_vspace_activate(0, 0)): every user access of t is then a VM fault.
  * The scheduler calls this on every switch to a user thread. */
 /* Shared with the IPC fast path (static inline: the same code on both). */
-KAAL_INLINE void vspace_activate_thread(const tcb_t *t)
+/* What it finds is cached in t (vs_gen, vs_root, vs_asid) until
+ * ks.vspace_gen moves (kernel.h), so that a switch is a compare, two loads
+ * and the TTBR0 write instead of the cap and ASID pool checks (issue 22);
+ * the invariant checker checks every valid cache against the lookup. */
+KAAL_INLINE void vspace_activate_thread(tcb_t *t)
 {
-    cap_t vs = t->slots[TCB_VTABLE].cap;
-    if (asid_vspace_cap_valid(vs)) {
-        switch_vspace_activate(cap_paddr(vs), cap_vspace_asid(vs));
-    } else {
-        switch_vspace_activate(0, 0);
+    if (__builtin_expect(t->vs_gen != ks.vspace_gen, 0)) {
+        cap_t vs = t->slots[TCB_VTABLE].cap;
+        if (asid_vspace_cap_valid(vs)) {
+            t->vs_root = cap_paddr(vs);
+            t->vs_asid = cap_vspace_asid(vs);
+        } else {
+            t->vs_root = 0;
+            t->vs_asid = 0;
+        }
+        t->vs_gen = ks.vspace_gen;
     }
+    switch_vspace_activate(t->vs_root, t->vs_asid);
 }
+
+/* What vspace_activate_thread would find may have changed for some
+ * thread: forget every thread's cached address space. */
+KAAL_INLINE void vspace_invalidate_cached(void) { ks.vspace_gen++; }
 
 #endif

@@ -2,6 +2,7 @@
  * invocations with every error path, and what deletion does to mappings.
  * Objects come from Untyped Retype on the root task's untypeds. */
 #include "vspace_helpers.h"
+#include <string.h>
 
 /* ---- pure format helpers --------------------------------------------- */
 
@@ -684,15 +685,57 @@ Test(vspace, activating_thread_without_valid_vspace_is_safe)
     word_t vs = new_vspace();
     tcb_t *root = harness_root();
     cap_t saved = root->slots[TCB_VTABLE].cap;
+    /* the slot is written directly here, so the thread's cached address
+     * space is invalidated by hand, as the kernel's writers do */
     root->slots[TCB_VTABLE].cap = cap_at(vs);
+    vspace_invalidate_cached();
     vspace_activate_thread(root); /* a valid VSpace: activates, no crash */
+    cr_assert_eq(root->vs_root, cap_paddr(cap_at(vs)));
+    cr_assert_eq(root->vs_asid, cap_vspace_asid(cap_at(vs)));
     root->slots[TCB_VTABLE].cap = cap_vspace(cap_paddr(cap_at(vs)), false, 0);
+    vspace_invalidate_cached();
     cr_assert(!asid_vspace_cap_valid(root->slots[TCB_VTABLE].cap));
     vspace_activate_thread(root);
+    cr_assert_eq(root->vs_root, 0, "no valid VSpace: no address space");
     root->slots[TCB_VTABLE].cap = cap_null();
+    vspace_invalidate_cached();
     vspace_activate_thread(root);
+    cr_assert_eq(root->vs_root, 0);
     root->slots[TCB_VTABLE].cap = saved;
+    vspace_invalidate_cached();
     vspace_activate_thread(root);
+    cr_assert_eq(root->vs_root, cap_paddr(saved));
+}
+
+/* The address space a thread's switch uses is cached in its TCB until
+ * ks.vspace_gen moves (vspace.h, issue 22): the invariant checker finds a
+ * cache that no longer matches the thread's VSpace cap and ASID pool, and
+ * deleting the VSpace (its ASID freed) moves the generation. */
+Test(vspace, cached_address_space_follows_the_vspace)
+{
+    boot(0);
+    word_t vs = new_vspace();
+    tcb_t *root = harness_root();
+    vspace_activate_thread(root);
+    cr_assert_eq(root->vs_gen, ks.vspace_gen);
+    cr_assert_eq(root->vs_root, cap_paddr(root->slots[TCB_VTABLE].cap));
+    cr_assert_eq(kaal_invariants_check().problems, 0);
+    /* a write the kernel would pair with an invalidation, without it */
+    cap_t saved = root->slots[TCB_VTABLE].cap;
+    root->slots[TCB_VTABLE].cap = cap_at(vs);
+    kaal_inv_report_t r = kaal_invariants_check();
+    bool reported = false;
+    for (unsigned i = 0; i < r.nmsgs; i++) {
+        reported = reported || strstr(r.msg[i], "address-space cache out of date") != NULL;
+    }
+    cr_assert(reported, "a stale cache must be reported (%u problems: %s)", r.problems, r.msg[0]);
+    root->slots[TCB_VTABLE].cap = saved;
+    cr_assert_eq(kaal_invariants_check().problems, 0);
+    /* deleting a VSpace cap moves the generation (delete.c) */
+    word_t gen = ks.vspace_gen;
+    cr_assert_eq(cnode_delete(vs), KAAL_NO_ERROR);
+    cr_assert_gt(ks.vspace_gen, gen);
+    cr_assert_eq(kaal_invariants_check().problems, 0);
 }
 
 /* ---- random operations --------------------------------------------------
