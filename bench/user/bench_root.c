@@ -284,8 +284,19 @@ __attribute__((noreturn)) static void t_driver(kaal_word_t arg)
     }
 }
 
+/* The null syscall of a release kernel (no debug syscalls): NBSend on the
+ * empty slot 0 of the caller's CSpace: the kernel enters, looks the slot
+ * up, finds it empty and writes InvalidCapability into the caller's
+ * registers (seL4 drops a non-blocking send's lookup failure). */
+static void null_call(void)
+{
+    kaal_word_t r[6] = {0, 0, 0, 0, 0, 0};
+    (void)bsys((kaal_word_t)KAAL_SYS_NBSEND, r);
+}
+
 /* Capability lookup benchmark, in a thread whose CSpace is a chain of
- * CNodes: DebugCapIdentify of a cap at depth 1 (arg 0) or 4 (arg 1).
+ * CNodes: Poll (NBRecv) of a notification cap at depth 1 (arg 0) or 4
+ * (arg 1) that nobody signals: the lookup and an empty poll.
  * arm64 kernel-bench-lookup: also the instructions of the kernel's
  * cspace_lookup_slot alone (PMEVCNTR1, hal/arm64/pmu.c). */
 __attribute__((noreturn)) static void t_lookup(kaal_word_t arg)
@@ -293,7 +304,7 @@ __attribute__((noreturn)) static void t_lookup(kaal_word_t arg)
     kaal_cptr_t c = lookup_cptr[arg];
     const char *name = arg == 0 ? "cap_lookup_depth1" : "cap_lookup_depth4";
     for (unsigned i = 0; i < WARMUP; i++) {
-        (void)kaal_debug_cap_identify(c);
+        (void)kaal_poll(c);
     }
     begin(name);
 #if defined(__aarch64__)
@@ -302,7 +313,7 @@ __attribute__((noreturn)) static void t_lookup(kaal_word_t arg)
     LOOP_START(total);
     for (unsigned i = 0; i < ITERS; i++) {
         kaal_word_t r[6] = {c, 0, 0, 0, 0, 0};
-        total += bsys((kaal_word_t)KAAL_SYS_DEBUG_CAP_IDENTIFY, r);
+        total += bsys((kaal_word_t)KAAL_SYS_NBRECV, r);
     }
     LOOP_STOP(total);
 #if defined(__aarch64__)
@@ -314,7 +325,7 @@ __attribute__((noreturn)) static void t_lookup(kaal_word_t arg)
         kaal_printf("@@end %s_kernel %u %u 0\n", name, ITERS, (uint32_t)(k1 - k0));
     }
 #endif
-    if (kaal_debug_cap_identify(c) != 3u /* notification (docs/abi.md) */) {
+    if (kaal_msg_error(kaal_nbrecv(c)) != KAAL_NO_ERROR) {
         kaal_printf("bench: lookup at depth %s found no notification\n", arg == 0 ? "1" : "4");
     }
     kaal_signal(lookup_done[arg]);
@@ -493,17 +504,17 @@ static void bench_ipc(const char *name, kaal_cptr_t ep, kaal_word_t len, unsigne
 }
 
 /* A syscall that enters the kernel, looks up slot 0 of the root CNode,
- * finds it empty and returns 0. */
+ * finds it empty and returns an error: NBSend on slot 0 (null_call). */
 static void bench_null(void)
 {
     for (unsigned i = 0; i < WARMUP; i++) {
-        (void)kaal_debug_cap_identify(0);
+        null_call();
     }
     begin("null_syscall");
     LOOP_START(total);
     for (unsigned i = 0; i < ITERS; i++) {
         kaal_word_t r[6] = {0, 0, 0, 0, 0, 0};
-        total += bsys((kaal_word_t)KAAL_SYS_DEBUG_CAP_IDENTIFY, r);
+        total += bsys((kaal_word_t)KAAL_SYS_NBSEND, r);
     }
     LOOP_STOP(total);
     end("null_syscall", ITERS, total);
@@ -1012,7 +1023,7 @@ static int root_main(const kaal_bootinfo_t *bi)
     /* kernel-bench-lookup counts the kernel's lookups in PMEVCNTR1: that
      * image runs the lookup benchmarks only. */
     uint32_t k0 = lookup_ctr();
-    (void)kaal_debug_cap_identify(0);
+    null_call();
     if (lookup_ctr() != k0) {
         kaal_printf("bench: arm64 lookup image: in-kernel capability lookups only\n");
         if ((err = setup_lookup(cn, tcbs + 4, ntfn_never, ntfns + 4)) != KAAL_NO_ERROR) {
@@ -1025,7 +1036,7 @@ static int root_main(const kaal_bootinfo_t *bi)
     /* kernel-bench-preempt keeps the largest stretch between preemption
      * checks in PMEVCNTR2: that image runs the stretch benchmarks only. */
     kaal_yield();
-    (void)kaal_debug_cap_identify(0);
+    null_call();
     if (stretch_ctr() != 0) {
         kaal_printf("bench: arm64 preempt image: stretches between preemption checks only\n");
         if ((err = bench_stretches()) != KAAL_NO_ERROR) {
