@@ -298,6 +298,7 @@ static void null_call(void)
     (void)bsys((kaal_word_t)KAAL_SYS_REPLY, r);
 }
 
+#if defined(__aarch64__)
 /* A syscall that looks up slot 0 (empty: an error); the lookup image's
  * probe of its lookup counter. */
 static void lookup_call(void)
@@ -305,6 +306,7 @@ static void lookup_call(void)
     kaal_word_t r[6] = {0, 0, 0, 0, 0, 0};
     (void)bsys((kaal_word_t)KAAL_SYS_NBRECV, r);
 }
+#endif
 
 /* Capability lookup benchmark, in a thread whose CSpace is a chain of
  * CNodes: Poll (NBRecv) of a notification cap at depth 1 (arg 0) or 4
