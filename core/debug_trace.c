@@ -259,6 +259,7 @@ static const struct inv_desc invocations[KAAL_INV_NUM_LABELS] = {
     [KAAL_INV_PLATFORM_POWER_OFF] = {CAP_PLATFORM, "Platform PowerOff", {"status", NULL, NULL, NULL}},
     [KAAL_INV_PLATFORM_TIMER_ARM] = {CAP_PLATFORM, "Platform TimerArm", {"delay_ns", NULL, NULL, NULL}},
     [KAAL_INV_PLATFORM_TIMER_STOP] = {CAP_PLATFORM, "Platform TimerStop", {NULL, NULL, NULL, NULL}},
+    [KAAL_INV_PLATFORM_CAP_TYPE] = {CAP_PLATFORM, "Platform CapType", {"cptr", NULL, NULL, NULL}},
 };
 
 const char *debug_invocation_name(word_t cap_type, word_t label, const char *argnames[4])

@@ -13,6 +13,11 @@
  *                       the delay; the interrupt reaches user space only
  *                       through an IRQHandler capability, as any other
  *   Platform TimerStop  -        the device timer stops asserting its line
+ *   Platform CapType    MR0 cptr: reply MR0 the type of the capability at
+ *                       cptr in the caller's CSpace (docs/abi.md
+ *                       "Capability types"; 0 if the lookup fails): what
+ *                       the debug syscall DebugCapIdentify answers, for the
+ *                       release kernels' demo, tests and tutorial
  *
  * The cap names no object and carries no data: Copy and Mint make equal
  * copies (no badge, no rights), Delete and Revoke remove them as any cap.
@@ -21,6 +26,7 @@
  * device timer (hosted, whose test device is memory-mapped) answers
  * TimerArm and TimerStop with IllegalOperation.
  */
+#include "cspace.h"
 #include "invocation.h"
 #include "kprintf.h"
 #include <hal/console.h>
@@ -126,6 +132,24 @@ static kerr_t decode_power_off(invocation_t *inv)
     return r;
 }
 
+/* The type of the cap at cptr in the caller's CSpace, as reply MR0. ACSL:
+ * ASSUMED, not proved (cspace_lookup_slot's contract is; the reply is
+ * inv_set_reply's). */
+/*@ requires inv_ok(inv);
+    assigns inv->reply_len, inv->caller->ctx.r[0 .. HAL_UCTX_NREGS - 1],
+            inv->reply_buf->msg[0 .. KAAL_MSG_MAX_LENGTH - 1];
+*/
+static void cap_type_reply(invocation_t *inv, word_t cptr)
+{
+    cte_t *slot = NULL;
+    lookup_fault_t lf;
+    word_t type = 0;
+    if (cspace_lookup_slot(inv->caller, cptr, &slot, &lf) == KAAL_NO_ERROR) {
+        type = cap_type(slot->cap);
+    }
+    inv_set_reply(inv, 0, type);
+}
+
 /*@ requires inv_ok(inv);
     ensures error: \result != KAAL_NO_ERROR ==> \result == inv->err.type &&
       (\result == KAAL_ILLEGAL_OPERATION || \result == KAAL_TRUNCATED_MESSAGE ||
@@ -146,6 +170,12 @@ kerr_t decode_platform_invocation(invocation_t *inv)
                                                        : err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
     case KAAL_INV_PLATFORM_TIMER_STOP:
         return hal_platform_timer_stop() ? KAAL_NO_ERROR : err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
+    case KAAL_INV_PLATFORM_CAP_TYPE:
+        if (inv->length < 1u) {
+            return err_set(&inv->err, KAAL_TRUNCATED_MESSAGE);
+        }
+        cap_type_reply(inv, inv_arg(inv, 0));
+        return KAAL_NO_ERROR;
     default:
         return err_set(&inv->err, KAAL_ILLEGAL_OPERATION);
     }

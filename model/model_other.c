@@ -157,6 +157,13 @@ static uint32_t platform(m_inv_t *inv, m_err_t *e)
             return m_error(e, KAAL_TRUNCATED_MESSAGE);
         }
         return m_error(e, KAAL_ILLEGAL_OPERATION);
+    case KAAL_INV_PLATFORM_CAP_TYPE:
+        if (inv->length < 1) {
+            return m_error(e, KAAL_TRUNCATED_MESSAGE);
+        }
+        /* a read-only query whose reply MR0 the model does not compute */
+        inv->unmodelled = "Platform CapType";
+        return KAAL_NO_ERROR;
     default:
         return m_error(e, KAAL_ILLEGAL_OPERATION);
     }

@@ -239,6 +239,9 @@ static unsigned char stacks[8][STACK_BYTES] __attribute__((aligned(16)));
 static kaal_cptr_t ep_local, ep_fault, ntfn_sig, ntfn_back, ntfn_irq, ntfn_never, ntfn_fault_done,
     irq_handler;
 static volatile kaal_word_t lookup_cptr[2], lookup_done[2];
+/* Where a lookup thread finds its copy of the platform cap (its console:
+ * the root task's slot 9 is not in its CSpace). */
+static volatile kaal_word_t lookup_plat[2];
 #if defined(__aarch64__)
 static volatile uint32_t irq_seen; /* counter when the driver ran */
 #endif
@@ -284,16 +287,42 @@ __attribute__((noreturn)) static void t_driver(kaal_word_t arg)
     }
 }
 
+/* The null syscall of a release kernel (no debug syscalls): Reply with no
+ * caller to reply to (the root task only Calls and Waits, so its TCB's
+ * caller slot is empty): the kernel enters, finds no reply capability and
+ * returns, changing nothing; seL4's benchmark-build null syscall does
+ * nothing either. */
+static void null_call(void)
+{
+    kaal_word_t r[6] = {0, 0, 0, 0, 0, 0};
+    (void)bsys((kaal_word_t)KAAL_SYS_REPLY, r);
+}
+
+#if defined(__aarch64__)
+/* A syscall that looks up slot 0 (empty: an error); the lookup image's
+ * probe of its lookup counter. */
+static void lookup_call(void)
+{
+    kaal_word_t r[6] = {0, 0, 0, 0, 0, 0};
+    (void)bsys((kaal_word_t)KAAL_SYS_NBRECV, r);
+}
+#endif
+
 /* Capability lookup benchmark, in a thread whose CSpace is a chain of
- * CNodes: DebugCapIdentify of a cap at depth 1 (arg 0) or 4 (arg 1).
+ * CNodes: Poll (NBRecv) of a notification cap at depth 1 (arg 0) or 4
+ * (arg 1) that nobody signals: the lookup and an empty poll.
  * arm64 kernel-bench-lookup: also the instructions of the kernel's
  * cspace_lookup_slot alone (PMEVCNTR1, hal/arm64/pmu.c). */
 __attribute__((noreturn)) static void t_lookup(kaal_word_t arg)
 {
     kaal_cptr_t c = lookup_cptr[arg];
+    /* libkaal's platform cap is one per process: the root task, waiting
+     * for this thread's done signal, prints nothing meanwhile and sets its
+     * own back (setup_lookup) */
+    kaal_set_platform_cap(lookup_plat[arg]);
     const char *name = arg == 0 ? "cap_lookup_depth1" : "cap_lookup_depth4";
     for (unsigned i = 0; i < WARMUP; i++) {
-        (void)kaal_debug_cap_identify(c);
+        (void)kaal_poll(c);
     }
     begin(name);
 #if defined(__aarch64__)
@@ -302,7 +331,7 @@ __attribute__((noreturn)) static void t_lookup(kaal_word_t arg)
     LOOP_START(total);
     for (unsigned i = 0; i < ITERS; i++) {
         kaal_word_t r[6] = {c, 0, 0, 0, 0, 0};
-        total += bsys((kaal_word_t)KAAL_SYS_DEBUG_CAP_IDENTIFY, r);
+        total += bsys((kaal_word_t)KAAL_SYS_NBRECV, r);
     }
     LOOP_STOP(total);
 #if defined(__aarch64__)
@@ -314,7 +343,7 @@ __attribute__((noreturn)) static void t_lookup(kaal_word_t arg)
         kaal_printf("@@end %s_kernel %u %u 0\n", name, ITERS, (uint32_t)(k1 - k0));
     }
 #endif
-    if (kaal_debug_cap_identify(c) != 3u /* notification (docs/abi.md) */) {
+    if (kaal_msg_error(kaal_nbrecv(c)) != KAAL_NO_ERROR) {
         kaal_printf("bench: lookup at depth %s found no notification\n", arg == 0 ? "1" : "4");
     }
     kaal_signal(lookup_done[arg]);
@@ -492,18 +521,18 @@ static void bench_ipc(const char *name, kaal_cptr_t ep, kaal_word_t len, unsigne
     check_ipc(name, ep, len);
 }
 
-/* A syscall that enters the kernel, looks up slot 0 of the root CNode,
- * finds it empty and returns 0. */
+/* A syscall that enters the kernel and returns doing nothing: Reply with
+ * no caller (null_call). */
 static void bench_null(void)
 {
     for (unsigned i = 0; i < WARMUP; i++) {
-        (void)kaal_debug_cap_identify(0);
+        null_call();
     }
     begin("null_syscall");
     LOOP_START(total);
     for (unsigned i = 0; i < ITERS; i++) {
         kaal_word_t r[6] = {0, 0, 0, 0, 0, 0};
-        total += bsys((kaal_word_t)KAAL_SYS_DEBUG_CAP_IDENTIFY, r);
+        total += bsys((kaal_word_t)KAAL_SYS_REPLY, r);
     }
     LOOP_STOP(total);
     end("null_syscall", ITERS, total);
@@ -891,21 +920,28 @@ static kaal_word_t setup_lookup(kaal_cptr_t cn, kaal_cptr_t tcbs, kaal_cptr_t ta
     if (err == KAAL_NO_ERROR) {
         err = mint(cn + 3, 3, 4, done, KAAL_RIGHTS_ALL, 0);
     }
+    if (err == KAAL_NO_ERROR) {
+        err = mint(cn + 3, 4, 4, KAAL_CAP_PLATFORM, KAAL_RIGHTS_ALL, 0);
+    }
     const kaal_word_t deep = (1ul << 48) | (1ul << 32) | (1ul << 16);
     lookup_cptr[0] = 2;
     lookup_done[0] = 3;
     lookup_cptr[1] = deep | 2;
     lookup_done[1] = deep | 3;
+    lookup_plat[0] = 4;
+    lookup_plat[1] = deep | 4;
     if (err == KAAL_NO_ERROR) {
         err = start(tcbs, cn + 3, 60u, 0, t_lookup, 4, 0, PRIO + 10);
     }
     if (err == KAAL_NO_ERROR) {
         (void)kaal_wait(done);
+        kaal_set_platform_cap(KAAL_CAP_PLATFORM);
         err = start(tcbs + 1, cn, 12u, 0, t_lookup, 5, 1, PRIO + 10);
     }
     if (err == KAAL_NO_ERROR) {
         (void)kaal_wait(done);
     }
+    kaal_set_platform_cap(KAAL_CAP_PLATFORM);
     return err;
 }
 
@@ -1012,7 +1048,7 @@ static int root_main(const kaal_bootinfo_t *bi)
     /* kernel-bench-lookup counts the kernel's lookups in PMEVCNTR1: that
      * image runs the lookup benchmarks only. */
     uint32_t k0 = lookup_ctr();
-    (void)kaal_debug_cap_identify(0);
+    lookup_call();
     if (lookup_ctr() != k0) {
         kaal_printf("bench: arm64 lookup image: in-kernel capability lookups only\n");
         if ((err = setup_lookup(cn, tcbs + 4, ntfn_never, ntfns + 4)) != KAAL_NO_ERROR) {
@@ -1025,7 +1061,7 @@ static int root_main(const kaal_bootinfo_t *bi)
     /* kernel-bench-preempt keeps the largest stretch between preemption
      * checks in PMEVCNTR2: that image runs the stretch benchmarks only. */
     kaal_yield();
-    (void)kaal_debug_cap_identify(0);
+    null_call();
     if (stretch_ctr() != 0) {
         kaal_printf("bench: arm64 preempt image: stretches between preemption checks only\n");
         if ((err = bench_stretches()) != KAAL_NO_ERROR) {

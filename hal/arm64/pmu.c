@@ -19,10 +19,10 @@
  * Options (c_args of the image's copy of this file):
  *   -DKAAL_BENCH_NO_FASTPATH  boot with the IPC fast path off
  *                             (kaal_fastpath_set_enabled(false)).
- *   -DKAAL_BENCH_LOOKUP       wrap cspace_lookup_slot (the image links with
- *                             -Wl,--wrap=cspace_lookup_slot): each call from
- *                             another object file (DebugCapIdentify in
- *                             syscall.c, extra caps of invocations) adds the
+ *   -DKAAL_BENCH_LOOKUP       wrap cspace_lookup_cap (the image links with
+ *                             -Wl,--wrap=cspace_lookup_cap): each call from
+ *                             another object file (Recv / NBRecv in ipc.c,
+ *                             invocations in syscall.c) adds the
  *                             instructions it retired, less the cost of
  *                             reading the counter, to PMEVCNTR1_EL0, which is
  *                             not enabled (it only holds the sum) and which
@@ -68,13 +68,13 @@ static inline uint64_t inst_retired(void)
 }
 
 /* The wrapper and the wrapped function have the type core/cspace.h gives
- * cspace_lookup_slot (the one place the backend sees a core header: this
+ * cspace_lookup_cap (the one place the backend sees a core header: this
  * instrumentation of one core function, in one benchmark image). */
-__typeof__(cspace_lookup_slot) __real_cspace_lookup_slot, __wrap_cspace_lookup_slot;
-kerr_t __wrap_cspace_lookup_slot(tcb_t *t, word_t cptr, cte_t **slot, lookup_fault_t *lf)
+__typeof__(cspace_lookup_cap) __real_cspace_lookup_cap, __wrap_cspace_lookup_cap;
+kerr_t __wrap_cspace_lookup_cap(tcb_t *t, word_t cptr, cte_t **slot, lookup_fault_t *lf)
 {
     uint64_t a = inst_retired();
-    kerr_t r = __real_cspace_lookup_slot(t, cptr, slot, lf);
+    kerr_t r = __real_cspace_lookup_cap(t, cptr, slot, lf);
     uint64_t b = inst_retired();
     uint64_t sum = ARM64_SYSREG_READ(pmevcntr1_el0);
     /* The event counters are 32 bits wide (PMUv3 of ARMv8.0). */
@@ -151,7 +151,7 @@ void arm64_bench_init(void)
     uint64_t a = inst_retired();
     uint64_t b = inst_retired();
     read_cost = (uint32_t)(b - a);
-    hal_console_puts(", cspace_lookup_slot counted in PMEVCNTR1");
+    hal_console_puts(", cspace_lookup_cap counted in PMEVCNTR1");
 #endif
 #ifdef KAAL_BENCH_PREEMPT
     hal_console_puts(", largest stretch between preemption checks in PMEVCNTR2");

@@ -224,7 +224,8 @@ enum kaal_invocation {
     KAAL_INV_PLATFORM_POWER_OFF = 38,
     KAAL_INV_PLATFORM_TIMER_ARM = 39,
     KAAL_INV_PLATFORM_TIMER_STOP = 40,
-    KAAL_INV_NUM_LABELS = 41,
+    KAAL_INV_PLATFORM_CAP_TYPE = 41,
+    KAAL_INV_NUM_LABELS = 42,
 };
 
 /* ---- Initial capability slots of the root task's CNode ----------------- */

@@ -117,6 +117,23 @@ Test(platform, hosted_has_no_device_timer)
     cr_assert_eq(inv4(PLAT, KAAL_INV_PLATFORM_TIMER_STOP, 0, 0, 0, 0, 0, 0, 0, 0), KAAL_ILLEGAL_OPERATION);
 }
 
+/* CapType: the type of the cap at MR0 in the caller's CSpace, as
+ * DebugCapIdentify answers it (0 for an empty slot or a failed lookup). */
+Test(platform, cap_type_names_what_a_slot_holds)
+{
+    cr_assert_eq(inv4(PLAT, KAAL_INV_PLATFORM_CAP_TYPE, 0, 0, 0, 0, 0, 0, 0, 0), KAAL_TRUNCATED_MESSAGE);
+    const word_t slots[] = {KAAL_CAP_NULL, KAAL_CAP_INIT_TCB, KAAL_CAP_INIT_CNODE, KAAL_CAP_INIT_VSPACE,
+                            KAAL_CAP_IRQ_CONTROL, KAAL_CAP_ASID_CONTROL, PLAT, 4095, ~0ull};
+    const word_t want[] = {CAP_NULL, CAP_TCB, CAP_CNODE, CAP_VSPACE, CAP_IRQ_CONTROL, CAP_ASID_CONTROL,
+                           CAP_PLATFORM, CAP_NULL, CAP_NULL};
+    for (size_t i = 0; i < sizeof(slots) / sizeof(slots[0]); i++) {
+        harness_regs_t r = harness_invoke(PLAT, KAAL_INV_PLATFORM_CAP_TYPE, 1, 0, slots[i], 0, 0, 0);
+        cr_assert_eq(kaal_msginfo_label(r.info), KAAL_NO_ERROR, "slot %lu", slots[i]);
+        cr_assert_eq(kaal_msginfo_length(r.info), 1u);
+        cr_assert_eq(r.mr[0], want[i], "slot %lu: type %lu, want %lu", slots[i], r.mr[0], want[i]);
+    }
+}
+
 Test(platform, copies_work_and_go_with_delete_and_revoke)
 {
     word_t c = new_slot();

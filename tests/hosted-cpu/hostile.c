@@ -177,10 +177,12 @@ __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
         "push %rbp\nmov %rsp, %rbp\nsub $3, %rsp\npushfq\norq $0x40000, (%rsp)\npopfq\n"
         "mov $-9, %rdx\nmov $10, %edi\nhostile_pc: call kaal_hosted_gate\nmov %rbp, %rsp\npop %rbp\nret\n");
 #elif defined(HOSTILE_DF_GATE)
-/* the direction flag set across a kernel call (DebugPutChar of a newline): the
- * kernel must not copy backwards, and DF is the thread's own */
+/* the direction flag set across a kernel call (a Call of Platform PutChars of
+ * a newline: rdi the platform cap 9, rsi label 37 and length 2, r10 n = 1,
+ * r8 the byte): the kernel must not copy backwards, and DF is the thread's own */
 __asm__(".globl hostile_action, hostile_pc\nhostile_action:\n"
-        "std\nmov $-9, %rdx\nmov $10, %edi\ncall kaal_hosted_gate\n"
+        "push %r15\nstd\nmov $-1, %rdx\nmov $9, %edi\nmov $0x25002, %esi\nmov $1, %r10d\nmov $10, %r8d\n"
+        "call kaal_hosted_gate\npop %r15\n"
         "pushfq\npop %rax\ncld\ntest $0x400, %eax\njnz 1f\nhostile_pc: ud2\n1: ret\n");
 #elif defined(HOSTILE_BAD_RSP)
 /* rsp outside the window (in kaal-sim's half), then a jump to the gate */

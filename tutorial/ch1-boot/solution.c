@@ -25,7 +25,7 @@ static const kaal_bootinfo_t *find_bootinfo(kaal_word_t arg)
  * kernel what the slot of the root CNode holds. */
 static kaal_word_t what_is_in(kaal_cptr_t slot)
 {
-    return kaal_debug_cap_identify(slot);
+    return kaal_cap_type(slot);
 }
 
 /* 1.3: the memory the root task may hand out: the untyped capabilities of
@@ -81,7 +81,7 @@ static int is_largest(const kaal_bootinfo_t *bi, kaal_cptr_t slot)
             return 0;
         }
     }
-    return !mine->is_device && kaal_debug_cap_identify(slot) == TUT_CAP_UNTYPED;
+    return !mine->is_device && kaal_cap_type(slot) == TUT_CAP_UNTYPED;
 }
 
 int kaal_main(kaal_word_t arg)
@@ -101,7 +101,7 @@ int kaal_main(kaal_word_t arg)
     kaal_word_t cnode = what_is_in(KAAL_CAP_INIT_CNODE);
     if (!tut_step(&t, cnode == TUT_CAP_CNODE && what_is_in(KAAL_CAP_INIT_TCB) == TUT_CAP_TCB,
                   "slot 2 holds the root CNode, slot 1 the root TCB",
-                  "ask the kernel what a slot holds (kaal_debug_cap_identify)")) {
+                  "ask the kernel what a slot holds (kaal_cap_type)")) {
         return tut_end(&t);
     }
 

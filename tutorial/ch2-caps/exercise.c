@@ -107,7 +107,7 @@ int kaal_main(kaal_word_t arg)
     kaal_printf("ch2: info: notification in slot %lu, 16-slot CNode in slot %lu\n", s.ntfn, s.l2_view);
 
     kaal_word_t err = copy_cap(&s);
-    if (!tut_step(&t, err == KAAL_NO_ERROR && kaal_debug_cap_identify(s.copy) == TUT_CAP_NOTIFICATION,
+    if (!tut_step(&t, err == KAAL_NO_ERROR && kaal_cap_type(s.copy) == TUT_CAP_NOTIFICATION,
                   "copied: two capabilities name the notification",
                   "copy the notification capability into s->copy (kaal_cnode_copy)")) {
         return tut_end(&t);
@@ -116,7 +116,7 @@ int kaal_main(kaal_word_t arg)
     /* A signal through the badged capability arrives as its badge. */
     err = mint_badged(&s);
     kaal_word_t got = 0;
-    if (err == KAAL_NO_ERROR && kaal_debug_cap_identify(s.badged) == TUT_CAP_NOTIFICATION) {
+    if (err == KAAL_NO_ERROR && kaal_cap_type(s.badged) == TUT_CAP_NOTIFICATION) {
         kaal_signal(s.badged);
         got = kaal_poll(s.ntfn);
     }
@@ -144,8 +144,8 @@ int kaal_main(kaal_word_t arg)
 
     err = delete_copy(&s);
     if (!tut_step(&t,
-                  err == KAAL_NO_ERROR && kaal_debug_cap_identify(s.copy) == TUT_CAP_NULL &&
-                      kaal_debug_cap_identify(s.ntfn) == TUT_CAP_NOTIFICATION,
+                  err == KAAL_NO_ERROR && kaal_cap_type(s.copy) == TUT_CAP_NULL &&
+                      kaal_cap_type(s.ntfn) == TUT_CAP_NOTIFICATION,
                   "deleted: the copy's slot is empty, the original stays",
                   "delete the copy in s->copy (kaal_cnode_delete)")) {
         return tut_end(&t);
@@ -158,10 +158,10 @@ int kaal_main(kaal_word_t arg)
 #endif
     err = revoke_original(&s);
     (void)tut_step(&t,
-                   err == KAAL_NO_ERROR && kaal_debug_cap_identify(s.badged) == TUT_CAP_NULL &&
+                   err == KAAL_NO_ERROR && kaal_cap_type(s.badged) == TUT_CAP_NULL &&
                        kaal_cnode_copy(ROOT, back, TUT_DEPTH, s.top, p, TUT_DEPTH, KAAL_RIGHTS_ALL) ==
                            KAAL_FAILED_LOOKUP &&
-                       kaal_debug_cap_identify(s.ntfn) == TUT_CAP_NOTIFICATION,
+                       kaal_cap_type(s.ntfn) == TUT_CAP_NOTIFICATION,
                    "revoked: every copy derived from the original is gone, the original stays",
                    "revoke the original in s->ntfn (kaal_cnode_revoke)");
     return tut_end(&t);

@@ -76,7 +76,7 @@ static kaal_word_t give_back(const ch3_t *c)
 static int all_are(kaal_cptr_t first, kaal_word_t n, kaal_word_t type)
 {
     for (kaal_word_t i = 0; i < n; i++) {
-        if (kaal_debug_cap_identify(first + i) != type) {
+        if (kaal_cap_type(first + i) != type) {
             return 0;
         }
     }
@@ -104,7 +104,7 @@ int kaal_main(kaal_word_t arg)
     kaal_printf("ch3: info: a 64 KiB untyped in slot %lu (from untyped slot %lu)\n", c.child, a.ut);
 
     kaal_word_t err = make_endpoint(&c);
-    if (!tut_step(&t, err == KAAL_NO_ERROR && kaal_debug_cap_identify(c.ep) == TUT_CAP_ENDPOINT,
+    if (!tut_step(&t, err == KAAL_NO_ERROR && kaal_cap_type(c.ep) == TUT_CAP_ENDPOINT,
                   "retyped an endpoint (32 bytes) from the untyped",
                   "retype one endpoint into c->ep (kaal_untyped_retype)")) {
         return tut_end(&t);
@@ -118,7 +118,7 @@ int kaal_main(kaal_word_t arg)
     }
 
     err = make_cnode(&c);
-    if (!tut_step(&t, err == KAAL_NO_ERROR && kaal_debug_cap_identify(c.cnode) == TUT_CAP_CNODE,
+    if (!tut_step(&t, err == KAAL_NO_ERROR && kaal_cap_type(c.cnode) == TUT_CAP_CNODE,
                   "retyped a CNode of 16 slots (512 bytes)",
                   "retype a CNode of 16 slots into c->cnode (size_bits is log2 of the slots)")) {
         return tut_end(&t);
@@ -141,8 +141,8 @@ int kaal_main(kaal_word_t arg)
     return 0;
 #endif
     err = give_back(&c);
-    int gone = kaal_debug_cap_identify(c.ep) == TUT_CAP_NULL && all_are(c.ntfns, 4, TUT_CAP_NULL) &&
-               kaal_debug_cap_identify(c.cnode) == TUT_CAP_NULL && all_are(c.frames, n, TUT_CAP_NULL);
+    int gone = kaal_cap_type(c.ep) == TUT_CAP_NULL && all_are(c.ntfns, 4, TUT_CAP_NULL) &&
+               kaal_cap_type(c.cnode) == TUT_CAP_NULL && all_are(c.frames, n, TUT_CAP_NULL);
     /* Whole again: one untyped of its full size fits. */
     kaal_word_t whole = gone ? kaal_untyped_retype(c.child, KAAL_OBJ_UNTYPED, CHILD_BITS, ROOT, 0, 0, c.ep, 1)
                              : KAAL_NOT_ENOUGH_MEMORY;

@@ -205,7 +205,7 @@ int kaal_main(kaal_word_t arg)
     kaal_word_t got = give(client1, ntfn5);
     kaal_word_t word = kaal_poll(ntfn);
     (void)tut_step(&t,
-                   got == 1 && word == 5 && kaal_debug_cap_identify(recv_slot) == TUT_CAP_NOTIFICATION,
+                   got == 1 && word == 5 && kaal_cap_type(recv_slot) == TUT_CAP_NOTIFICATION,
                    "a capability travelled: the server signalled through it (badge 5)",
                    "send a capability with GIVE, receive it into recv_slot, signal it "
                    "(give, set_receive_slot, answer_give)");

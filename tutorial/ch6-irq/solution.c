@@ -172,7 +172,7 @@ int kaal_main(kaal_word_t arg)
     /* The interrupt arrives on drv_ntfn with badge INTERRUPT (no driver
      * thread yet: the root task waits for it itself). */
     kaal_word_t err = take_interrupt();
-    int handler = err == KAAL_NO_ERROR && kaal_debug_cap_identify(irq) == 8u;
+    int handler = err == KAAL_NO_ERROR && kaal_cap_type(irq) == 8u;
     if (handler) {
         kaal_testdev_raise(dev, KAAL_TESTDEV_IRQ, DELAY_NS);
         word = kaal_wait(drv_ntfn);

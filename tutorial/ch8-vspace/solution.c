@@ -119,7 +119,7 @@ int kaal_main(kaal_word_t arg)
 
     kaal_cptr_t vspace = second_space(&a, frame, copy2);
     kaal_word_t paddr2 = 0;
-    int mapped = vspace != 0 && kaal_debug_cap_identify(vspace) == TUT_CAP_VSPACE &&
+    int mapped = vspace != 0 && kaal_cap_type(vspace) == TUT_CAP_VSPACE &&
                  kaal_frame_get_address(copy2, &paddr2) == KAAL_NO_ERROR && paddr2 == paddr &&
                  /* mapped at ELSEWHERE: the copy cannot map at another address */
                  kaal_frame_map(copy2, vspace, ELSEWHERE + 0x1000u, KAAL_RIGHT_READ, KAAL_VM_EXECUTE_NEVER) ==

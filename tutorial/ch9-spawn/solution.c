@@ -80,11 +80,13 @@ static kaal_word_t kill_child(void)
 static __attribute__((noreturn)) void child_main(void)
 {
     kaal_child_init();
+    /* the platform cap its parent gave it (kaal_cap_type asks through it) */
+    kaal_set_platform_cap(KAAL_CHILD_SLOT_PLATFORM);
     kaal_word_t caps = 0;
     for (kaal_cptr_t s = 0; s < 16u; s++) {
-        caps += kaal_debug_cap_identify(s) != TUT_CAP_NULL;
+        caps += kaal_cap_type(s) != TUT_CAP_NULL;
     }
-    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {caps, kaal_debug_cap_identify(KAAL_CHILD_FIRST_SLOT)};
+    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {caps, kaal_cap_type(KAAL_CHILD_FIRST_SLOT)};
     for (;;) {
         (void)kaal_call(KAAL_CHILD_FIRST_SLOT, kaal_msginfo(HELLO, 0, 0, 2), mr);
     }
@@ -130,9 +132,9 @@ int kaal_main(kaal_word_t arg)
     kaal_word_t err = create(elf, size);
     kaal_printf("ch9: info: create: %s%s%s\n", kaal_error_name(err), err ? ": " : "", err ? ctx.why : "");
     if (!tut_step(&t,
-                  err == KAAL_NO_ERROR && !proc.running && kaal_debug_cap_identify(proc.cnode) == TUT_CAP_CNODE &&
-                      kaal_debug_cap_identify(proc.vspace) == TUT_CAP_VSPACE &&
-                      kaal_debug_cap_identify(proc.tcb) == TUT_CAP_TCB,
+                  err == KAAL_NO_ERROR && !proc.running && kaal_cap_type(proc.cnode) == TUT_CAP_CNODE &&
+                      kaal_cap_type(proc.vspace) == TUT_CAP_VSPACE &&
+                      kaal_cap_type(proc.tcb) == TUT_CAP_TCB,
                   "a process made: its CNode, VSpace and TCB, not yet running",
                   "fill the spawn arguments and create the process (create)")) {
         return tut_end(&t);
@@ -149,7 +151,14 @@ int kaal_main(kaal_word_t arg)
     }
 #endif
     /* The child (priority 200) runs as soon as it starts, until its Call
-     * blocks: its message then waits on the endpoint. */
+     * blocks: its message then waits on the endpoint. It asks the kernel
+     * what its slots hold through a platform cap (kaal_cap_type), in its
+     * last slot, out of the slots it counts. */
+    err = kaal_process_give_cap(&ctx, &proc, KAAL_CHILD_SLOT_PLATFORM, KAAL_CAP_PLATFORM, KAAL_RIGHTS_ALL, 0);
+    if (err != KAAL_NO_ERROR) {
+        kaal_printf("ch9: could not give the child the platform cap: %s\n", kaal_error_name(err));
+        return 1;
+    }
     err = give_and_start(ep);
     kaal_msg_t m = kaal_nbrecv(ep);
     kaal_printf("ch9: info: start: %s; the child says: %lu capabilities, slot 2 of type %lu\n",
@@ -164,7 +173,7 @@ int kaal_main(kaal_word_t arg)
 
     err = kill_child();
     kaal_word_t free_bytes = 0;
-    kaal_word_t gone = kaal_debug_cap_identify(proc.tcb) == TUT_CAP_NULL;
+    kaal_word_t gone = kaal_cap_type(proc.tcb) == TUT_CAP_NULL;
     kaal_word_t back = gone && kaal_group_destroy(&ctx, &mine) == KAAL_NO_ERROR &&
                        kaal_spawn_fini(&ctx) == KAAL_NO_ERROR &&
                        kaal_spawn_check_all_free(&ctx, &free_bytes) == KAAL_NO_ERROR;

@@ -25,7 +25,7 @@
 #include <kaal/kaal.h>
 #include <kaal/vspace.h>
 
-/* Type numbers of kaal_debug_cap_identify (docs/abi.md "DebugCapIdentify"). */
+/* Type numbers of kaal_cap_type (docs/abi.md "DebugCapIdentify"). */
 enum tut_cap_type {
     TUT_CAP_NULL = 0,
     TUT_CAP_UNTYPED = 1,

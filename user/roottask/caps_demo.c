@@ -69,7 +69,7 @@ static kaal_cptr_t retype_big_frame(root_alloc_t *a, kaal_word_t type, unsigned 
     }
     kaal_printf("root: caps: retype %-16s -> slot %lu: %s (from untyped slot %lu)\n",
                 type == KAAL_OBJ_FRAME_2M ? "frame 2M" : "frame 1G", s,
-                cap_name(kaal_debug_cap_identify(s)), ut);
+                cap_name(kaal_cap_type(s)), ut);
     return kaal_cnode_revoke(ROOT, ut, ROOT_DEPTH) == KAAL_NO_ERROR ? s : 0;
 }
 
@@ -90,7 +90,7 @@ static int retype_every_type(root_alloc_t *a)
             continue;
         }
         kaal_cptr_t s = root_retype(a, type, kinds[i].bits, 1);
-        kaal_word_t t = s != 0 ? kaal_debug_cap_identify(s) : 0;
+        kaal_word_t t = s != 0 ? kaal_cap_type(s) : 0;
         kaal_printf("root: caps: retype %-16s -> slot %lu: %s\n", kinds[i].name, s, cap_name(t));
         bad |= s == 0 || t == 0;
     }
@@ -146,9 +146,9 @@ static int badges_and_revoke(root_alloc_t *a, kaal_cptr_t ep)
     bad |= expect("copy the endpoint unbadged",
                   kaal_cnode_copy(ROOT, b3, ROOT_DEPTH, ROOT, ep, ROOT_DEPTH, KAAL_RIGHTS_ALL), KAAL_NO_ERROR);
     bad |= expect("revoke the endpoint", kaal_cnode_revoke(ROOT, ep, ROOT_DEPTH), KAAL_NO_ERROR);
-    kaal_word_t left = kaal_debug_cap_identify(b1) | kaal_debug_cap_identify(b2) | kaal_debug_cap_identify(b3);
+    kaal_word_t left = kaal_cap_type(b1) | kaal_cap_type(b2) | kaal_cap_type(b3);
     kaal_printf("root: caps: after the revoke the copies are %s, the endpoint stays: %s\n",
-                left == 0 ? "gone" : "STILL THERE", cap_name(kaal_debug_cap_identify(ep)));
+                left == 0 ? "gone" : "STILL THERE", cap_name(kaal_cap_type(ep)));
     return bad | (left != 0);
 }
 
@@ -158,7 +158,7 @@ static void summary(const root_alloc_t *a)
     unsigned count[NUM_CAP_NAMES] = {0};
     unsigned total = 0;
     for (kaal_word_t s = a->bi->empty.start; s < a->next_slot; s++) {
-        kaal_word_t t = kaal_debug_cap_identify(s);
+        kaal_word_t t = kaal_cap_type(s);
         if (t != 0 && t < NUM_CAP_NAMES) {
             count[t]++;
             total++;
@@ -191,7 +191,7 @@ int caps_demo(root_alloc_t *a)
     bad |= expect("revoke the untyped", root_alloc_reset(a), KAAL_NO_ERROR);
     kaal_word_t left = 0;
     for (kaal_word_t s = first; s < last; s++) {
-        left += kaal_debug_cap_identify(s) != 0;
+        left += kaal_cap_type(s) != 0;
     }
     kaal_printf("root: caps demo done: %lu caps left in its slots\n", left);
     return bad | (left != 0);

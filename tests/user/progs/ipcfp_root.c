@@ -16,9 +16,9 @@
  *    of instructions of one loop iteration (exact to 16 / ITERS). Printed:
  *    the round trip Call + ReplyRecv with 0 words (the loop's own 4
  *    instructions besides `svc` subtracted; the server's few instructions
- *    between its return and its next `svc` are included), the null syscall
- *    (DebugCapIdentify of an empty slot) and DebugCapIdentify of the
- *    endpoint cap (a depth-1 lookup that finds a cap).
+ *    between its return and its next `svc` are included) and the null
+ *    syscall of a kernel without debug syscalls (Reply with no caller: the
+ *    kernel finds no reply capability and returns).
  *    The round trip is then classed against FAST_LIMIT: the tests expect
  *    "below" with the fast path and "at or above" without.
  */
@@ -70,13 +70,15 @@ static uint64_t time_call0(kaal_cptr_t ep)
     return counter() - t0;
 }
 
-/* ITERS DebugCapIdentify of cptr; loop: mov, svc, subs, b.ne. */
-static uint64_t time_identify(kaal_cptr_t cptr)
+/* ITERS Reply with no caller (the root only Calls; cptr is ignored);
+ * loop: mov, mov, svc, subs, b.ne. */
+static uint64_t time_null(kaal_cptr_t cptr)
 {
     uint64_t n = ITERS;
     uint64_t t0 = counter();
-    __asm__ volatile("mov x7, #-12\n"
+    __asm__ volatile("mov x7, #-6\n"
                      "1: mov x0, %1\n"
+                     "mov x1, #0\n"
                      "svc #0\n"
                      "subs %0, %0, #1\n"
                      "b.ne 1b\n"
@@ -138,10 +140,8 @@ int kaal_main(kaal_word_t arg)
     time_call0(ep); /* warm-up */
     uint64_t rt = per_iter_x100(time_call0(ep), 4u);
     print_x100("IPC round trip, 2 address spaces, 0 words", rt);
-    (void)time_identify(0);
-    print_x100("null syscall (DebugCapIdentify slot 0)", per_iter_x100(time_identify(0), 3u));
-    print_x100("DebugCapIdentify of an endpoint cap (depth 1)",
-               per_iter_x100(time_identify(ep), 3u));
+    (void)time_null(0);
+    print_x100("null syscall (Reply with no caller)", per_iter_x100(time_null(0), 4u));
     kaal_printf("ipcfp: round trip %s %u instructions\n",
                 rt < FAST_LIMIT * 100u ? "below" : "at or above", FAST_LIMIT);
     kaal_printf("ipcfp: done\n");

@@ -71,25 +71,25 @@ static void cnode_methods(uapi_alloc_t *a)
     UAPI_EQ("Copy from an empty slot: failure type", kaal_last_reply_mr(1), KAAL_LOOKUP_MISSING_CAPABILITY);
     UAPI_EQ("CancelBadgedSends", kaal_cnode_cancel_badged_sends(ROOT, s1, DEPTH), 0);
     UAPI_EQ("Revoke the badged cap", kaal_cnode_revoke(ROOT, s1, DEPTH), 0);
-    UAPI_EQ("Revoke took its copy", kaal_debug_cap_identify(s2), CT_NULL);
+    UAPI_EQ("Revoke took its copy", kaal_cap_type(s2), CT_NULL);
     UAPI_EQ("Move", kaal_cnode_move(ROOT, s2, DEPTH, ROOT, s1, DEPTH), 0);
-    UAPI_EQ("Move: moved", kaal_debug_cap_identify(s2), CT_ENDPOINT);
-    UAPI_EQ("Move: source empty", kaal_debug_cap_identify(s1), CT_NULL);
+    UAPI_EQ("Move: moved", kaal_cap_type(s2), CT_ENDPOINT);
+    UAPI_EQ("Move: source empty", kaal_cap_type(s1), CT_NULL);
     UAPI_EQ("Mutate an endpoint", kaal_cnode_mutate(ROOT, s1, DEPTH, ROOT, s2, DEPTH, 1), KAAL_ILLEGAL_OPERATION);
     UAPI_EQ("Mutate a CNode's guard", kaal_cnode_mutate(ROOT, s3, DEPTH, ROOT, cn, DEPTH,
                                                         kaal_cnode_guard_data(0, 60)), 0);
-    UAPI_EQ("Mutate: moved", kaal_debug_cap_identify(s3), CT_CNODE);
+    UAPI_EQ("Mutate: moved", kaal_cap_type(s3), CT_CNODE);
     /* Rotate: the TCB to s4, the frame to the TCB's slot. */
     UAPI_EQ("Rotate", kaal_cnode_rotate(ROOT, s4, DEPTH, 0, ROOT, tcb, DEPTH, 0, ROOT, frame, DEPTH), 0);
-    UAPI_EQ("Rotate: pivot to dest", kaal_debug_cap_identify(s4), CT_TCB);
-    UAPI_EQ("Rotate: source to pivot", kaal_debug_cap_identify(tcb), CT_FRAME);
-    UAPI_EQ("Rotate: source empty", kaal_debug_cap_identify(frame), CT_NULL);
+    UAPI_EQ("Rotate: pivot to dest", kaal_cap_type(s4), CT_TCB);
+    UAPI_EQ("Rotate: source to pivot", kaal_cap_type(tcb), CT_FRAME);
+    UAPI_EQ("Rotate: source empty", kaal_cap_type(frame), CT_NULL);
     UAPI_EQ("Rotate onto itself", kaal_cnode_rotate(ROOT, s4, DEPTH, 0, ROOT, s4, DEPTH, 0, ROOT, tcb, DEPTH),
             KAAL_ILLEGAL_OPERATION);
     UAPI_EQ("SaveCaller without a caller", kaal_cnode_save_caller(ROOT, frame, DEPTH), 0);
-    UAPI_EQ("SaveCaller moved nothing", kaal_debug_cap_identify(frame), CT_NULL);
+    UAPI_EQ("SaveCaller moved nothing", kaal_cap_type(frame), CT_NULL);
     UAPI_EQ("Delete", kaal_cnode_delete(ROOT, s4, DEPTH), 0);
-    UAPI_EQ("Delete: gone", kaal_debug_cap_identify(s4), CT_NULL);
+    UAPI_EQ("Delete: gone", kaal_cap_type(s4), CT_NULL);
     UAPI_EQ("Delete an empty slot", kaal_cnode_delete(ROOT, s4, DEPTH), 0);
 }
 
@@ -104,7 +104,7 @@ static void irq_methods(uapi_alloc_t *a)
     uapi_check("IRQControl Get: max", kaal_last_reply_mr(1) >= KAAL_TESTDEV_IRQ, kaal_last_reply_mr(1),
                KAAL_TESTDEV_IRQ);
     UAPI_EQ("IRQControl Get", kaal_irq_control_get(KAAL_CAP_IRQ_CONTROL, KAAL_TESTDEV_IRQ, ROOT, h, DEPTH), 0);
-    UAPI_EQ("IRQHandler in the slot", kaal_debug_cap_identify(h), CT_IRQ_HANDLER);
+    UAPI_EQ("IRQHandler in the slot", kaal_cap_type(h), CT_IRQ_HANDLER);
     UAPI_EQ("IRQControl Get twice", kaal_irq_control_get(KAAL_CAP_IRQ_CONTROL, KAAL_TESTDEV_IRQ, ROOT, h + 1,
                                                          DEPTH), KAAL_REVOKE_FIRST);
     UAPI_EQ("SetNotification: not a notification", kaal_irq_handler_set_notification(h, h), KAAL_INVALID_CAPABILITY);

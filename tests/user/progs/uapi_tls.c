@@ -96,7 +96,7 @@ __attribute__((noreturn)) static void thread_b(kaal_word_t arg)
     ipc->receive_cnode = ROOT;
     ipc->receive_index = w.recv_slot;
     ipc->receive_depth = DEPTH;
-    kaal_word_t ntfn_type = kaal_debug_cap_identify(w.ntfn);
+    kaal_word_t ntfn_type = kaal_cap_type(w.ntfn);
     for (kaal_word_t r = 0; r < ROUNDS; r++) {
         tls_value = 0xb000u + r;
         kaal_msg_t m = kaal_syscall_mrs((kaal_word_t)KAAL_SYS_RECV, w.ep, 0);
@@ -107,7 +107,7 @@ __attribute__((noreturn)) static void thread_b(kaal_word_t arg)
         for (unsigned i = 0; i < WORDS; i++) {
             UAPI_EQ("B: word", kaal_get_mr(i), 0xa00u + r * 16u + i);
         }
-        UAPI_EQ("B: the capability arrived", kaal_debug_cap_identify(w.recv_slot), ntfn_type);
+        UAPI_EQ("B: the capability arrived", kaal_cap_type(w.recv_slot), ntfn_type);
         UAPI_EQ("B: delete it", kaal_cnode_delete(ROOT, w.recv_slot, DEPTH), 0);
         /* A failing wrapper with details: priority above the MCP. */
         UAPI_EQ("B: SetPriority 256", kaal_tcb_set_priority(w.tcb_b, KAAL_CAP_INIT_TCB, 256), KAAL_RANGE_ERROR);

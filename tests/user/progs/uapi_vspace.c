@@ -76,7 +76,7 @@ static void asids(uapi_alloc_t *a)
     kaal_cptr_t f = uapi_make(a, KAAL_OBJ_FRAME_4K, 0);
 
     UAPI_EQ("MakePool", kaal_asid_control_make_pool(KAAL_CAP_ASID_CONTROL, u, ROOT, pool, DEPTH), 0);
-    UAPI_EQ("  an ASID pool", kaal_debug_cap_identify(pool), 14);
+    UAPI_EQ("  an ASID pool", kaal_cap_type(pool), 14);
     UAPI_EQ("MakePool from a used untyped", kaal_asid_control_make_pool(KAAL_CAP_ASID_CONTROL, u, ROOT, pool2,
                                                                         DEPTH), KAAL_REVOKE_FIRST);
     UAPI_EQ("Map into a VSpace without ASID", kaal_frame_map(f, vs, VA, RW, 0), KAAL_INVALID_CAPABILITY);

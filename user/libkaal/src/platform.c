@@ -77,6 +77,22 @@ kaal_word_t kaal_platform_timer_stop(kaal_cptr_t plat)
     return platform_call(plat, KAAL_INV_PLATFORM_TIMER_STOP, 0, NULL);
 }
 
+kaal_word_t kaal_platform_cap_type(kaal_cptr_t plat, kaal_cptr_t cptr, kaal_word_t *type)
+{
+    kaal_word_t mr[KAAL_MSG_NUM_REGS] = {cptr, 0, 0, 0};
+    kaal_msg_t r = kaal_call(plat, kaal_msginfo(KAAL_INV_PLATFORM_CAP_TYPE, 0, 0, 1), mr);
+    kaal_word_t err = kaal_msg_error(r);
+    *type = err == KAAL_NO_ERROR ? r.mr[0] : 0;
+    return err;
+}
+
+kaal_word_t kaal_cap_type(kaal_cptr_t cptr)
+{
+    kaal_word_t type = 0;
+    (void)kaal_platform_cap_type(platform_cap, cptr, &type);
+    return type;
+}
+
 void kaal_putc(char c)
 {
 #if defined(KAAL_DEBUG_SYSCALLS)

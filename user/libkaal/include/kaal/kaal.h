@@ -48,6 +48,13 @@ kaal_word_t kaal_platform_put_chars(kaal_cptr_t plat, const char *s, size_t n);
 kaal_word_t kaal_platform_power_off(kaal_cptr_t plat, kaal_word_t status); /* returns on error only */
 kaal_word_t kaal_platform_timer_arm(kaal_cptr_t plat, kaal_word_t delay_ns);
 kaal_word_t kaal_platform_timer_stop(kaal_cptr_t plat);
+/* Platform CapType: the type of the capability at cptr in the caller's
+ * CSpace (docs/abi.md "Capability types": 0 null, 2 endpoint, ...; 0 also
+ * when the lookup fails) in *type; the release kernels' DebugCapIdentify. */
+kaal_word_t kaal_platform_cap_type(kaal_cptr_t plat, kaal_cptr_t cptr, kaal_word_t *type);
+/* The same through the process's platform cap (kaal_platform_cap()): the
+ * type, or 0 when the process holds no platform cap. */
+kaal_word_t kaal_cap_type(kaal_cptr_t cptr);
 /* The process's platform cap that kaal_putc() and kaal_power_off() use
  * (set at start: the root task's or the child slot; change it here). */
 kaal_cptr_t kaal_platform_cap(void);
