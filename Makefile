@@ -57,6 +57,9 @@ FUZZ_TARGETS := fuzz/fuzz_syscalls fuzz/fuzz_parsers fuzz/fuzz_syscalls_cov fuzz
 # ... and the programs of the tutorial's chapter 12 test (ch12-fuzzer-finds)
 FUZZ_TARGETS += tutorial/ch12-fuzz/tutorial-ch12-server.elf tutorial/ch12-fuzz/tutorial-ch12-server-fixed.elf \
   tutorial/ch12-fuzz/tutorial-ch12-fuzzclient.elf user/archive/mkcpio
+# ... and the ASan + UBSan kaal-sim with the hostile programs it runs
+# (fuzz-asan-*)
+FUZZ_TARGETS += sim/kaal-sim tests/hosted-cpu/hostile_ac.elf tests/hosted-cpu/hostile_ac_gate.elf
 # make fuzz-system: the boot archive to fuzz (default: the demo's console
 # server, build/fuzz/fuzz/console-fuzz.cpio; docs/fuzzing.md).
 SYSTEM ?=
