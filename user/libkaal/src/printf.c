@@ -1,7 +1,7 @@
 /*
  * libkaal: formatted output. One formatter writes into a sink that is
- * either a buffer (kaal_snprintf) or the debug console (kaal_printf,
- * buffered per line). Supports %s %c %d %u %x %p %% with l/ll/z and a
+ * either a buffer (kaal_snprintf) or the console (kaal_printf: one
+ * kaal_putc per character, through the platform capability). Supports %s %c %d %u %x %p %% with l/ll/z and a
  * zero- or space-padded width, and '-' for left alignment.
  */
 #include <kaal/kaal.h>
