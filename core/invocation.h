@@ -80,4 +80,10 @@ KAAL_MUST_CHECK kerr_t decode_irq_handler_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_vspace_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_platform_invocation(invocation_t *inv);
 
+/* The platform cap's steps that debug kernels' debug syscalls share
+ * (syscall.c): the halt line and end of the run, and the type of the cap
+ * at cptr in t's CSpace (0 when the lookup fails). */
+HAL_NORETURN void platform_halt(const tcb_t *caller, word_t status);
+word_t platform_cap_type_at(tcb_t *t, word_t cptr);
+
 #endif

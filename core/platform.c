@@ -91,13 +91,13 @@ static kerr_t check_power_off(invocation_t *inv, word_t *status)
     return KAAL_NO_ERROR;
 }
 
-/* Print the halt line and end the run. ACSL: ASSUMED, not proved (kprintf
- * is variadic): it does not return. */
+/* Print the halt line and end the run: PowerOff, and the debug halt of
+ * debug kernels (syscall.c). Tools look for the line (sim_play.c). ACSL:
+ * ASSUMED, not proved (kprintf is variadic): it does not return. */
 /*@ assigns \nothing;
     ensures \false; */
-static HAL_NORETURN void power_off(const tcb_t *caller, word_t status)
+HAL_NORETURN void platform_halt(const tcb_t *caller, word_t status)
 {
-    /* the same line as the debug halt: tools look for it (sim_play.c) */
     kprintf("kaal: halt requested by thread '%s' (status %lu)\n", caller->name, status);
     hal_halt((int)status);
 }
@@ -127,27 +127,35 @@ static kerr_t decode_power_off(invocation_t *inv)
     word_t status = 0;
     kerr_t r = check_power_off(inv, &status);
     if (r == KAAL_NO_ERROR) {
-        power_off(inv->caller, status);
+        platform_halt(inv->caller, status);
     }
     return r;
 }
 
+/* The type of the cap at cptr in t's CSpace, 0 (null) when the lookup
+ * fails: CapType, and DebugCapIdentify of debug kernels (syscall.c). ACSL:
+ * ASSUMED, not proved (cspace_lookup_slot's contract is). */
+/*@ assigns \nothing; */
+word_t platform_cap_type_at(tcb_t *t, word_t cptr)
+{
+    cte_t *slot = NULL;
+    lookup_fault_t lf;
+    word_t type = 0;
+    if (cspace_lookup_slot(t, cptr, &slot, &lf) == KAAL_NO_ERROR) {
+        type = cap_type(slot->cap);
+    }
+    return type;
+}
+
 /* The type of the cap at cptr in the caller's CSpace, as reply MR0. ACSL:
- * ASSUMED, not proved (cspace_lookup_slot's contract is; the reply is
- * inv_set_reply's). */
+ * ASSUMED, not proved (the reply is inv_set_reply's). */
 /*@ requires inv_ok(inv);
     assigns inv->reply_len, inv->caller->ctx.r[0 .. HAL_UCTX_NREGS - 1],
             inv->reply_buf->msg[0 .. KAAL_MSG_MAX_LENGTH - 1];
 */
 static void cap_type_reply(invocation_t *inv, word_t cptr)
 {
-    cte_t *slot = NULL;
-    lookup_fault_t lf;
-    word_t type = 0;
-    if (cspace_lookup_slot(inv->caller, cptr, &slot, &lf) == KAAL_NO_ERROR) {
-        type = cap_type(slot->cap);
-    }
-    inv_set_reply(inv, 0, type);
+    inv_set_reply(inv, 0, platform_cap_type_at(inv->caller, cptr));
 }
 
 /*@ requires inv_ok(inv);

@@ -139,19 +139,10 @@ static bool handle_debug_syscall(tcb_t *t, int64_t no)
         hal_console_putc((char)t->ctx.r[HAL_R_CAP]);
         return true;
     case KAAL_SYS_DEBUG_HALT:
-        kprintf("kaal: halt requested by thread '%s' (status %lu)\n", t->name,
-                (uint64_t)(t->ctx.r[HAL_R_CAP] & 0xffu));
-        hal_halt((int)(t->ctx.r[HAL_R_CAP] & 0xffu));
-    case KAAL_SYS_DEBUG_CAP_IDENTIFY: {
-        cte_t *slot;
-        lookup_fault_t lf;
-        word_t type = 0;
-        if (cspace_lookup_slot(t, t->ctx.r[HAL_R_CAP], &slot, &lf) == KAAL_NO_ERROR) {
-            type = cap_type(slot->cap);
-        }
-        t->ctx.r[HAL_R_CAP] = type;
+        platform_halt(t, t->ctx.r[HAL_R_CAP] & 0xffu);
+    case KAAL_SYS_DEBUG_CAP_IDENTIFY:
+        t->ctx.r[HAL_R_CAP] = platform_cap_type_at(t, t->ctx.r[HAL_R_CAP]);
         return true;
-    }
     case KAAL_SYS_DEBUG_SNAPSHOT:
         /* seL4_DebugSnapshot: the backend shows the capability world
          * (hal/console.h); no register or kernel state changes. */
