@@ -138,19 +138,27 @@ Test(boot, root_vspace_maps_image_with_wx_separation)
 /* The boot module (the archive) is mapped read-only, not executable, byte
  * for byte; the rest of its last page is zero (nothing after the module
  * is copied in). */
+extern const unsigned char kaal_roottask_elf[];
+extern const unsigned long kaal_roottask_elf_size;
+
+/* A quiet machine of ram_mib MiB booting the demo's root task. */
+static hosted_config_t root_config(unsigned long long ram_mib)
+{
+    hosted_config_t cfg = {0};
+    cfg.ram_bytes = ram_mib << 20;
+    cfg.root_elf = kaal_roottask_elf;
+    cfg.root_elf_size = kaal_roottask_elf_size;
+    cfg.quiet = true;
+    return cfg;
+}
+
 Test(boot, boot_module_mapped_exactly)
 {
     static unsigned char module[5000];
     memset(module, 0xab, sizeof(module));
-    extern const unsigned char kaal_roottask_elf[];
-    extern const unsigned long kaal_roottask_elf_size;
-    hosted_config_t cfg = {0};
-    cfg.ram_bytes = 64ull << 20;
-    cfg.root_elf = kaal_roottask_elf;
-    cfg.root_elf_size = kaal_roottask_elf_size;
+    hosted_config_t cfg = root_config(64);
     cfg.boot_module = module;
     cfg.boot_module_size = sizeof(module);
-    cfg.quiet = true;
     cr_assert_eq(hosted_boot_only(&cfg), -1, "boot halted:\n%s", hosted_console_text());
     tcb_t *r = ks.ready[KAAL_MAX_PRIO].head;
     const kaal_bootinfo_t *bi = hal_phys_to_kvirt(
@@ -238,16 +246,9 @@ Test(boot, reboot_many_times_is_identical)
  * the fuzzer does): BootInfo, the CNode cap and the empty range follow it,
  * and a size out of range is a boot failure (status 2), never a silent
  * default. */
-extern const unsigned char kaal_roottask_elf[];
-extern const unsigned long kaal_roottask_elf_size;
-
 static int boot_with_cnode_bits(unsigned bits)
 {
-    hosted_config_t cfg = {0};
-    cfg.ram_bytes = 4ull << 20;
-    cfg.root_elf = kaal_roottask_elf;
-    cfg.root_elf_size = kaal_roottask_elf_size;
-    cfg.quiet = true;
+    hosted_config_t cfg = root_config(4);
     cfg.root_cnode_bits = bits;
     return hosted_boot_only(&cfg);
 }
@@ -290,13 +291,7 @@ static void boot_from_info(void *info)
 
 Test(boot, ram_listed_high_first_is_sorted)
 {
-    extern const unsigned char kaal_roottask_elf[];
-    extern const unsigned long kaal_roottask_elf_size;
-    hosted_config_t cfg = {0};
-    cfg.ram_bytes = 64ull << 20;
-    cfg.root_elf = kaal_roottask_elf;
-    cfg.root_elf_size = kaal_roottask_elf_size;
-    cfg.quiet = true;
+    hosted_config_t cfg = root_config(64);
     cr_assert_eq(hosted_boot_only(&cfg), -1, "%s", hosted_console_text());
 
     const paddr_t half = HAL_HOSTED_RAM_BASE + (32ull << 20);
@@ -333,13 +328,7 @@ Test(boot, ram_listed_high_first_is_sorted)
  * one starts a line of its own). */
 Test(boot, stats_marker_after_console_lines)
 {
-    extern const unsigned char kaal_roottask_elf[];
-    extern const unsigned long kaal_roottask_elf_size;
-    hosted_config_t cfg = {0};
-    cfg.ram_bytes = 64ull << 20;
-    cfg.root_elf = kaal_roottask_elf;
-    cfg.root_elf_size = kaal_roottask_elf_size;
-    cfg.quiet = true;
+    hosted_config_t cfg = root_config(64);
     cfg.stats = true;
     cr_assert_eq(hosted_boot_only(&cfg), -1, "%s", hosted_console_text());
     for (const char *p = "plain line\n@@mark 1\nplain again\n@@mark 2\n"; *p != '\0'; p++) {
