@@ -65,7 +65,7 @@ ROWS = [
     ("yield_alone", "Yield, no other thread ready", "syscall_getppid"),
     ("fault_round_trip", "Fault round trip (udf -> handler -> Reply)", "futex_roundtrip"),
     ("irq_to_driver", "IRQ: device raise -> driver -> Ack+Signal back", "futex_roundtrip"),
-    ("irq_raise_to_driver", "IRQ: device raise -> driver running", None),
+    ("irq_raise_to_driver", "IRQ: raise (Platform TimerArm 0 ns) -> driver running", None),
     ("cap_lookup_depth1", "cap lookup depth 1 (Poll of a notification)", "syscall_getppid"),
     ("cap_lookup_depth4", "cap lookup depth 4 (Poll of a notification)", "syscall_getppid"),
     ("cap_lookup_depth1_kernel", "cap lookup depth 1 (in-kernel lookupCap alone)", None),

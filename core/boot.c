@@ -482,7 +482,7 @@ static void reset_kernel_state(void)
     kmemcpy(ks.idle.name, "idle", 5);
     ks.cur = &ks.idle;
     ks.timer_deadline = UINT64_MAX;
-    ks.fastpath_enabled = 1;
+    ks.fastpath_off = 0;
 }
 
 void kaal_boot(const hal_boot_info_t *info)

@@ -4,7 +4,7 @@
  */
 #include "fastpath_impl.h"
 
-void kaal_fastpath_set_enabled(bool on) { ks.fastpath_enabled = on ? 1u : 0u; }
+void kaal_fastpath_set_enabled(bool on) { ks.fastpath_off = on ? 0u : 1u; }
 
 word_t kaal_fastpath_hits(unsigned kind)
 {
@@ -13,9 +13,6 @@ word_t kaal_fastpath_hits(unsigned kind)
 
 bool fastpath_try(tcb_t *t, int64_t no)
 {
-    if (ks.fastpath_enabled == 0) {
-        return false;
-    }
     if (no == KAAL_SYS_CALL) {
         return fastpath_call(t, t->ctx.r[HAL_R_CAP], t->ctx.r[HAL_R_INFO]) != NULL;
     }

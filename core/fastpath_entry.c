@@ -12,11 +12,10 @@
 #include "fastpath_impl.h"
 
 /* A taken fast path: what kaal_entry_syscall does before fastpath_try
- * (nothing in between reads either), and the context to resume: the new
+ * (nothing in between reads it), and the context to resume: the new
  * current thread's (next == ks.cur). */
 FP_INLINE hal_uctx_t *fastpath_done(tcb_t *t, tcb_t *next)
 {
-    ks.entries++;
     t->restart_pc = t->ctx.r[HAL_R_PC] - HAL_SYSCALL_INSN_BYTES;
     return &next->ctx;
 }
@@ -24,7 +23,7 @@ FP_INLINE hal_uctx_t *fastpath_done(tcb_t *t, tcb_t *next)
 hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info)
 {
     tcb_t *t = ks.cur;
-    tcb_t *next = ks.fastpath_enabled != 0 ? fastpath_call(t, cptr, info) : NULL;
+    tcb_t *next = fastpath_call(t, cptr, info);
     if (next == NULL) {
         ks.fastpath_declined = 1; /* kaal_entry_syscall: no second try */
         return NULL;
@@ -35,7 +34,7 @@ hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info)
 hal_uctx_t *fastpath_entry_reply_recv(word_t cptr, word_t info)
 {
     tcb_t *t = ks.cur;
-    tcb_t *next = ks.fastpath_enabled != 0 ? fastpath_reply_recv(t, cptr, info) : NULL;
+    tcb_t *next = fastpath_reply_recv(t, cptr, info);
     if (next == NULL) {
         ks.fastpath_declined = 1; /* kaal_entry_syscall: no second try */
         return NULL;

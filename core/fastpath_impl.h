@@ -37,14 +37,26 @@ static const unsigned fp_mr_reg[KAAL_MSG_NUM_REGS] = {HAL_R_MR0, HAL_R_MR1, HAL_
                                                        HAL_R_MR3};
 
 /* Conditions on the current thread and its message common to both paths:
- * registers-only message without caps, no pending fault, no pending
- * scheduling decision. (The current thread is never in a ready queue:
- * core/invariants_thr.c checks it, so that is not tested here.) */
+ * the fast paths are on, a registers-only message without caps, no
+ * pending fault, no pending scheduling decision (the three words tested
+ * at once: FAULT_NULL is 0). (The current thread is never in a ready
+ * queue: core/invariants_thr.c checks it, so that is not tested here.) */
 FP_INLINE bool sender_ok(const tcb_t *t, word_t info)
 {
+    _Static_assert(FAULT_NULL == 0, "fault[0] is tested with the other two words");
     return kaal_msginfo_length(info) <= KAAL_MSG_NUM_REGS &&
-           kaal_msginfo_extra_caps(info) == 0 && t->fault[0] == FAULT_NULL &&
-           ks.resched == 0;
+           kaal_msginfo_extra_caps(info) == 0 &&
+           (t->fault[0] | ks.resched | ks.fastpath_off) == 0;
+}
+
+/* A taken fast path, counted where the statistics are kept (fastpath.h). */
+FP_INLINE void count_hit(unsigned kind)
+{
+#ifdef KAAL_FASTPATH_STATS
+    ks.fastpath_hits[kind]++;
+#else
+    (void)kind;
+#endif
 }
 
 /* Would the scheduler, after making dest runnable (queued at the tail of
@@ -87,7 +99,9 @@ FP_INLINE void transfer_regs(const tcb_t *src, tcb_t *dst, word_t info, word_t b
 
 /* Make dest (runnable, in no queue) the current thread instead of t, as
  * sched_possible_switch_to + sched_schedule do when dest is chosen: it is
- * enqueued and dequeued again (links cleared, bitmap back as it was), then
+ * enqueued and dequeued again (bitmap back as it was; its ready-queue
+ * links, NULL in every thread in no ready queue, which the invariant
+ * checker checks, are cleared again by the dequeue: nothing to do), then
  * thread_switch_to(dest) (sched.c) with t == ks.cur, neither of them idle:
  * the same steps (sched_charge, vspace_activate_thread, sched_start_slice)
  * with one reading of the clock where thread_switch_to reads it twice (the
@@ -95,8 +109,6 @@ FP_INLINE void transfer_regs(const tcb_t *src, tcb_t *dst, word_t info, word_t b
  * within an entry, so the result is the same to the bit). */
 FP_INLINE void switch_to_dest(tcb_t *t, tcb_t *dest)
 {
-    dest->sched_next = NULL;
-    dest->sched_prev = NULL;
     uint64_t now = switch_timer_now_ticks();
     sched_charge(t, now);
     vspace_activate_thread(dest);
@@ -190,7 +202,7 @@ FP_INLINE tcb_t *fastpath_call(tcb_t *t, word_t cptr, word_t info)
     cdt_link_after(&t->slots[TCB_REPLY], &dest->slots[TCB_CALLER],
                    cap_reply(hal_kvirt_to_phys(t), false, dest->ipc_can_grant != 0));
     switch_to_dest(t, dest);
-    ks.fastpath_hits[FASTPATH_CALL]++;
+    count_hit(FASTPATH_CALL);
     return dest;
 }
 
@@ -270,7 +282,7 @@ FP_INLINE tcb_t *fastpath_reply_recv(tcb_t *t, word_t cptr, word_t info)
     }
     ep->state = EP_RECV;
     switch_to_dest(t, caller);
-    ks.fastpath_hits[FASTPATH_REPLY_RECV]++;
+    count_hit(FASTPATH_REPLY_RECV);
     return caller;
 }
 

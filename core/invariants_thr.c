@@ -62,8 +62,15 @@ static void check_tcb_sched(inv_ctx_t *c, const tcb_t *t)
         if (!runnable || t == ks.cur) {
             problem(c, "queued tcb not runnable, or current", addr(t), t->state);
         }
-    } else if (runnable && t != ks.cur) {
-        problem(c, "runnable tcb in no ready queue", addr(t), t->state);
+    } else {
+        if (runnable && t != ks.cur) {
+            problem(c, "runnable tcb in no ready queue", addr(t), t->state);
+        }
+        /* every removal clears them (sched_dequeue, choose_thread), so
+         * the fast path's switch need not (fastpath_impl.h) */
+        if (t->sched_next != NULL || t->sched_prev != NULL) {
+            problem(c, "tcb in no ready queue with ready-queue links", addr(t), t->state);
+        }
     }
 }
 

@@ -37,7 +37,11 @@ struct ready_queue {
 
 struct kstate {
     tcb_t *cur;             /* thread whose context is live */
-    word_t resched;         /* choose a thread again at the next kernel exit */
+    uint32_t resched;       /* choose a thread again at the next kernel exit */
+    uint32_t fastpath_off;  /* Call/ReplyRecv fast paths off (fastpath.h; kaal_boot: on,
+                               0); next to resched: one load pair tests both, and
+                               the two fit the word resched had alone (the offsets
+                               of the scheduler's arrays below stay as they were) */
     uint64_t timer_deadline; /* HAL ticks (hal_timer_now_ticks), or UINT64_MAX */
 
     struct ready_queue ready[KAAL_NUM_PRIOS];
@@ -61,9 +65,10 @@ struct kstate {
     paddr_t ram_base, ram_end;
     hal_mem_region_t kernel_mem[HAL_MAX_MEM_REGIONS]; /* the kernel's own RAM (boot info) */
     unsigned num_kernel_mem;
-    word_t entries;         /* kernel entries since boot (statistics) */
-    word_t fastpath_enabled; /* Call/ReplyRecv fast paths on (fastpath.h; kaal_boot: on) */
-    word_t fastpath_hits[2]; /* syscalls the fast paths completed (statistics) */
+    word_t interrupts;      /* interrupt entries since boot (statistics; the model's
+                               differential check: a step took none it expected) */
+    word_t fastpath_hits[2]; /* syscalls the fast paths completed (statistics; counted
+                                where KAAL_FASTPATH_STATS, fastpath.h) */
     word_t fastpath_declined; /* the entry's fast path just declined this syscall
                                  (fastpath_entry_*): the slow path must not try again */
     word_t booted;

@@ -156,42 +156,81 @@ static bool handle_debug_syscall(tcb_t *t, int64_t no)
 
 /* ---- entry points ----------------------------------------------------- */
 
+/* Call or ReplyRecv: the fast path, unless the arm64 entry has just tried
+ * it (ks.fastpath_declined: it declined, changing nothing). True if it
+ * completed the syscall. */
+static inline bool fastpath_again(tcb_t *t, int64_t no)
+{
+    if (ks.fastpath_declined != 0) {
+        ks.fastpath_declined = 0;
+        return false;
+    }
+    return fastpath_try(t, no);
+}
+
+/* Record the PC that re-executes the current syscall (seL4's restart PC):
+ * read if the thread blocks in it, is preempted in it and restarted, or
+ * faults on it (UnknownSyscall), and by ReadRegisters while the thread
+ * does not run. Reply and Yield do none of these (the thread is still
+ * RUNNING when they end), so they skip it; any later blocking syscall,
+ * fault or Suspend records its own. */
+static inline void syscall_restart_point(tcb_t *t)
+{
+    t->restart_pc = t->ctx.r[HAL_R_PC] - HAL_SYSCALL_INSN_BYTES;
+}
+
+/* The two syscalls with more than one step, out of line so that every
+ * case of kaal_entry_syscall ends in a tail call and it needs no stack
+ * frame (issue 22: the null syscall's path). */
+static __attribute__((noinline)) void syscall_call(tcb_t *t)
+{
+    syscall_restart_point(t);
+    if (fastpath_again(t, KAAL_SYS_CALL)) {
+        return; /* done, dest chosen: identical to the slow path (fastpath.h) */
+    }
+    handle_invocation(t, true, true);
+}
+
+static __attribute__((noinline)) void syscall_reply_recv(tcb_t *t)
+{
+    syscall_restart_point(t);
+    if (fastpath_again(t, KAAL_SYS_REPLY_RECV)) {
+        return;
+    }
+    ipc_handle_reply(t);
+    ipc_handle_recv(t, true);
+}
+
 void kaal_entry_syscall(void)
 {
     tcb_t *t = ks.cur;
     int64_t no = (int64_t)t->ctx.r[HAL_R_SYSNO];
 
-    ks.entries++;
-    t->restart_pc = t->ctx.r[HAL_R_PC] - HAL_SYSCALL_INSN_BYTES;
-    if (no == KAAL_SYS_CALL || no == KAAL_SYS_REPLY_RECV) {
-        if (ks.fastpath_declined != 0) {
-            ks.fastpath_declined = 0; /* the arm64 entry tried it already */
-        } else if (fastpath_try(t, no)) {
-            return; /* done, dest chosen: identical to the slow path (fastpath.h) */
-        }
-    }
     switch (no) {
     case KAAL_SYS_CALL:
-        handle_invocation(t, true, true);
+        syscall_call(t);
         break;
     case KAAL_SYS_SEND:
+        syscall_restart_point(t);
         handle_invocation(t, false, true);
         break;
     case KAAL_SYS_NBSEND:
+        syscall_restart_point(t);
         handle_invocation(t, false, false);
         break;
     case KAAL_SYS_RECV:
+        syscall_restart_point(t);
         ipc_handle_recv(t, true);
         break;
     case KAAL_SYS_NBRECV:
+        syscall_restart_point(t);
         ipc_handle_recv(t, false);
         break;
     case KAAL_SYS_REPLY:
         ipc_handle_reply(t);
         break;
     case KAAL_SYS_REPLY_RECV:
-        ipc_handle_reply(t);
-        ipc_handle_recv(t, true);
+        syscall_reply_recv(t);
         break;
     case KAAL_SYS_YIELD:
         sched_yield_current(t);
@@ -202,6 +241,7 @@ void kaal_entry_syscall(void)
     case KAAL_SYS_DEBUG_HALT:
     case KAAL_SYS_DEBUG_CAP_IDENTIFY:
     case KAAL_SYS_DEBUG_SNAPSHOT:
+        syscall_restart_point(t);
         (void)handle_debug_syscall(t, no); /* true for these four */
         break;
 #else
@@ -213,6 +253,7 @@ void kaal_entry_syscall(void)
     case KAAL_SYS_DEBUG_SNAPSHOT:
 #endif
     default:
+        syscall_restart_point(t);
         fault_unknown_syscall(t, (word_t)no);
         break;
     }
@@ -221,14 +262,13 @@ void kaal_entry_syscall(void)
 void kaal_entry_fault(const kaal_fault_info_t *f)
 {
     tcb_t *t = ks.cur;
-    ks.entries++;
     t->restart_pc = t->ctx.r[HAL_R_PC];
     fault_user(t, f);
 }
 
 void kaal_entry_interrupt(void)
 {
-    ks.entries++;
+    ks.interrupts++;
     irq_handle_pending();
 }
 
@@ -262,9 +302,11 @@ hal_uctx_t *kaal_kernel_exit(void)
     /* The common exit, when nothing changed: the loop's first pass would
      * do exactly this (sched_schedule returns at once with resched 0 and
      * cur runnable and not idle, no interrupt is taken, activate_thread
-     * does nothing to a RUNNING thread), without its calls. */
+     * does nothing to a RUNNING thread), without its calls. The idle
+     * thread's state is TS_IDLE, never TS_RUNNING (the invariant checker
+     * checks it), so the state test also says cur is not idle. */
     tcb_t *c = ks.cur;
-    if (ks.resched == 0 && c != &ks.idle && c->state == TS_RUNNING && !switch_irq_pending()) {
+    if (ks.resched == 0 && c->state == TS_RUNNING && !switch_irq_pending()) {
         return &c->ctx;
     }
     return kernel_exit_loop();

@@ -63,7 +63,7 @@ static void check_restore(void)
 #ifdef HAVE_FASTPATH
 static void normalise_ks(struct kstate *k)
 {
-    k->fastpath_enabled = 0;
+    k->fastpath_off = 0;
     k->fastpath_hits[0] = 0;
     k->fastpath_hits[1] = 0;
 }

@@ -12,7 +12,7 @@ static m_state_t initial, live, core;
 static m_step_t step;
 static m_input_t input;
 static int pending;          /* 0 none, 1 syscall, 2 other step */
-static uint64_t entries;     /* ks.entries expected after the step */
+static uint64_t entries;     /* ks.interrupts expected after the step */
 static bool any_entries;     /* mdiff_allow_interrupts */
 static const char *other;
 static mdiff_stats_t stats;
@@ -53,7 +53,7 @@ void mdiff_before_syscall(int64_t sysno, const uint64_t regs[6])
     input.thread = model_thread_id(ks.cur);
     input.sysno = sysno;
     memcpy(input.regs, regs, sizeof(input.regs));
-    entries = ks.entries + 1u;
+    entries = ks.interrupts; /* a syscall: no interrupt */
     if (ks.cur->state != TS_RUNNING) {
         /* The harness switched to a thread the kernel did not activate
          * (still in Restart): no real syscall starts there, and whether it
@@ -75,7 +75,7 @@ void mdiff_other_step(const char *what)
 
 void mdiff_noop_step(unsigned kernel_entries)
 {
-    entries = ks.entries + kernel_entries;
+    entries = ks.interrupts + kernel_entries; /* the timer tick's entry is an interrupt */
     memset(&step, 0, sizeof(step));
     memset(&input, 0, sizeof(input));
     input.thread = model_thread_id(ks.cur);
@@ -113,7 +113,7 @@ const char *mdiff_after(void)
                 pending != 1 ? other : step.outcome == M_NOT_MODELLED ? step.why : "modelled");
     }
     stats.steps++;
-    if (pending == 1 && step.outcome == M_MODELLED && ks.entries != entries && !any_entries) {
+    if (pending == 1 && step.outcome == M_MODELLED && ks.interrupts != entries && !any_entries) {
         step.outcome = M_NOT_MODELLED; /* interrupts are inputs the model does not see */
         step.why = "an interrupt was taken during the step";
     }

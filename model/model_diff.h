@@ -31,9 +31,10 @@ void mdiff_reset(void);
 void mdiff_before_syscall(int64_t sysno, const uint64_t regs[6]);
 void mdiff_other_step(const char *what);
 /* Before a step the model says changes nothing it compares (a thread
- * switch by the harness: 0 kernel entries; a timer tick: 1): compared
- * after, as a syscall. A step during which the kernel took an interrupt
- * it did not expect (more kernel entries) is re-synced instead. */
+ * switch by the harness: 0 kernel entries; a timer tick: 1, an interrupt
+ * entry): compared after, as a syscall. A step during which the kernel
+ * took an interrupt it did not expect (ks.interrupts moved more) is
+ * re-synced instead. */
 void mdiff_noop_step(unsigned kernel_entries);
 /* NULL, or the first difference (with the step's inputs), static text. */
 const char *mdiff_after(void);

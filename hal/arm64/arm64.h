@@ -144,7 +144,6 @@ bool gic_any_line_enabled_but_timer(void);
 void timer_init(void);
 uint64_t timer_frequency(void);
 /* Benchmark images only (pmu.c): EL0 may read CNTPCT and program CNTP. */
-void arm64_timer_el0_bench_access(void);
 /* True if the kernel timer is armed (hal_timer_set_deadline(finite)). */
 bool timer_armed(void);
 

@@ -145,7 +145,6 @@ void arm64_bench_init(void)
     ARM64_SYSREG_WRITE(pmcr_el0, PMCR_E | PMCR_P | PMCR_C | PMCR_LC);
     ARM64_SYSREG_WRITE(pmuserenr_el0, PMUSERENR_ER | PMUSERENR_CR);
     arm64_isb();
-    arm64_timer_el0_bench_access(); /* the IRQ-latency benchmark's own timer */
     hal_console_puts("[arm64] bench kernel: PMU INST_RETIRED readable at EL0");
 #ifdef KAAL_BENCH_LOOKUP
     uint64_t a = inst_retired();

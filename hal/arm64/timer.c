@@ -119,11 +119,3 @@ bool hal_platform_timer_stop(void)
     arm64_isb();
     return true;
 }
-
-/* Benchmark images (pmu.c): EL0 may also read the physical counter and
- * program the physical timer, as the IRQ-latency benchmark does directly. */
-void arm64_timer_el0_bench_access(void)
-{
-    ARM64_SYSREG_WRITE(cntkctl_el1, CNTKCTL_EL0VCTEN | CNTKCTL_EL0PCTEN | CNTKCTL_EL0PTEN);
-    arm64_isb();
-}

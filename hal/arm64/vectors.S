@@ -61,6 +61,25 @@
     \op     q30, q31, [\base, #480]
 .endm
 
+/* Restore the general registers, SP_EL0, ELR, SPSR and TPIDR_EL0 from the
+ * uctx at x0 and eret to EL0. The SPSR is forced to EL0t with D, A, I, F
+ * clear, keeping only NZCV, so no value a user wrote can resume at EL1 or
+ * with interrupts masked. Expanded twice: in hal_return_to_user and at
+ * the end of the fast path's exit, which so needs no branch to it. */
+.macro restore_uctx_x0_and_eret
+    ldp     x2, x3, [x0, #UCTX_SP]
+    msr     sp_el0, x2
+    msr     elr_el1, x3
+    ldp     x2, x3, [x0, #UCTX_SPSR]
+    and     x2, x2, #0xf0000000
+    msr     spsr_el1, x2
+    msr     tpidr_el0, x3
+    x2_to_x29 ldp, x0, UCTX_X0
+    ldr     x30, [x0, #UCTX_X30]
+    ldp     x0, x1, [x0, #UCTX_X0]
+    eret
+.endm
+
 /* ---- vector table ------------------------------------------------------ */
 
 /* check_invariants_x0: in a kernel built to check its invariants
@@ -158,36 +177,33 @@ arm64_vectors:
  * fastpath_entry_call / fastpath_entry_reply_recv(cptr, info) with the
  * user's x0 and x1; it returns the context to resume (always another
  * thread's), or NULL having changed nothing, and then the general path
- * below runs as for any other exception. After a taken fast path an
- * interrupt pending at the CPU sends the exit through kaal_kernel_exit(),
- * as the general path would (it takes the interrupt before returning to
- * user); otherwise the exit is the lean one, for a switch to another
- * thread (hal_return_to_user_other). */
+ * below runs as for any other exception. A taken fast path always
+ * switches to another thread: its exit is the lean one (the FP/SIMD
+ * owner test, then the restore). An interrupt pending at the CPU is not
+ * looked for: the eret unmasks IRQs at EL0, so it is taken before the
+ * new thread's first instruction, an EL0 interrupt entry like any other
+ * (the general exit tests ISR_EL1 only because it may otherwise idle or
+ * keep running kernel work with one pending). */
 el0_sync:
     mrs     x9, esr_el1
     ubfx    x9, x9, #26, #6         /* EC (ISS2 above it is not ours) */
     cmp     x9, #0x15               /* SVC64 */
     b.ne    el0_sync_other
-    cmn     x7, #1                  /* Call */
-    b.eq    1f
-    cmn     x7, #2                  /* ReplyRecv */
-    b.ne    el0_sync_general
-    bl      fastpath_entry_reply_recv
+    cmn     x7, #2                  /* carry iff x7 is -2 or -1 (unsigned) */
+    b.cc    el0_sync_general
+    tbnz    x7, #0, 1f              /* -1: Call */
+    bl      fastpath_entry_reply_recv   /* -2: ReplyRecv */
     cbnz    x0, fastpath_exit
     b       el0_sync_general
 1:  bl      fastpath_entry_call
     cbz     x0, el0_sync_general
 fastpath_exit:                      /* x0 = the next thread's uctx, not TPIDR_EL1 */
     check_invariants_x0
-    mrs     x1, isr_el1
-    cbnz    x1, arm64_kernel_exit_asm
-    mrs     x1, tpidr_el1
-    b       hal_return_to_user_other    /* the stack is empty again */
-
-el0_sync_general:                   /* any syscall (arm64_trap_el0_sync's case) */
-    mov     x29, #0                 /* end of the frame chain for backtraces */
-    bl      kaal_entry_syscall
-    b       arm64_kernel_exit_asm
+    mrs     x1, tpidr_el1           /* the old thread's uctx */
+    msr     tpidr_el1, x0
+    mrs     x2, cpacr_el1
+    tbnz    x2, #21, fp_save_and_disable
+    restore_uctx_x0_and_eret        /* the stack is empty again */
 
 el0_sync_other:
     cmp     x9, #0x07               /* FP/SIMD access trapped (CPACR_EL1.FPEN) */
@@ -207,11 +223,17 @@ el0_serror:
     mrs     x0, esr_el1
     mov     x29, #0
     bl      arm64_trap_el0_serror
-/* arm64_kernel_exit() (trap.c) without its C frame */
+    b       arm64_kernel_exit_asm
+
+el0_sync_general:                   /* any syscall (arm64_trap_el0_sync's case) */
+    mov     x29, #0                 /* end of the frame chain for backtraces */
+    bl      kaal_entry_syscall      /* then on into arm64_kernel_exit_asm */
+/* arm64_kernel_exit() (trap.c) without its C frame; every caller's C
+ * calls have returned, so the stack is empty already */
 arm64_kernel_exit_asm:
     bl      kaal_kernel_exit
     check_invariants_x0
-    b       hal_return_to_user
+    b       hal_return_to_user_switch
 
 /* ---- Lazy FP/SIMD switching ----------------------------------------------
  * The FP/SIMD registers hold the state of at most one thread: the one whose
@@ -276,12 +298,11 @@ kernel_trap:
     b       1b
 
 /* ---- EL0 exit ----------------------------------------------------------
- * hal_return_to_user(uctx): restore the general registers, SP_EL0, ELR,
- * SPSR and TPIDR_EL0 from uctx and eret to EL0 (FP/SIMD: see above). The
- * SPSR is forced to EL0t with D, A, I, F clear, keeping only NZCV, so no
- * value a user wrote can resume at EL1 or with interrupts masked.
- * hal_return_to_user_other: the same with the kernel stack already empty
- * and x1 = TPIDR_EL1, the uctx of another thread (the fast path's exit).
+ * hal_return_to_user(uctx): empty the kernel stack, then restore the
+ * general registers, SP_EL0, ELR, SPSR and TPIDR_EL0 from uctx and eret to
+ * EL0 (FP/SIMD: see above; the SPSR: restore_uctx_x0_and_eret).
+ * hal_return_to_user_switch: the same with the kernel stack already empty
+ * (the exit of every EL0 entry, arm64_kernel_exit_asm).
  * hal_return_to_user_fast: the same with the kernel stack already empty
  * and TPIDR_EL1 already uctx (the FP trap's exit). */
     .global hal_return_to_user
@@ -294,20 +315,9 @@ hal_return_to_user_switch:
     mrs     x1, tpidr_el1
     cmp     x1, x0
     b.eq    hal_return_to_user_fast
-hal_return_to_user_other:           /* x1 = TPIDR_EL1, another thread's uctx */
-    msr     tpidr_el1, x0
+    msr     tpidr_el1, x0           /* x1: another thread's uctx */
     mrs     x2, cpacr_el1
     tbnz    x2, #21, fp_save_and_disable
 hal_return_to_user_fast:
-    ldp     x2, x3, [x0, #UCTX_SP]
-    msr     sp_el0, x2
-    msr     elr_el1, x3
-    ldp     x2, x3, [x0, #UCTX_SPSR]
-    and     x2, x2, #0xf0000000
-    msr     spsr_el1, x2
-    msr     tpidr_el0, x3
-    x2_to_x29 ldp, x0, UCTX_X0
-    ldr     x30, [x0, #UCTX_X30]
-    ldp     x0, x1, [x0, #UCTX_X0]
-    eret
+    restore_uctx_x0_and_eret
     .size hal_return_to_user, . - hal_return_to_user

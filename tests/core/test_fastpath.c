@@ -139,7 +139,7 @@ static void run_once(scenario_t sc, uint64_t seed, bool fast)
 
 static void normalise_ks(struct kstate *k)
 {
-    k->fastpath_enabled = 0;
+    k->fastpath_off = 0;
     k->fastpath_hits[0] = 0;
     k->fastpath_hits[1] = 0;
 }
@@ -584,7 +584,7 @@ Test(fastpath, random_servers_agree, .timeout = 600)
 Test(fastpath, default_on_and_hosted_knob)
 {
     world_boot();
-    cr_assert_eq(ks.fastpath_enabled, 1);
+    cr_assert_eq(ks.fastpath_off, 0);
     hosted_config_t cfg = {0};
     extern const unsigned char kaal_roottask_elf[];
     extern const unsigned long kaal_roottask_elf_size;
@@ -594,5 +594,5 @@ Test(fastpath, default_on_and_hosted_knob)
     cfg.quiet = true;
     cfg.no_fastpath = true;
     cr_assert_eq(hosted_boot_only(&cfg), -1);
-    cr_assert_eq(ks.fastpath_enabled, 0);
+    cr_assert_eq(ks.fastpath_off, 1);
 }
