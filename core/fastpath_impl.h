@@ -89,19 +89,15 @@ FP_INLINE void transfer_regs(const tcb_t *src, tcb_t *dst, word_t info, word_t b
  * sched_possible_switch_to + sched_schedule do when dest is chosen: it is
  * enqueued and dequeued again (links cleared, bitmap back as it was), then
  * thread_switch_to(dest) (sched.c) with t == ks.cur, neither of them idle:
- * the same steps (sched_charge, vspace_activate_thread, sched_start_slice)
- * with one reading of the clock where thread_switch_to reads it twice (the
- * same as two readings at one instant; on hosted the clock does not move
- * within an entry, so the result is the same to the bit). */
+ * the same steps (vspace_activate_thread, ks.cur), and no timer work (the
+ * tick goes on and charges whoever runs when it comes; sched.h). */
 FP_INLINE void switch_to_dest(tcb_t *t, tcb_t *dest)
 {
+    (void)t;
     dest->sched_next = NULL;
     dest->sched_prev = NULL;
-    uint64_t now = switch_timer_now_ticks();
-    sched_charge(t, now);
     vspace_activate_thread(dest);
     ks.cur = dest;
-    sched_restart_slice(dest, now); /* t is not idle: the timer is armed */
 }
 
 /* ---- Call ----------------------------------------------------------------- */
