@@ -11,10 +11,9 @@ ST = [
  ("cap lookup (depth 1) and cap type/rights checks", ["cspace_lookup_flat", "lookup_cap", "call_cap_ok", "recv_cap_ok", "cspace_low_bits", "cap_cnode_guard_size", "cap_cnode_guard"]),
  ("endpoint queue, thread states, message and badge", ["fastpath_call", "fastpath_reply_recv", "transfer_regs", "kaal_msginfo"]),
  ("reply cap: insert (Call) / remove (ReplyRecv) in the derivation tree", ["cap_reply", "cap_make", "cdt_link_after", "mdb_word_ptr", "mdb_set_next", "mdb_next", "set_prev_of", "set_next_of", "cdt_unlink", "mdb_first_badged", "mdb_clear"]),
- ("time accounting: counter read, charge, deadline, CNTV_CVAL", ["switch_to_dest", "hal_arch_timer_switch_now_ticks", "sched_charge", "sched_restart_slice", "hal_arch_timer_move_deadline_ticks"]),
+ ("switch: links, current thread (no time accounting: timer ticks, core/sched.h)", ["switch_to_dest"]),
  ("VSpace switch: VSpace cap and ASID validity, TCR, TTBR0", ["vspace_activate_thread", "asid_vspace_cap_valid", "asid_lookup_vspace", "asid_high", "asid_low", "hal_arch_vspace_activate"]),
  ("exit: restore registers, SP_EL0, ELR, SPSR, TPIDR_EL0, eret; FP owner check", ["hal_return_to_user"]),
- ("(gdb artifact: slice refill because the clock moved while stepping)", ["ns_to_ticks_ceil", "hal_timer_ticks_from_ns"]),
 ]
 HELP = {"cap_type", "cap_field", "hal_phys_to_kvirt", "cap_paddr", "asid_pool_at"}
 m = {n: s for s, ns in ST for n in ns}

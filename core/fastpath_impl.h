@@ -97,23 +97,18 @@ FP_INLINE void transfer_regs(const tcb_t *src, tcb_t *dst, word_t info, word_t b
     dst->ctx.r[HAL_R_BADGE] = badge;
 }
 
-/* Make dest (runnable, in no queue) the current thread instead of t, as
+/* Make dest (runnable, in no queue) the current thread instead of ks.cur, as
  * sched_possible_switch_to + sched_schedule do when dest is chosen: it is
  * enqueued and dequeued again (bitmap back as it was; its ready-queue
  * links, NULL in every thread in no ready queue, which the invariant
  * checker checks, are cleared again by the dequeue: nothing to do), then
- * thread_switch_to(dest) (sched.c) with t == ks.cur, neither of them idle:
- * the same steps (sched_charge, vspace_activate_thread, sched_start_slice)
- * with one reading of the clock where thread_switch_to reads it twice (the
- * same as two readings at one instant; on hosted the clock does not move
- * within an entry, so the result is the same to the bit). */
-FP_INLINE void switch_to_dest(tcb_t *t, tcb_t *dest)
+ * thread_switch_to(dest) (sched.c), neither thread idle:
+ * the same steps (vspace_activate_thread, ks.cur), and no timer work (the
+ * tick goes on and charges whoever runs when it comes; sched.h). */
+FP_INLINE void switch_to_dest(tcb_t *dest)
 {
-    uint64_t now = switch_timer_now_ticks();
-    sched_charge(t, now);
     vspace_activate_thread(dest);
     ks.cur = dest;
-    sched_restart_slice(dest, now); /* t is not idle: the timer is armed */
 }
 
 /* ---- Call ----------------------------------------------------------------- */
@@ -201,7 +196,7 @@ FP_INLINE tcb_t *fastpath_call(tcb_t *t, word_t cptr, word_t info)
      * tcb_restart; the invariant checker checks it) */
     cdt_link_after(&t->slots[TCB_REPLY], &dest->slots[TCB_CALLER],
                    cap_reply(hal_kvirt_to_phys(t), false, dest->ipc_can_grant != 0));
-    switch_to_dest(t, dest);
+    switch_to_dest(dest);
     count_hit(FASTPATH_CALL);
     return dest;
 }
@@ -281,7 +276,7 @@ FP_INLINE tcb_t *fastpath_reply_recv(tcb_t *t, word_t cptr, word_t info)
         ipcq_insert(&ep->head, &ep->tail, t);
     }
     ep->state = EP_RECV;
-    switch_to_dest(t, caller);
+    switch_to_dest(caller);
     count_hit(FASTPATH_REPLY_RECV);
     return caller;
 }

@@ -11,6 +11,9 @@
  *   - ready: a TCB is in_ready_queue iff it sits in ready[its priority],
  *     is runnable and is not the current thread; every runnable thread but
  *     the current one is queued; bitmap bit p iff ready[p] is non-empty;
+ *   - time: a TCB has 1..KAAL_TIME_SLICE_TICKS ticks of its slice left;
+ *     the timer tick is stopped (ks.timer_deadline UINT64_MAX) exactly
+ *     while the idle thread is current (sched.h);
  *   - IPC: a TCB blocked on send / receive / notification iff it sits in
  *     the queue of the object blocked_on names, which is in the matching
  *     state (EP_SEND, EP_RECV, NTFN_WAITING).
@@ -56,6 +59,9 @@ static void check_tcb_sched(inv_ctx_t *c, const tcb_t *t)
     bool runnable = t->state == TS_RUNNING || t->state == TS_RESTART;
     if (t->prio >= KAAL_NUM_PRIOS || t->mcp >= KAAL_NUM_PRIOS) {
         problem(c, "tcb priority out of range", addr(t), t->prio);
+    }
+    if (t->time_slice == 0 || t->time_slice > KAAL_TIME_SLICE_TICKS) {
+        problem(c, "tcb time slice not 1..KAAL_TIME_SLICE_TICKS ticks", addr(t), t->time_slice);
     }
     if (t->in_ready_queue) {
         c->n.tcbs_ready++;
@@ -278,6 +284,11 @@ void kaal_inv_check_threads(inv_ctx_t *c)
     }
     if (ks.idle.in_ready_queue || ks.idle.state != TS_IDLE) {
         problem(c, "idle thread queued or not idle", addr(&ks.idle), ks.idle.state);
+    }
+    /* tickless idle (sched.h): the tick is stopped exactly while idle runs */
+    if ((ks.cur == &ks.idle) != (ks.timer_deadline == UINT64_MAX)) {
+        problem(c, "timer tick running in idle, or stopped while a thread runs", addr(ks.cur),
+                ks.timer_deadline);
     }
     check_irq_table(c);
 }

@@ -17,7 +17,12 @@
 #define KAAL_ASID_POOL_BITS 9u /* 512 ASIDs per pool */
 #define KAAL_ASID_HIGH_BITS 7u /* 128 pools: 16-bit ASIDs */
 #define KAAL_NUM_ASID_POOLS (1u << KAAL_ASID_HIGH_BITS)
-#define KAAL_TIME_SLICE_NS 5000000ull /* 5 ms round-robin slice */
+/* Time, as seL4 non-MCS: a periodic timer tick (CONFIG_TIMER_TICK_MS) that
+ * charges the thread running when it comes, and a round-robin slice of
+ * KAAL_TIME_SLICE_TICKS ticks (CONFIG_TIME_SLICE); core/sched.h. */
+#define KAAL_TICK_NS 1000000ull /* 1 ms timer tick */
+#define KAAL_TIME_SLICE_TICKS 5u /* the round-robin slice, in timer ticks */
+#define KAAL_TIME_SLICE_NS (KAAL_TIME_SLICE_TICKS * KAAL_TICK_NS) /* 5 ms */
 
 enum irq_state {
     IRQ_INACTIVE = 0,   /* no handler issued */
@@ -42,12 +47,12 @@ struct kstate {
                                0); next to resched: one load pair tests both, and
                                the two fit the word resched had alone (the offsets
                                of the scheduler's arrays below stay as they were) */
-    uint64_t timer_deadline; /* HAL ticks (hal_timer_now_ticks), or UINT64_MAX */
+    uint64_t timer_deadline; /* the next tick, HAL ticks; UINT64_MAX: stopped (idle) */
 
     struct ready_queue ready[KAAL_NUM_PRIOS];
     uint64_t ready_l1;      /* bit i: some queue in ready_l2[i] non-empty */
     uint64_t ready_l2[KAAL_NUM_PRIOS / 64];
-    uint64_t slice_ticks;   /* a full time slice in HAL ticks (sched_init) */
+    uint64_t tick_hal_ticks; /* KAAL_TICK_NS in HAL ticks (sched_init) */
     /* Generation of the threads' cached address spaces (tcb_t vs_gen;
      * never 0, so a new TCB's cache is invalid): bumped whenever what
      * vspace_activate_thread finds may change, i.e. an ASID pool entry is

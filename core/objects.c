@@ -6,6 +6,7 @@
  * only non-zero fields are set here. Zero is a valid idle endpoint /
  * notification, an empty CNode and an empty page table.
  */
+#include "kernel.h" /* KAAL_TIME_SLICE_TICKS */
 #include "objtype.h"
 
 unsigned object_size_bits(enum kaal_object_type t, word_t user_bits)
@@ -78,7 +79,7 @@ static void tcb_init(tcb_t *t)
     t->state = TS_INACTIVE;
     t->prio = 0;
     t->mcp = 0;
-    t->time_slice = 0; /* the scheduler gives a full slice on first run */
+    t->time_slice = KAAL_TIME_SLICE_TICKS; /* a full slice, as seL4 createObject */
 }
 
 void object_init(enum kaal_object_type type, void *obj, unsigned size_bits)

@@ -15,7 +15,7 @@ void sched_init(void)
         ks.ready_l2[i] = 0;
     }
     ks.resched = 0;
-    ks.slice_ticks = hal_timer_ticks_from_ns(KAAL_TIME_SLICE_NS);
+    ks.tick_hal_ticks = hal_timer_ticks_from_ns(KAAL_TICK_NS);
     ks.vspace_gen = 1; /* tcb_t vs_gen of a new TCB is 0: not cached */
 }
 
@@ -150,13 +150,18 @@ void thread_set_state(tcb_t *t, enum thread_state s)
     }
 }
 
-static void charge_current(void)
+/* The tick stops: the idle thread runs (tickless idle; sched.h). */
+static inline void tick_stop(void)
 {
-    tcb_t *c = ks.cur;
-    if (c == &ks.idle) {
-        return;
-    }
-    sched_charge(c, switch_timer_now_ticks());
+    ks.timer_deadline = UINT64_MAX;
+    switch_timer_set_deadline_ticks(UINT64_MAX);
+}
+
+/* The tick starts, or goes on, one tick from the clock's reading now. */
+static inline void tick_arm(uint64_t now)
+{
+    ks.timer_deadline = now + ks.tick_hal_ticks;
+    switch_timer_set_deadline_ticks(ks.timer_deadline);
 }
 
 void thread_switch_to(tcb_t *t)
@@ -166,22 +171,17 @@ void thread_switch_to(tcb_t *t)
         return;
     }
     if (t == &ks.idle) {
-        charge_current();
         ks.cur = t;
-        ks.timer_deadline = UINT64_MAX;
-        switch_timer_set_deadline_ticks(UINT64_MAX);
+        tick_stop();
         return;
     }
     vspace_activate_thread(t); /* no valid VSpace: no address space */
     ks.cur = t;
+    /* Between two threads that are not idle (every fast-path switch,
+     * fastpath_impl.h switch_to_dest, does the same): no timer work, the
+     * tick goes on and charges whoever runs when it comes. */
     if (prev == &ks.idle) {
-        sched_start_slice(t, switch_timer_now_ticks());
-    } else {
-        /* one clock reading for both threads, as the fast path does
-         * (fastpath_impl.h): prev stops and t starts at the same instant */
-        uint64_t now = switch_timer_now_ticks();
-        sched_charge(prev, now);
-        sched_restart_slice(t, now);
+        tick_arm(switch_timer_now_ticks());
     }
 }
 
@@ -250,17 +250,17 @@ void sched_timer_tick(void)
 {
     tcb_t *c = ks.cur;
     if (c == &ks.idle) {
-        ks.timer_deadline = UINT64_MAX;
-        hal_timer_set_deadline_ticks(UINT64_MAX);
+        tick_stop(); /* a tick due as idle started: idle is never charged */
         return;
     }
-    uint64_t now = hal_timer_now_ticks();
-    sched_charge(c, now);
-    if (c->time_slice == 0) {
-        /* Slice used up: refill and let an equal-priority thread run. */
-        c->time_slice = KAAL_TIME_SLICE_TICKS;
-        ks.resched |= SCHED_ROTATE;
+    if (thread_runnable(c)) { /* seL4 timerTick: a running thread */
+        if (c->time_slice > 1) {
+            c->time_slice--;
+        } else {
+            /* Slice used up: refill and let an equal-priority thread run. */
+            c->time_slice = KAAL_TIME_SLICE_TICKS;
+            ks.resched |= SCHED_ROTATE;
+        }
     }
-    ks.timer_deadline = now + c->time_slice;
-    hal_timer_set_deadline_ticks(ks.timer_deadline);
+    tick_arm(hal_timer_now_ticks());
 }

@@ -17,26 +17,27 @@
  *     runs; a woken thread of equal or lower priority waits in its queue;
  *   - its time slice ends (timer) or it yields: it goes to the TAIL of its
  *     queue and the head of the highest queue runs (maybe itself again).
- * The time slice (KAAL_TIME_SLICE_NS) is charged only while the thread
- * runs; what is left is kept across blocking and preemption, and refilled
- * when it reaches zero. Slices and ks.timer_deadline are in the HAL's
- * timer ticks (hal/timer.h; on hosted a tick is a ns), so a thread switch
- * reads the counter and sets a compare value, converting nothing. While a
- * thread (not idle) runs, ks.timer_deadline is when its slice ends: the
- * instant it started running plus what was left of its slice then. What
- * it has left at any instant is therefore the deadline minus that instant
- * (0 once past it), which is all the switch needs (no start time).
+ *
+ * Time is counted in timer ticks, as seL4 non-MCS (timerTick): a periodic
+ * tick every KAAL_TICK_NS (1 ms) charges one tick to the thread running
+ * when it comes (not the idle thread); a time slice is
+ * KAAL_TIME_SLICE_TICKS ticks (5: 5 ms), and a TCB's time_slice is the
+ * ticks left of it, 1..KAAL_TIME_SLICE_TICKS (a new TCB has a full one).
+ * The tick that takes its last one refills it and rotates the thread
+ * (SCHED_ROTATE). What is left is kept across blocking and preemption.
+ * A thread switch therefore does no timer work between two threads that
+ * are not idle: no clock reading, no compare value. The one difference
+ * from seL4: the tick stops while the idle thread runs (tickless idle: a
+ * stopped system is one with no timer armed and no device event due) and
+ * starts again, one tick from then, when a thread leaves idle. So
+ * ks.timer_deadline (HAL ticks, hal/timer.h) is the next tick while a
+ * thread (not idle) runs, and UINT64_MAX while idle runs.
  */
 #ifndef KAAL_SCHED_H
 #define KAAL_SCHED_H
 
 #include "hal_switch.h"
 #include "kernel.h"
-
-/* A full time slice in timer ticks: converted once, at boot (sched_init),
- * so that a refill at a switch is a load, not a HAL call (with a call on
- * its path, thread_switch_to kept a stack frame; issue 22). */
-#define KAAL_TIME_SLICE_TICKS (ks.slice_ticks)
 
 /* Why the next kernel exit must choose again (bits of ks.resched). */
 #define SCHED_ROTATE 1u  /* the current thread goes behind its equals */
@@ -118,38 +119,6 @@ KAAL_INLINE int sched_highest_prio(void)
     return (int)(i * 64 + highest_bit(ks.ready_l2[i]));
 }
 
-/* The running thread c (not idle) stops running at now: what is left of
- * its slice is what remains until ks.timer_deadline, the end of its slice
- * (0 when used up): the slice it had when it started, less the time it ran. */
-KAAL_INLINE void sched_charge(tcb_t *c, uint64_t now)
-{
-    uint64_t end = ks.timer_deadline;
-    c->time_slice = now >= end ? 0 : end - now;
-}
-
-/* next (not idle) starts running at now: a used-up slice is refilled and
- * the timer armed for the end of its slice. */
-KAAL_INLINE void sched_start_slice(tcb_t *next, uint64_t now)
-{
-    if (next->time_slice == 0) {
-        next->time_slice = KAAL_TIME_SLICE_TICKS;
-    }
-    ks.timer_deadline = now + next->time_slice;
-    switch_timer_set_deadline_ticks(ks.timer_deadline);
-}
-
-/* The same when the thread before next was not idle either: the timer is
- * armed already (a running thread always has a deadline, and a slice in
- * ticks is far from reaching UINT64_MAX), so only its compare value moves
- * (switch_timer_move_deadline_ticks). */
-KAAL_INLINE void sched_restart_slice(tcb_t *next, uint64_t now)
-{
-    if (next->time_slice == 0) {
-        next->time_slice = KAAL_TIME_SLICE_TICKS;
-    }
-    ks.timer_deadline = now + next->time_slice;
-    switch_timer_move_deadline_ticks(ks.timer_deadline);
-}
 /* Yield by the current thread t: choose again at the next kernel exit; t,
  * if still runnable, goes behind the threads of its priority. */
 void sched_yield_current(tcb_t *t);
@@ -163,8 +132,10 @@ void sched_possible_switch_to(tcb_t *t);
 void sched_set_priority(tcb_t *t, word_t prio);
 /* Apply the pending decision: sets ks.cur (maybe the idle thread). */
 void sched_schedule(void);
-/* Timer interrupt: charge the current thread; if its slice is used up,
- * refill it and rotate it behind its equals. Re-arms the timer. */
+/* Timer tick: charge one tick to the current thread (not idle); if that
+ * was the last of its slice, refill it and rotate the thread behind its
+ * equals. Arms the next tick one tick from now (seL4 resetTimer), or
+ * stops the tick if the idle thread runs. */
 void sched_timer_tick(void);
 /* True if t can run (RUNNING or RESTART). */
 static inline bool thread_runnable(const tcb_t *t)
@@ -176,8 +147,9 @@ static inline bool thread_runnable(const tcb_t *t)
  * a new choice is made at the next exit. Making a thread runnable does not
  * queue it: follow with sched_possible_switch_to(). */
 void thread_set_state(tcb_t *t, enum thread_state s);
-/* Switch the live context to t (address space included), charging the
- * outgoing thread's slice and arming the timer for t's. */
+/* Switch the live context to t (address space included). No timer work
+ * unless t or the outgoing thread is idle: the tick stops when idle
+ * starts running and restarts when it stops. */
 void thread_switch_to(tcb_t *t);
 
 #endif

@@ -1,11 +1,14 @@
 /* Scheduler (core/sched.c): highest priority first, round robin by Yield
  * and by the timer within a priority, preemption by a woken higher-
  * priority thread (which keeps the preempted thread's turn and slice),
- * priority changes. Virtual time is advanced by the test. */
+ * priority changes; time in timer ticks (seL4 non-MCS): each tick charges
+ * the thread running then, a slice is KAAL_TIME_SLICE_TICKS ticks, a
+ * switch between threads does no timer work, and the tick stops while
+ * the idle thread runs. Virtual time is advanced by the test. */
 #include "thread_helpers.h"
 #include "hosted_internal.h"
 
-#define SLICE KAAL_TIME_SLICE_NS
+#define SLICE KAAL_TIME_SLICE_TICKS
 #define LINE HAL_HOSTED_IRQ_TEST_FIRST
 
 TestSuite(sched, .init = thread_world_setup);
@@ -18,6 +21,18 @@ static void run_for(uint64_t ns)
     hm.now += ns;
     int st = hosted_drive_interrupt(out);
     cr_assert_eq(st, -1, "halted (%d)", st);
+}
+
+/* Let n timer ticks pass while the current thread computes, taking each
+ * tick's interrupt: the next tick is due one tick after the last one was
+ * taken (or the tick started), so a tick of time always brings it. */
+static void run_ticks(unsigned n)
+{
+    for (unsigned i = 0; i < n; i++) {
+        cr_assert_neq(ks.timer_deadline, UINT64_MAX, "the tick runs while a thread does");
+        cr_assert_leq(ks.timer_deadline, hm.now + KAAL_TICK_NS, "the next tick is at most a tick away");
+        run_for(KAAL_TICK_NS);
+    }
 }
 
 /* The root steps back to priority 1 so that the test threads run. */
@@ -89,11 +104,15 @@ Test(sched, timer_rotates_equal_priorities)
     th_t b = mk_thread(100);
     root_steps_back();
     cr_assert_eq(ks.cur, a.t);
-    run_for(SLICE / 2);
-    cr_assert_eq(ks.cur, a.t, "half a slice: no preemption");
-    run_for(SLICE / 2);
+    cr_assert_eq(a.t->time_slice, SLICE, "a new thread has a full slice");
+    run_ticks(SLICE - 1);
+    cr_assert_eq(ks.cur, a.t, "a tick short of a slice: no preemption");
+    cr_assert_eq(a.t->time_slice, 1, "each tick charged one tick");
+    cr_assert_eq(b.t->time_slice, SLICE, "a waiting thread is not charged");
+    run_ticks(1);
     cr_assert_eq(ks.cur, b.t, "slice over: the next thread of the priority");
-    run_for(SLICE);
+    cr_assert_eq(a.t->time_slice, SLICE, "a used-up slice is refilled");
+    run_ticks(SLICE);
     cr_assert_eq(ks.cur, a.t);
     cr_assert_eq(root->state, TS_RUNNING);
     cr_assert(root->in_ready_queue, "the low-priority root never ran");
@@ -104,9 +123,10 @@ Test(sched, timer_alone_keeps_running)
 {
     th_t a = mk_thread(100);
     root_steps_back();
-    run_for(SLICE);
+    run_ticks(SLICE);
     cr_assert_eq(ks.cur, a.t);
-    run_for(3 * SLICE);
+    cr_assert_eq(a.t->time_slice, SLICE, "its slice ended and was refilled");
+    run_ticks(3 * SLICE);
     cr_assert_eq(ks.cur, a.t);
     check_invariants();
 }
@@ -132,16 +152,20 @@ Test(sched, higher_priority_wakeup_preempts_and_keeps_turn_and_slice)
     th_t h = irq_driver(200, n);
     root_steps_back();
     cr_assert_eq(ks.cur, a.t);
-    run_for(3 * SLICE / 5);
+    run_ticks(3);
     hosted_device_raise_at(LINE, hosted_now());
     run_for(0);
     cr_assert_eq(ks.cur, h.t, "the woken high-priority thread preempts");
     cr_assert_eq(ks.ready[100].head, a.t, "the preempted thread keeps its turn");
-    cr_assert_lt(a.t->time_slice, SLICE / 2, "and what was used of its slice is charged");
+    cr_assert_eq(a.t->time_slice, SLICE - 3, "and what was used of its slice is charged");
+    run_ticks(2);
+    cr_assert_eq(a.t->time_slice, SLICE - 3, "ticks charge the thread running, not the preempted one");
     do_recv(n);
     cr_assert_eq(ks.cur, a.t, "a resumes before b");
-    run_for(2 * SLICE / 5);
-    cr_assert_eq(ks.cur, b.t, "a's slice ended after 5 ms of running in all");
+    run_ticks(1);
+    cr_assert_eq(ks.cur, a.t, "a has a tick left");
+    run_ticks(1);
+    cr_assert_eq(ks.cur, b.t, "a's slice ended after 5 ticks (5 ms) of running in all");
     check_invariants();
 }
 
@@ -156,7 +180,7 @@ Test(sched, equal_priority_wakeup_does_not_preempt)
     run_for(0);
     cr_assert_eq(d.t->state, TS_RUNNING);
     cr_assert_eq(ks.cur, a.t, "the woken thread waits its turn");
-    run_for(SLICE);
+    run_ticks(SLICE);
     cr_assert_eq(ks.cur, d.t);
     check_invariants();
 }
@@ -172,7 +196,7 @@ Test(sched, lower_priority_wakeup_waits)
     run_for(0);
     cr_assert_eq(d.t->state, TS_RUNNING);
     cr_assert_eq(ks.cur, a.t);
-    run_for(10 * SLICE);
+    run_ticks(10 * SLICE);
     cr_assert_eq(ks.cur, a.t, "a lower priority never runs while a can");
     check_invariants();
 }
@@ -215,4 +239,90 @@ Test(sched, ready_bitmap_matches_queues)
     root_steps_back();
     cr_assert_eq(ks.cur->prio, 254);
     check_invariants();
+}
+
+/* The tick model's point (issue 22): a switch between two threads that
+ * are not idle does no timer work, on the slow path (Yield, blocking) and
+ * on the IPC fast path alike: the next tick stays where it was, in the
+ * kernel and in the backend's timer, and no thread is charged. */
+Test(sched, switch_between_threads_does_no_timer_work)
+{
+    word_t ep = mk_ep();
+    th_t a = mk_thread(100);
+    th_t b = mk_thread(100);
+    th_t srv = mk_thread(KAAL_MAX_PRIO);
+    recv_as(srv, ep);
+    become(root);
+    uint64_t tick = ks.timer_deadline;
+    cr_assert_neq(tick, UINT64_MAX);
+    cr_assert_eq(hm.deadline, tick, "the backend's timer is the kernel's next tick");
+    word_t hits = ks.fastpath_hits[0] + ks.fastpath_hits[1];
+    do_call(ep, mi(0, 0, 0), 0);
+    cr_assert_eq(ks.cur, srv.t);
+    do_reply_recv(ep, mi(0, 0, 0), 0);
+    cr_assert_eq(ks.cur, root);
+    cr_assert_gt(ks.fastpath_hits[0] + ks.fastpath_hits[1], hits, "the fast path took the IPC");
+    root_steps_back();
+    for (unsigned i = 0; i < 4; i++) {
+        yield();
+    }
+    do_recv(ep); /* whoever runs blocks: the other one runs */
+    cr_assert(ks.cur == a.t || ks.cur == b.t);
+    cr_assert_eq(ks.timer_deadline, tick, "no switch moved the next tick");
+    cr_assert_eq(hm.deadline, tick, "no switch wrote the timer");
+    cr_assert_eq(a.t->time_slice, SLICE, "no switch charged a");
+    cr_assert_eq(b.t->time_slice, SLICE, "no switch charged b");
+    check_invariants();
+}
+
+/* What the kernel's and the backend's timer were when the CPU went idle
+ * (the backend tells its observer, hosted.h, before time jumps). */
+static unsigned idle_waits;
+static uint64_t idle_tick, idle_hw_deadline, idle_until;
+
+static void on_idle(unsigned event, uint64_t arg)
+{
+    if (event == HOSTED_OBS_IDLE) {
+        idle_waits++;
+        idle_tick = ks.timer_deadline;
+        idle_hw_deadline = hm.deadline;
+        idle_until = arg;
+        cr_assert_eq(ks.cur, &ks.idle);
+    }
+}
+
+/* Tickless idle: the tick stops while the idle thread runs (so a stopped
+ * system is one with nothing armed), the idle thread is never charged nor
+ * is anyone for the time idle ran, and a thread leaving idle restarts the
+ * tick one tick from then. */
+Test(sched, tick_stops_in_idle_and_restarts_on_leaving_it)
+{
+    word_t ep = mk_ep();
+    word_t n = mk_ntfn();
+    th_t d = irq_driver(100, n);
+    become(root);
+    run_ticks(2);
+    word_t root_left = root->time_slice;
+    word_t d_left = d.t->time_slice;
+    uint64_t wake = hosted_now() + 7 * KAAL_TICK_NS + 123; /* 7 ticks and a bit from now */
+    hosted_device_raise_at(LINE, wake);
+    hosted_observe(on_idle);
+    idle_waits = 0;
+    do_recv(ep); /* the root blocks: no thread can run until the device's interrupt */
+    hosted_observe(NULL);
+    cr_assert_eq(idle_waits, 1, "the CPU went idle once");
+    cr_assert_eq(idle_tick, UINT64_MAX, "the tick stops in idle");
+    cr_assert_eq(idle_hw_deadline, UINT64_MAX, "and the backend's timer is disarmed");
+    cr_assert_eq(idle_until, wake, "so idle lasts until the device's event, not a tick");
+    cr_assert_eq(ks.cur, d.t, "the device's interrupt wakes the driver");
+    cr_assert_eq(d.t->time_slice, d_left, "the time idle ran is charged to no one");
+    cr_assert_eq(root->time_slice, root_left);
+    cr_assert_eq(ks.idle.time_slice, 0, "the idle thread has no slice");
+    cr_assert_gt(ks.timer_deadline, wake, "the tick restarts as idle ends");
+    cr_assert_leq(ks.timer_deadline, hosted_now() + KAAL_TICK_NS, "one tick from then");
+    cr_assert_eq(hm.deadline, ks.timer_deadline);
+    check_invariants();
+
+    run_ticks(1);
+    cr_assert_eq(d.t->time_slice, d_left > 1 ? d_left - 1 : SLICE, "the first tick charges the driver");
 }

@@ -2,6 +2,7 @@
  * invocations with every error path, and what deletion does to mappings.
  * Objects come from Untyped Retype on the root task's untypeds. */
 #include "vspace_helpers.h"
+#include <hal/irq.h>
 #include <string.h>
 
 /* ---- pure format helpers --------------------------------------------- */
@@ -826,6 +827,9 @@ static void rnd_step(word_t base)
 Test(vspace, random_operations_keep_invariants, .timeout = 300)
 {
     boot(0);
+    /* the walk's 2 MiB Retypes run in one go (retype_bits): the 1 ms timer
+     * tick (core/sched.h) must not preempt them */
+    hal_irq_mask(hal_irq_timer(), true);
     rnd_state = 0x5eed;
     word_t base = next_free;
     next_free += RND_SLOTS;

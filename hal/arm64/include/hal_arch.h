@@ -69,9 +69,10 @@ static inline uint64_t hal_arch_timer_now_ticks(void)
     return v;
 }
 
-/* The counter at a thread switch: without the isb, the read may happen a
- * few instructions early, which moves the charge between the two threads
- * by as much (nanoseconds); it is still monotonic. */
+/* The counter at a thread switch that leaves idle (the tick restarts one
+ * tick from then; core/sched.c tick_arm): without the isb, the read may
+ * happen a few instructions early, which brings the first tick as much
+ * (nanoseconds) earlier; it is still monotonic. */
 static inline uint64_t hal_arch_timer_switch_now_ticks(void)
 {
     uint64_t v;
@@ -89,17 +90,6 @@ static inline void hal_arch_timer_set_deadline_ticks(uint64_t deadline)
                          : "memory");
     }
     __asm__ volatile("isb" ::: "memory");
-}
-
-/* A thread switch between two threads that are not idle: the timer is
- * enabled already (cntv_ctl_el0 = ENABLE), so only the compare value
- * moves. No isb: the new value takes effect at the latest at the eret to
- * EL0 (a context synchronization event); until then the kernel may still
- * see an interrupt of the old value pending, which the kernel exit takes
- * as it would have taken it a few instructions earlier. */
-static inline void hal_arch_timer_move_deadline_ticks(uint64_t deadline)
-{
-    __asm__ volatile("msr cntv_cval_el0, %0" ::"r"(deadline) : "memory");
 }
 
 /* ISR_EL1.I */
