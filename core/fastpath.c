@@ -13,11 +13,13 @@ word_t kaal_fastpath_hits(unsigned kind)
 
 bool fastpath_try(tcb_t *t, int64_t no)
 {
+    bool retry = false; /* never set: general is true */
     if (no == KAAL_SYS_CALL) {
-        return fastpath_call(t, t->ctx.r[HAL_R_CAP], t->ctx.r[HAL_R_INFO]) != NULL;
+        return fastpath_call(t, t->ctx.r[HAL_R_CAP], t->ctx.r[HAL_R_INFO], true, &retry) != NULL;
     }
     if (no == KAAL_SYS_REPLY_RECV) {
-        return fastpath_reply_recv(t, t->ctx.r[HAL_R_CAP], t->ctx.r[HAL_R_INFO]) != NULL;
+        return fastpath_reply_recv(t, t->ctx.r[HAL_R_CAP], t->ctx.r[HAL_R_INFO], true, &retry) !=
+               NULL;
     }
     return false;
 }

@@ -13,20 +13,41 @@
 
 /* A taken fast path: what kaal_entry_syscall does before fastpath_try
  * (nothing in between reads it), and the context to resume: the new
- * current thread's (next == ks.cur). */
+ * current thread's (next == ks.cur). NULL: declined, nothing changed. */
 FP_INLINE hal_uctx_t *fastpath_done(tcb_t *t, tcb_t *next)
 {
+    if (next == NULL) {
+        ks.fastpath_declined = 1; /* kaal_entry_syscall: no second try */
+        return NULL;
+    }
     t->restart_pc = t->ctx.r[HAL_R_PC] - HAL_SYSCALL_INSN_BYTES;
     return &next->ctx;
+}
+
+/* The second tries, with the out-of-line steps (fastpath_impl.h): only
+ * when the first found a CSpace that is not one flat CNode, or (ReplyRecv)
+ * a receive queue that is not empty. Tail calls of the entries. */
+static __attribute__((noinline, cold)) hal_uctx_t *call_general(tcb_t *t, word_t cptr,
+                                                                 word_t info)
+{
+    bool retry = false; /* never set: general is true */
+    return fastpath_done(t, fastpath_call(t, cptr, info, true, &retry));
+}
+
+static __attribute__((noinline, cold)) hal_uctx_t *reply_recv_general(tcb_t *t, word_t cptr,
+                                                                       word_t info)
+{
+    bool retry = false;
+    return fastpath_done(t, fastpath_reply_recv(t, cptr, info, true, &retry));
 }
 
 hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info)
 {
     tcb_t *t = ks.cur;
-    tcb_t *next = fastpath_call(t, cptr, info);
-    if (next == NULL) {
-        ks.fastpath_declined = 1; /* kaal_entry_syscall: no second try */
-        return NULL;
+    bool retry = false;
+    tcb_t *next = fastpath_call(t, cptr, info, false, &retry);
+    if (__builtin_expect(retry, 0)) {
+        return call_general(t, cptr, info);
     }
     return fastpath_done(t, next);
 }
@@ -34,10 +55,10 @@ hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info)
 hal_uctx_t *fastpath_entry_reply_recv(word_t cptr, word_t info)
 {
     tcb_t *t = ks.cur;
-    tcb_t *next = fastpath_reply_recv(t, cptr, info);
-    if (next == NULL) {
-        ks.fastpath_declined = 1; /* kaal_entry_syscall: no second try */
-        return NULL;
+    bool retry = false;
+    tcb_t *next = fastpath_reply_recv(t, cptr, info, false, &retry);
+    if (__builtin_expect(retry, 0)) {
+        return reply_recv_general(t, cptr, info);
     }
     return fastpath_done(t, next);
 }

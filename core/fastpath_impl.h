@@ -113,10 +113,20 @@ FP_INLINE void switch_to_dest(tcb_t *dest)
 
 /* ---- Call ----------------------------------------------------------------- */
 
-/* The slot cptr names in t's CSpace if it holds a capability, else NULL
- * (cspace_lookup_cap). The usual CSpace root, one CNode whose guard and
- * radix take all 64 bits, is resolved inline (cspace_lookup_flat);
- * anything else goes through the general lookup. */
+/* The two steps that call out of line, a CSpace root that is not one flat
+ * CNode (the general lookup) and a receive queue that is not empty (the
+ * priority-ordered insertion), are taken only where `general` is true:
+ * hosted's fastpath_try and the arm64 entries' second try (fastpath_entry.c).
+ * With general false (the arm64 entries' first try) such a case sets
+ * *retry and returns NULL having changed nothing, so the common path makes
+ * no call at all and needs no stack frame (issue 22). `general` is a
+ * constant at every call site: the inline code is specialised for it. */
+
+/* The slot cptr names in t's CSpace (it may hold a null capability: the
+ * callers' type tests reject it), or NULL (cspace_lookup_cap). The usual
+ * CSpace root, one CNode whose guard and radix take all 64 bits, is
+ * resolved inline (cspace_lookup_flat); anything else goes through the
+ * general lookup. */
 static __attribute__((noinline, cold)) cte_t *lookup_cap_general(tcb_t *t, word_t cptr)
 {
     cte_t *slot;
@@ -127,22 +137,23 @@ static __attribute__((noinline, cold)) cte_t *lookup_cap_general(tcb_t *t, word_
     return slot;
 }
 
-FP_INLINE cte_t *lookup_cap(tcb_t *t, word_t cptr)
+FP_INLINE cte_t *lookup_cap(tcb_t *t, word_t cptr, bool general, bool *retry)
 {
     cte_t *slot = cspace_lookup_flat(t->slots[TCB_CTABLE].cap, cptr);
     if (__builtin_expect(slot == NULL, 0)) {
-        slot = lookup_cap_general(t, cptr);
-        if (slot == NULL) {
+        if (!general) {
+            *retry = true;
             return NULL;
         }
+        slot = lookup_cap_general(t, cptr);
     }
-    return cap_is_null(slot->cap) ? NULL : slot;
+    return slot;
 }
 
 /* Endpoint cap of the Call with Write and Grant/GrantReply, or NULL. */
-FP_INLINE cte_t *call_cap_ok(tcb_t *t, word_t cptr)
+FP_INLINE cte_t *call_cap_ok(tcb_t *t, word_t cptr, bool general, bool *retry)
 {
-    cte_t *slot = lookup_cap(t, cptr);
+    cte_t *slot = lookup_cap(t, cptr, general, retry);
     if (slot == NULL) {
         return NULL;
     }
@@ -155,12 +166,12 @@ FP_INLINE cte_t *call_cap_ok(tcb_t *t, word_t cptr)
     return slot;
 }
 
-FP_INLINE tcb_t *fastpath_call(tcb_t *t, word_t cptr, word_t info)
+FP_INLINE tcb_t *fastpath_call(tcb_t *t, word_t cptr, word_t info, bool general, bool *retry)
 {
     if (!sender_ok(t, info)) {
         return NULL;
     }
-    cte_t *slot = call_cap_ok(t, cptr);
+    cte_t *slot = call_cap_ok(t, cptr, general, retry);
     if (slot == NULL) {
         return NULL;
     }
@@ -220,9 +231,9 @@ FP_INLINE tcb_t *reply_target(tcb_t *t)
 
 /* Endpoint cap t receives on (Read right), with no queued sender and no
  * active bound notification; NULL otherwise. */
-FP_INLINE cte_t *recv_cap_ok(tcb_t *t, word_t cptr)
+FP_INLINE cte_t *recv_cap_ok(tcb_t *t, word_t cptr, bool general, bool *retry)
 {
-    cte_t *slot = lookup_cap(t, cptr);
+    cte_t *slot = lookup_cap(t, cptr, general, retry);
     if (slot == NULL) {
         return NULL;
     }
@@ -238,7 +249,8 @@ FP_INLINE cte_t *recv_cap_ok(tcb_t *t, word_t cptr)
     return slot;
 }
 
-FP_INLINE tcb_t *fastpath_reply_recv(tcb_t *t, word_t cptr, word_t info)
+FP_INLINE tcb_t *fastpath_reply_recv(tcb_t *t, word_t cptr, word_t info, bool general,
+                                     bool *retry)
 {
     if (!sender_ok(t, info)) {
         return NULL;
@@ -247,12 +259,16 @@ FP_INLINE tcb_t *fastpath_reply_recv(tcb_t *t, word_t cptr, word_t info)
     if (caller == NULL || !dest_runs_next(t, caller)) {
         return NULL;
     }
-    cte_t *slot = recv_cap_ok(t, cptr);
+    cte_t *slot = recv_cap_ok(t, cptr, general, retry);
     if (slot == NULL) {
         return NULL;
     }
     cap_t c = slot->cap;
     endpoint_t *ep = ep_of_cap(c);
+    if (!general && ep->head != NULL) {
+        *retry = true; /* the insertion would be ipcq_insert, a call */
+        return NULL;
+    }
 
     /* reply_transfer: message (badge 0), reply cap consumed, caller runs */
     transfer_regs(t, caller, info, 0);
