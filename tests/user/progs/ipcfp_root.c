@@ -1,15 +1,18 @@
 /*
  * Root task of the arm64 IPC fast-path test (tests/qemu: ipcfp-*).
- * Builds tests/user/ipcfp.system from the boot module: one server process
- * (another address space) at priority 254, on endpoint `ep`; the root comes
- * down to 254 too.
+ * Builds tests/user/ipcfp.system from the boot module: two server processes
+ * (other address spaces) at priority 254, both receiving on endpoint `ep`;
+ * the root comes down to 254 too.
  *
  * 1. Correctness: 300 Calls with pseudo-random labels and lengths 0..4
  *    (registers only: the fast path's case) through the endpoint cap and a
- *    badged copy; the server's replies depend on label, length, registers
- *    and badge. The root prints a checksum of every reply (badge, info,
- *    x2..x5): the kernel with the fast path (kernel-ipcfp.elf) and the one
- *    without (kernel-ipcfp-slow.elf) must print the same line.
+ *    badged copy; the servers' replies depend on label, length, registers
+ *    and badge. With two servers, every ReplyRecv joins a receive queue
+ *    holding the other server (the arm64 fast path's second try, with the
+ *    queue insertion). The root prints a checksum of every reply (badge,
+ *    info, x2..x5): the kernel with the fast path (kernel-ipcfp.elf) and
+ *    the one without (kernel-ipcfp-slow.elf) must print the same line.
+ *    Then one server parks (LABEL_PARK: it waits on another endpoint).
  * 2. Instructions per operation, from the virtual counter: under QEMU's
  *    `-icount shift=0` one CNTVCT tick is 16 instructions (CNTFRQ 62.5 MHz,
  *    1 ns per instruction), so ticks * 16 / iterations is the average number
@@ -27,6 +30,7 @@
 #include <kaal/tcb.h>
 
 #define LABEL_BENCH 0xbeu
+#define LABEL_PARK 0xbfu
 #define ITERS 4096u
 #define FAST_LIMIT 1000u
 #define BADGE 0x5au
@@ -136,7 +140,8 @@ int kaal_main(kaal_word_t arg)
     }
     kaal_printf("ipcfp: checksum of 300 replies 0x%lx\n", (unsigned long)h);
 
-    kaal_call(ep, kaal_msginfo(LABEL_BENCH, 0, 0, 0), NULL); /* server: bench loop */
+    kaal_call(ep, kaal_msginfo(LABEL_PARK, 0, 0, 0), NULL);  /* one server: parked */
+    kaal_call(ep, kaal_msginfo(LABEL_BENCH, 0, 0, 0), NULL); /* the other: bench loop */
     time_call0(ep); /* warm-up */
     uint64_t rt = per_iter_x100(time_call0(ep), 4u);
     print_x100("IPC round trip, 2 address spaces, 0 words", rt);

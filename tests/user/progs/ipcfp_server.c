@@ -3,17 +3,21 @@
  * tests/user/progs/ipcfp_root.c). Slot 2 is the endpoint.
  *
  * Phase 1: answers each Call with a reply computed from the message
- * (label, length, message registers, badge), so that the root's checksum
- * of the replies shows any difference between the fast and the slow path.
- * A message with label LABEL_BENCH ends phase 1: from then on the server
- * is a tight assembly loop (ReplyRecv with an empty message), so that the
- * round trip the root times has only a few server instructions in it:
- * `b 1b`, `mov x0`, `mov x1`, then `svc`.
+ * (label, length, message registers, badge; not from which of the two
+ * servers answers), so that the root's checksum of the replies shows any
+ * difference between the fast and the slow path. Label LABEL_PARK: reply,
+ * then wait on slot 3 (nobody sends there) for good. Label LABEL_BENCH
+ * ends phase 1: from then on the server is a tight assembly loop
+ * (ReplyRecv with an empty message), so that the round trip the root
+ * times has only a few server instructions in it: `b 1b`, `mov x0`,
+ * `mov x1`, then `svc`.
  */
 #include <kaal/spawn.h>
 
 #define SLOT_EP 2u
+#define SLOT_PARK 3u
 #define LABEL_BENCH 0xbeu
+#define LABEL_PARK 0xbfu
 
 int kaal_main(kaal_word_t arg)
 {
@@ -21,6 +25,12 @@ int kaal_main(kaal_word_t arg)
     kaal_child_init();
     kaal_msg_t m = kaal_recv(SLOT_EP);
     while (kaal_msginfo_label(m.info) != LABEL_BENCH) {
+        if (kaal_msginfo_label(m.info) == LABEL_PARK) {
+            kaal_reply(kaal_msginfo(0, 0, 0, 0), NULL);
+            for (;;) {
+                (void)kaal_recv(SLOT_PARK);
+            }
+        }
         kaal_word_t label = kaal_msginfo_label(m.info);
         kaal_word_t len = kaal_msginfo_length(m.info);
         kaal_word_t mr[KAAL_MSG_NUM_REGS] = {0, 0, 0, 0};
