@@ -247,8 +247,8 @@ def write_baseline(path, figs):
     with open(path, "w") as f:
         f.write("# arm64 instructions retired per operation (bench/run.py; docs/performance.md).\n"
                 "# `make test` (meson test --suite bench) fails when a figure is 0.5 or more\n"
-                "# above the one here (deterministic figures; under 0.5 is only where the slice\n"
-                "# timer's interrupts fall: bench/run.py SLACK); stretch/NAME (the largest\n"
+                "# above the one here (deterministic figures; under 0.5 is only where the\n"
+                "# scheduler tick's interrupts fall: bench/run.py SLACK); stretch/NAME (the largest\n"
                 "# stretch of kernel work between two preemption checks in that operation) may\n"
                 "# reach 1.1 x its figure. Regenerate:\n"
                 "#   python3 bench/run.py --arm64-only build/arm64 --write-baseline\n")
