@@ -67,17 +67,17 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # window, the operation's own work)
 PROFILES = {
     "ipc_same_as_0": ("ipc_same_as_0", "kernel-bench.elf", 1,
-                      "endpoint queue, thread states, message transfer"),
+                      "endpoint queue, thread states, reply cap, message"),
     "ipc_same_as_4": ("ipc_same_as_4", "kernel-bench.elf", 1,
-                      "endpoint queue, thread states, message transfer"),
+                      "endpoint queue, thread states, reply cap, message"),
     "ipc_same_as_120": ("ipc_same_as_120", "kernel-bench.elf", 1,
-                        "endpoint queue, thread states, message transfer"),
+                        "endpoint queue, thread states, reply cap, message"),
     "ipc_cross_as_0": ("ipc_cross_as_0", "kernel-bench.elf", 1,
-                       "endpoint queue, thread states, message transfer"),
+                       "endpoint queue, thread states, reply cap, message"),
     "ipc_cross_as_4": ("ipc_cross_as_4", "kernel-bench.elf", 1,
-                       "endpoint queue, thread states, message transfer"),
+                       "endpoint queue, thread states, reply cap, message"),
     "ipc_cross_as_120": ("ipc_cross_as_120", "kernel-bench.elf", 1,
-                         "endpoint queue, thread states, message transfer"),
+                         "endpoint queue, thread states, reply cap, message"),
     "signal_to_waiter": ("signal_to_waiter", "kernel-bench.elf", 1,
                          "notification: signal, wake the waiter, its Wait"),
     "yield_to_thread": ("yield_to_thread", "kernel-bench.elf", 1,
@@ -85,7 +85,7 @@ PROFILES = {
     "null_syscall": ("null_syscall", "kernel-bench.elf", 1,
                      "Reply: look for a caller (none)"),
     "call_empty_slot": ("call_empty_slot", "kernel-bench.elf", 1,
-                        "invocation: decode and error reply"),
+                        "none (empty slot: an error reply)"),
     "yield_alone": ("yield_alone", "kernel-bench.elf", 1,
                     "Yield: ready queues"),
     "fault_round_trip": ("fault_round_trip", "kernel-bench.elf", 1,
@@ -293,6 +293,9 @@ def gdb_main():
                     break
             trace.append([pc, e, chain() if e != 0 else [gdb.newest_frame().name() or "?"]])
             ex("stepi")
+        else:
+            fail("operation %d of %s: no end of its window within %d instructions"
+                 % (it, begin_name, len(trace)))
         tick = any("sched_timer_tick" in c for _, _, c in trace)
         result["tries"].append({"iteration": it, "count": len(trace), "tick": tick})
         result["trace"] = trace
@@ -394,8 +397,11 @@ def report(key, res, figure, functions):
     st, fn = group(res["trace"])
     lines = []
     for t in res["tries"][:-1]:
-        lines.append("operation %d: the slice timer's tick landed in it (%d instructions); "
+        lines.append("operation %d: the timer tick landed in it (%d instructions); "
                      "traced the next one" % (t["iteration"], t["count"]))
+    if res["tries"][-1]["tick"]:
+        lines.append("WARNING: the timer tick landed in each of the %d operations tried; "
+                     "the table below includes it" % len(res["tries"]))
     lines.append("%s: operation %d of the timed loop (from 0), %s, %d instructions "
                  "(bench/run.py's figure for this build: %s)"
                  % (key, res["iteration"], image, len(res["trace"]),
