@@ -128,6 +128,7 @@ def run_trace(key, build, iteration, qemu, gdbx, workdir):
     """Record a free run, replay it under gdb, trace one operation of key;
     returns (the gdb side's result, the recorded run's serial output)."""
     sys.path.insert(0, HERE)
+    sys.dont_write_bytecode = True  # no bench/__pycache__ from importing run.py
     from run import QEMU_ARGS  # noqa: E402  (bench/run.py: the bench's options)
     begin, image, ends, _ = PROFILES[key]
     kernel = os.path.join(build, "hal", "arm64", image)
