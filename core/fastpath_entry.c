@@ -13,11 +13,12 @@
 
 /* A taken fast path: what kaal_entry_syscall does before fastpath_try
  * (nothing in between reads it), and the context to resume: the new
- * current thread's (next == ks.cur). NULL: declined, nothing changed. */
+ * current thread's (next == ks.cur). NULL: declined, nothing changed
+ * (kaal_entry_syscall then goes straight to the slow path:
+ * HAL_FASTPATH_IN_TRAP). */
 FP_INLINE hal_uctx_t *fastpath_done(tcb_t *t, tcb_t *next)
 {
     if (next == NULL) {
-        ks.fastpath_declined = 1; /* kaal_entry_syscall: no second try */
         return NULL;
     }
     t->restart_pc = t->ctx.r[HAL_R_PC] - HAL_SYSCALL_INSN_BYTES;

@@ -74,8 +74,6 @@ struct kstate {
                                differential check: a step took none it expected) */
     word_t fastpath_hits[2]; /* syscalls the fast paths completed (statistics; counted
                                 where KAAL_FASTPATH_STATS, fastpath.h) */
-    word_t fastpath_declined; /* the entry's fast path just declined this syscall
-                                 (fastpath_entry_*): the slow path must not try again */
     word_t booted;
 };
 

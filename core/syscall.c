@@ -156,16 +156,13 @@ static bool handle_debug_syscall(tcb_t *t, int64_t no)
 
 /* ---- entry points ----------------------------------------------------- */
 
-/* Call or ReplyRecv: the fast path, unless the arm64 entry has just tried
- * it (ks.fastpath_declined: it declined, changing nothing). True if it
- * completed the syscall. */
-static inline bool fastpath_again(tcb_t *t, int64_t no)
+/* Call or ReplyRecv: the fast path, unless the backend's trap code has
+ * tried it already (HAL_FASTPATH_IN_TRAP, hal/entry.h: arm64's vectors try
+ * it for every Call and ReplyRecv and come here only when it declined,
+ * changing nothing). True if it completed the syscall. */
+static inline bool fastpath_first(tcb_t *t, int64_t no)
 {
-    if (ks.fastpath_declined != 0) {
-        ks.fastpath_declined = 0;
-        return false;
-    }
-    return fastpath_try(t, no);
+    return !HAL_FASTPATH_IN_TRAP && fastpath_try(t, no);
 }
 
 /* Record the PC that re-executes the current syscall (seL4's restart PC):
@@ -179,22 +176,24 @@ static inline void syscall_restart_point(tcb_t *t)
     t->restart_pc = t->ctx.r[HAL_R_PC] - HAL_SYSCALL_INSN_BYTES;
 }
 
-/* The two syscalls with more than one step, out of line so that every
- * case of kaal_entry_syscall ends in a tail call and it needs no stack
- * frame (issue 22: the null syscall's path). */
-static __attribute__((noinline)) void syscall_call(tcb_t *t)
+/* Call, with the fast path first where the trap code has not tried it:
+ * on arm64 a restart point and a tail call, inline in the switch. */
+static inline void syscall_call(tcb_t *t)
 {
     syscall_restart_point(t);
-    if (fastpath_again(t, KAAL_SYS_CALL)) {
+    if (fastpath_first(t, KAAL_SYS_CALL)) {
         return; /* done, dest chosen: identical to the slow path (fastpath.h) */
     }
     handle_invocation(t, true, true);
 }
 
+/* ReplyRecv, with two steps: out of line, so that every case of
+ * kaal_entry_syscall ends in a tail call and it needs no stack frame
+ * (issue 22: the null syscall's path). */
 static __attribute__((noinline)) void syscall_reply_recv(tcb_t *t)
 {
     syscall_restart_point(t);
-    if (fastpath_again(t, KAAL_SYS_REPLY_RECV)) {
+    if (fastpath_first(t, KAAL_SYS_REPLY_RECV)) {
         return;
     }
     ipc_handle_reply(t);

@@ -32,6 +32,9 @@
 #define HAL_R_FLAGS 33u
 #define HAL_R_TLS 34u
 #define HAL_SYSCALL_INSN_BYTES 4u /* svc #0 */
+/* vectors.S tries the IPC fast path (fastpath_entry_*) for every Call and
+ * ReplyRecv before kaal_entry_syscall, which then does not (hal/entry.h) */
+#define HAL_FASTPATH_IN_TRAP 1
 #define HAL_R_ARG0 0u
 
 struct hal_uctx {

@@ -58,6 +58,8 @@
 #define HAL_R_MR3 HOSTED_R_R15
 #define HAL_R_TLS HOSTED_R_FSBASE
 #define HAL_SYSCALL_INSN_BYTES 5u /* `call kaal_hosted_gate` (rel32) */
+/* kaal_entry_syscall tries the IPC fast path itself (hal/entry.h) */
+#define HAL_FASTPATH_IN_TRAP 0
 #define HAL_R_ARG0 HOSTED_R_RDI /* first argument register at thread start */
 
 struct hal_uctx {

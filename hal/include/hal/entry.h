@@ -52,13 +52,15 @@ hal_uctx_t *kaal_kernel_exit(void);
  * (fastpath_entry_call) or ReplyRecv (fastpath_entry_reply_recv) with
  * cptr and info in its registers, all its registers already saved. If the
  * fast path completes it (as kaal_entry_syscall would), returns the
- * context of the thread to resume, else NULL with nothing changed but the
- * core's note that the fast path declined: the backend then runs
- * kaal_entry_syscall(), which goes straight to the slow path (the checks
- * run once). After a taken fast path
- * kaal_kernel_exit() would do nothing unless an interrupt is pending (the
- * backend checks). A backend may instead let
- * kaal_entry_syscall() try the fast path (hosted). */
+ * context of the thread to resume (always another thread's), else NULL
+ * with nothing changed: the backend then runs kaal_entry_syscall(), which
+ * goes straight to the slow path. A backend whose trap code does this for
+ * every Call and ReplyRecv defines HAL_FASTPATH_IN_TRAP 1 in its
+ * hal_arch.h, and kaal_entry_syscall() then never tries the fast path
+ * itself; with 0 (hosted) kaal_entry_syscall() tries it. After a taken
+ * fast path kaal_kernel_exit() would do nothing: the backend returns to
+ * the new thread at once (an interrupt pending then is taken in user
+ * mode, as any other). */
 hal_uctx_t *fastpath_entry_call(word_t cptr, word_t info);
 hal_uctx_t *fastpath_entry_reply_recv(word_t cptr, word_t info);
 
