@@ -91,13 +91,7 @@ word_t thread_set_mr(tcb_t *t, kaal_ipc_buffer_t *buf, unsigned i, word_t v)
     return i + 1u;
 }
 
-word_t inv_arg(const invocation_t *inv, unsigned i)
-{
-    if (i >= inv->length) {
-        return 0;
-    }
-    return thread_get_mr(inv->caller, inv->buf, i);
-}
+/* inv_arg: inline in invocation.h, over thread_get_mr above. */
 
 void inv_set_reply(invocation_t *inv, unsigned i, word_t v)
 {
