@@ -24,12 +24,9 @@ typedef struct invocation {
     word_t num_extra;    /* extra caps looked up */
     cte_t *slot;         /* slot of the invoked capability */
     cap_t cap;           /* the invoked capability */
-    word_t cptr;         /* its capability pointer */
     cte_t *extra[KAAL_MSG_MAX_EXTRA_CAPS];
     const kaal_ipc_buffer_t *buf; /* caller's buffer to read arguments from, or NULL */
     kaal_ipc_buffer_t *reply_buf; /* caller's buffer to write replies to, or NULL */
-    bool is_call;
-    bool is_blocking;
     syscall_error_t err;
     word_t reply_len;    /* message registers set by inv_set_reply */
 } invocation_t;

@@ -86,9 +86,6 @@ static void handle_invocation(tcb_t *t, bool is_call, bool is_blocking)
     inv.length = kaal_msginfo_length(info);
     inv.slot = slot;
     inv.cap = slot->cap;
-    inv.is_call = is_call;
-    inv.is_blocking = is_blocking;
-    inv.cptr = cptr;
     inv.err.type = KAAL_NO_ERROR;
     inv.reply_len = 0;
     if (inv.length > KAAL_MSG_MAX_LENGTH) {
