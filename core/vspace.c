@@ -68,44 +68,9 @@ pte_t pte_make_frame(paddr_t pa, unsigned level, word_t rights, word_t attr, boo
     return (pa & PTE_ADDR_MASK) | pte_frame_attrs(level, rights, attr, device);
 }
 
-/* The table that entry e of a level 0..2 table points at, or NULL if e
- * is not a table descriptor (invalid, or a block). */
-static inline pte_t *walk_next(pte_t e)
-{
-    if ((e & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE)) {
-        return NULL;
-    }
-    return vspace_table(pte_addr(e));
-}
-
-/* Unrolled (issue 22): every Frame Map and Unmap walks here, and the
- * loop's level counter and variable shifts cost as much as the loads
- * (60 instructions a 4 KiB walk as a loop, about half unrolled). */
 pte_t *vspace_lookup_entry(paddr_t root, vaddr_t va, unsigned target_level, unsigned *missing)
 {
-    pte_t *table = vspace_table(root);
-    if (target_level >= 1) {
-        table = walk_next(table[vspace_index(0, va)]);
-        if (table == NULL) {
-            *missing = 1;
-            return NULL;
-        }
-        if (target_level >= 2) {
-            table = walk_next(table[vspace_index(1, va)]);
-            if (table == NULL) {
-                *missing = 2;
-                return NULL;
-            }
-            if (target_level >= 3) {
-                table = walk_next(table[vspace_index(2, va)]);
-                if (table == NULL) {
-                    *missing = 3;
-                    return NULL;
-                }
-            }
-        }
-    }
-    return &table[vspace_index(target_level, va)];
+    return vspace_walk(root, va, target_level, missing);
 }
 
 bool kaal_vspace_lookup(paddr_t root, vaddr_t va, kaal_vspace_walk_t *out)
@@ -190,7 +155,7 @@ void vspace_unmap_frame(cap_t c)
     enum frame_size fs = cap_frame_size(c);
     unsigned level = vspace_frame_level(fs);
     unsigned missing;
-    pte_t *e = vspace_lookup_entry(root, va, level, &missing);
+    pte_t *e = vspace_walk(root, va, level, &missing);
     if (e == NULL || !pte_is_frame(*e, level) || pte_addr(*e) != cap_paddr(c)) {
         return;
     }

@@ -108,12 +108,59 @@ static inline bool pte_is_frame(pte_t e, unsigned level)
     ensures \result == (e & PTE_ADDR_MASK); */
 static inline paddr_t pte_addr(pte_t e) { return e & PTE_ADDR_MASK; }
 
+/* The table that entry e of a level 0..2 table points at, or NULL if e
+ * is not a table descriptor (invalid, or a block). */
+/*@ assigns \nothing; */
+KAAL_INLINE pte_t *vspace_walk_next(pte_t e)
+{
+    if ((e & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE)) {
+        return NULL;
+    }
+    return vspace_table(pte_addr(e));
+}
+
 /* Find the entry for va at target_level (1..3) in the tables at root.
  * Returns the entry's address, or NULL with *missing = the level whose table
- * is missing (an entry above target_level is not a table). */
+ * is missing (an entry above target_level is not a table).
+ * Inline and unrolled (issue 22): Frame Map and Unmap each walk once, and
+ * as a loop (level counter, variable shifts) the walk cost twice the loads;
+ * vspace_lookup_entry is the same walk out of line for the other callers. */
 /* ACSL: ASSUMED, not proved (it reads tables through physical addresses):
  * a missing table is at a level 1..target_level; otherwise the result is
  * a valid table entry. */
+/*@ requires \valid(missing) && target_level <= 3;
+    assigns *missing;
+    ensures missing: \result == \null ==> 1 <= *missing <= target_level;
+    ensures found: \result != \null ==> \valid(\result) && vspace_pte(\result);
+*/
+KAAL_INLINE pte_t *vspace_walk(paddr_t root, vaddr_t va, unsigned target_level, unsigned *missing)
+{
+    pte_t *table = vspace_table(root);
+    if (target_level >= 1) {
+        table = vspace_walk_next(table[vspace_index(0, va)]);
+        if (table == NULL) {
+            *missing = 1;
+            return NULL;
+        }
+        if (target_level >= 2) {
+            table = vspace_walk_next(table[vspace_index(1, va)]);
+            if (table == NULL) {
+                *missing = 2;
+                return NULL;
+            }
+            if (target_level >= 3) {
+                table = vspace_walk_next(table[vspace_index(2, va)]);
+                if (table == NULL) {
+                    *missing = 3;
+                    return NULL;
+                }
+            }
+        }
+    }
+    return &table[vspace_index(target_level, va)];
+}
+
+/* vspace_walk, out of line. */
 /*@ requires \valid(missing) && target_level <= 3;
     assigns *missing;
     ensures missing: \result == \null ==> 1 <= *missing <= target_level;
