@@ -97,6 +97,9 @@ KAAL_MUST_CHECK kerr_t decode_tcb_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_irq_control_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_irq_handler_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_vspace_invocation(invocation_t *inv);
+/* decode_vspace_invocation for a Frame cap (the syscall layer calls it
+ * directly: issue 22). */
+KAAL_MUST_CHECK kerr_t decode_frame_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_platform_invocation(invocation_t *inv);
 
 /* The platform cap's steps that debug kernels' debug syscalls share

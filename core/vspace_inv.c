@@ -320,7 +320,7 @@ static void frame_get_address(invocation_t *inv) { inv_set_reply(inv, 0, cap_pad
        \result == KAAL_ALIGNMENT_ERROR || \result == KAAL_DELETE_FIRST ||
        \result == KAAL_ILLEGAL_OPERATION);
 */
-static kerr_t decode_frame(invocation_t *inv)
+kerr_t decode_frame_invocation(invocation_t *inv)
 {
     switch (inv->label) {
     case KAAL_INV_FRAME_MAP:
@@ -532,7 +532,7 @@ kerr_t decode_vspace_invocation(invocation_t *inv)
 {
     switch (cap_type(inv->cap)) {
     case CAP_FRAME:
-        return decode_frame(inv);
+        return decode_frame_invocation(inv);
     case CAP_PAGE_TABLE:
         return decode_page_table(inv);
     case CAP_ASID_CONTROL:
