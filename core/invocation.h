@@ -24,12 +24,9 @@ typedef struct invocation {
     word_t num_extra;    /* extra caps looked up */
     cte_t *slot;         /* slot of the invoked capability */
     cap_t cap;           /* the invoked capability */
-    word_t cptr;         /* its capability pointer */
     cte_t *extra[KAAL_MSG_MAX_EXTRA_CAPS];
     const kaal_ipc_buffer_t *buf; /* caller's buffer to read arguments from, or NULL */
     kaal_ipc_buffer_t *reply_buf; /* caller's buffer to write replies to, or NULL */
-    bool is_call;
-    bool is_blocking;
     syscall_error_t err;
     word_t reply_len;    /* message registers set by inv_set_reply */
 } invocation_t;
@@ -56,10 +53,32 @@ typedef struct invocation {
 /*@ axiomatic inv_args {
       logic word_t inv_arg_of{L}(invocation_t *inv, integer i);
     } */
+/* Inline (issue 22): a decoder reads its first arguments from CPU
+ * registers, and a call per argument cost more than the read; with a
+ * constant i the register choice folds away. Past the registers it is
+ * msg.c's proved thread_get_mr on the readable buffer. */
 /*@ requires \valid_read(inv);
     assigns \nothing;
     ensures \result == inv_arg_of((invocation_t *)inv, i); */
-word_t inv_arg(const invocation_t *inv, unsigned i);
+KAAL_INLINE word_t inv_arg(const invocation_t *inv, unsigned i)
+{
+    if (i >= inv->length) {
+        return 0;
+    }
+    _Static_assert(KAAL_MSG_NUM_REGS == 4, "four message registers below");
+    switch (i) {
+    case 0:
+        return inv->caller->ctx.r[HAL_R_MR0];
+    case 1:
+        return inv->caller->ctx.r[HAL_R_MR1];
+    case 2:
+        return inv->caller->ctx.r[HAL_R_MR2];
+    case 3:
+        return inv->caller->ctx.r[HAL_R_MR3];
+    default:
+        return thread_get_mr(inv->caller, inv->buf, i);
+    }
+}
 /* Set reply message register i; reply length becomes max(len, i + 1). */
 /* ACSL: ASSUMED, not proved (core/msg.c, through thread_set_mr): it
  * writes the reply length and one message register of the caller, a CPU
@@ -78,6 +97,9 @@ KAAL_MUST_CHECK kerr_t decode_tcb_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_irq_control_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_irq_handler_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_vspace_invocation(invocation_t *inv);
+/* decode_vspace_invocation for a Frame cap (the syscall layer calls it
+ * directly: issue 22). */
+KAAL_MUST_CHECK kerr_t decode_frame_invocation(invocation_t *inv);
 KAAL_MUST_CHECK kerr_t decode_platform_invocation(invocation_t *inv);
 
 /* The platform cap's steps that debug kernels' debug syscalls share

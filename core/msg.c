@@ -9,30 +9,7 @@
 
 /* ---- the IPC buffer ------------------------------------------------------ */
 
-/* Where t's buffer lies in the kernel's view of its frame (the address
- * SetIPCBuffer recorded, inside the frame of the buffer cap), rights not
- * checked. ACSL: ASSUMED, not proved (it goes through hal_phys_to_kvirt). */
-/*@ requires \valid_read(t);
-    assigns \nothing; */
-static word_t *ipcbuf_location(const tcb_t *t)
-{
-    cap_t fc = t->slots[TCB_BUFFER].cap;
-    word_t off = t->ipc_buffer & KAAL_MASK(frame_size_bits(cap_frame_size(fc)));
-    return (word_t *)((uint8_t *)cap_ptr(fc) + off);
-}
-
-kaal_ipc_buffer_t *ipcbuf_lookup(tcb_t *t, bool write)
-{
-    cap_t fc = t->slots[TCB_BUFFER].cap;
-    if (cap_type(fc) != CAP_FRAME || t->ipc_buffer == 0) {
-        return NULL;
-    }
-    word_t rights = cap_frame_rights(fc);
-    if ((rights & KAAL_RIGHT_READ) == 0 || (write && (rights & KAAL_RIGHT_WRITE) == 0)) {
-        return NULL;
-    }
-    return (kaal_ipc_buffer_t *)ipcbuf_location(t);
-}
+/* ipcbuf_lookup and ipcbuf_location: inline in msg.h. */
 
 word_t *thread_ipc_buffer(tcb_t *t)
 {
@@ -91,13 +68,7 @@ word_t thread_set_mr(tcb_t *t, kaal_ipc_buffer_t *buf, unsigned i, word_t v)
     return i + 1u;
 }
 
-word_t inv_arg(const invocation_t *inv, unsigned i)
-{
-    if (i >= inv->length) {
-        return 0;
-    }
-    return thread_get_mr(inv->caller, inv->buf, i);
-}
+/* inv_arg: inline in invocation.h, over thread_get_mr above. */
 
 void inv_set_reply(invocation_t *inv, unsigned i, word_t v)
 {

@@ -25,9 +25,23 @@
 #include "cspace.h"
 #include <kaal/ipcbuf.h>
 
+/* Where t's buffer lies in the kernel's view of its frame (the address
+ * SetIPCBuffer recorded, inside the frame of the buffer cap), rights not
+ * checked. ACSL: ASSUMED, not proved (it goes through hal_phys_to_kvirt). */
+/*@ requires \valid_read(t);
+    assigns \nothing; */
+KAAL_INLINE word_t *ipcbuf_location(const tcb_t *t)
+{
+    cap_t fc = t->slots[TCB_BUFFER].cap;
+    word_t off = t->ipc_buffer & KAAL_MASK(frame_size_bits(cap_frame_size(fc)));
+    return (word_t *)((uint8_t *)cap_ptr(fc) + off);
+}
+
 /* t's IPC buffer for the kernel to read (write false: the buffer frame cap
  * grants Read) or to write (write true: Read and Write), or NULL if t has
- * no buffer or its cap lacks those rights. Proved (tests/proof wp_msg). */
+ * no buffer or its cap lacks those rights. Proved (tests/proof wp_msg).
+ * Inline (issue 22): every invocation looks it up, and with a constant
+ * write the rights test folds. */
 /*@ requires \valid_read(t);
     assigns \nothing;
     ensures granted: \result != \null ==>
@@ -35,7 +49,18 @@
       (cap_frame_rights_of(t->slots[TCB_BUFFER].cap) & KAAL_RIGHT_READ) != 0 &&
       (write ==> (cap_frame_rights_of(t->slots[TCB_BUFFER].cap) & KAAL_RIGHT_WRITE) != 0);
 */
-kaal_ipc_buffer_t *ipcbuf_lookup(tcb_t *t, bool write);
+KAAL_INLINE kaal_ipc_buffer_t *ipcbuf_lookup(tcb_t *t, bool write)
+{
+    cap_t fc = t->slots[TCB_BUFFER].cap;
+    if (cap_type(fc) != CAP_FRAME || t->ipc_buffer == 0) {
+        return NULL;
+    }
+    word_t rights = cap_frame_rights(fc);
+    if ((rights & KAAL_RIGHT_READ) == 0 || (write && (rights & KAAL_RIGHT_WRITE) == 0)) {
+        return NULL;
+    }
+    return (kaal_ipc_buffer_t *)ipcbuf_location(t);
+}
 
 /* The thread's own (user) view of its IPC buffer, rights ignored; NULL
  * without a buffer. Not for kernel paths: tests and the fuzzer only. */

@@ -6,80 +6,11 @@
 #include <hal/entry.h>
 #include <hal/vspace.h>
 
-/* The attribute half of a frame descriptor (every bit outside
- * PTE_ADDR_MASK). Its own function so that each property is a fact about a
- * few constant bits per path (WP proves them path by path: -wp-split). */
-/*@ assigns \nothing;
-    ensures no_addr: (\result & PTE_ADDR_MASK) == 0;
-    ensures valid: (\result & PTE_VALID) != 0;
-    ensures af_ng_pxn: (\result & PTE_AF) != 0 && (\result & PTE_NG) != 0 &&
-                       (\result & PTE_PXN) != 0;
-    ensures page: level == 3 <==> (\result & PTE_TABLE) != 0;
-    ensures read_only: (rights & KAAL_RIGHT_WRITE) == 0 <==> (\result & PTE_AP_RO) != 0;
-    ensures no_el0: (rights & KAAL_RIGHT_READ) == 0 <==> (\result & PTE_AP_EL0) == 0;
-    ensures device: (device || (attr & KAAL_VM_UNCACHED) != 0) ==>
-                    (\result & (7 << 2)) == PTE_ATTR_DEVICE && (\result & PTE_SH_INNER) == 0;
-    ensures normal: !(device || (attr & KAAL_VM_UNCACHED) != 0) ==>
-                    (\result & (7 << 2)) == PTE_ATTR_NORMAL &&
-                    (\result & PTE_SH_INNER) == PTE_SH_INNER;
-    ensures exec: (\result & PTE_UXN) == 0 <==>
-                  !(device || (attr & KAAL_VM_UNCACHED) != 0 ||
-                    (attr & KAAL_VM_EXECUTE_NEVER) != 0);
-*/
-static pte_t pte_frame_attrs(unsigned level, word_t rights, word_t attr, bool device)
-{
-    pte_t e = PTE_VALID | PTE_AF | PTE_NG | PTE_AP_EL0 | PTE_PXN;
-    if (level == 3) {
-        e |= PTE_TABLE;
-    }
-    if ((rights & KAAL_RIGHT_WRITE) == 0) {
-        e |= PTE_AP_RO;
-    }
-    if ((rights & KAAL_RIGHT_READ) == 0) {
-        e &= ~PTE_AP_EL0; /* kernel only: every user access faults */
-    }
-    if (device || (attr & KAAL_VM_UNCACHED) != 0) {
-        e |= PTE_ATTR_DEVICE | PTE_UXN;
-    } else {
-        e |= PTE_ATTR_NORMAL | PTE_SH_INNER;
-    }
-    if ((attr & KAAL_VM_EXECUTE_NEVER) != 0) {
-        e |= PTE_UXN;
-    }
-    return e;
-}
-
-/*@ assigns \nothing;
-    ensures addr: (\result & PTE_ADDR_MASK) == (pa & PTE_ADDR_MASK);
-    ensures valid: (\result & PTE_VALID) != 0;
-    ensures af_ng_pxn: (\result & PTE_AF) != 0 && (\result & PTE_NG) != 0 &&
-                       (\result & PTE_PXN) != 0;
-    ensures page: level == 3 <==> (\result & PTE_TABLE) != 0;
-    ensures read_only: (rights & KAAL_RIGHT_WRITE) == 0 <==> (\result & PTE_AP_RO) != 0;
-    ensures no_el0: (rights & KAAL_RIGHT_READ) == 0 <==> (\result & PTE_AP_EL0) == 0;
-    ensures device_xn: (device || (attr & KAAL_VM_UNCACHED) != 0) ==> (\result & PTE_UXN) != 0;
-    ensures xn: (attr & KAAL_VM_EXECUTE_NEVER) != 0 ==> (\result & PTE_UXN) != 0;
-    ensures exec: (\result & PTE_UXN) == 0 <==>
-                  !(device || (attr & KAAL_VM_UNCACHED) != 0 ||
-                    (attr & KAAL_VM_EXECUTE_NEVER) != 0);
-*/
-pte_t pte_make_frame(paddr_t pa, unsigned level, word_t rights, word_t attr, bool device)
-{
-    return (pa & PTE_ADDR_MASK) | pte_frame_attrs(level, rights, attr, device);
-}
+/* pte_frame_attrs and pte_make_frame: inline in vspace.h. */
 
 pte_t *vspace_lookup_entry(paddr_t root, vaddr_t va, unsigned target_level, unsigned *missing)
 {
-    paddr_t table = root;
-    for (unsigned level = 0; level < target_level; level++) {
-        pte_t e = vspace_table(table)[vspace_index(level, va)];
-        if (!pte_is_table(e, level)) {
-            *missing = level + 1u;
-            return NULL;
-        }
-        table = pte_addr(e);
-    }
-    return &vspace_table(table)[vspace_index(target_level, va)];
+    return vspace_walk(root, va, target_level, missing);
 }
 
 bool kaal_vspace_lookup(paddr_t root, vaddr_t va, kaal_vspace_walk_t *out)
@@ -145,14 +76,31 @@ pte_t *vspace_entry_of_cap(cap_t c)
     return ok ? e : NULL;
 }
 
+/* vspace_entry_of_cap's checks for a frame, without its cases for
+ * tables (issue 22: every Frame Unmap comes here). seL4 unmapPage: the
+ * ASID still names a VSpace, the walk reaches the frame's level, and the
+ * entry there maps this frame; otherwise the cap is stale and nothing
+ * changes. */
 void vspace_unmap_frame(cap_t c)
 {
-    pte_t *e = vspace_entry_of_cap(c);
-    if (e == NULL || cap_type(c) != CAP_FRAME) {
+    if (cap_type(c) != CAP_FRAME || !cap_frame_mapped(c)) {
+        return;
+    }
+    word_t asid = cap_mapped_asid(c);
+    vaddr_t va = cap_mapped_vaddr(c);
+    paddr_t root = asid_lookup_vspace(asid);
+    if (root == 0) {
+        return;
+    }
+    enum frame_size fs = cap_frame_size(c);
+    unsigned level = vspace_frame_level(fs);
+    unsigned missing;
+    pte_t *e = vspace_walk(root, va, level, &missing);
+    if (e == NULL || !pte_is_frame(*e, level) || pte_addr(*e) != cap_paddr(c)) {
         return;
     }
     *e = 0;
-    hal_vspace_flush_page(cap_mapped_asid(c), cap_mapped_vaddr(c), frame_size_bits(cap_frame_size(c)));
+    hal_vspace_flush_page(asid, va, frame_size_bits(fs));
 }
 
 void vspace_unmap_table(cap_t c)

@@ -85,9 +85,72 @@ static inline pte_t *vspace_table(paddr_t pa) { return (pte_t *)hal_phys_to_kvir
 */
 static inline pte_t pte_make_table(paddr_t pa) { return (pa & PTE_ADDR_MASK) | PTE_VALID | PTE_TABLE; }
 
+/* The attribute half of a frame descriptor (every bit outside
+ * PTE_ADDR_MASK). Its own function so that each property is a fact about a
+ * few constant bits per path (WP proves them path by path: -wp-split). */
+/*@ assigns \nothing;
+    ensures no_addr: (\result & PTE_ADDR_MASK) == 0;
+    ensures valid: (\result & PTE_VALID) != 0;
+    ensures af_ng_pxn: (\result & PTE_AF) != 0 && (\result & PTE_NG) != 0 &&
+                       (\result & PTE_PXN) != 0;
+    ensures page: level == 3 <==> (\result & PTE_TABLE) != 0;
+    ensures read_only: (rights & KAAL_RIGHT_WRITE) == 0 <==> (\result & PTE_AP_RO) != 0;
+    ensures no_el0: (rights & KAAL_RIGHT_READ) == 0 <==> (\result & PTE_AP_EL0) == 0;
+    ensures device: (device || (attr & KAAL_VM_UNCACHED) != 0) ==>
+                    (\result & (7 << 2)) == PTE_ATTR_DEVICE && (\result & PTE_SH_INNER) == 0;
+    ensures normal: !(device || (attr & KAAL_VM_UNCACHED) != 0) ==>
+                    (\result & (7 << 2)) == PTE_ATTR_NORMAL &&
+                    (\result & PTE_SH_INNER) == PTE_SH_INNER;
+    ensures exec: (\result & PTE_UXN) == 0 <==>
+                  !(device || (attr & KAAL_VM_UNCACHED) != 0 ||
+                    (attr & KAAL_VM_EXECUTE_NEVER) != 0);
+*/
+KAAL_INLINE pte_t pte_frame_attrs(unsigned level, word_t rights, word_t attr, bool device)
+{
+    pte_t e = PTE_VALID | PTE_AF | PTE_NG | PTE_AP_EL0 | PTE_PXN;
+    if (level == 3) {
+        e |= PTE_TABLE;
+    }
+    if ((rights & KAAL_RIGHT_WRITE) == 0) {
+        e |= PTE_AP_RO;
+    }
+    if ((rights & KAAL_RIGHT_READ) == 0) {
+        e &= ~PTE_AP_EL0; /* kernel only: every user access faults */
+    }
+    if (device || (attr & KAAL_VM_UNCACHED) != 0) {
+        e |= PTE_ATTR_DEVICE | PTE_UXN;
+    } else {
+        e |= PTE_ATTR_NORMAL | PTE_SH_INNER;
+    }
+    if ((attr & KAAL_VM_EXECUTE_NEVER) != 0) {
+        e |= PTE_UXN;
+    }
+    return e;
+}
+
 /* Descriptor mapping frame pa at level (3: page; 2, 1: block). rights are
- * KAAL_RIGHT_READ / KAAL_RIGHT_WRITE bits; attr KAAL_VM_* bits. */
-pte_t pte_make_frame(paddr_t pa, unsigned level, word_t rights, word_t attr, bool device);
+ * KAAL_RIGHT_READ / KAAL_RIGHT_WRITE bits; attr KAAL_VM_* bits. Inline, as
+ * pte_frame_attrs (issue 22: Frame Map); proved in wp_vspace. */
+/*@ assigns \nothing;
+    ensures addr: (\result & PTE_ADDR_MASK) == (pa & PTE_ADDR_MASK);
+    ensures valid: (\result & PTE_VALID) != 0;
+    ensures af_ng_pxn: (\result & PTE_AF) != 0 && (\result & PTE_NG) != 0 &&
+                       (\result & PTE_PXN) != 0;
+    ensures page: level == 3 <==> (\result & PTE_TABLE) != 0;
+    ensures read_only: (rights & KAAL_RIGHT_WRITE) == 0 <==> (\result & PTE_AP_RO) != 0;
+    ensures no_el0: (rights & KAAL_RIGHT_READ) == 0 <==> (\result & PTE_AP_EL0) == 0;
+    ensures device_xn: (device || (attr & KAAL_VM_UNCACHED) != 0) ==> (\result & PTE_UXN) != 0;
+    ensures xn: (attr & KAAL_VM_EXECUTE_NEVER) != 0 ==> (\result & PTE_UXN) != 0;
+    ensures exec: (\result & PTE_UXN) == 0 <==>
+                  !(device || (attr & KAAL_VM_UNCACHED) != 0 ||
+                    (attr & KAAL_VM_EXECUTE_NEVER) != 0);
+*/
+KAAL_INLINE pte_t pte_make_frame(paddr_t pa, unsigned level, word_t rights, word_t attr,
+                                 bool device)
+{
+    return (pa & PTE_ADDR_MASK) | pte_frame_attrs(level, rights, attr, device);
+}
+
 
 /*@ assigns \nothing;
     ensures \result <==> level < 3 && (e & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE); */
@@ -108,12 +171,59 @@ static inline bool pte_is_frame(pte_t e, unsigned level)
     ensures \result == (e & PTE_ADDR_MASK); */
 static inline paddr_t pte_addr(pte_t e) { return e & PTE_ADDR_MASK; }
 
+/* The table that entry e of a level 0..2 table points at, or NULL if e
+ * is not a table descriptor (invalid, or a block). */
+/*@ assigns \nothing; */
+KAAL_INLINE pte_t *vspace_walk_next(pte_t e)
+{
+    if ((e & (PTE_VALID | PTE_TABLE)) != (PTE_VALID | PTE_TABLE)) {
+        return NULL;
+    }
+    return vspace_table(pte_addr(e));
+}
+
 /* Find the entry for va at target_level (1..3) in the tables at root.
  * Returns the entry's address, or NULL with *missing = the level whose table
- * is missing (an entry above target_level is not a table). */
+ * is missing (an entry above target_level is not a table).
+ * Inline and unrolled (issue 22): Frame Map and Unmap each walk once, and
+ * as a loop (level counter, variable shifts) the walk cost twice the loads;
+ * vspace_lookup_entry is the same walk out of line for the other callers. */
 /* ACSL: ASSUMED, not proved (it reads tables through physical addresses):
  * a missing table is at a level 1..target_level; otherwise the result is
  * a valid table entry. */
+/*@ requires \valid(missing) && target_level <= 3;
+    assigns *missing;
+    ensures missing: \result == \null ==> 1 <= *missing <= target_level;
+    ensures found: \result != \null ==> \valid(\result) && vspace_pte(\result);
+*/
+KAAL_INLINE pte_t *vspace_walk(paddr_t root, vaddr_t va, unsigned target_level, unsigned *missing)
+{
+    pte_t *table = vspace_table(root);
+    if (target_level >= 1) {
+        table = vspace_walk_next(table[vspace_index(0, va)]);
+        if (table == NULL) {
+            *missing = 1;
+            return NULL;
+        }
+        if (target_level >= 2) {
+            table = vspace_walk_next(table[vspace_index(1, va)]);
+            if (table == NULL) {
+                *missing = 2;
+                return NULL;
+            }
+            if (target_level >= 3) {
+                table = vspace_walk_next(table[vspace_index(2, va)]);
+                if (table == NULL) {
+                    *missing = 3;
+                    return NULL;
+                }
+            }
+        }
+    }
+    return &table[vspace_index(target_level, va)];
+}
+
+/* vspace_walk, out of line. */
 /*@ requires \valid(missing) && target_level <= 3;
     assigns *missing;
     ensures missing: \result == \null ==> 1 <= *missing <= target_level;

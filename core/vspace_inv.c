@@ -52,7 +52,9 @@ static kerr_t check_vspace_cap(invocation_t *inv)
       cap_type_of(inv->extra[0]->cap) == CAP_VSPACE && cap_vspace_has_asid_of(inv->extra[0]->cap) &&
       *asid == cap_vspace_asid_of(inv->extra[0]->cap) && *root == cap_paddr_of(inv->extra[0]->cap);
 */
-static kerr_t get_vspace(invocation_t *inv, paddr_t *root, word_t *asid)
+/* always inline (issue 22): Frame Map's call of it cost more than its checks */
+static inline __attribute__((always_inline)) kerr_t get_vspace(invocation_t *inv, paddr_t *root,
+                                                               word_t *asid)
 {
     kerr_t r = check_vspace_cap(inv);
     if (r != KAAL_NO_ERROR) {
@@ -235,7 +237,7 @@ static kerr_t frame_map_check_args(invocation_t *inv, frame_map_req_t *q)
 static kerr_t frame_map_check_entry(invocation_t *inv, frame_map_req_t *q)
 {
     unsigned missing = 0;
-    pte_t *e = vspace_lookup_entry(q->root, q->va, q->level, &missing);
+    pte_t *e = vspace_walk(q->root, q->va, q->level, &missing);
     if (e == NULL) {
         return err_missing_table(inv, missing);
     }
@@ -318,7 +320,7 @@ static void frame_get_address(invocation_t *inv) { inv_set_reply(inv, 0, cap_pad
        \result == KAAL_ALIGNMENT_ERROR || \result == KAAL_DELETE_FIRST ||
        \result == KAAL_ILLEGAL_OPERATION);
 */
-static kerr_t decode_frame(invocation_t *inv)
+kerr_t decode_frame_invocation(invocation_t *inv)
 {
     switch (inv->label) {
     case KAAL_INV_FRAME_MAP:
@@ -530,7 +532,7 @@ kerr_t decode_vspace_invocation(invocation_t *inv)
 {
     switch (cap_type(inv->cap)) {
     case CAP_FRAME:
-        return decode_frame(inv);
+        return decode_frame_invocation(inv);
     case CAP_PAGE_TABLE:
         return decode_page_table(inv);
     case CAP_ASID_CONTROL:

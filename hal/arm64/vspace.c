@@ -24,11 +24,18 @@ _Static_assert(TCR_EPD0 == 1ull << 7 && TTBR_ASID_SHIFT == 48u,
 
 void hal_vspace_activate(paddr_t root, word_t asid) { hal_arch_vspace_activate(root, asid); }
 
-void hal_vspace_sync_tables(void)
-{
-    arm64_dsb_ishst();
-    arm64_isb();
-}
+/* No isb after the table writes and TLB maintenance below. Arm ARM (DDI
+ * 0487), "Ordering and completion of TLB maintenance instructions": the
+ * dsb completes the writes and invalidations; their effect on this PE's
+ * later fetches and accesses then needs a context synchronization event,
+ * and an exception return is one (glossary, "Context synchronization
+ * event"; the A72 has no FEAT_ExS to turn that off). Only EL0 uses these
+ * translations, the kernel never accesses user addresses, and the eret
+ * back to EL0 comes before any EL0 instruction, as for
+ * hal_vspace_activate above. seL4 and Linux add an isb for code that may
+ * touch the range in between; here nothing does (issue 22: one
+ * instruction a Map, one an Unmap). */
+void hal_vspace_sync_tables(void) { arm64_dsb_ishst(); }
 
 void hal_vspace_flush_page(word_t asid, vaddr_t va, unsigned size_bits)
 {
@@ -38,8 +45,7 @@ void hal_vspace_flush_page(word_t asid, vaddr_t va, unsigned size_bits)
     uint64_t arg = (uint64_t)asid << TTBR_ASID_SHIFT | ((va >> 12) & 0xfffffffffffull);
     arm64_dsb_ishst();
     __asm__ volatile("tlbi vae1is, %0" ::"r"(arg) : "memory");
-    arm64_dsb_ish();
-    arm64_isb();
+    arm64_dsb_ish(); /* the invalidation is complete; no isb (above) */
 }
 
 void hal_vspace_flush_asid(word_t asid)

@@ -401,6 +401,31 @@ Test(vspace, page_table_unmap_removes_its_range)
     check_vspace(vs);
 }
 
+/* A stale frame cap (its table was unmapped) whose recorded entry now maps
+ * another frame: its Unmap leaves that mapping alone (seL4 unmapPage checks
+ * the entry names the cap's frame) and only clears the cap's record. */
+Test(vspace, unmap_of_stale_cap_leaves_the_new_mapping)
+{
+    boot(0);
+    word_t vs = new_vspace();
+    tables_t t = new_tables(vs, 3);
+    word_t f = retype(KAAL_OBJ_FRAME_4K), g = retype(KAAL_OBJ_FRAME_4K);
+    cr_assert_eq(frame_map(f, vs, VA, KAAL_RIGHT_READ, 0), KAAL_NO_ERROR);
+    cr_assert_eq(label(inv(t.pt, KAAL_INV_PAGE_TABLE_UNMAP, 0, 0, 0, 0, 0, 0, 0)), KAAL_NO_ERROR);
+    cr_assert(cap_frame_mapped(cap_at(f)), "f's cap still records its old mapping");
+    cr_assert_eq(table_map(t.pt, vs, VA), KAAL_NO_ERROR);
+    cr_assert_eq(frame_map(g, vs, VA, KAAL_RIGHT_READ, 0), KAAL_NO_ERROR);
+    cr_assert_eq(label(inv(f, KAAL_INV_FRAME_UNMAP, 0, 0, 0, 0, 0, 0, 0)), KAAL_NO_ERROR);
+    cr_assert(!cap_frame_mapped(cap_at(f)));
+    kaal_vspace_walk_t w;
+    cr_assert(lookup(vs, VA, &w), "g's mapping survives f's stale Unmap");
+    cr_assert_eq(w.paddr, cap_paddr(cap_at(g)), "the entry still maps g (0x%lx, not 0x%lx)",
+                 (unsigned long)w.paddr, (unsigned long)cap_paddr(cap_at(g)));
+    cr_assert_eq(label(inv(g, KAAL_INV_FRAME_UNMAP, 0, 0, 0, 0, 0, 0, 0)), KAAL_NO_ERROR);
+    cr_assert(!lookup(vs, VA, &w));
+    check_vspace(vs);
+}
+
 /* ---- large frames ----------------------------------------------------- */
 
 Test(vspace, map_2m_frame)
