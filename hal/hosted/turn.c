@@ -120,7 +120,8 @@ static void wait_for_turn(void)
             break;
         }
         struct timespec t = {0, 100 * 1000 * 1000};
-        long r = futex_wait(turn, &t);
+        /* Children need no timeout: they die with the original. */
+        long r = futex_wait(turn, hosted_self.is_child ? NULL : &t);
         /* A child that dies wakes nobody: the original finds out when its
          * wait times out (not after every wake: a wasted syscall each). */
         if (r == -ETIMEDOUT && !hosted_self.is_child) {
