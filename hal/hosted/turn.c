@@ -123,8 +123,9 @@ static void wait_for_turn(void)
         /* Children need no timeout: they die with the original. */
         long r = futex_wait(turn, hosted_self.is_child ? NULL : &t);
         /* A child that dies wakes nobody: the original finds out when its
-         * wait times out (not after every wake: a wasted syscall each). */
-        if (r == -ETIMEDOUT && !hosted_self.is_child) {
+         * wait times out (or a signal cuts it short), not after every wake
+         * (that was one more host syscall per handoff). */
+        if ((r == -ETIMEDOUT || r == -EINTR) && !hosted_self.is_child) {
             int status;
             hosted_self.waiting_syscalls++;
             pid_t dead = (pid_t)hostsys_call(SYS_wait4, -1, (long)(uintptr_t)&status, WNOHANG,
