@@ -58,7 +58,7 @@
 #include <unistd.h>
 
 HOSTED_SHARED struct procs_shared hosted_ps;
-HOSTED_PRIVATE struct procs_self hosted_self = {.spin_budget = SPIN_MAX};
+HOSTED_PRIVATE struct procs_self hosted_self = {.spin_budget = SPIN_MAX, .probe_every = PROBE_MIN};
 
 /* The slot for address space (root, asid); retags one if it has none. */
 static unsigned slot_for(uint64_t root, uint64_t asid)

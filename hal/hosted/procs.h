@@ -15,6 +15,10 @@
 /* The longest a waiting process polls its turn (pause instructions: about
  * 60000 TSC cycles, 30 us, on this machine's CPU, ~63 cycles each; turn.c). */
 #define SPIN_MAX 1000u
+/* Waits without polling between two probes: at first, and at most (the
+ * interval doubles after each probe that did not see the turn come). */
+#define PROBE_MIN 32u
+#define PROBE_MAX 1024u
 
 enum request { REQ_NONE, REQ_FORK, REQ_HALT };
 
@@ -49,6 +53,7 @@ struct procs_self {
     bool is_child;         /* false in the original (and harness mode) */
     uint64_t spin_budget;  /* turn.c */
     unsigned spin_skipped; /* waits without polling since the last probe */
+    unsigned probe_every;  /* probe (poll anyway) every this many such waits */
     /* Host syscalls made while another held the turn: counted into
      * hm.host_syscalls when this process next holds it (only the holder
      * writes hm). */

@@ -8,11 +8,17 @@
  * host kernel (futex). With a CPU for each side, a ping-pong between two
  * address spaces then needs no host syscall at all. But when the other
  * process has no CPU of its own (a busy host), polling only delays it, so
- * the budget adapts, as adaptive mutexes do: it is SPIN_MAX (about 30 us
- * at 2 GHz, in TSC cycles) after a poll that saw the turn arrive, and
- * halves after each poll that did not, down to none; with none, every
- * SPIN_PROBE-th wait polls for SPIN_MAX again to find out whether the
- * host has become idle.
+ * the budget adapts, as adaptive mutexes do: it is SPIN_MAX (about 30 us,
+ * in pause instructions) after a poll that saw the turn arrive, and
+ * halves after each poll that did not, down to none. A turn already there
+ * when the wait begins is taken without touching the budget: on a busy
+ * host that is the common case (the other side ran on this CPU while this
+ * process was off it) and it says nothing about polling. With no budget,
+ * a wait polls for SPIN_MAX anyway (a probe) every probe_every-th time,
+ * to find out whether the host has become idle; each probe that fails
+ * doubles probe_every, from PROBE_MIN up to PROBE_MAX, so that a host
+ * that stays busy pays a probe about every thousand waits. Design,
+ * invariants and measurements: docs/hosted-handoff.md.
  */
 #define _GNU_SOURCE
 #include "procs.h"
@@ -20,6 +26,7 @@
 
 #include <hal/cpu.h>
 
+#include <errno.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -32,7 +39,6 @@
 #include <unistd.h>
 
 #define SPIN_MIN 32u /* below this, do not poll at all */
-#define SPIN_PROBE 32u
 
 static long futex_wake(uint32_t *w)
 {
@@ -68,23 +74,36 @@ HAL_NORETURN static void child_died(pid_t pid, int status)
     exit(70);
 }
 
-/* Poll the turn for the spin budget; true if it came (and is taken). */
+/* Poll the turn for the spin budget; true if it came (and is taken).
+ * Only a turn that arrives while polling counts as a success: one that
+ * was there before the first poll says nothing about whether the other
+ * side runs on a CPU of its own (on a busy host the other side ran on this
+ * CPU and handed back before this process got it again). */
 static bool spin_for_turn(uint32_t *turn)
 {
+    if (__atomic_exchange_n(turn, 0u, __ATOMIC_SEQ_CST) != 0) {
+        return true; /* neutral: the budget stays as it is */
+    }
     uint64_t budget = hosted_self.spin_budget;
-    if (budget == 0 && ++hosted_self.spin_skipped == SPIN_PROBE) {
+    bool probe = false;
+    if (budget == 0 && ++hosted_self.spin_skipped >= hosted_self.probe_every) {
         hosted_self.spin_skipped = 0;
         budget = SPIN_MAX;
+        probe = true;
     }
     for (uint64_t i = 0; i < budget; i++) {
+        __builtin_ia32_pause();
         if (__atomic_load_n(turn, __ATOMIC_RELAXED) != 0 &&
             __atomic_exchange_n(turn, 0u, __ATOMIC_SEQ_CST) != 0) {
             hosted_self.spin_budget = SPIN_MAX;
+            hosted_self.probe_every = PROBE_MIN;
             return true;
         }
-        __builtin_ia32_pause();
     }
     hosted_self.spin_budget = budget / 2u < SPIN_MIN ? 0 : budget / 2u;
+    if (probe && hosted_self.probe_every < PROBE_MAX) {
+        hosted_self.probe_every *= 2u; /* still busy: probe half as often */
+    }
     return false;
 }
 
@@ -101,8 +120,12 @@ static void wait_for_turn(void)
             break;
         }
         struct timespec t = {0, 100 * 1000 * 1000};
-        futex_wait(turn, &t);
-        if (!hosted_self.is_child) {
+        /* Children need no timeout: they die with the original. */
+        long r = futex_wait(turn, hosted_self.is_child ? NULL : &t);
+        /* A child that dies wakes nobody: the original finds out when its
+         * wait times out (or a signal cuts it short), not after every wake
+         * (that was one more host syscall per handoff). */
+        if ((r == -ETIMEDOUT || r == -EINTR) && !hosted_self.is_child) {
             int status;
             hosted_self.waiting_syscalls++;
             pid_t dead = (pid_t)hostsys_call(SYS_wait4, -1, (long)(uintptr_t)&status, WNOHANG,
