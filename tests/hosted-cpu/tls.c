@@ -5,16 +5,20 @@
  * each checks %fs:0 (its block's own address) around yields and kernel
  * calls and adds its step to %fs:8 (the block's sum, checked at the end). The root task
  * then sets its own base (SetTLSBase on itself) and reads it back, and a
- * last thread D, whose base is an address its VSpace does not map, makes
+ * thread D, whose base is an address its VSpace does not map, makes
  * kernel calls (the kernel must not depend on FS) and then faults on its
- * first %fs access, at that address. Prints "tls: PASS" and then the
- * fault D took; halts with status 0.
+ * first %fs access, at that address. A last thread E has a base the host
+ * refuses (the kernel half, not a user address: refused by arch_prctl, and
+ * by hal/hosted/fs.c itself where it writes FS with wrfsbase), so its FS
+ * base is 0 and its first %fs access faults at address 0. Prints
+ * "tls: PASS" and then the faults D and E took; halts with status 0.
  */
 #include "hc.h"
 #include <kaal/tls.h>
 
 #define ROUNDS 4u
 #define UNMAPPED_TLS 0x5f000000ul /* in the window, mapped by nothing */
+#define REFUSED_TLS 0xffff800000000000ul /* the kernel half: no host takes it */
 
 struct block {
     kaal_word_t self;
@@ -22,7 +26,7 @@ struct block {
 };
 
 static struct block blocks[3];
-static unsigned char stacks[4][HC_STACK_BYTES] __attribute__((aligned(16)));
+static unsigned char stacks[5][HC_STACK_BYTES] __attribute__((aligned(16)));
 static kaal_cptr_t done_ntfn, park_ntfn, fault_ep;
 static volatile unsigned errors;
 
@@ -68,13 +72,14 @@ __attribute__((noreturn)) static void worker(kaal_word_t k)
     }
 }
 
+/* D (arg 0): an unmapped base; E (arg 1): a base the host refuses. */
 __attribute__((noreturn)) static void unmapped(kaal_word_t arg)
 {
-    (void)arg;
+    const char *who = arg == 0 ? "D" : "E";
     kaal_yield();
-    kaal_printf("tls: D runs with an unmapped TLS base\n");
+    kaal_printf("tls: %s runs with %s TLS base\n", who, arg == 0 ? "an unmapped" : "a refused");
     (void)fs_read(0); /* faults */
-    kaal_printf("tls: D read its TLS (MISMATCH)\n");
+    kaal_printf("tls: %s read its TLS (MISMATCH)\n", who);
     for (;;) {
         (void)kaal_wait(park_ntfn);
     }
@@ -94,7 +99,7 @@ int kaal_main(kaal_word_t arg)
     for (unsigned i = 0; i < 3; i++) {
         blocks[i].self = (kaal_word_t)(uintptr_t)&blocks[i];
     }
-    kaal_cptr_t tcbs = hc_retype(KAAL_OBJ_TCB, 4);
+    kaal_cptr_t tcbs = hc_retype(KAAL_OBJ_TCB, 5);
     done_ntfn = hc_retype(KAAL_OBJ_NOTIFICATION, 1);
     park_ntfn = hc_retype(KAAL_OBJ_NOTIFICATION, 1);
     fault_ep = hc_retype(KAAL_OBJ_ENDPOINT, 1);
@@ -132,6 +137,12 @@ int kaal_main(kaal_word_t arg)
         return 1;
     }
     kaal_msg_t m = kaal_recv(fault_ep);
-    kaal_printf("tls: D: fault label %lu addr 0x%lx\n", kaal_msginfo_label(m.info), m.mr[1]);
+    kaal_word_t d_label = kaal_msginfo_label(m.info), d_addr = m.mr[1];
+    if (hc_start(tcbs + 4, unmapped, 1, stacks[4], fault_ep, 10, REFUSED_TLS) != KAAL_NO_ERROR) {
+        return 1;
+    }
+    m = kaal_recv(fault_ep);
+    kaal_printf("tls: D: fault label %lu addr 0x%lx; E: fault label %lu addr 0x%lx\n", d_label, d_addr,
+                kaal_msginfo_label(m.info), m.mr[1]);
     return errors == 0 ? 0 : 1;
 }
