@@ -52,7 +52,8 @@
 #else
 #define ITERS 20000u
 #define WARMUP 2000u
-#define ITERS_SLOW 1000u /* cross-AS: each round trip remaps the user window */
+#define ITERS_SLOW 1000u /* cross-AS: a host process per address space; with --guard
+                            * (traced processes) a round trip takes about 70 us */
 #define PER_OP 0
 #define BENCH_ARCH "hosted (rdtsc)"
 #endif
