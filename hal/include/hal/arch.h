@@ -18,9 +18,12 @@
 /* Constants (docs/hal.md "hal_arch.h"): the name and ELF machine of the
  * architecture, the user window, the number of interrupt lines, the
  * length of the syscall instruction (the PC after a trap is that far past
- * it), and the register indices of struct hal_uctx (hal/uctx.h). */
+ * it), whether the trap code tries the IPC fast path itself (1) or leaves
+ * it to kaal_entry_syscall (0; hal/entry.h), and the register indices of
+ * struct hal_uctx (hal/uctx.h). */
 #if !defined(HAL_ARCH_NAME) || !defined(HAL_ELF_MACHINE) || !defined(HAL_USER_VADDR_BASE) ||   \
-    !defined(HAL_USER_VADDR_TOP) || !defined(HAL_NUM_IRQS) || !defined(HAL_SYSCALL_INSN_BYTES)
+    !defined(HAL_USER_VADDR_TOP) || !defined(HAL_NUM_IRQS) || !defined(HAL_SYSCALL_INSN_BYTES) || \
+    !defined(HAL_FASTPATH_IN_TRAP)
 #error "hal_arch.h: a machine constant of hal/arch.h is missing"
 #endif
 #if !defined(HAL_UCTX_NUSER) || !defined(HAL_UCTX_NREGS) || !defined(HAL_R_PC) ||              \
