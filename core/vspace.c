@@ -43,44 +43,58 @@ bool kaal_vspace_lookup(paddr_t root, vaddr_t va, kaal_vspace_walk_t *out)
 
 /* ---- capabilities and their entries ----------------------------------- */
 
-/* Level of the entry that maps cap c's object (frame or table); 4 if c is
- * neither. */
-static unsigned entry_level_of_cap(cap_t c)
+/* The entry of a mapped frame cap c (seL4 unmapPage's checks): its ASID
+ * still names a VSpace, the walk reaches the frame's level, and the entry
+ * there maps this frame; NULL otherwise (the cap is stale). asid and va
+ * are the cap's (cap_mapped_asid, cap_mapped_vaddr), read once by the
+ * caller. One inline walk: every Frame Unmap comes here (issue 22). */
+KAAL_INLINE pte_t *frame_entry_of_cap(cap_t c, word_t asid, vaddr_t va, unsigned level)
 {
-    if (cap_type(c) == CAP_FRAME) {
-        return vspace_frame_level(cap_frame_size(c));
-    }
-    if (cap_type(c) == CAP_PAGE_TABLE && cap_pt_level(c) >= 1) {
-        return cap_pt_level(c) - 1u;
-    }
-    return 4;
-}
-
-pte_t *vspace_entry_of_cap(cap_t c)
-{
-    unsigned level = entry_level_of_cap(c);
-    bool mapped = cap_type(c) == CAP_FRAME ? cap_frame_mapped(c) : cap_pt_mapped(c);
-    if (level > 3 || !mapped) {
+    paddr_t root = asid_lookup_vspace(asid);
+    if (root == 0) {
         return NULL;
     }
+    unsigned missing;
+    pte_t *e = vspace_walk(root, va, level, &missing);
+    if (e == NULL || !pte_is_frame(*e, level) || pte_addr(*e) != cap_paddr(c)) {
+        return NULL;
+    }
+    return e;
+}
+
+/* The same for a mapped page-table cap c: the parent entry that points at
+ * its table. */
+static pte_t *table_entry_of_cap(cap_t c)
+{
+    if (cap_pt_level(c) < 1) {
+        return NULL;
+    }
+    unsigned level = cap_pt_level(c) - 1u;
     paddr_t root = asid_lookup_vspace(cap_mapped_asid(c));
     if (root == 0) {
         return NULL;
     }
     unsigned missing;
     pte_t *e = vspace_lookup_entry(root, cap_mapped_vaddr(c), level, &missing);
-    if (e == NULL || pte_addr(*e) != cap_paddr(c)) {
+    if (e == NULL || !pte_is_table(*e, level) || pte_addr(*e) != cap_paddr(c)) {
         return NULL;
     }
-    bool ok = cap_type(c) == CAP_FRAME ? pte_is_frame(*e, level) : pte_is_table(*e, level);
-    return ok ? e : NULL;
+    return e;
 }
 
-/* vspace_entry_of_cap's checks for a frame, without its cases for
- * tables (issue 22: every Frame Unmap comes here). seL4 unmapPage: the
- * ASID still names a VSpace, the walk reaches the frame's level, and the
- * entry there maps this frame; otherwise the cap is stale and nothing
- * changes. */
+pte_t *vspace_entry_of_cap(cap_t c)
+{
+    if (cap_type(c) == CAP_FRAME) {
+        return cap_frame_mapped(c) ? frame_entry_of_cap(c, cap_mapped_asid(c), cap_mapped_vaddr(c),
+                                                        vspace_frame_level(cap_frame_size(c)))
+                                   : NULL;
+    }
+    if (cap_type(c) == CAP_PAGE_TABLE) {
+        return cap_pt_mapped(c) ? table_entry_of_cap(c) : NULL;
+    }
+    return NULL;
+}
+
 void vspace_unmap_frame(cap_t c)
 {
     if (cap_type(c) != CAP_FRAME || !cap_frame_mapped(c)) {
@@ -88,15 +102,9 @@ void vspace_unmap_frame(cap_t c)
     }
     word_t asid = cap_mapped_asid(c);
     vaddr_t va = cap_mapped_vaddr(c);
-    paddr_t root = asid_lookup_vspace(asid);
-    if (root == 0) {
-        return;
-    }
     enum frame_size fs = cap_frame_size(c);
-    unsigned level = vspace_frame_level(fs);
-    unsigned missing;
-    pte_t *e = vspace_walk(root, va, level, &missing);
-    if (e == NULL || !pte_is_frame(*e, level) || pte_addr(*e) != cap_paddr(c)) {
+    pte_t *e = frame_entry_of_cap(c, asid, va, vspace_frame_level(fs));
+    if (e == NULL) {
         return;
     }
     *e = 0;
