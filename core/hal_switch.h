@@ -14,7 +14,7 @@
 #include <hal/vspace.h>
 
 #ifdef HAL_ARCH_SWITCH_INLINE
-#define switch_timer_now_ticks hal_arch_timer_switch_now_ticks
+#define switch_timer_now_ticks hal_arch_timer_now_ticks
 #define switch_timer_set_deadline_ticks hal_arch_timer_set_deadline_ticks
 #define switch_vspace_activate hal_arch_vspace_activate
 #define switch_irq_pending hal_arch_irq_pending

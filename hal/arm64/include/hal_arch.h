@@ -72,17 +72,6 @@ static inline uint64_t hal_arch_timer_now_ticks(void)
     return v;
 }
 
-/* The counter at a thread switch that leaves idle (the tick restarts one
- * tick from then; core/sched.c tick_arm): without the isb, the read may
- * happen a few instructions early, which brings the first tick as much
- * (nanoseconds) earlier; it is still monotonic. */
-static inline uint64_t hal_arch_timer_switch_now_ticks(void)
-{
-    uint64_t v;
-    __asm__ volatile("mrs %0, cntvct_el0" : "=r"(v)::"memory");
-    return v;
-}
-
 static inline void hal_arch_timer_set_deadline_ticks(uint64_t deadline)
 {
     if (deadline == UINT64_MAX) {
