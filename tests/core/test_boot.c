@@ -2,6 +2,7 @@
 #include "harness.h"
 #include "cspace.h"
 #include "invariants.h"
+#include "hosted_internal.h"
 #include <hal/console.h>
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -200,6 +201,7 @@ Test(boot, debug_snapshot_has_no_visible_effect)
 {
     harness_boot();
     size_t console = strlen(hosted_console_text());
+    uint64_t entries = hm.entries;
     harness_regs_t r = harness_syscall(KAAL_SYS_DEBUG_SNAPSHOT, 11, 22, 33, 44, 55, 66);
     cr_assert_eq(r.halted, -1);
     cr_assert_eq(ks.cur, harness_root(), "the caller still runs");
@@ -211,6 +213,7 @@ Test(boot, debug_snapshot_has_no_visible_effect)
     cr_assert_eq(r.mr[2], 55);
     cr_assert_eq(r.mr[3], 66);
     cr_assert_eq(strlen(hosted_console_text()), console, "nothing printed");
+    cr_assert_eq(hm.entries, entries + 1, "one kernel entry, no interrupt");
 }
 
 Test(boot, unknown_syscall_suspends_thread)
