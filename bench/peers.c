@@ -5,6 +5,11 @@
  *   pipe_roundtrip   two processes, one byte each way over two pipes
  *   futex_roundtrip  two threads, a futex word flipped each way
  *   syscall_getppid  one trivial host syscall (the unit of "host syscalls")
+ *   turn_roundtrip   two processes handing a turn over with kaal-sim's
+ *                    protocol alone (hal/hosted/turn.c without polling:
+ *                    a turn word and a sleeping flag per side in shared
+ *                    memory, futex wake and wait; docs/hosted-handoff.md):
+ *                    what the cross-AS handoff costs before any kernel work
  * Also measures the TSC frequency against CLOCK_MONOTONIC, which run.py
  * uses to turn the kernel benchmarks' cycles into ns. Output: one line
  * "peer NAME ITERS CYCLES" per benchmark and "tsc_hz HZ".
@@ -16,6 +21,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -131,6 +137,64 @@ static void futex_roundtrip(void)
     printf("peer futex_roundtrip %u %llu\n", ITERS, (unsigned long long)(t1 - t0));
 }
 
+/* kaal-sim's handoff (turn.c procs_hand_to / wait_for_turn, no polling). */
+struct turns {
+    uint32_t turn[2];
+    uint32_t sleeping[2];
+};
+
+static void turn_give(struct turns *t, int s)
+{
+    __atomic_store_n(&t->turn[s], 1u, __ATOMIC_SEQ_CST);
+    if (__atomic_load_n(&t->sleeping[s], __ATOMIC_SEQ_CST)) {
+        syscall(SYS_futex, &t->turn[s], FUTEX_WAKE, 1, NULL, NULL, 0);
+    }
+}
+
+static void turn_take(struct turns *t, int me)
+{
+    if (__atomic_exchange_n(&t->turn[me], 0u, __ATOMIC_SEQ_CST) != 0) {
+        return;
+    }
+    __atomic_store_n(&t->sleeping[me], 1u, __ATOMIC_SEQ_CST);
+    while (__atomic_exchange_n(&t->turn[me], 0u, __ATOMIC_SEQ_CST) == 0) {
+        syscall(SYS_futex, &t->turn[me], FUTEX_WAIT, 0, NULL, NULL, 0);
+    }
+    __atomic_store_n(&t->sleeping[me], 0u, __ATOMIC_SEQ_CST);
+}
+
+static void turn_roundtrip(void)
+{
+    struct turns *t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+                           -1, 0);
+    if (t == MAP_FAILED) {
+        die("mmap");
+    }
+    pid_t pid = fork();
+    if (pid < 0) {
+        die("fork");
+    }
+    if (pid == 0) {
+        for (unsigned i = 0; i < WARMUP + ITERS; i++) {
+            turn_take(t, 1);
+            turn_give(t, 0);
+        }
+        _exit(0);
+    }
+    uint64_t t0 = 0;
+    for (unsigned i = 0; i < WARMUP + ITERS; i++) {
+        if (i == WARMUP) {
+            t0 = rdtsc();
+        }
+        turn_give(t, 1);
+        turn_take(t, 0);
+    }
+    uint64_t t1 = rdtsc();
+    waitpid(pid, NULL, 0);
+    munmap(t, sizeof(*t));
+    printf("peer turn_roundtrip %u %llu\n", ITERS, (unsigned long long)(t1 - t0));
+}
+
 static void null_syscall(void)
 {
     for (unsigned i = 0; i < WARMUP; i++) {
@@ -152,5 +216,7 @@ int main(void)
     fflush(stdout);
     futex_roundtrip();
     null_syscall();
+    fflush(stdout);
+    turn_roundtrip();
     return 0;
 }

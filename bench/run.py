@@ -89,6 +89,7 @@ PEER_LABEL = {
     "pipe_roundtrip": "pipe round trip (2 processes)",
     "futex_roundtrip": "futex round trip (2 threads)",
     "syscall_getppid": "getppid host syscall",
+    "turn_roundtrip": "turn handoff alone (2 processes)",
 }
 IPC = ["ipc_same_as_0", "ipc_same_as_4", "ipc_same_as_120",
        "ipc_cross_as_0", "ipc_cross_as_4", "ipc_cross_as_120"]
