@@ -216,6 +216,9 @@ void hosted_procs_start(bool one_process)
     hosted_self.is_child = false;
     hosted_ps.processes_used = 1;
     hosted_ps.slot[0].pid = getpid();
+    if (hosted_ps.multi) {
+        procs_watch_children(true);
+    }
 }
 
 void hosted_procs_stop(void)
@@ -233,6 +236,9 @@ void hosted_procs_stop(void)
             waitpid(hosted_ps.slot[s].pid, NULL, 0);
             hosted_ps.slot[s].pid = 0;
         }
+    }
+    if (hosted_ps.multi) {
+        procs_watch_children(false);
     }
     hosted_ps.slot[0].root = 0;
     hosted_ps.slot[0].asid = 0;

@@ -20,13 +20,17 @@
 #define PROBE_MIN 32u
 #define PROBE_MAX 1024u
 
+/* Bits of as_proc.turn (turn.c). */
+#define TURN_GIVEN 1u /* the turn is this slot's: its process runs next */
+#define TURN_CHILD 2u /* slot 0 only: a child died (set by the SIGCHLD handler) */
+
 enum request { REQ_NONE, REQ_FORK, REQ_HALT };
 
 struct as_proc {
     uint64_t root, asid;     /* the address space shown; root 0: untagged */
     pid_t pid;               /* 0: no process yet */
     uint64_t last_use;
-    uint32_t turn;           /* 1: this process runs next (futex word) */
+    uint32_t turn;           /* TURN_GIVEN, TURN_CHILD (futex word) */
     uint32_t sleeping;       /* waiting in futex_wait */
     bool empty_pending;      /* empty the whole window before running */
     bool flush_overflow;     /* too many queued flushes: empty it */
@@ -58,6 +62,7 @@ struct procs_self {
      * hm.host_syscalls when this process next holds it (only the holder
      * writes hm). */
     uint64_t waiting_syscalls;
+    uint32_t child_event; /* the original: SIGCHLD came, not yet reaped */
 };
 extern struct procs_self hosted_self;
 
@@ -66,6 +71,8 @@ void procs_hand_to(unsigned s);
 /* Wait until this process holds the turn again (the original serves
  * requests meanwhile, and may return as a new child). */
 void procs_wait_turn(void);
+/* In the original: wake on a child's death (true) or stop watching. */
+void procs_watch_children(bool on);
 /* In the original: fork the process of slot s. The child returns true and
  * holds the turn; the original returns false. */
 bool procs_fork_slot(unsigned s);

@@ -17,7 +17,13 @@
  * a wait polls for SPIN_MAX anyway (a probe) every probe_every-th time,
  * to find out whether the host has become idle; each probe that fails
  * doubles probe_every, from PROBE_MIN up to PROBE_MAX, so that a host
- * that stays busy pays a probe about every thousand waits. Design,
+ * that stays busy pays a probe about every thousand waits; a failed probe
+ * leaves the budget at none (it does not halve down from SPIN_MAX again).
+ *
+ * The turn word holds TURN_GIVEN (the turn is this process's) and, in the
+ * original only, TURN_CHILD: its SIGCHLD handler sets it (and the private
+ * flag hosted_self.child_event) so that a child that dies wakes the
+ * original from its futex sleep, which therefore needs no timeout. Design,
  * invariants and measurements: docs/hosted-handoff.md.
  */
 #define _GNU_SOURCE
@@ -26,7 +32,6 @@
 
 #include <hal/cpu.h>
 
-#include <errno.h>
 #include <linux/futex.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,7 +40,6 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #define SPIN_MIN 32u /* below this, do not poll at all */
@@ -46,15 +50,23 @@ static long futex_wake(uint32_t *w)
     return hostsys_call(SYS_futex, (long)(uintptr_t)w, FUTEX_WAKE, 1, 0, 0, 0);
 }
 
-static long futex_wait(uint32_t *w, const struct timespec *t)
+/* Sleep while *w is 0 (no timeout: see on_child). */
+static long futex_wait(uint32_t *w)
 {
     hosted_self.waiting_syscalls++;
-    return hostsys_call(SYS_futex, (long)(uintptr_t)w, FUTEX_WAIT, 0, (long)(uintptr_t)t, 0, 0);
+    return hostsys_call(SYS_futex, (long)(uintptr_t)w, FUTEX_WAIT, 0, 0, 0, 0);
+}
+
+/* Take the turn if it has been given (clearing the word either way: a
+ * TURN_CHILD bit is only a wake-up, hosted_self.child_event says it). */
+static bool take_turn(uint32_t *turn)
+{
+    return (__atomic_exchange_n(turn, 0u, __ATOMIC_SEQ_CST) & TURN_GIVEN) != 0;
 }
 
 void procs_hand_to(unsigned s)
 {
-    __atomic_store_n(&hosted_ps.slot[s].turn, 1u, __ATOMIC_SEQ_CST);
+    __atomic_fetch_or(&hosted_ps.slot[s].turn, TURN_GIVEN, __ATOMIC_SEQ_CST);
     if (__atomic_load_n(&hosted_ps.slot[s].sleeping, __ATOMIC_SEQ_CST)) {
         futex_wake(&hosted_ps.slot[s].turn);
     }
@@ -74,6 +86,49 @@ HAL_NORETURN static void child_died(pid_t pid, int status)
     exit(70);
 }
 
+/* SIGCHLD in the original: a child stopped existing (the original never
+ * lets one exit, so it died). Flag it and make the turn word non-zero, so
+ * that a futex_wait of the original on it returns (or does not begin); the
+ * original then reaps (reap_children). Async-signal-safe: two atomic
+ * stores, no libc, whatever FS base is loaded. */
+static void on_child(int sig)
+{
+    (void)sig;
+    __atomic_store_n(&hosted_self.child_event, 1u, __ATOMIC_SEQ_CST);
+    __atomic_fetch_or(&hosted_ps.slot[0].turn, TURN_CHILD, __ATOMIC_SEQ_CST);
+}
+
+void procs_watch_children(bool on)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on ? on_child : SIG_DFL;
+    /* SA_RESTART: the original's own host syscalls (fork, waitpid, write)
+     * restart; a futex_wait restarts too and finds the word non-zero. */
+    sa.sa_flags = SA_RESTART | SA_ONSTACK | SA_NOCLDSTOP;
+    sigemptyset(&sa.sa_mask);
+    hosted_self.child_event = 0;
+    if (sigaction(SIGCHLD, &sa, NULL) != 0) {
+        perror("kaal-sim: sigaction(SIGCHLD)");
+        exit(70);
+    }
+}
+
+/* In the original: if a child died since the last look, report it and
+ * die (child_died does not return). */
+static void reap_children(void)
+{
+    if (__atomic_exchange_n(&hosted_self.child_event, 0u, __ATOMIC_SEQ_CST) == 0) {
+        return;
+    }
+    int status;
+    hosted_self.waiting_syscalls++;
+    pid_t dead = (pid_t)hostsys_call(SYS_wait4, -1, (long)(uintptr_t)&status, WNOHANG, 0, 0, 0);
+    if (dead > 0) {
+        child_died(dead, status);
+    }
+}
+
 /* Poll the turn for the spin budget; true if it came (and is taken).
  * Only a turn that arrives while polling counts as a success: one that
  * was there before the first poll says nothing about whether the other
@@ -81,7 +136,7 @@ HAL_NORETURN static void child_died(pid_t pid, int status)
  * CPU and handed back before this process got it again). */
 static bool spin_for_turn(uint32_t *turn)
 {
-    if (__atomic_exchange_n(turn, 0u, __ATOMIC_SEQ_CST) != 0) {
+    if (take_turn(turn)) {
         return true; /* neutral: the budget stays as it is */
     }
     uint64_t budget = hosted_self.spin_budget;
@@ -93,14 +148,15 @@ static bool spin_for_turn(uint32_t *turn)
     }
     for (uint64_t i = 0; i < budget; i++) {
         __builtin_ia32_pause();
-        if (__atomic_load_n(turn, __ATOMIC_RELAXED) != 0 &&
-            __atomic_exchange_n(turn, 0u, __ATOMIC_SEQ_CST) != 0) {
+        if ((__atomic_load_n(turn, __ATOMIC_RELAXED) & TURN_GIVEN) != 0 && take_turn(turn)) {
             hosted_self.spin_budget = SPIN_MAX;
             hosted_self.probe_every = PROBE_MIN;
             return true;
         }
     }
-    hosted_self.spin_budget = budget / 2u < SPIN_MIN ? 0 : budget / 2u;
+    /* A failed probe leaves no budget: halving down from SPIN_MAX would
+     * poll about as long again over the next waits, on a busy host. */
+    hosted_self.spin_budget = probe || budget / 2u < SPIN_MIN ? 0 : budget / 2u;
     if (probe && hosted_self.probe_every < PROBE_MAX) {
         hosted_self.probe_every *= 2u; /* still busy: probe half as often */
     }
@@ -115,25 +171,14 @@ static void wait_for_turn(void)
         return;
     }
     __atomic_store_n(&hosted_ps.slot[hosted_self.slot].sleeping, 1u, __ATOMIC_SEQ_CST);
-    for (;;) {
-        if (__atomic_exchange_n(turn, 0u, __ATOMIC_SEQ_CST) != 0) {
-            break;
+    /* Spurious returns (a wake meant for an earlier turn, EAGAIN, EINTR,
+     * the TURN_CHILD bit) loop back to take_turn. A dead child wakes the
+     * original through on_child, so no sleep needs a timeout. */
+    while (!take_turn(turn)) {
+        if (!hosted_self.is_child) {
+            reap_children();
         }
-        struct timespec t = {0, 100 * 1000 * 1000};
-        /* Children need no timeout: they die with the original. */
-        long r = futex_wait(turn, hosted_self.is_child ? NULL : &t);
-        /* A child that dies wakes nobody: the original finds out when its
-         * wait times out (or a signal cuts it short), not after every wake
-         * (that was one more host syscall per handoff). */
-        if ((r == -ETIMEDOUT || r == -EINTR) && !hosted_self.is_child) {
-            int status;
-            hosted_self.waiting_syscalls++;
-            pid_t dead = (pid_t)hostsys_call(SYS_wait4, -1, (long)(uintptr_t)&status, WNOHANG,
-                                             0, 0, 0);
-            if (dead > 0) {
-                child_died(dead, status);
-            }
-        }
+        (void)futex_wait(turn);
     }
     __atomic_store_n(&hosted_ps.slot[hosted_self.slot].sleeping, 0u, __ATOMIC_SEQ_CST);
     hm.host_syscalls += hosted_self.waiting_syscalls;
