@@ -160,7 +160,7 @@ fuzz-cov: configure-hosted configure-fuzz
 
 bench: DEPS = qemu
 bench: build-hosted build-arm64
-	@python3 bench/run.py $(HOSTED) --runs $(BENCH_RUNS) --arm64 $(ARM64)
+	@python3 bench/run.py $(HOSTED) --runs $(BENCH_RUNS) --arm64 $(ARM64) --contended
 
 MUTANTS ?= 150
 SEED ?= 1

@@ -10,18 +10,28 @@
  *                    a turn word and a sleeping flag per side in shared
  *                    memory, futex wake and wait; docs/hosted-handoff.md):
  *                    what the cross-AS handoff costs before any kernel work
+ *   turn_filtered_roundtrip  the same, both processes under a seccomp-BPF
+ *                    filter of the shape kaal-sim confines user code with
+ *                    (hal/hosted/confine.c: the instruction pointer
+ *                    compared with a range; every syscall here is allowed):
+ *                    the handoff with the confinement's cost on each of its
+ *                    host syscalls, still before any kernel work
  * Also measures the TSC frequency against CLOCK_MONOTONIC, which run.py
  * uses to turn the kernel benchmarks' cycles into ns. Output: one line
  * "peer NAME ITERS CYCLES" per benchmark and "tsc_hz HZ".
  */
 #define _GNU_SOURCE
+#include <linux/filter.h>
 #include <linux/futex.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -163,7 +173,7 @@ static void turn_take(struct turns *t, int me)
     __atomic_store_n(&t->sleeping[me], 0u, __ATOMIC_SEQ_CST);
 }
 
-static void turn_roundtrip(void)
+static void turn_roundtrip(const char *name)
 {
     struct turns *t = mmap(NULL, sizeof(*t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                            -1, 0);
@@ -192,7 +202,47 @@ static void turn_roundtrip(void)
     uint64_t t1 = rdtsc();
     waitpid(pid, NULL, 0);
     munmap(t, sizeof(*t));
-    printf("peer turn_roundtrip %u %llu\n", ITERS, (unsigned long long)(t1 - t0));
+    printf("peer %s %u %llu\n", name, ITERS, (unsigned long long)(t1 - t0));
+}
+
+/* confine.c's filter shape: SIGSYS for a syscall whose instruction lies
+ * in [LO, HI] (kaal-sim's gate page and user window), allow the rest. */
+#define FILTER_LO 0x0ffff000u
+#define FILTER_HI 0x40000000u
+#define IP_LO offsetof(struct seccomp_data, instruction_pointer)
+#define IP_HI (IP_LO + 4u)
+
+static void turn_filtered_roundtrip(void)
+{
+    static const struct sock_filter filter[] = {
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_HI),
+        BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 4),
+        BPF_STMT(BPF_LD | BPF_W | BPF_ABS, IP_LO),
+        BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, FILTER_LO, 0, 2),
+        BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, FILTER_HI, 1, 0),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRAP),
+        BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    };
+    fflush(stdout);
+    pid_t pid = fork(); /* the filter stays with this process and its child */
+    if (pid < 0) {
+        die("fork");
+    }
+    if (pid == 0) {
+        struct sock_fprog prog = {sizeof(filter) / sizeof(filter[0]),
+                                  (struct sock_filter *)filter};
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 ||
+            prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) != 0) {
+            die("seccomp");
+        }
+        turn_roundtrip("turn_filtered_roundtrip");
+        fflush(stdout);
+        _exit(0);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        die("the filtered turn benchmark");
+    }
 }
 
 static void null_syscall(void)
@@ -217,6 +267,8 @@ int main(void)
     futex_roundtrip();
     null_syscall();
     fflush(stdout);
-    turn_roundtrip();
+    turn_roundtrip("turn_roundtrip");
+    fflush(stdout);
+    turn_filtered_roundtrip();
     return 0;
 }
