@@ -708,9 +708,37 @@ static kaal_word_t retype_delete(kaal_cptr_t ut, kaal_cptr_t slot)
     return err != KAAL_NO_ERROR ? err : e2;
 }
 
-static void bench_retype(kaal_cptr_t ut, kaal_cptr_t slot)
+/* The untyped the Retype + Delete benchmark retypes from: the second of
+ * two TCB-sized untypeds carved from ut, so that the new TCB cap's
+ * neighbours in the derivation tree (which Delete's last-cap check reads)
+ * are the benchmark's own: a child goes right after its parent (seL4's
+ * insertNewCap; cdt_insert), so the order is ut, second, TCB, first. They
+ * used to be whatever followed ut, which depends on the boot-time
+ * untypeds and so on the root task's size: 34 instructions more or less
+ * when libkaal grew. noinline: inlined, it changed how gcc compiled the
+ * other benchmarks' user code (1-2 instructions in two rows). */
+__attribute__((noinline)) static kaal_word_t retype_source(kaal_cptr_t ut, kaal_cptr_t *src)
 {
-    kaal_word_t err = retype_delete(ut, slot);
+    kaal_word_t err = KAAL_NO_ERROR;
+    for (unsigned i = 0; i < 2 && err == KAAL_NO_ERROR; i++) {
+        err = kaal_group_take_slot(&ctx, &grp, src);
+        if (err == KAAL_NO_ERROR) {
+            err = kaal_untyped_retype(ut, KAAL_OBJ_UNTYPED, KAAL_TCB_SIZE_BITS, KAAL_CAP_INIT_CNODE,
+                                      0, 0, *src, 1);
+        }
+    }
+    return err;
+}
+
+static void bench_retype(kaal_cptr_t ut4k, kaal_cptr_t slot)
+{
+    kaal_cptr_t ut = 0;
+    kaal_word_t err = retype_source(ut4k, &ut);
+    if (err != KAAL_NO_ERROR) {
+        kaal_printf("bench: retype+delete: its untyped: %s; skipped\n", kaal_error_name(err));
+        return;
+    }
+    err = retype_delete(ut, slot);
     if (err != KAAL_NO_ERROR) {
         kaal_printf("bench: retype+delete: %s; skipped\n", kaal_error_name(err));
         return;
