@@ -29,7 +29,12 @@ for b in "$hosted" "$arm64"; do
 done
 # Microkit's SDK layout (docs/microkit.md): board/BOARD/CONFIG/{include,lib}
 # from libmicrokit of each backend (lib/microkit/<backend>/), bin/microkit.
-# KaaL has one kernel configuration: debug and release are the same.
+# The debug config is seL4's debug build: its libmicrokit.a is
+# libmicrokit_debug.a (libkaal with the debug syscalls), its gen_config.h
+# says CONFIG_DEBUG_BUILD, CONFIG_PRINTING and KAAL_DEBUG_SYSCALLS (which
+# <kaal/kaal.h> and <sel4/sel4.h> read), and microkit --config debug
+# boots the debug kernels (kernel-debug.img, kernel8-debug.img; on
+# kaal_hosted: kaal-sim-debug).
 microkit_board() { # BOARD BACKEND SEL4_ARCH SEL4_PLAT
     src=$prefix/lib/microkit/$2
     [ -f "$src/libmicrokit.a" ] || return 0
@@ -37,7 +42,15 @@ microkit_board() { # BOARD BACKEND SEL4_ARCH SEL4_PLAT
         d=$prefix/board/$1/$config
         rm -rf "$d"
         mkdir -p "$d/include/kernel" "$d/lib"
-        cp "$src/libmicrokit.a" "$src/microkit.ld" "$d/lib/"
+        lib=libmicrokit.a debug_defs=
+        if [ $config = debug ]; then
+            lib=libmicrokit_debug.a
+            debug_defs="#define CONFIG_DEBUG_BUILD 1
+#define CONFIG_PRINTING 1
+#define KAAL_DEBUG_SYSCALLS 1"
+        fi
+        cp "$src/$lib" "$d/lib/libmicrokit.a"
+        cp "$src/microkit.ld" "$d/lib/"
         cp "$src/microkit.h" "$src/microkit_kaal.h" "$prefix/lib/kaal/$2/include/kaal_arch.h" \
             "$d/include/"
         cp -R "$prefix/include/kaal" "$prefix/include/sel4" "$d/include/"
@@ -46,7 +59,7 @@ microkit_board() { # BOARD BACKEND SEL4_ARCH SEL4_PLAT
             "#pragma once" "#define CONFIG_SEL4_ARCH  $3" "#define $arch_flag 1" \
             "#define CONFIG_WORD_SIZE  64" "#define CONFIG_MAX_NUM_NODES  1" \
             "#define CONFIG_KAAL_BOARD  $1" "#define CONFIG_PLAT_$4 1" \
-            >"$d/include/kernel/gen_config.h"
+            ${debug_defs:+"$debug_defs"} >"$d/include/kernel/gen_config.h"
     done
 }
 # The platform as seL4 names it (CONFIG_PLAT_...), for board-specific code.

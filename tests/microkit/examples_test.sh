@@ -34,7 +34,16 @@
 #    _4gb and _8gb, whose kernel must report each board's RAM (QEMU's 2 GiB
 #    raspi4b lacks the RAM above 2 GiB the last two name; hello's few
 #    allocations stay low); and the tool refusing the other board's kernel
-#    (--kaal-kernel) for rpi4b_1gb and qemu_virt_aarch64.
+#    (--kaal-kernel) for rpi4b_1gb and qemu_virt_aarch64;
+# 6. the debug config (tests/microkit/debug_config, a PD that uses seL4's
+#    debug calls when CONFIG_DEBUG_BUILD says it may): only the debug
+#    config's gen_config.h says CONFIG_DEBUG_BUILD; built with
+#    MICROKIT_CONFIG=debug it prints through seL4_DebugPutChar and gets
+#    the answers of seL4_DebugCapIdentify, a debug syscall, on
+#    kaal-sim-debug, on QEMU virt and on raspi4b (so microkit --config
+#    debug chose the SDK's debug kernels), and on the release kaal-sim the
+#    call is a fault the loader reports; built with MICROKIT_CONFIG=release
+#    it has none of them (expected/debug_config.CONFIG.txt).
 set -eu
 src=$(cd "$1" && pwd -P); hosted=$(cd "$2" && pwd -P); arm64=$3
 if [ ! -f "$arm64/build.ninja" ]; then
@@ -65,6 +74,7 @@ mkdir "$tmp/qemu10"
 echo "== make sdk PREFIX=$tmp/sdk"
 make -s -C "$src" sdk PREFIX="$tmp/sdk" HOSTED="$hosted" ARM64="$arm64" >/dev/null
 cp -R "$src/examples/microkit" "$tmp/examples"
+cp -R "$src/tests/microkit/debug_config" "$tmp/debug_config"
 cp -R "$src/tests/microkit/expected" "$tmp/expected"
 
 cat >"$tmp/outside.sh" <<'INNER'
@@ -90,6 +100,9 @@ for b in kaal_hosted qemu_virt_aarch64 rpi4b_1gb rpi4b_2gb rpi4b_4gb rpi4b_8gb; 
         done
         got=$(grep 'CONFIG_SEL4_ARCH  ' "$d/include/kernel/gen_config.h" | cut -d' ' -f4)
         [ "$got" = "$arch" ] || { echo "FAIL: $b/$c: CONFIG_SEL4_ARCH '$got', not $arch"; fail=1; }
+        dbg=$(grep -c '^#define CONFIG_DEBUG_BUILD 1$' "$d/include/kernel/gen_config.h" || true)
+        [ "$dbg" = "$([ $c = debug ] && echo 1 || echo 0)" ] ||
+            { echo "FAIL: $b/$c: CONFIG_DEBUG_BUILD defined $dbg times"; fail=1; }
     done
 done
 [ -x "$sdk/bin/microkit" ] || { echo "FAIL: no bin/microkit"; fail=1; }
@@ -127,6 +140,36 @@ for dir in "$tmp"/examples/*/; do
         n=$((n + 1))
     done
 done
+# The debug config on kaal_hosted: kaal-sim-debug runs the debug build, the
+# release kaal-sim reports the debug syscall as the PD's fault, and the
+# release build uses no debug call.
+for config in debug release; do
+    echo "== debug_config ($config, kaal_hosted)"
+    b=$tmp/build/debug_config-$config
+    if ! make -C "$tmp/debug_config" BUILD_DIR="$b" MICROKIT_SDK="$sdk" \
+            MICROKIT_BOARD=kaal_hosted MICROKIT_CONFIG=$config >"$b.log" 2>&1; then
+        cat "$b.log"; echo "FAIL: debug_config: make ($config)"; fail=1; continue
+    fi
+    sim=kaal-sim
+    [ $config = debug ] && sim=kaal-sim-debug
+    st=0
+    timeout 60 $sim --module "$b/loader.img" </dev/null >"$b.out" 2>"$b.err" || st=$?
+    grep -v '^kaal' "$b.out" >"$b.lines" || true
+    if [ "$st" != 3 ] || ! diff -u "$tmp/expected/debug_config.$config.txt" "$b.lines"; then
+        cat "$b.out" "$b.err"
+        echo "FAIL: debug_config ($config) on $sim: status $st (not 3) or the output differs"; fail=1
+    fi
+    n=$((n + 1))
+done
+b=$tmp/build/debug_config-debug
+st=0
+timeout 60 kaal-sim --module "$b/loader.img" </dev/null >"$b.rel.out" 2>&1 || st=$?
+want='root: fault in debug (pd0.elf, thread main): unknown syscall -12 (DebugCapIdentify: a debug syscall, not in a release kernel), pc 0x'
+if [ "$st" != 0 ] || ! grep -qF "$want" "$b.rel.out"; then
+    cat "$b.rel.out"
+    echo "FAIL: debug_config (debug) on the release kaal-sim: status $st (not 0), or no report of the debug syscall's fault"
+    fail=1
+fi
 # A run's end: the expected last line, or the kernel's word that nothing will
 # follow (every thread blocked and no interrupt due, a halt, a kernel
 # exception: the Pi has no power-off, so the machine idles on), or QEMU's exit.
@@ -247,7 +290,29 @@ for bk in rpi4b_1gb:kernel.img:0x200000 qemu_virt_aarch64:kernel8.img:0x80000; d
         cat "$tmp/wrong.err"; echo "FAIL: $board with $k: status $st"; fail=1
     fi
 done
-[ "$n" -ge 39 ] || { echo "FAIL: only $n example runs"; fail=1; }
+# The debug config on QEMU virt and raspi4b: the debug kernels.
+for bq in qemu_virt_aarch64:arm64-qemu-virt rpi4b_1gb:arm64-rpi4; do
+    board=${bq%%:*} name=${bq#*:}
+    echo "== debug_config (debug, $board)"
+    b=$tmp/build/debug_config-$board
+    if ! make -C "$tmp/debug_config" BUILD_DIR="$b" MICROKIT_SDK="$sdk" MICROKIT_BOARD=$board \
+            MICROKIT_CONFIG=debug "${gnu[@]}" >"$b.log" 2>&1; then
+        cat "$b.log"; echo "FAIL: debug_config: make ($board)"; fail=1; continue
+    fi
+    sed "s/^root: KaaL root task running on hosted$/root: KaaL root task running on $name/" \
+        "$tmp/expected/debug_config.debug.txt" >"$b.expected"
+    if [ $board = rpi4b_1gb ]; then
+        rpi4_run "$b/loader.img" "$b.out" "$(tail -1 "$b.expected")"
+    else
+        qemu_run "$b/loader.img" "$b.out" "$(tail -1 "$b.expected")"
+    fi
+    grep -v '^kaal\|^\[arm64\]\|^qemu-system-aarch64: ' "$b.out" | tr -d '\r' >"$b.lines" || true
+    if ! diff -u "$b.expected" "$b.lines"; then
+        cat "$b.out"; echo "FAIL: debug_config ($board): the output above differs"; fail=1
+    fi
+    n=$((n + 1))
+done
+[ "$n" -ge 43 ] || { echo "FAIL: only $n example runs"; fail=1; }
 echo "$n example runs"
 exit $fail
 INNER

@@ -31,15 +31,18 @@ static int usage(FILE *to)
     return to == stdout ? 0 : 2;
 }
 
-/* The SDK's arm64 kernel image for the board, beside this program:
- * BIN/../share/kaal/arm64/kernel.img (QEMU virt) or kernel8.img (rpi4b_*). */
-static void default_kernel(char *out, size_t n, const char *board)
+/* The SDK's arm64 kernel image for the board and config, beside this
+ * program: BIN/../share/kaal/arm64/kernel.img (QEMU virt) or kernel8.img
+ * (rpi4b_*); for --config debug the kernels with the debug syscalls,
+ * kernel-debug.img and kernel8-debug.img (seL4's debug build). */
+static void default_kernel(char *out, size_t n, const char *board, const char *config)
 {
     char self[PATH_MAX];
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1u);
     self[len > 0 ? (size_t)len : 0] = '\0';
-    snprintf(out, n, "%s/../share/kaal/arm64/%s", len > 0 ? dirname(self) : ".",
-             strncmp(board, "rpi4b_", 6) == 0 ? "kernel8.img" : "kernel.img");
+    snprintf(out, n, "%s/../share/kaal/arm64/%s%s.img", len > 0 ? dirname(self) : ".",
+             strncmp(board, "rpi4b_", 6) == 0 ? "kernel8" : "kernel",
+             strcmp(config, "debug") == 0 ? "-debug" : "");
 }
 
 static bool known(const char *const *list, const char *v)
@@ -120,7 +123,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (kernel == NULL) {
-        default_kernel(kernel_default, sizeof kernel_default, board);
+        default_kernel(kernel_default, sizeof kernel_default, board, config);
         kernel = kernel_default;
     }
     if (image != NULL && mk_image_write(&sys, board, image, kernel, stderr) != 0) {

@@ -28,6 +28,23 @@ static kaal_word_t msg_word(const kaal_msg_t *m, unsigned i)
     return buf != NULL && i < KAAL_MSG_MAX_LENGTH ? buf->msg[i] : 0;
 }
 
+/* seL4's name of a debug syscall number, NULL for any other number. */
+static const char *debug_syscall_name(long number)
+{
+    switch (number) {
+    case KAAL_SYS_DEBUG_PUTCHAR:
+        return "DebugPutChar";
+    case KAAL_SYS_DEBUG_HALT:
+        return "DebugHalt";
+    case KAAL_SYS_DEBUG_CAP_IDENTIFY:
+        return "DebugCapIdentify";
+    case KAAL_SYS_DEBUG_SNAPSHOT:
+        return "DebugSnapshot";
+    default:
+        return NULL;
+    }
+}
+
 /* "data VM fault at address 0x30000000, pc 0x10000123" for a fault message. */
 static void describe_fault(const kaal_msg_t *m, char *out, size_t n)
 {
@@ -38,10 +55,17 @@ static void describe_fault(const kaal_msg_t *m, char *out, size_t n)
                       msg_word(m, KAAL_VM_FAULT_PREFETCH) ? "instruction" : "data",
                       msg_word(m, KAAL_VM_FAULT_ADDR), msg_word(m, KAAL_VM_FAULT_IP));
         break;
-    case KAAL_FAULT_LABEL_UNKNOWN_SYSCALL:
-        kaal_snprintf(out, n, "unknown syscall %ld, pc 0x%lx",
-                      (long)msg_word(m, KAAL_UNKNOWN_SYSCALL_NUMBER), msg_word(m, KAAL_REG_PC));
+    case KAAL_FAULT_LABEL_UNKNOWN_SYSCALL: {
+        long number = (long)msg_word(m, KAAL_UNKNOWN_SYSCALL_NUMBER);
+        const char *dbg = debug_syscall_name(number);
+        /* A debug syscall faults only on a kernel without them: say so
+         * (docs/abi.md; debug kernels: kaal-sim-debug, kernel-debug.img). */
+        kaal_snprintf(out, n, "unknown syscall %ld%s%s%s, pc 0x%lx", number,
+                      dbg != NULL ? " (" : "", dbg != NULL ? dbg : "",
+                      dbg != NULL ? ": a debug syscall, not in a release kernel)" : "",
+                      msg_word(m, KAAL_REG_PC));
         break;
+    }
     case KAAL_FAULT_LABEL_USER_EXCEPTION:
         kaal_snprintf(out, n, "user exception %lu (code 0x%lx), pc 0x%lx",
                       msg_word(m, KAAL_USER_EXC_NUMBER), msg_word(m, KAAL_USER_EXC_CODE),
@@ -77,7 +101,7 @@ static void on_fault(kaal_system_t *sys, kaal_spawn_ctx_t *ctx, unsigned i, cons
 {
     const kaal_sd_program_t *d = &sys->desc.program[i];
     kaal_system_prog_run_t *run = &sys->run[i];
-    char what[96];
+    char what[160];
     describe_fault(m, what, sizeof(what));
     run->faults++;
     kaal_printf("root: fault in %s (%s, thread main): %s\n", d->name, d->elf, what);

@@ -6,6 +6,16 @@
 #ifndef KAAL_KAAL_H
 #define KAAL_KAAL_H
 
+/* In a Microkit SDK's board/BOARD/CONFIG/include, seL4's
+ * kernel/gen_config.h says the configuration (scripts/sdk-install.sh):
+ * the debug config's defines KAAL_DEBUG_SYSCALLS (its libmicrokit.a has
+ * the debug calls), CONFIG_DEBUG_BUILD and CONFIG_PRINTING, as seL4's. */
+#if defined(__has_include)
+#if __has_include(<kernel/gen_config.h>)
+#include <kernel/gen_config.h>
+#endif
+#endif
+
 #include <stdarg.h>
 #include <stddef.h>
 #include <kaal/abi.h>

@@ -354,6 +354,12 @@ static inline seL4_MessageInfo_t seL4_Poll(seL4_CPtr src, seL4_Word *sender)
 static inline void seL4_DebugPutChar(char c) { kaal_putc(c); }
 static inline void seL4_DebugHalt(void) { kaal_debug_halt(0); }
 static inline void seL4_DebugSnapshot(void) { kaal_debug_snapshot(); }
+/* The type of the capability at cap, 0 for none: KaaL's numbering
+ * (docs/abi.md "Capability types"), not seL4's cap_tag_t. */
+static inline seL4_Uint32 seL4_DebugCapIdentify(seL4_CPtr cap)
+{
+    return (seL4_Uint32)kaal_debug_cap_identify(cap);
+}
 #endif
 
 /* ---- fault messages (labels and word indices) --------------------------- */
