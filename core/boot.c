@@ -418,6 +418,40 @@ static void make_root_thread(boot_ctx_t *b)
     kmemcpy(t->name, "root", 5);
 }
 
+/* The end of the hole that starts at a (the lowest RAM base above a), or
+ * 0 if a is RAM or the end of the RAM span. */
+static paddr_t hole_end_at(const hal_boot_info_t *info, paddr_t a)
+{
+    paddr_t next = 0;
+    for (unsigned j = 0; j < info->num_ram && j < HAL_MAX_MEM_REGIONS; j++) {
+        paddr_t lo = info->ram[j].base, hi = lo + info->ram[j].size;
+        if (lo <= a && a < hi) {
+            return 0;
+        }
+        if (lo > a && (next == 0 || lo < next)) {
+            next = lo;
+        }
+    }
+    return next;
+}
+
+/* The holes in the RAM span (between the RAM regions the HAL described,
+ * /memreserve/ ranges included), as KAAL_RESERVED_UNUSABLE entries: with
+ * them, the untypeds and the reserved ranges tile [ram_base, ram_end). */
+static void report_ram_holes(const hal_boot_info_t *info, kaal_bootinfo_t *bi)
+{
+    for (unsigned i = 0; i < info->num_ram && i < HAL_MAX_MEM_REGIONS; i++) {
+        paddr_t a = info->ram[i].base + info->ram[i].size;
+        paddr_t e = hole_end_at(info, a);
+        if (e != 0 && bi->num_reserved < KAAL_BI_MAX_RESERVED) {
+            kaal_reserved_desc_t *r = &bi->reserved[bi->num_reserved++];
+            r->paddr = a;
+            r->size = e - a;
+            r->kind = KAAL_RESERVED_UNUSABLE;
+        }
+    }
+}
+
 static void fill_bootinfo(boot_ctx_t *b)
 {
     kaal_bootinfo_t *bi = b->bi;
@@ -447,6 +481,7 @@ static void fill_bootinfo(boot_ctx_t *b)
         r->size = b->alloc_end - b->alloc_start;
         r->kind = KAAL_RESERVED_ROOT_OBJS;
     }
+    report_ram_holes(b->info, bi);
 }
 
 static void print_summary(const boot_ctx_t *b)
@@ -466,7 +501,10 @@ static void print_summary(const boot_ctx_t *b)
     for (word_t i = 0; i < b->bi->num_reserved; i++) {
         const kaal_reserved_desc_t *r = &b->bi->reserved[i];
         kprintf("kaal: reserved 0x%lx-0x%lx (%lu KiB, %s)\n", r->paddr, r->paddr + r->size,
-                r->size >> 10, r->kind == KAAL_RESERVED_KERNEL ? "kernel" : "root task objects");
+                r->size >> 10,
+                r->kind == KAAL_RESERVED_KERNEL       ? "kernel"
+                : r->kind == KAAL_RESERVED_ROOT_OBJS ? "root task objects"
+                                                     : "not usable RAM: a hole or firmware's");
     }
     kprintf("kaal: untyped %lu caps, %lu KiB free RAM; %lu device caps, %lu KiB\n",
             (b->bi->untyped.end - b->bi->untyped.start) - ndev, total >> 10, ndev, dev >> 10);

@@ -33,6 +33,10 @@ typedef struct kaal_untyped_desc {
 enum kaal_reserved_kind {
     KAAL_RESERVED_KERNEL = 1,    /* the kernel image and its own data */
     KAAL_RESERVED_ROOT_OBJS = 2, /* root task's CNode, TCB, tables, frames */
+    /* Inside [ram_base, ram_base + ram_size) but not RAM the kernel may
+     * use: a hole between RAM banks, or a range the firmware reserved
+     * (a device tree's /memreserve/). */
+    KAAL_RESERVED_UNUSABLE = 3,
 };
 
 typedef struct kaal_reserved_desc {

@@ -20,15 +20,10 @@ Test(boot, bootinfo_is_consistent)
     cr_assert_eq(bi->empty.end, 1u << KAAL_ROOT_CNODE_BITS);
 }
 
-/* Untypeds plus the reserved ranges tile RAM exactly: no gap, no overlap. */
-static void check_ram_tiled(unsigned mib)
+/* The RAM untypeds and the reserved ranges of bi tile [ram_lo, ram_hi)
+ * exactly: no gap, no overlap. Returns the reserved bytes. */
+static uint64_t assert_tiled(const kaal_bootinfo_t *bi, uint64_t ram_lo, uint64_t ram_hi)
 {
-    harness_boot_ram(mib);
-    const kaal_bootinfo_t *bi = harness_bootinfo();
-    uint64_t ram_lo = HAL_HOSTED_RAM_BASE, ram_hi = ram_lo + ((uint64_t)mib << 20);
-    cr_assert_eq(bi->ram_base, ram_lo);
-    cr_assert_eq(bi->ram_size, (uint64_t)mib << 20);
-
     /* Collect the pieces, sort by address, check they tile [lo, hi). */
     struct { uint64_t lo, hi; } piece[KAAL_BI_MAX_UNTYPEDS + KAAL_BI_MAX_RESERVED];
     unsigned n = 0;
@@ -65,7 +60,19 @@ static void check_ram_tiled(unsigned mib)
         at = piece[i].hi;
     }
     cr_assert_eq(at, ram_hi, "RAM not covered up to its end: 0x%lx", at);
-    cr_assert_eq(untyped_sum + reserved_sum, (uint64_t)mib << 20);
+    cr_assert_eq(untyped_sum + reserved_sum, ram_hi - ram_lo);
+    return reserved_sum;
+}
+
+/* Untypeds plus the reserved ranges tile RAM exactly: no gap, no overlap. */
+static void check_ram_tiled(unsigned mib)
+{
+    harness_boot_ram(mib);
+    const kaal_bootinfo_t *bi = harness_bootinfo();
+    uint64_t ram_lo = HAL_HOSTED_RAM_BASE, ram_hi = ram_lo + ((uint64_t)mib << 20);
+    cr_assert_eq(bi->ram_base, ram_lo);
+    cr_assert_eq(bi->ram_size, (uint64_t)mib << 20);
+    uint64_t reserved_sum = assert_tiled(bi, ram_lo, ram_hi);
     /* The root task's objects are the only RAM the kernel kept: small. */
     cr_assert_lt(reserved_sum, 1u << 20, "kernel kept %lu bytes", reserved_sum);
 }
@@ -319,6 +326,60 @@ Test(boot, ram_listed_high_first_is_sorted)
         cap_paddr(cnode_of_cap(root->slots[TCB_CTABLE].cap)[KAAL_CAP_BOOTINFO_FRAME].cap));
     cr_assert_eq(bi->ram_base, HAL_HOSTED_RAM_BASE);
     cr_assert_eq(bi->ram_size, 64ull << 20);
+    kaal_inv_report_t r = kaal_invariants_check();
+    cr_assert_eq(r.problems, 0, "%s", r.msg[0]);
+}
+
+/* RAM in three pieces, listed out of order, with a 4 MiB hole between two
+ * banks and a one-page hole (what a /memreserve/ carves on arm64): the
+ * holes are reserved ranges of kind KAAL_RESERVED_UNUSABLE, so that the
+ * untypeds and the reserved ranges still tile the RAM span exactly (the
+ * demo's RAM sum, user/roottask/main.c). */
+Test(boot, ram_holes_are_reported_as_unusable)
+{
+    hosted_config_t cfg = root_config(64);
+    cr_assert_eq(hosted_boot_only(&cfg), -1, "%s", hosted_console_text());
+
+    const paddr_t base = HAL_HOSTED_RAM_BASE, mib = 1ull << 20;
+    hal_boot_info_t info;
+    memset(&info, 0, sizeof(info));
+    info.ram[0].base = base + 40 * mib; /* [40 MiB, 64 MiB) */
+    info.ram[0].size = 24 * mib;
+    info.ram[1].base = base; /* [0, 32 MiB) */
+    info.ram[1].size = 32 * mib;
+    info.ram[2].base = base + 36 * mib + 4096; /* [36 MiB + 4 KiB, 40 MiB - 4 KiB) */
+    info.ram[2].size = 4 * mib - 2 * 4096;
+    info.num_ram = 3;
+    info.device[0].base = HOSTED_DEVICE_BASE;
+    info.device[0].size = HOSTED_DEVICE_SIZE;
+    info.num_device = 1;
+    info.root_elf = cfg.root_elf;
+    info.root_elf_size = cfg.root_elf_size;
+    info.platform = "hosted";
+    cr_assert_eq(hosted_call_kernel(boot_from_info, &info), -1, "%s", hosted_console_text());
+
+    tcb_t *root = ks.ready[KAAL_MAX_PRIO].head;
+    cr_assert_not_null(root);
+    const kaal_bootinfo_t *bi = hal_phys_to_kvirt(
+        cap_paddr(cnode_of_cap(root->slots[TCB_CTABLE].cap)[KAAL_CAP_BOOTINFO_FRAME].cap));
+    cr_assert_eq(bi->ram_base, base);
+    cr_assert_eq(bi->ram_size, 64 * mib);
+    /* The holes: [32 MiB, 36 MiB + 4 KiB) and [40 MiB - 4 KiB, 40 MiB). */
+    const paddr_t hole_a = base + 32 * mib, hole_b = base + 40 * mib - 4096;
+    unsigned found = 0;
+    for (word_t i = 0; i < bi->num_reserved; i++) {
+        if (bi->reserved[i].kind != KAAL_RESERVED_UNUSABLE) {
+            continue;
+        }
+        cr_assert_lt(found, 2u, "more holes reported than there are");
+        paddr_t at = bi->reserved[i].paddr;
+        cr_assert(at == hole_a ? bi->reserved[i].size == 4 * mib + 4096
+                               : at == hole_b && bi->reserved[i].size == 4096,
+                  "hole 0x%lx-0x%lx", at, at + bi->reserved[i].size);
+        found++;
+    }
+    cr_assert_eq(found, 2u, "%u holes reported", found);
+    assert_tiled(bi, base, base + 64 * mib);
     kaal_inv_report_t r = kaal_invariants_check();
     cr_assert_eq(r.problems, 0, "%s", r.msg[0]);
 }
