@@ -42,7 +42,8 @@ peers interleaved: the machines this runs on are shared VMs whose noise
 only ever adds time; the counters are the same in every run. Cycles become
 ns with the measured TSC frequency; host syscalls, kernel entries and
 fast-path IPCs per operation come from the counters kaal-sim logs at the
-marker lines (the end marker's own DebugPutChar entries subtracted).
+marker lines (the end marker's own PutChars entries subtracted: one per
+24 characters of the line, as kaal_printf sends it).
 
 --contended (hosted): the cross-AS round trips again, against the pipe
 and the bare turn handoff, on a contended host: with one CPU-bound shell
@@ -104,6 +105,7 @@ IPC = ["ipc_same_as_0", "ipc_same_as_4", "ipc_same_as_120",
        "ipc_cross_as_0", "ipc_cross_as_4", "ipc_cross_as_120"]
 NOFP = "/nofp"  # suffix of the fast-path-off figures (baseline keys)
 GUARD = "/guard"  # suffix of the kaal-sim --guard figures (hosted only)
+PUT_CHUNK = 24  # characters per PutChars call of kaal_printf (libkaal printf.c)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BASELINE = os.path.join(HERE, "baseline")
@@ -432,11 +434,14 @@ def kernel(build, fast, guard=False, cpu=None):
             continue
         iters, cycles = int(m.group(3)), int(m.group(4))
         b = begin[name]
+        # The end line's own kernel entries: kaal_printf sends a line in
+        # PutChars calls of PUT_CHUNK characters (user/libkaal/src/printf.c).
         end_chars = len("@@end %s %d %d" % (name, iters, cycles)) + 1
+        end_entries = -(-end_chars // PUT_CHUNK)
         res[name] = {
             "cycles": cycles / iters,
             "hs": (hs - b[0]) / iters,
-            "ke": (ke - b[1] - end_chars) / iters,
+            "ke": (ke - b[1] - end_entries) / iters,
             "fp": (fp - b[2]) / iters,
         }
     return res, checks

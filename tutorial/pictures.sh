@@ -117,8 +117,8 @@ if [ -z "$check" ]; then
     "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch4-solution.elf" \
         --timeline "$tmp/ch4.json" || exit 1
     python3 "$src/scripts/timeline-check.py" "$tmp/ch4.json" || exit 1
-    python3 "$src/scripts/timeline-svg.py" --from 0 --to 25 \
-        --title "Chapter 4: the first 25 us (virtual time; kaal-sim --timeline)" \
+    python3 "$src/scripts/timeline-svg.py" --from 0 --to 8 \
+        --title "Chapter 4: the first 8 us (virtual time; kaal-sim --timeline)" \
         "$tmp/ch4.json" "$img/ch4-start.svg" || exit 1
     python3 "$src/scripts/timeline-svg.py" \
         --title "Chapter 4: the whole run (virtual time; kaal-sim --timeline)" \
@@ -153,8 +153,8 @@ if [ -z "$check" ]; then
         "$build"/sim/kaal-sim --quiet --no-module --root "$build/tutorial/tutorial-ch11-${v%%:*}.elf" \
             --timeline "$tmp/ch11-${v#*:}.json"
         python3 "$src/scripts/timeline-check.py" "$tmp/ch11-${v#*:}.json" || exit 1
-        python3 "$src/scripts/timeline-svg.py" --from 0 --to 60 \
-            --title "Chapter 11, the ${v%%:*}: the first 60 us (virtual time; kaal-sim --timeline)" \
+        python3 "$src/scripts/timeline-svg.py" --from 0 --to 30 \
+            --title "Chapter 11, the ${v%%:*}: the first 30 us (virtual time; kaal-sim --timeline)" \
             "$tmp/ch11-${v#*:}.json" "$img/ch11-${v#*:}.svg" || exit 1
         echo "docs/tutorial/images/ch11-${v#*:}.svg"
     done

@@ -93,20 +93,36 @@ kaal_word_t kaal_cap_type(kaal_cptr_t cptr)
     return type;
 }
 
-void kaal_putc(char c)
+#if defined(KAAL_DEBUG_SYSCALLS)
+static void debug_put_chars(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        (void)kaal_syscall((kaal_word_t)KAAL_SYS_DEBUG_PUTCHAR, (kaal_word_t)(unsigned char)s[i], 0,
+                           NULL);
+    }
+}
+#endif
+
+void kaal_put_chars(const char *s, size_t n)
 {
 #if defined(KAAL_DEBUG_SYSCALLS)
     if (platform_missing) {
-        (void)kaal_syscall((kaal_word_t)KAAL_SYS_DEBUG_PUTCHAR, (kaal_word_t)(unsigned char)c, 0, NULL);
+        debug_put_chars(s, n);
         return;
     }
-    if (kaal_platform_put_chars(platform_cap, &c, 1) != KAAL_NO_ERROR) {
+    /* A missing cap fails the first PutChars, before any character. */
+    if (kaal_platform_put_chars(platform_cap, s, n) != KAAL_NO_ERROR) {
         platform_missing = 1;
-        (void)kaal_syscall((kaal_word_t)KAAL_SYS_DEBUG_PUTCHAR, (kaal_word_t)(unsigned char)c, 0, NULL);
+        debug_put_chars(s, n);
     }
 #else
-    (void)kaal_platform_put_chars(platform_cap, &c, 1);
+    (void)kaal_platform_put_chars(platform_cap, s, n);
 #endif
+}
+
+void kaal_putc(char c)
+{
+    kaal_put_chars(&c, 1);
 }
 
 void kaal_power_off(int status)

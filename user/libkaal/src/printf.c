@@ -1,22 +1,39 @@
 /*
  * libkaal: formatted output. One formatter writes into a sink that is
- * either a buffer (kaal_snprintf) or the console (kaal_printf: one
- * kaal_putc per character, through the platform capability). Supports %s %c %d %u %x %p %% with l/ll/z and a
- * zero- or space-padded width, and '-' for left alignment.
+ * either a buffer (kaal_snprintf) or the console (kaal_printf: through
+ * the platform capability, CONSOLE_CHUNK characters a kernel call, the
+ * most one PutChars carries in registers; the rest of a call's output
+ * goes out when it returns). Supports %s %c %d %u %x %p %% with l/ll/z
+ * and a zero- or space-padded width, and '-' for left alignment.
  */
 #include <kaal/kaal.h>
+
+#define CONSOLE_CHUNK 24u /* 3 message words of 8 characters: one PutChars */
 
 typedef struct sink {
     char *buf;
     size_t cap;
     size_t len;
     int console;
+    size_t pending;              /* console: characters in chunk[] */
+    char chunk[CONSOLE_CHUNK];
 } sink_t;
+
+static void console_flush(sink_t *s)
+{
+    if (s->pending != 0) {
+        kaal_put_chars(s->chunk, s->pending);
+        s->pending = 0;
+    }
+}
 
 static void sink_put(sink_t *s, char c)
 {
     if (s->console) {
-        kaal_putc(c);
+        if (s->pending == CONSOLE_CHUNK) {
+            console_flush(s);
+        }
+        s->chunk[s->pending++] = c;
         s->len++;
         return;
     }
@@ -138,6 +155,7 @@ void kaal_vprintf(const char *fmt, va_list ap)
 {
     sink_t s = {.console = 1};
     format(&s, fmt, ap);
+    console_flush(&s);
 }
 
 void kaal_printf(const char *fmt, ...)
@@ -169,7 +187,5 @@ int kaal_snprintf(char *buf, size_t n, const char *fmt, ...)
 
 void kaal_puts(const char *str)
 {
-    while (*str != '\0') {
-        kaal_putc(*str++);
-    }
+    kaal_put_chars(str, strlen(str));
 }

@@ -73,6 +73,9 @@ void kaal_set_platform_cap(kaal_cptr_t cap);
 /* Console: through the platform cap; without one, the debug syscall in
  * debug builds (KAAL_DEBUG_SYSCALLS), nothing in release builds. */
 void kaal_putc(char c);
+/* n characters, in as few kernel calls as the platform cap takes them
+ * (PutChars: 24 a call); kaal_puts and kaal_printf go through it. */
+void kaal_put_chars(const char *s, size_t n);
 void kaal_puts(const char *s);
 void kaal_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kaal_vprintf(const char *fmt, va_list ap);
