@@ -65,8 +65,8 @@ printf 'endpoint e\nprogram a elf=a.elf priority=1\nprogram b elf=b.elf priority
 while [ $i -le 64 ]; do echo "grant $([ $((i % 2)) = 0 ] && echo a || echo b) e slot=$((2 + i / 2))" >>t.system; i=$((i + 1)); done
 want="t.system:68: too many grants"; reject
 printf 'program a elf=a.elf priority=1\n' >t.system; i=0
-while [ $i -le 4 ]; do printf 'memory m%d size=4096\ngrant a m%d vaddr=0x%x\n' $i $i $((0x20000000 + i * 4096)) >>t.system; i=$((i + 1)); done
-want="t.system:11: too many memory grants (limit 4) for 'a'"; reject
+while [ $i -le 8 ]; do printf 'memory m%d size=4096\ngrant a m%d vaddr=0x%x\n' $i $i $((0x20000000 + i * 4096)) >>t.system; i=$((i + 1)); done
+want="t.system:19: too many memory grants (limit 8) for 'a'"; reject
 # overlapping regions in one program, and a region on the program's image
 sys 'memory m size=8192\nmemory n size=4096\nprogram a elf=a.elf priority=1\ngrant a m vaddr=0x20000000\ngrant a n vaddr=0x20001000\n'
 want="t.system:5: memory overlaps another region of 'a'"; reject

@@ -428,7 +428,7 @@ Test(sysdesc, supervision_errors)
 
 Test(sysdesc, too_many_memory_grants)
 {
-    static char text[2048];
+    static char text[16384];
     size_t pos = (size_t)snprintf(text, sizeof(text), "program a elf=a priority=1\n");
     for (unsigned i = 0; i <= KAAL_SD_MAX_MEMORY_GRANTS; i++) {
         pos += (size_t)snprintf(text + pos, sizeof(text) - pos,
@@ -436,14 +436,14 @@ Test(sysdesc, too_many_memory_grants)
                                 0x20000000u + i * 0x1000u);
     }
     char want[80];
-    snprintf(want, sizeof(want), "t.system:%u: too many memory grants (limit 4) for 'a'",
-             2u + 2u * KAAL_SD_MAX_MEMORY_GRANTS + 1u);
+    snprintf(want, sizeof(want), "t.system:%u: too many memory grants (limit %u) for 'a'",
+             2u + 2u * KAAL_SD_MAX_MEMORY_GRANTS + 1u, KAAL_SD_MAX_MEMORY_GRANTS);
     expect_error(text, want);
 }
 
 Test(sysdesc, table_limits_objects_and_grants)
 {
-    static char text[16384];
+    static char text[65536];
     size_t pos = 0;
     for (unsigned i = 0; i <= KAAL_SD_MAX_OBJECTS; i++) {
         pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "endpoint e%u\n", i);
@@ -452,15 +452,18 @@ Test(sysdesc, table_limits_objects_and_grants)
     snprintf(want, sizeof(want), "t.system:%u: too many objects 'e%u'", KAAL_SD_MAX_OBJECTS + 1,
              KAAL_SD_MAX_OBJECTS);
     expect_error(text, want);
+    /* Enough programs that every grant has a slot of its own (2..254). */
+    const unsigned progs = 16;
     pos = (size_t)snprintf(text, sizeof(text), "endpoint e\n");
-    for (unsigned i = 0; i < 2; i++) {
+    for (unsigned i = 0; i < progs; i++) {
         pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "program p%u elf=x priority=1\n", i);
     }
     for (unsigned i = 0; i <= KAAL_SD_MAX_GRANTS; i++) {
-        pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "grant p%u e slot=%u\n", i % 2,
-                                2 + i / 2);
+        pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "grant p%u e slot=%u\n", i % progs,
+                                2 + i / progs);
     }
-    snprintf(want, sizeof(want), "t.system:%u: too many grants", 3 + KAAL_SD_MAX_GRANTS + 1);
+    cr_assert_lt(pos, sizeof(text) - 1, "the test's text buffer is too small");
+    snprintf(want, sizeof(want), "t.system:%u: too many grants", 1 + progs + KAAL_SD_MAX_GRANTS + 1);
     expect_error(text, want);
 }
 

@@ -43,7 +43,11 @@
 #define KAAL_SD_DEFAULT_STACK_PAGES 4u
 #define KAAL_SD_MAX_PRIORITY 254u  /* below the root task's 255 */
 #define KAAL_SD_MAX_IRQ_LINE 1023u
-#define KAAL_SD_MAX_MEMORY_GRANTS 4u  /* memory/device grants per program */
+/* Memory/device grants per program: a Microkit PD's maps (sDDF-style
+ * drivers and virtualisers map 5 to 8 regions). The tables live in the
+ * loader's .bss, which must stay small enough for the smallest root CNode
+ * a machine may ask for (tests/core/test_boot.c). */
+#define KAAL_SD_MAX_MEMORY_GRANTS 8u
 #define KAAL_SD_MAX_RESTARTS 100u
 /* The user address range every backend has (mkcpio's default check). */
 #define KAAL_SD_PORTABLE_VBASE 0x10000000ull
