@@ -297,19 +297,20 @@ static void boot_from_info(void *info)
     kaal_boot(info);
 }
 
-Test(boot, ram_listed_high_first_is_sorted)
+/* Boot the 64 MiB test system's root task with the RAM given as n
+ * regions (lo, size pairs relative to HAL_HOSTED_RAM_BASE, in any order);
+ * returns the root task's BootInfo. */
+static const kaal_bootinfo_t *boot_with_ram(const uint64_t (*ram)[2], unsigned n)
 {
     hosted_config_t cfg = root_config(64);
     cr_assert_eq(hosted_boot_only(&cfg), -1, "%s", hosted_console_text());
-
-    const paddr_t half = HAL_HOSTED_RAM_BASE + (32ull << 20);
-    hal_boot_info_t info;
+    static hal_boot_info_t info;
     memset(&info, 0, sizeof(info));
-    info.ram[0].base = half;
-    info.ram[0].size = 32ull << 20;
-    info.ram[1].base = HAL_HOSTED_RAM_BASE;
-    info.ram[1].size = 32ull << 20;
-    info.num_ram = 2;
+    for (unsigned i = 0; i < n; i++) {
+        info.ram[i].base = HAL_HOSTED_RAM_BASE + ram[i][0];
+        info.ram[i].size = ram[i][1];
+    }
+    info.num_ram = n;
     info.device[0].base = HOSTED_DEVICE_BASE;
     info.device[0].size = HOSTED_DEVICE_SIZE;
     info.num_device = 1;
@@ -317,13 +318,20 @@ Test(boot, ram_listed_high_first_is_sorted)
     info.root_elf_size = cfg.root_elf_size;
     info.platform = "hosted";
     cr_assert_eq(hosted_call_kernel(boot_from_info, &info), -1, "%s", hosted_console_text());
-
     tcb_t *root = ks.ready[KAAL_MAX_PRIO].head;
     cr_assert_not_null(root);
+    return hal_phys_to_kvirt(
+        cap_paddr(cnode_of_cap(root->slots[TCB_CTABLE].cap)[KAAL_CAP_BOOTINFO_FRAME].cap));
+}
+
+Test(boot, ram_listed_high_first_is_sorted)
+{
+    static const uint64_t ram[][2] = {{32ull << 20, 32ull << 20}, {0, 32ull << 20}};
+    const kaal_bootinfo_t *bi = boot_with_ram(ram, 2);
+    const paddr_t half = HAL_HOSTED_RAM_BASE + (32ull << 20);
+    tcb_t *root = ks.ready[KAAL_MAX_PRIO].head;
     cr_assert_lt(cap_paddr(root->slots[TCB_CTABLE].cap), half, "root CNode in the low half");
     cr_assert_lt(cap_paddr(root->slots[TCB_VTABLE].cap), half, "root VSpace in the low half");
-    const kaal_bootinfo_t *bi = hal_phys_to_kvirt(
-        cap_paddr(cnode_of_cap(root->slots[TCB_CTABLE].cap)[KAAL_CAP_BOOTINFO_FRAME].cap));
     cr_assert_eq(bi->ram_base, HAL_HOSTED_RAM_BASE);
     cr_assert_eq(bi->ram_size, 64ull << 20);
     kaal_inv_report_t r = kaal_invariants_check();
@@ -337,31 +345,13 @@ Test(boot, ram_listed_high_first_is_sorted)
  * demo's RAM sum, user/roottask/main.c). */
 Test(boot, ram_holes_are_reported_as_unusable)
 {
-    hosted_config_t cfg = root_config(64);
-    cr_assert_eq(hosted_boot_only(&cfg), -1, "%s", hosted_console_text());
-
     const paddr_t base = HAL_HOSTED_RAM_BASE, mib = 1ull << 20;
-    hal_boot_info_t info;
-    memset(&info, 0, sizeof(info));
-    info.ram[0].base = base + 40 * mib; /* [40 MiB, 64 MiB) */
-    info.ram[0].size = 24 * mib;
-    info.ram[1].base = base; /* [0, 32 MiB) */
-    info.ram[1].size = 32 * mib;
-    info.ram[2].base = base + 36 * mib + 4096; /* [36 MiB + 4 KiB, 40 MiB - 4 KiB) */
-    info.ram[2].size = 4 * mib - 2 * 4096;
-    info.num_ram = 3;
-    info.device[0].base = HOSTED_DEVICE_BASE;
-    info.device[0].size = HOSTED_DEVICE_SIZE;
-    info.num_device = 1;
-    info.root_elf = cfg.root_elf;
-    info.root_elf_size = cfg.root_elf_size;
-    info.platform = "hosted";
-    cr_assert_eq(hosted_call_kernel(boot_from_info, &info), -1, "%s", hosted_console_text());
-
-    tcb_t *root = ks.ready[KAAL_MAX_PRIO].head;
-    cr_assert_not_null(root);
-    const kaal_bootinfo_t *bi = hal_phys_to_kvirt(
-        cap_paddr(cnode_of_cap(root->slots[TCB_CTABLE].cap)[KAAL_CAP_BOOTINFO_FRAME].cap));
+    static const uint64_t ram[][2] = {
+        {40ull << 20, 24ull << 20},                        /* [40 MiB, 64 MiB) */
+        {0, 32ull << 20},                                  /* [0, 32 MiB) */
+        {(36ull << 20) + 4096, (4ull << 20) - 2 * 4096},   /* [36 MiB + 4 KiB, 40 MiB - 4 KiB) */
+    };
+    const kaal_bootinfo_t *bi = boot_with_ram(ram, 3);
     cr_assert_eq(bi->ram_base, base);
     cr_assert_eq(bi->ram_size, 64 * mib);
     /* The holes: [32 MiB, 36 MiB + 4 KiB) and [40 MiB - 4 KiB, 40 MiB). */
