@@ -56,14 +56,14 @@ other=aarch64; [ "$(uname -m)" = aarch64 ] && other=x86_64
 want="t.system:1: a.elf: image is for another machine"; reject --machine $other
 # too many programs, objects, grants, memory grants
 : >t.system; i=0
-while [ $i -le 16 ]; do echo "program p$i elf=a.elf priority=1" >>t.system; i=$((i + 1)); done
-want="t.system:17: too many programs 'p16'"; reject
+while [ $i -le 32 ]; do echo "program p$i elf=a.elf priority=1" >>t.system; i=$((i + 1)); done
+want="t.system:33: too many programs 'p32'"; reject
 : >t.system; i=0
-while [ $i -le 32 ]; do echo "endpoint e$i" >>t.system; i=$((i + 1)); done
-want="t.system:33: too many objects 'e32'"; reject
+while [ $i -le 64 ]; do echo "endpoint e$i" >>t.system; i=$((i + 1)); done
+want="t.system:65: too many objects 'e64'"; reject
 printf 'endpoint e\nprogram a elf=a.elf priority=1\nprogram b elf=b.elf priority=1\n' >t.system; i=0
-while [ $i -le 64 ]; do echo "grant $([ $((i % 2)) = 0 ] && echo a || echo b) e slot=$((2 + i / 2))" >>t.system; i=$((i + 1)); done
-want="t.system:68: too many grants"; reject
+while [ $i -le 256 ]; do echo "grant $([ $((i % 2)) = 0 ] && echo a || echo b) e slot=$((2 + i / 2))" >>t.system; i=$((i + 1)); done
+want="t.system:260: too many grants"; reject
 printf 'program a elf=a.elf priority=1\n' >t.system; i=0
 while [ $i -le 8 ]; do printf 'memory m%d size=4096\ngrant a m%d vaddr=0x%x\n' $i $i $((0x20000000 + i * 4096)) >>t.system; i=$((i + 1)); done
 want="t.system:19: too many memory grants (limit 8) for 'a'"; reject

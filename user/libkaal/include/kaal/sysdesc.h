@@ -31,9 +31,14 @@
 #include <stdint.h>
 
 /* ---- Bounds of the tables ------------------------------------------------ */
-#define KAAL_SD_MAX_PROGRAMS 16u
-#define KAAL_SD_MAX_OBJECTS 32u
-#define KAAL_SD_MAX_GRANTS 64u
+/* The tables live in the loader's .bss (kaal_system_t), which must stay
+ * small enough for the smallest root CNode a machine may ask for
+ * (tests/core/test_boot.c): a Microkit system (tools/microkit) of up to 32
+ * PDs fits, with 64 regions, IRQs, endpoints and notifications and 256
+ * capabilities and mappings in all. */
+#define KAAL_SD_MAX_PROGRAMS 32u
+#define KAAL_SD_MAX_OBJECTS 64u
+#define KAAL_SD_MAX_GRANTS 256u
 #define KAAL_SD_NAME_MAX 31u       /* characters of a name or ELF file name */
 #define KAAL_SD_LINE_MAX 200u      /* characters of a line, without the newline */
 #define KAAL_SD_MAX_LINES 4096u
