@@ -8,7 +8,8 @@
  */
 #include <kaal/kaal.h>
 
-#define CONSOLE_CHUNK 24u /* 3 message words of 8 characters: one PutChars */
+/* One PutChars in registers: MR0 the count, MR1.. 8 characters each (24). */
+#define CONSOLE_CHUNK ((KAAL_MSG_NUM_REGS - 1u) * 8u)
 
 typedef struct sink {
     char *buf;
