@@ -56,17 +56,20 @@ other=aarch64; [ "$(uname -m)" = aarch64 ] && other=x86_64
 want="t.system:1: a.elf: image is for another machine"; reject --machine $other
 # too many programs, objects, grants, memory grants
 : >t.system; i=0
-while [ $i -le 32 ]; do echo "program p$i elf=a.elf priority=1" >>t.system; i=$((i + 1)); done
-want="t.system:33: too many programs 'p32'"; reject
+while [ $i -le 64 ]; do echo "program p$i elf=a.elf priority=1" >>t.system; i=$((i + 1)); done
+want="t.system:65: too many programs 'p64'"; reject
 : >t.system; i=0
-while [ $i -le 64 ]; do echo "endpoint e$i" >>t.system; i=$((i + 1)); done
-want="t.system:65: too many objects 'e64'"; reject
-printf 'endpoint e\nprogram a elf=a.elf priority=1\nprogram b elf=b.elf priority=1\n' >t.system; i=0
-while [ $i -le 256 ]; do echo "grant $([ $((i % 2)) = 0 ] && echo a || echo b) e slot=$((2 + i / 2))" >>t.system; i=$((i + 1)); done
-want="t.system:260: too many grants"; reject
+while [ $i -le 512 ]; do echo "endpoint e$i" >>t.system; i=$((i + 1)); done
+want="t.system:513: too many objects 'e512'"; reject
+# 16 programs, so that every grant has a slot of its own (2..254)
+printf 'endpoint e\n' >t.system; i=0
+while [ $i -lt 16 ]; do echo "program p$i elf=a.elf priority=1" >>t.system; i=$((i + 1)); done
+i=0
+while [ $i -le 2048 ]; do echo "grant p$((i % 16)) e slot=$((2 + i / 16))"; i=$((i + 1)); done >>t.system
+want="t.system:2066: too many grants"; reject
 printf 'program a elf=a.elf priority=1\n' >t.system; i=0
-while [ $i -le 8 ]; do printf 'memory m%d size=4096\ngrant a m%d vaddr=0x%x\n' $i $i $((0x20000000 + i * 4096)) >>t.system; i=$((i + 1)); done
-want="t.system:19: too many memory grants (limit 8) for 'a'"; reject
+while [ $i -le 64 ]; do printf 'memory m%d size=4096\ngrant a m%d vaddr=0x%x\n' $i $i $((0x20000000 + i * 4096)) >>t.system; i=$((i + 1)); done
+want="t.system:131: too many memory grants (limit 64) for 'a'"; reject
 # overlapping regions in one program, and a region on the program's image
 sys 'memory m size=8192\nmemory n size=4096\nprogram a elf=a.elf priority=1\ngrant a m vaddr=0x20000000\ngrant a n vaddr=0x20001000\n'
 want="t.system:5: memory overlaps another region of 'a'"; reject

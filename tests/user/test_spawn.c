@@ -305,6 +305,48 @@ Test(spawn, out_of_memory_cleans_up)
 
 /* Device pages: frames at the asked physical address, each page once,
  * reusable after it is given back; mapped uncached. */
+/* The level-3 entry that maps va in the root task's VSpace (0 if none). */
+static pte_t root_pte(kaal_word_t va)
+{
+    unsigned missing;
+    pte_t *e = vspace_lookup_entry(cap_paddr(harness_slot(KAAL_CAP_INIT_VSPACE)->cap), va, 3, &missing);
+    return e != NULL && pte_is_frame(*e, 3) ? *e : 0;
+}
+
+/* Memory for the root task at run time (the loader's tables): refused
+ * sizes and addresses make nothing; the frames are mapped read-write and
+ * zero, and destroying the group unmaps them and gives every byte back. */
+Test(spawn, root_memory_maps_and_gives_back)
+{
+    boot_and_init(0);
+    const kaal_word_t va = 0x6e000000;
+    kaal_objgroup_t g;
+    memset(&g, 0, sizeof(g));
+    cr_assert_eq(kaal_spawn_root_memory(&ctx, &g, va, 0), KAAL_INVALID_ARGUMENT);
+    cr_assert_eq(kaal_spawn_root_memory(&ctx, &g, va, (2u << 20) + 1u), KAAL_INVALID_ARGUMENT);
+    cr_assert_eq(kaal_spawn_root_memory(&ctx, &g, va + 0x1000, 4096), KAAL_INVALID_ARGUMENT);
+    cr_assert_not_null(strstr(ctx.why, "root memory"), "%s", ctx.why);
+    cr_assert_eq(root_pte(va), 0);
+
+    kaal_word_t err = kaal_spawn_root_memory(&ctx, &g, va, 3u * 4096u + 1u);
+    cr_assert_eq(err, KAAL_NO_ERROR, "%s", ctx.why);
+    for (unsigned i = 0; i < 4; i++) {
+        pte_t e = root_pte(va + i * 4096u);
+        cr_assert_neq(e, 0, "page %u not mapped", i);
+        const uint8_t *page = hal_phys_to_kvirt(pte_addr(e));
+        for (unsigned b = 0; b < 4096; b++) {
+            cr_assert_eq(page[b], 0, "page %u byte %u not zero", i, b);
+        }
+    }
+    cr_assert_eq(root_pte(va + 4u * 4096u), 0, "one page too many");
+    check_invariants("root memory mapped");
+    cr_assert_eq(kaal_group_destroy(&ctx, &g), KAAL_NO_ERROR, "%s", ctx.why);
+    for (unsigned i = 0; i < 4; i++) {
+        cr_assert_eq(root_pte(va + i * 4096u), 0, "page %u still mapped", i);
+    }
+    check_all_free();
+}
+
 Test(spawn, device_frames)
 {
     boot_and_init(0);

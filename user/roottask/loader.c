@@ -4,13 +4,23 @@
  * describes, supervise it (kaal_system_supervise: faults, done=, end=),
  * then kill everything and check that every byte of untyped memory is
  * free again. No program or object name is built in (docs/processes.md).
+ *
+ * The loader's tables (kaal_system_t: a few hundred KiB at Microkit's
+ * bounds) are frames it maps at run time (kaal_spawn_root_memory at
+ * TABLES_VADDR), not .bss: every .bss page would take a root CNode slot at
+ * boot, and the loader must boot with the smallest root CNode a machine
+ * may ask for. They are given back before the check that every byte of
+ * untyped memory is free again.
  */
 #include <kaal/cpio.h>
 #include <kaal/system.h>
 #include "roottask.h"
 
+#define TABLES_VADDR 0x6e000000ull /* below libkaal's scratch page (0x6f000000) */
+
 static kaal_spawn_ctx_t ctx;
-static kaal_system_t sys;
+static kaal_objgroup_t tables;
+static kaal_system_t *sys;
 
 static int fail(const char *what, kaal_word_t err)
 {
@@ -52,11 +62,51 @@ int loader_find_system(const kaal_bootinfo_t *bi, loader_desc_t *out)
     return 0;
 }
 
+/* The tables in frames of their own (kaal_spawn_root_memory); ctx must be
+ * initialised. */
+static kaal_word_t map_tables(void)
+{
+    kaal_word_t err = kaal_spawn_root_memory(&ctx, &tables, TABLES_VADDR, sizeof(kaal_system_t));
+    sys = err == KAAL_NO_ERROR ? (kaal_system_t *)(uintptr_t)TABLES_VADDR : NULL;
+    return err;
+}
+
+int loader_first_look(const kaal_bootinfo_t *bi, const loader_desc_t *d, kaal_sd_loader_t *opts)
+{
+    kaal_word_t err = kaal_spawn_init(&ctx, bi, 0);
+    if (err == KAAL_NO_ERROR) {
+        err = map_tables();
+    }
+    if (err != KAAL_NO_ERROR) {
+        return fail("the loader's tables", err);
+    }
+    int r = kaal_sysdesc_parse(d->text, d->size, d->name, bi->user_vaddr_base, bi->user_vaddr_top,
+                               &sys->desc);
+    if (r != 0) {
+        kaal_printf("root: %s\n", sys->desc.error);
+    } else {
+        *opts = sys->desc.loader;
+    }
+    sys = NULL;
+    err = kaal_group_destroy(&ctx, &tables);
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_spawn_fini(&ctx);
+    }
+    if (err != KAAL_NO_ERROR) {
+        return fail("giving the loader's tables back", err);
+    }
+    return r;
+}
+
 /* Tear down and check that every untyped is free again. */
 static int teardown(void)
 {
     kaal_word_t bytes = 0;
-    kaal_word_t err = kaal_system_teardown(&sys, &ctx);
+    kaal_word_t err = kaal_system_teardown(sys, &ctx);
+    if (err == KAAL_NO_ERROR) {
+        sys = NULL;
+        err = kaal_group_destroy(&ctx, &tables);
+    }
     if (err == KAAL_NO_ERROR) {
         err = kaal_spawn_fini(&ctx);
     }
@@ -77,20 +127,24 @@ int loader_run(const kaal_bootinfo_t *bi, const loader_desc_t *d)
     if (err != KAAL_NO_ERROR) {
         return fail("spawn init", err);
     }
+    err = map_tables();
+    if (err != KAAL_NO_ERROR) {
+        return fail("the loader's tables", err);
+    }
     kaal_printf("root: loading %s\n", d->name);
-    err = kaal_system_load(&sys, &ctx, (const void *)bi->boot_module_vaddr, bi->boot_module_size,
+    err = kaal_system_load(sys, &ctx, (const void *)bi->boot_module_vaddr, bi->boot_module_size,
                            d->name);
     if (err != KAAL_NO_ERROR) {
         kaal_printf("root: %s\n", ctx.why); /* FILE:LINE: reason */
         kaal_printf("root: loading %s FAILED: nothing was started\n", d->name);
         return 1;
     }
-    sys.verbose = sys.desc.loader.verbose;
-    err = kaal_system_build(&sys, &ctx);
+    sys->verbose = sys->desc.loader.verbose;
+    err = kaal_system_build(sys, &ctx);
     if (err != KAAL_NO_ERROR) {
         return fail("building the system", err);
     }
-    int status = kaal_system_supervise(&sys, &ctx);
+    int status = kaal_system_supervise(sys, &ctx);
     if (teardown() != 0 && status == 0) {
         status = 1;
     }

@@ -61,7 +61,7 @@ static int selftest(const kaal_bootinfo_t *bi)
 int kaal_main(kaal_word_t arg)
 {
     const kaal_bootinfo_t *bi = (const kaal_bootinfo_t *)arg;
-    static kaal_sysdesc_t first_look; /* the loader line, before anything is built */
+    kaal_sd_loader_t opts; /* the loader line, read before anything is built */
     loader_desc_t desc;
     if (bi == NULL || bi->magic != KAAL_BOOTINFO_MAGIC) {
         kaal_printf("root: no BootInfo\n");
@@ -79,14 +79,12 @@ int kaal_main(kaal_word_t arg)
     } else if (loader_find_system(bi, &desc) != 0) {
         status = 1;
         demos = 0;
-    } else if (kaal_sysdesc_parse(desc.text, desc.size, desc.name, bi->user_vaddr_base,
-                                  bi->user_vaddr_top, &first_look) != 0) {
-        kaal_printf("root: %s\n", first_look.error);
+    } else if (loader_first_look(bi, &desc, &opts) != 0) {
         status = 1;
         demos = 0;
     } else {
         have_system = 1;
-        demos = first_look.loader.selftest;
+        demos = opts.selftest;
     }
     if (demos && selftest(bi) != 0) {
         status = 1;

@@ -3,6 +3,7 @@
 #define ROOTTASK_H
 
 #include <kaal/kaal.h>
+#include <kaal/sysdesc.h>
 
 /* A small allocator over BootInfo for the demos that run before the
  * system is built: empty slots from the bottom of the free range, objects
@@ -32,6 +33,10 @@ typedef struct loader_desc {
 
 /* Find the first NAME.system of the boot archive. 0, or -1 (printed why). */
 int loader_find_system(const kaal_bootinfo_t *bi, loader_desc_t *out);
+/* Check d before anything is built and read its loader line into *opts:
+ * 0, or -1 (printed "root: FILE:LINE: reason"). Its tables are given back
+ * before it returns: every byte of untyped memory is as it was. */
+int loader_first_look(const kaal_bootinfo_t *bi, const loader_desc_t *d, kaal_sd_loader_t *opts);
 /* Build, supervise and tear down the system of d; returns the exit status
  * (docs/processes.md "Exit status"). */
 int loader_run(const kaal_bootinfo_t *bi, const loader_desc_t *d);

@@ -210,7 +210,7 @@ static kaal_word_t map_root_tables(kaal_spawn_ctx_t *ctx, kaal_objgroup_t *g, ka
     static const kaal_word_t type[3] = {KAAL_OBJ_PAGE_UPPER_DIR, KAAL_OBJ_PAGE_DIRECTORY,
                                         KAAL_OBJ_PAGE_TABLE};
     for (unsigned i = 0; i < 3u; i++) {
-        kaal_word_t t;
+        kaal_word_t t = 0;
         kaal_word_t err = kaal_group_retype(ctx, g, type[i], 0, 1, &t);
         if (err != KAAL_NO_ERROR) {
             return err;
@@ -258,6 +258,50 @@ kaal_word_t kaal_spawn_init(kaal_spawn_ctx_t *ctx, const kaal_bootinfo_t *bi, ka
 kaal_word_t kaal_spawn_fini(kaal_spawn_ctx_t *ctx)
 {
     return kaal_group_destroy(ctx, &ctx->scratch);
+}
+
+#define ROOT_MEMORY_SPAN ((kaal_word_t)1 << 21) /* one page table's reach */
+
+static kaal_word_t root_memory_map(kaal_spawn_ctx_t *ctx, kaal_objgroup_t *g, kaal_word_t va,
+                                   kaal_word_t pages)
+{
+    kaal_word_t err = map_root_tables(ctx, g, va);
+    kaal_word_t first = 0;
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_group_retype(ctx, g, KAAL_OBJ_FRAME_4K, 0, pages, &first);
+    }
+    for (kaal_word_t i = 0; i < pages && err == KAAL_NO_ERROR; i++) {
+        err = kaal_frame_map(first + i, KAAL_CAP_INIT_VSPACE, va + i * PAGE,
+                             KAAL_RIGHT_READ | KAAL_RIGHT_WRITE, KAAL_VM_EXECUTE_NEVER);
+        if (err != KAAL_NO_ERROR) {
+            err = spawn_fail(ctx, "Frame Map (root memory)", err);
+        }
+    }
+    return err;
+}
+
+kaal_word_t kaal_spawn_root_memory(kaal_spawn_ctx_t *ctx, kaal_objgroup_t *g, kaal_word_t va,
+                                   kaal_word_t bytes)
+{
+    kaal_word_t pages = (bytes + PAGE - 1u) / PAGE;
+    if (pages == 0 || pages > ROOT_MEMORY_SPAN / PAGE || va % ROOT_MEMORY_SPAN != 0) {
+        return spawn_fail(ctx, "root memory (size or address)", KAAL_INVALID_ARGUMENT);
+    }
+    /* The frames and up to three page tables, in one untyped. */
+    kaal_word_t size = PAGE;
+    while (size < (pages + 3u) * PAGE) {
+        size <<= 1;
+    }
+    kaal_word_t err = kaal_group_create(ctx, g, size, pages + 3u);
+    if (err != KAAL_NO_ERROR) {
+        return err;
+    }
+    err = root_memory_map(ctx, g, va, pages);
+    if (err != KAAL_NO_ERROR) {
+        kaal_word_t undo = kaal_group_destroy(ctx, g); /* the first error is the one to report */
+        (void)undo;
+    }
+    return err;
 }
 
 kaal_word_t kaal_spawn_check_all_free(kaal_spawn_ctx_t *ctx, kaal_word_t *free_bytes)

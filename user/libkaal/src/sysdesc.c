@@ -226,9 +226,9 @@ static int check_grant_conflicts(sd_parser_t *p, const kaal_sd_grant_t *g)
             return sd_fail(p, "slot already granted to", sd->program[g->program].name);
         }
         if (kaal_sd_kind_is_mapped(g->kind) && kaal_sd_kind_is_mapped(o->kind)) {
-            _Static_assert(KAAL_SD_MAX_MEMORY_GRANTS == 8u, "the message names the limit");
+            _Static_assert(KAAL_SD_MAX_MEMORY_GRANTS == 64u, "the message names the limit");
             if (++mapped > KAAL_SD_MAX_MEMORY_GRANTS) {
-                return sd_fail(p, "too many memory grants (limit 8) for", pr->name);
+                return sd_fail(p, "too many memory grants (limit 64) for", pr->name);
             }
             uint64_t osize = sd->object[o->target].size;
             if (g->vaddr < o->vaddr + osize && o->vaddr < g->vaddr + size) {

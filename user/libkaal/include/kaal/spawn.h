@@ -138,6 +138,14 @@ KAAL_SPAWN_MUST_CHECK kaal_word_t kaal_spawn_init(kaal_spawn_ctx_t *ctx, const k
                                                   kaal_word_t scratch_vaddr);
 /* Destroy the scratch tables (after every process and group is gone). */
 KAAL_SPAWN_MUST_CHECK kaal_word_t kaal_spawn_fini(kaal_spawn_ctx_t *ctx);
+/* Memory for the root task at run time rather than in its .bss (whose
+ * every page takes a root CNode slot at boot): group g gets bytes of
+ * frames (at most 2 MiB), zeroed, mapped read-write and not executable
+ * into the root's VSpace at va (2 MiB aligned, a range the root does not
+ * use), with the page tables it needs. kaal_group_destroy(g) unmaps and
+ * frees all of it. On failure nothing remains. */
+KAAL_SPAWN_MUST_CHECK kaal_word_t kaal_spawn_root_memory(kaal_spawn_ctx_t *ctx, kaal_objgroup_t *g,
+                                                         kaal_word_t va, kaal_word_t bytes);
 
 /* Take one free root slot (*slot), or KAAL_NOT_ENOUGH_MEMORY. */
 KAAL_SPAWN_MUST_CHECK kaal_word_t kaal_spawn_alloc_slot(kaal_spawn_ctx_t *ctx, kaal_word_t *slot);

@@ -31,14 +31,13 @@
 #include <stdint.h>
 
 /* ---- Bounds of the tables ------------------------------------------------ */
-/* The tables live in the loader's .bss (kaal_system_t), which must stay
- * small enough for the smallest root CNode a machine may ask for
- * (tests/core/test_boot.c): a Microkit system (tools/microkit) of up to 32
- * PDs fits, with 64 regions, IRQs, endpoints and notifications and 256
- * capabilities and mappings in all. */
-#define KAAL_SD_MAX_PROGRAMS 32u
-#define KAAL_SD_MAX_OBJECTS 64u
-#define KAAL_SD_MAX_GRANTS 256u
+/* Microkit's bounds (63 PDs, 64 maps a PD) fit in these, so that a
+ * Microkit system becomes one description (tools/microkit). The general
+ * loader keeps its tables in frames it maps at run time (user/roottask/
+ * loader.c): at these bounds kaal_system_t is a few hundred KiB. */
+#define KAAL_SD_MAX_PROGRAMS 64u
+#define KAAL_SD_MAX_OBJECTS 512u
+#define KAAL_SD_MAX_GRANTS 2048u
 #define KAAL_SD_NAME_MAX 31u       /* characters of a name or ELF file name */
 #define KAAL_SD_LINE_MAX 200u      /* characters of a line, without the newline */
 #define KAAL_SD_MAX_LINES 4096u
@@ -48,11 +47,7 @@
 #define KAAL_SD_DEFAULT_STACK_PAGES 4u
 #define KAAL_SD_MAX_PRIORITY 254u  /* below the root task's 255 */
 #define KAAL_SD_MAX_IRQ_LINE 1023u
-/* Memory/device grants per program: a Microkit PD's maps (sDDF-style
- * drivers and virtualisers map 5 to 8 regions). The tables live in the
- * loader's .bss, which must stay small enough for the smallest root CNode
- * a machine may ask for (tests/core/test_boot.c). */
-#define KAAL_SD_MAX_MEMORY_GRANTS 8u
+#define KAAL_SD_MAX_MEMORY_GRANTS 64u /* memory/device grants per program (Microkit's maps) */
 #define KAAL_SD_MAX_RESTARTS 100u
 /* The user address range every backend has (mkcpio's default check). */
 #define KAAL_SD_PORTABLE_VBASE 0x10000000ull
