@@ -18,7 +18,7 @@
 
 #include "objects.h"
 
-#define KAAL_RETYPE_FAN_OUT_LIMIT 256u /* objects per Retype (seL4's default) */
+/* KAAL_RETYPE_FAN_OUT_LIMIT (objects per Retype) is in <kaal/abi.h>. */
 
 /* log2 of the size of one object of type t; user_bits is the Retype size
  * argument (used by Untyped and CNode only). Requires t < KAAL_OBJ_NUM_TYPES

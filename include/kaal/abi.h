@@ -249,6 +249,9 @@ enum kaal_initial_cap {
 
 #define KAAL_ROOT_CNODE_BITS 12u /* 4096 slots in the root task's CNode */
 #define KAAL_ROOT_CNODE_MIN_BITS 6u /* smallest a machine may ask for (BootInfo says which) */
+/* Objects one Untyped Retype may make (seL4's retype fan-out limit,
+ * default 256); more is a RangeError. */
+#define KAAL_RETYPE_FAN_OUT_LIMIT 256u
 #define KAAL_MAX_PRIO 255u
 #define KAAL_NUM_PRIOS 256u
 

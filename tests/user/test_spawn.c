@@ -480,6 +480,34 @@ Test(system, build_restart_teardown)
     check_all_free();
 }
 
+/* A 2 MiB region (sDDF's data regions) mapped into two programs: 512
+ * frames, more than one Untyped Retype makes (KAAL_RETYPE_FAN_OUT_LIMIT),
+ * each page mapped in both, and every byte back at the teardown. */
+Test(system, two_mib_region_in_two_programs)
+{
+    boot_and_init(0);
+    make_archive("memory data size=0x200000\n"
+                 "program a elf=prog.elf priority=10\n"
+                 "program b elf=prog.elf priority=10\n"
+                 "grant a data vaddr=0x20000000\n"
+                 "grant b data vaddr=0x30000000 rights=R\n");
+    kaal_word_t err = kaal_system_load(&sys, &ctx, arc, arc_len, "t.system");
+    cr_assert_eq(err, KAAL_NO_ERROR, "load: %s", ctx.why);
+    err = kaal_system_build(&sys, &ctx);
+    cr_assert_eq(err, KAAL_NO_ERROR, "build: %s", ctx.why);
+    check_invariants("after build");
+    kaal_word_t data = kaal_system_object_cap(&sys, "data");
+    for (unsigned i = 0; i < 512; i += 511) { /* the first and the last page */
+        paddr_t pa = cap_paddr(harness_slot(data + i)->cap);
+        cr_assert_eq(pte_addr(child_pte(&sys.proc[0], 0x20000000 + i * 4096)), pa, "page %u in a", i);
+        cr_assert_eq(pte_addr(child_pte(&sys.proc[1], 0x30000000 + i * 4096)), pa, "page %u in b", i);
+    }
+    cr_assert_eq(child_pte(&sys.proc[0], 0x20200000), 0);
+    err = kaal_system_teardown(&sys, &ctx);
+    cr_assert_eq(err, KAAL_NO_ERROR, "teardown: %s", ctx.why);
+    check_all_free();
+}
+
 Test(system, bad_description_starts_nothing)
 {
     boot_and_init(0);

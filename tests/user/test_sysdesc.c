@@ -184,9 +184,9 @@ Test(sysdesc, bad_numbers)
     expect_error("program a elf=a priority=1 stack=17\n", "t.system:1: stack out of range 1..16 '17'");
     expect_error("program a elf=a priority=1 arg=18446744073709551616\n",
                  "t.system:1: bad number '18446744073709551616'");
-    expect_error("memory m size=100\n", "t.system:1: size out of range 4096..1048576 '100'");
+    expect_error("memory m size=100\n", "t.system:1: size out of range 4096..8388608 '100'");
     expect_error("memory m size=6000\n", "t.system:1: memory size is not a multiple of 4096 '6000'");
-    expect_error("memory m size=0x200000\n", "t.system:1: size out of range 4096..1048576 '0x200000'");
+    expect_error("memory m size=0x1000000\n", "t.system:1: size out of range 4096..8388608 '0x1000000'");
     expect_error("notification n\nirq i line=5000 notify=n\n", "t.system:2: line out of range 0..1023 '5000'");
 }
 

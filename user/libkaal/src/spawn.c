@@ -66,7 +66,10 @@ kaal_word_t spawn_slot_alloc_run(kaal_spawn_ctx_t *ctx, kaal_word_t n, kaal_word
             return KAAL_NO_ERROR;
         }
     }
-    return spawn_fail(ctx, "root CNode slots", KAAL_NOT_ENOUGH_MEMORY);
+    /* Every 4 KiB page of a memory region takes one, and one more for each
+     * program it is mapped into (docs/processes.md). */
+    return spawn_fail(ctx, "root CNode slots (a slot a page of memory, and one a mapping)",
+                      KAAL_NOT_ENOUGH_MEMORY);
 }
 
 kaal_word_t kaal_spawn_alloc_slot(kaal_spawn_ctx_t *ctx, kaal_word_t *slot)
@@ -148,11 +151,20 @@ kaal_word_t kaal_group_retype(kaal_spawn_ctx_t *ctx, kaal_objgroup_t *g, kaal_wo
     if (g->nslots == 0 || n == 0 || g->used + n > g->nslots) {
         return spawn_fail(ctx, "group window", KAAL_RANGE_ERROR);
     }
-    kaal_word_t err = spawn_retype(g->base, type, size_bits, g->base + g->used, n);
-    if (err != KAAL_NO_ERROR) {
-        return spawn_fail(ctx, "Untyped Retype", err);
+    /* One Untyped Retype makes at most KAAL_RETYPE_FAN_OUT_LIMIT objects
+     * (seL4's retype fan-out limit): a 2 MiB region is 512 frames. */
+    kaal_word_t at = g->base + g->used;
+    for (kaal_word_t done = 0; done < n;) {
+        kaal_word_t k = n - done < KAAL_RETYPE_FAN_OUT_LIMIT ? n - done : KAAL_RETYPE_FAN_OUT_LIMIT;
+        kaal_word_t err = spawn_retype(g->base, type, size_bits, at + done, k);
+        if (err != KAAL_NO_ERROR) {
+            /* The objects made so far go with the group (kaal_group_destroy). */
+            g->used += done;
+            return spawn_fail(ctx, "Untyped Retype", err);
+        }
+        done += k;
     }
-    *first = g->base + g->used;
+    *first = at;
     g->used += n;
     return KAAL_NO_ERROR;
 }

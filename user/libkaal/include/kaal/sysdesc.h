@@ -42,7 +42,11 @@
 #define KAAL_SD_LINE_MAX 200u      /* characters of a line, without the newline */
 #define KAAL_SD_MAX_LINES 4096u
 #define KAAL_SD_ERROR_MAX 160u
-#define KAAL_SD_MAX_MEMORY (1u << 20) /* largest memory region, bytes */
+/* Largest memory region, bytes: 2 MiB data regions (sDDF's) fit. Each
+ * 4 KiB page of a region takes a root CNode slot, and one more for each
+ * program it is mapped into: the root CNode's 4096 slots bound the sum
+ * (the loader says "root CNode slots" when it runs out). */
+#define KAAL_SD_MAX_MEMORY (8u << 20)
 #define KAAL_SD_MAX_STACK_PAGES 16u
 #define KAAL_SD_DEFAULT_STACK_PAGES 4u
 #define KAAL_SD_MAX_PRIORITY 254u  /* below the root task's 255 */
