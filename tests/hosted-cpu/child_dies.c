@@ -16,18 +16,6 @@
 #define CODE_VA 0x30000000ul      /* the thread's code page, in its VSpace */
 #define ROOT_CODE_VA 0x31000000ul /* the same page in the root's VSpace */
 
-static kaal_word_t ut, next;
-
-static kaal_cptr_t make(kaal_word_t type, kaal_word_t bits)
-{
-    kaal_word_t err = kaal_untyped_retype(ut, type, bits, ROOT, 0, 0, next, 1);
-    if (err != KAAL_NO_ERROR) {
-        kaal_printf("child-dies: retype of type %lu failed: %s\n", type, kaal_error_name(err));
-        return 0;
-    }
-    return next++;
-}
-
 static bool ok(const char *what, kaal_word_t err)
 {
     if (err != KAAL_NO_ERROR) {
@@ -42,23 +30,16 @@ int kaal_main(kaal_word_t arg)
     if (!hc_init(arg)) {
         return 1;
     }
-    const kaal_bootinfo_t *bi = (const kaal_bootinfo_t *)arg;
-    next = bi->empty.start;
-    for (kaal_word_t i = 0; i < bi->untyped.end - bi->untyped.start && ut == 0; i++) {
-        if (!bi->untyped_list[i].is_device && bi->untyped_list[i].size_bits >= 20) {
-            ut = bi->untyped.start + i;
-        }
-    }
-    kaal_cptr_t ep = make(KAAL_OBJ_ENDPOINT, 0);
-    kaal_cptr_t code = make(KAAL_OBJ_FRAME_4K, 0);
-    kaal_cptr_t root_pt = make(KAAL_OBJ_PAGE_TABLE, 0);
-    kaal_cptr_t vs = make(KAAL_OBJ_VSPACE, 0);
-    kaal_cptr_t pud = make(KAAL_OBJ_PAGE_UPPER_DIR, 0);
-    kaal_cptr_t pd = make(KAAL_OBJ_PAGE_DIRECTORY, 0);
-    kaal_cptr_t pt = make(KAAL_OBJ_PAGE_TABLE, 0);
-    kaal_cptr_t tcb = make(KAAL_OBJ_TCB, 0);
-    kaal_cptr_t code_copy = next++;
-    if (ut == 0 || ep == 0 || code == 0 || root_pt == 0 || vs == 0 || pud == 0 || pd == 0 ||
+    kaal_cptr_t ep = hc_retype(KAAL_OBJ_ENDPOINT, 1);
+    kaal_cptr_t code = hc_retype(KAAL_OBJ_FRAME_4K, 1);
+    kaal_cptr_t root_pt = hc_retype(KAAL_OBJ_PAGE_TABLE, 1);
+    kaal_cptr_t vs = hc_retype(KAAL_OBJ_VSPACE, 1);
+    kaal_cptr_t pud = hc_retype(KAAL_OBJ_PAGE_UPPER_DIR, 1);
+    kaal_cptr_t pd = hc_retype(KAAL_OBJ_PAGE_DIRECTORY, 1);
+    kaal_cptr_t pt = hc_retype(KAAL_OBJ_PAGE_TABLE, 1);
+    kaal_cptr_t tcb = hc_retype(KAAL_OBJ_TCB, 1);
+    kaal_cptr_t code_copy = hc_take_slot();
+    if (ep == 0 || code == 0 || root_pt == 0 || vs == 0 || pud == 0 || pd == 0 ||
         pt == 0 || tcb == 0 ||
         !ok("root PT Map", kaal_page_table_map(root_pt, KAAL_CAP_INIT_VSPACE, ROOT_CODE_VA, 0)) ||
         !ok("root code Map", kaal_frame_map(code, KAAL_CAP_INIT_VSPACE, ROOT_CODE_VA,

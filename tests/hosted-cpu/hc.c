@@ -35,6 +35,8 @@ kaal_cptr_t hc_retype(kaal_word_t type, kaal_word_t n)
     return next_slot - n;
 }
 
+kaal_cptr_t hc_take_slot(void) { return next_slot++; }
+
 kaal_word_t hc_start(kaal_cptr_t tcb, void (*fn)(kaal_word_t), kaal_word_t arg,
                      unsigned char *stack, kaal_cptr_t fault_ep, kaal_word_t prio,
                      kaal_word_t tls)

@@ -16,6 +16,8 @@ bool hc_init(kaal_word_t arg);
 /* n objects of type from the first untyped of 64 KiB or more: the first
  * slot, 0 on failure. */
 kaal_cptr_t hc_retype(kaal_word_t type, kaal_word_t n);
+/* An empty slot of the root CNode (for a copy of a capability). */
+kaal_cptr_t hc_take_slot(void);
 /* Start tcb at fn(arg) on the stack [stack, stack + HC_STACK_BYTES) in the
  * root task's spaces, with fault endpoint fault_ep (0: none), priority
  * prio and TLS base tls. */
