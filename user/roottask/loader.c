@@ -9,10 +9,13 @@
  * bounds) are frames it maps at run time (kaal_spawn_root_memory at
  * TABLES_VADDR), not .bss: every .bss page would take a root CNode slot at
  * boot, and the loader must boot with the smallest root CNode a machine
- * may ask for. They are given back before the check that every byte of
- * untyped memory is free again.
+ * may ask for. They are made once for the first look at the description
+ * and the run (given back in between only if the root task's own demos
+ * run), and given back before the check that every byte of untyped memory
+ * is free again.
  */
 #include <kaal/cpio.h>
+#include <stdbool.h>
 #include <kaal/system.h>
 #include "roottask.h"
 
@@ -62,40 +65,54 @@ int loader_find_system(const kaal_bootinfo_t *bi, loader_desc_t *out)
     return 0;
 }
 
-/* The tables in frames of their own (kaal_spawn_root_memory); ctx must be
- * initialised. */
-static kaal_word_t map_tables(void)
+/* The spawn context and the tables in frames of their own
+ * (kaal_spawn_root_memory), made once: the first look keeps them for the
+ * run unless the root task's demos run in between (they use the untypeds
+ * themselves), which loader_put_tables lets them do. */
+static bool tables_ready;
+
+static kaal_word_t get_tables(const kaal_bootinfo_t *bi)
 {
-    kaal_word_t err = kaal_spawn_root_memory(&ctx, &tables, TABLES_VADDR, sizeof(kaal_system_t));
-    sys = err == KAAL_NO_ERROR ? (kaal_system_t *)(uintptr_t)TABLES_VADDR : NULL;
+    if (tables_ready) {
+        return KAAL_NO_ERROR;
+    }
+    kaal_word_t err = kaal_spawn_init(&ctx, bi, 0);
+    if (err == KAAL_NO_ERROR) {
+        err = kaal_spawn_root_memory(&ctx, &tables, TABLES_VADDR, sizeof(kaal_system_t));
+    }
+    tables_ready = err == KAAL_NO_ERROR;
+    sys = tables_ready ? (kaal_system_t *)(uintptr_t)TABLES_VADDR : NULL;
     return err;
+}
+
+static kaal_word_t put_tables(void)
+{
+    sys = NULL;
+    tables_ready = false;
+    kaal_word_t err = kaal_group_destroy(&ctx, &tables);
+    return err == KAAL_NO_ERROR ? kaal_spawn_fini(&ctx) : err;
+}
+
+int loader_put_tables(void)
+{
+    kaal_word_t err = tables_ready ? put_tables() : KAAL_NO_ERROR;
+    return err == KAAL_NO_ERROR ? 0 : fail("giving the loader's tables back", err);
 }
 
 int loader_first_look(const kaal_bootinfo_t *bi, const loader_desc_t *d, kaal_sd_loader_t *opts)
 {
-    kaal_word_t err = kaal_spawn_init(&ctx, bi, 0);
-    if (err == KAAL_NO_ERROR) {
-        err = map_tables();
-    }
+    kaal_word_t err = get_tables(bi);
     if (err != KAAL_NO_ERROR) {
         return fail("the loader's tables", err);
     }
-    int r = kaal_sysdesc_parse(d->text, d->size, d->name, bi->user_vaddr_base, bi->user_vaddr_top,
-                               &sys->desc);
-    if (r != 0) {
+    if (kaal_sysdesc_parse(d->text, d->size, d->name, bi->user_vaddr_base, bi->user_vaddr_top,
+                           &sys->desc) != 0) {
         kaal_printf("root: %s\n", sys->desc.error);
-    } else {
-        *opts = sys->desc.loader;
+        (void)loader_put_tables();
+        return -1;
     }
-    sys = NULL;
-    err = kaal_group_destroy(&ctx, &tables);
-    if (err == KAAL_NO_ERROR) {
-        err = kaal_spawn_fini(&ctx);
-    }
-    if (err != KAAL_NO_ERROR) {
-        return fail("giving the loader's tables back", err);
-    }
-    return r;
+    *opts = sys->desc.loader;
+    return 0;
 }
 
 /* Tear down and check that every untyped is free again. */
@@ -104,11 +121,7 @@ static int teardown(void)
     kaal_word_t bytes = 0;
     kaal_word_t err = kaal_system_teardown(sys, &ctx);
     if (err == KAAL_NO_ERROR) {
-        sys = NULL;
-        err = kaal_group_destroy(&ctx, &tables);
-    }
-    if (err == KAAL_NO_ERROR) {
-        err = kaal_spawn_fini(&ctx);
+        err = put_tables();
     }
     if (err == KAAL_NO_ERROR) {
         err = kaal_spawn_check_all_free(&ctx, &bytes);
@@ -123,11 +136,7 @@ static int teardown(void)
 
 int loader_run(const kaal_bootinfo_t *bi, const loader_desc_t *d)
 {
-    kaal_word_t err = kaal_spawn_init(&ctx, bi, 0);
-    if (err != KAAL_NO_ERROR) {
-        return fail("spawn init", err);
-    }
-    err = map_tables();
+    kaal_word_t err = get_tables(bi);
     if (err != KAAL_NO_ERROR) {
         return fail("the loader's tables", err);
     }

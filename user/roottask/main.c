@@ -86,6 +86,10 @@ int kaal_main(kaal_word_t arg)
         have_system = 1;
         demos = opts.selftest;
     }
+    if (demos && have_system && loader_put_tables() != 0) {
+        status = 1;
+        have_system = 0;
+    }
     if (demos && selftest(bi) != 0) {
         status = 1;
     }

@@ -34,9 +34,13 @@ typedef struct loader_desc {
 /* Find the first NAME.system of the boot archive. 0, or -1 (printed why). */
 int loader_find_system(const kaal_bootinfo_t *bi, loader_desc_t *out);
 /* Check d before anything is built and read its loader line into *opts:
- * 0, or -1 (printed "root: FILE:LINE: reason"). Its tables are given back
- * before it returns: every byte of untyped memory is as it was. */
+ * 0 (the loader's tables stay for loader_run), or -1 (printed "root:
+ * FILE:LINE: reason"; the tables are given back). */
 int loader_first_look(const kaal_bootinfo_t *bi, const loader_desc_t *d, kaal_sd_loader_t *opts);
+/* Give the loader's tables back (after a first look, before the root
+ * task's own demos use the untypeds); loader_run makes them again. 0, or
+ * 1 (printed why). */
+int loader_put_tables(void);
 /* Build, supervise and tear down the system of d; returns the exit status
  * (docs/processes.md "Exit status"). */
 int loader_run(const kaal_bootinfo_t *bi, const loader_desc_t *d);
