@@ -237,23 +237,33 @@ for dir in "$tmp"/examples/*/ "$tmp"/examples/*/; do
     n=$((n + 1))
 done
 gnu=(CC=aarch64-linux-gnu-gcc LD=aarch64-linux-gnu-ld AS=aarch64-linux-gnu-as)
-for dir in "$tmp"/examples/*/; do
+# Build project DIR for BOARD (GNU tools) and CONFIG into B, boot it the
+# board's way and compare its lines with EXPECTED (the kaal_hosted lines;
+# the root task names the platform NAME instead of hosted).
+board_check() { # DIR B BOARD CONFIG NAME EXPECTED
+    local dir=$1 b=$2 board=$3 config=$4 name=$5 expected=$6 ex
     ex=$(basename "$dir")
-    echo "== $ex (rpi4b_1gb, QEMU 10 raspi4b)"
-    b=$tmp/build/$ex-rpi4b_1gb
-    if ! make -C "$dir" BUILD_DIR="$b" MICROKIT_SDK="$sdk" MICROKIT_BOARD=rpi4b_1gb \
-            MICROKIT_CONFIG=debug "${gnu[@]}" >"$b.log" 2>&1; then
-        cat "$b.log"; echo "FAIL: $ex: make (rpi4b_1gb)"; fail=1; continue
+    if ! make -C "$dir" BUILD_DIR="$b" MICROKIT_SDK="$sdk" MICROKIT_BOARD="$board" \
+            MICROKIT_CONFIG="$config" "${gnu[@]}" >"$b.log" 2>&1; then
+        cat "$b.log"; echo "FAIL: $ex: make ($board)"; fail=1; return
     fi
-    sed 's/^root: KaaL root task running on hosted$/root: KaaL root task running on arm64-rpi4/' \
-        "$tmp/expected/$ex.txt" >"$b.expected"
-    rpi4_run "$b/loader.img" "$b.out" "$(tail -1 "$b.expected")"
+    sed "s/^root: KaaL root task running on hosted\$/root: KaaL root task running on $name/" \
+        "$expected" >"$b.expected"
+    case $board in
+    rpi4b_*) rpi4_run "$b/loader.img" "$b.out" "$(tail -1 "$b.expected")" ;;
+    *) qemu_run "$b/loader.img" "$b.out" "$(tail -1 "$b.expected")" ;;
+    esac
     grep -v '^kaal\|^\[arm64\]\|^qemu-system-aarch64: ' "$b.out" | tr -d '\r' >"$b.lines" || true
     if ! diff -u "$b.expected" "$b.lines"; then
         cat "$b.out"
-        echo "FAIL: $ex (rpi4b_1gb): the output above differs from the expected"; fail=1
+        echo "FAIL: $ex ($board, $config): the output above differs from the expected"; fail=1
     fi
     n=$((n + 1))
+}
+for dir in "$tmp"/examples/*/; do
+    ex=$(basename "$dir")
+    echo "== $ex (rpi4b_1gb, QEMU 10 raspi4b)"
+    board_check "$dir" "$tmp/build/$ex-rpi4b_1gb" rpi4b_1gb debug arm64-rpi4 "$tmp/expected/$ex.txt"
 done
 # The other Pi 4 boards: the RAM each names (the firmware's default map:
 # 0x3b400000 below the VideoCore, 0x40000000 up to 2 GiB or to the
@@ -292,25 +302,10 @@ for bk in rpi4b_1gb:kernel.img:0x200000 qemu_virt_aarch64:kernel8.img:0x80000; d
 done
 # The debug config on QEMU virt and raspi4b: the debug kernels.
 for bq in qemu_virt_aarch64:arm64-qemu-virt rpi4b_1gb:arm64-rpi4; do
-    board=${bq%%:*} name=${bq#*:}
+    board=${bq%%:*}
     echo "== debug_config (debug, $board)"
-    b=$tmp/build/debug_config-$board
-    if ! make -C "$tmp/debug_config" BUILD_DIR="$b" MICROKIT_SDK="$sdk" MICROKIT_BOARD=$board \
-            MICROKIT_CONFIG=debug "${gnu[@]}" >"$b.log" 2>&1; then
-        cat "$b.log"; echo "FAIL: debug_config: make ($board)"; fail=1; continue
-    fi
-    sed "s/^root: KaaL root task running on hosted$/root: KaaL root task running on $name/" \
-        "$tmp/expected/debug_config.debug.txt" >"$b.expected"
-    if [ $board = rpi4b_1gb ]; then
-        rpi4_run "$b/loader.img" "$b.out" "$(tail -1 "$b.expected")"
-    else
-        qemu_run "$b/loader.img" "$b.out" "$(tail -1 "$b.expected")"
-    fi
-    grep -v '^kaal\|^\[arm64\]\|^qemu-system-aarch64: ' "$b.out" | tr -d '\r' >"$b.lines" || true
-    if ! diff -u "$b.expected" "$b.lines"; then
-        cat "$b.out"; echo "FAIL: debug_config ($board): the output above differs"; fail=1
-    fi
-    n=$((n + 1))
+    board_check "$tmp/debug_config" "$tmp/build/debug_config-$board" "$board" debug "${bq#*:}" \
+        "$tmp/expected/debug_config.debug.txt"
 done
 [ "$n" -ge 43 ] || { echo "FAIL: only $n example runs"; fail=1; }
 echo "$n example runs"
